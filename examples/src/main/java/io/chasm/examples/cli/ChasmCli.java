@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ChasmCli.Version.class,
     description = "Cryptographic Hash Algorithm Secured Mirroring.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      KeygenCommand.class,
+    })
 public final class ChasmCli implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED_CHECK = 1;
