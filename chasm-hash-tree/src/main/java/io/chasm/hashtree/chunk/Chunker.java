@@ -1,0 +1,172 @@
+package io.chasm.hashtree.chunk;
+
+import io.chasm.api.Hash;
+import io.chasm.api.HashAlgorithm;
+import io.chasm.hashtree.internal.FastCdcCutter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Cuts bytes into FastCDC 2020 chunks and hashes each chunk with SHA-256, streaming: at most a few
+ * times {@code maxSize} bytes are held, whatever the input size.
+ *
+ * <p>A chunker reuses its buffer and digest between calls, so it is <b>not thread-safe</b>: use one
+ * per thread. The gear loop allocates nothing; per chunk only the {@link Chunk} and its {@link
+ * Hash} are allocated.
+ *
+ * <p>An empty input has no chunks.
+ */
+public final class Chunker {
+  private final ChunkingParams params;
+  private final FastCdcCutter cutter;
+  private final MessageDigest sha256 = HashAlgorithm.SHA_256.newDigest();
+  private byte[] buffer;
+
+  public Chunker(ChunkingParams params) {
+    this.params = Objects.requireNonNull(params, "params");
+    this.cutter = new FastCdcCutter(params.minSize(), params.avgSize(), params.maxSize());
+  }
+
+  /** A chunker with {@link ChunkingParams#DEFAULT}. */
+  public Chunker() {
+    this(ChunkingParams.DEFAULT);
+  }
+
+  public ChunkingParams params() {
+    return params;
+  }
+
+  /** Chunks an in-memory array. */
+  public List<Chunk> chunk(byte[] data) {
+    List<Chunk> out = new ArrayList<>();
+    try {
+      chunk(data, 0, data.length, (c, b, o) -> out.add(c));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // the consumer above never throws
+    }
+    return out;
+  }
+
+  /**
+   * Chunks {@code data[off, off + len)}; chunk offsets are relative to {@code off}.
+   *
+   * @return the number of bytes chunked ({@code len})
+   * @throws IOException if the consumer throws it
+   */
+  public long chunk(byte[] data, int off, int len, ChunkConsumer consumer) throws IOException {
+    Objects.checkFromIndexSize(off, len, data.length);
+    int pos = off;
+    int end = off + len;
+    while (pos < end) {
+      int n = cutter.cut(data, pos, end - pos);
+      consumer.accept(new Chunk(pos - off, n, hash(data, pos, n)), data, pos);
+      pos += n;
+    }
+    return len;
+  }
+
+  /** Chunks a whole stream (not closed) and returns its chunks. */
+  public List<Chunk> chunk(InputStream in) throws IOException {
+    List<Chunk> out = new ArrayList<>();
+    chunk(in, (c, b, o) -> out.add(c));
+    return out;
+  }
+
+  /** Chunks a file and returns its chunks. */
+  public List<Chunk> chunk(Path file) throws IOException {
+    List<Chunk> out = new ArrayList<>();
+    chunk(file, (c, b, o) -> out.add(c));
+    return out;
+  }
+
+  /**
+   * Chunks a file, streaming.
+   *
+   * @return the number of bytes chunked
+   */
+  public long chunk(Path file, ChunkConsumer consumer) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      return chunk(ch, consumer);
+    }
+  }
+
+  /**
+   * Chunks a stream to its end (the stream is not closed).
+   *
+   * @return the number of bytes chunked
+   */
+  public long chunk(InputStream in, ChunkConsumer consumer) throws IOException {
+    return run(in::read, consumer);
+  }
+
+  /**
+   * Chunks a channel from its current position to its end (the channel is not closed).
+   *
+   * @return the number of bytes chunked
+   */
+  public long chunk(ReadableByteChannel ch, ChunkConsumer consumer) throws IOException {
+    return run((b, o, l) -> ch.read(ByteBuffer.wrap(b, o, l)), consumer);
+  }
+
+  @FunctionalInterface
+  private interface Reader {
+    int read(byte[] b, int off, int len) throws IOException;
+  }
+
+  private long run(Reader reader, ChunkConsumer consumer) throws IOException {
+    final int max = params.maxSize();
+    byte[] buf = buffer();
+    int start = 0;
+    int end = 0;
+    long pos = 0;
+    boolean eof = false;
+    while (true) {
+      // The cut rule needs a full window of maxSize bytes (or the end of input) to be exact.
+      if (!eof && end - start < max) {
+        if (start > 0) {
+          System.arraycopy(buf, start, buf, 0, end - start);
+          end -= start;
+          start = 0;
+        }
+        while (end < buf.length) {
+          int r = reader.read(buf, end, buf.length - end);
+          if (r < 0) {
+            eof = true;
+            break;
+          }
+          end += r;
+        }
+      }
+      if (start == end) {
+        return pos;
+      }
+      int n = cutter.cut(buf, start, end - start);
+      consumer.accept(new Chunk(pos, n, hash(buf, start, n)), buf, start);
+      start += n;
+      pos += n;
+    }
+  }
+
+  private byte[] buffer() {
+    if (buffer == null) {
+      // Four windows per fill keep the compaction copy well under a third of the bytes read.
+      buffer = new byte[Math.max(4 * params.maxSize(), 1 << 20)];
+    }
+    return buffer;
+  }
+
+  private Hash hash(byte[] b, int off, int len) {
+    sha256.update(b, off, len);
+    return Hash.of(HashAlgorithm.SHA_256, sha256.digest());
+  }
+}
