@@ -1,0 +1,107 @@
+package io.chasm.collector;
+
+import io.chasm.api.trust.PublicKey;
+import io.chasm.api.trust.SignatureVerifier;
+import io.chasm.collector.internal.BatchIngester;
+import io.chasm.collector.internal.BouncyCastleEd25519Verifier;
+import io.chasm.collector.internal.MirrorDao;
+import io.chasm.collector.internal.db.Database;
+import io.chasm.collector.internal.db.Migrations;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The collector's database: enrolled mirrors, exactly-once ingestion of signed batches, and the
+ * read model. SQLite or PostgreSQL, chosen by the JDBC URL; the schema is migrated on open.
+ * Thread-safe.
+ */
+public final class CollectorStore implements AutoCloseable {
+  private final Database db;
+  private final MirrorDao mirrors;
+  private final BatchIngester ingester;
+  private final StatsReader reader;
+
+  private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier) {
+    this.db = db;
+    this.mirrors = new MirrorDao(db);
+    this.ingester = new BatchIngester(db, mirrors, verifier);
+    this.reader = new StatsReader(db, privacyThreshold);
+  }
+
+  /**
+   * Opens (creating and migrating as needed) the database at {@code jdbcUrl}.
+   *
+   * @param privacyThreshold figures with fewer unique downloaders than this are withheld
+   * @throws SQLException if the database cannot be opened or migrated
+   */
+  public static CollectorStore open(String jdbcUrl, int privacyThreshold, int maxConnections) throws SQLException {
+    if (privacyThreshold < 0) {
+      throw new IllegalArgumentException("privacy threshold must be >= 0");
+    }
+    return new CollectorStore(Database.open(jdbcUrl, maxConnections), privacyThreshold, new BouncyCastleEd25519Verifier());
+  }
+
+  /** Opens with the default privacy threshold and a small pool. */
+  public static CollectorStore open(String jdbcUrl) throws SQLException {
+    return open(jdbcUrl, CollectorConfig.DEFAULT_PRIVACY_THRESHOLD, 4);
+  }
+
+  /**
+   * Enrols a mirror under {@code name} with its public key.
+   *
+   * @throws IllegalArgumentException if the name or key is enrolled already, or the name is invalid
+   */
+  public Mirror enrol(String name, PublicKey key, Optional<String> project) throws SQLException {
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new IllegalArgumentException("mirror name must be 1-64 of [A-Za-z0-9._-], starting with a letter or digit");
+    }
+    return mirrors.enrol(name, key, project);
+  }
+
+  /** Revokes a mirror's key; returns false if no active mirror has that name. */
+  public boolean revoke(String name) throws SQLException {
+    return mirrors.revoke(name);
+  }
+
+  public List<Mirror> mirrors() throws SQLException {
+    return mirrors.list();
+  }
+
+  public Optional<Mirror> mirror(String name) throws SQLException {
+    return mirrors.byName(name);
+  }
+
+  /** Kinds of the alerts recorded for a mirror (bad-signature, batch-conflict...), newest first. */
+  public List<String> alerts(String mirrorName) throws SQLException {
+    return mirrors.alertKinds(mirrorName);
+  }
+
+  /**
+   * Verifies and counts one SignedStatsBatch body, exactly once.
+   *
+   * @throws BatchRejectedException if refused; nothing was counted
+   * @throws SQLException if the database failed; nothing was counted
+   */
+  public IngestOutcome ingest(byte[] signedStatsBatch) throws BatchRejectedException, SQLException {
+    return ingester.ingest(signedStatsBatch);
+  }
+
+  public StatsReader reader() {
+    return reader;
+  }
+
+  /** Schema version of the open database. */
+  public int schemaVersion() throws SQLException {
+    return Migrations.currentVersion(db);
+  }
+
+  public String dialect() {
+    return db.dialect().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

@@ -1,0 +1,67 @@
+package io.chasm.collector.internal;
+
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+
+/**
+ * Unique-downloader sketches (Apache DataSketches HLL) as stored by the collector: merged with a
+ * union at the larger of the inputs' lgK, stored compact as HLL_4.
+ */
+public final class Sketches {
+  /** Largest lgK accepted from a mirror (DataSketches' own maximum). */
+  public static final int MAX_LG_K = 21;
+
+  private Sketches() {}
+
+  /**
+   * Parses a submitted sketch.
+   *
+   * @throws IllegalArgumentException if the bytes are not an HLL sketch
+   */
+  public static HllSketch parse(byte[] bytes) {
+    try {
+      HllSketch s = HllSketch.heapify(bytes);
+      if (s.getLgConfigK() > MAX_LG_K) {
+        throw new IllegalArgumentException("sketch lgK " + s.getLgConfigK() + " too large");
+      }
+      return s;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not an HLL sketch: " + e.getMessage(), e);
+    }
+  }
+
+  /** A new accumulator for the union of many stored sketches. */
+  public static Union newUnion() {
+    // Views fold many sketches per key; lgK 14 (about 0.8% error) bounds each accumulator at 16 KiB.
+    return new Union(14);
+  }
+
+  /** Merges two stored sketches (either may be null) into compact bytes. */
+  public static byte[] merge(byte[] a, byte[] b) {
+    if (a == null || a.length == 0) {
+      return b;
+    }
+    if (b == null || b.length == 0) {
+      return a;
+    }
+    HllSketch sa = HllSketch.heapify(a);
+    HllSketch sb = HllSketch.heapify(b);
+    Union u = new Union(Math.max(sa.getLgConfigK(), sb.getLgConfigK()));
+    u.update(sa);
+    u.update(sb);
+    return u.getResult(TgtHllType.HLL_4).toCompactByteArray();
+  }
+
+  /** Adds stored bytes (null or empty: nothing) to {@code union}. */
+  public static void addTo(Union union, byte[] stored) {
+    if (stored != null && stored.length > 0) {
+      union.update(HllSketch.heapify(stored));
+    }
+  }
+
+  /** The union's estimate rounded to a whole number of downloaders. */
+  public static long estimate(Union union) {
+    return union.isEmpty() ? 0 : Math.round(union.getEstimate());
+  }
+}

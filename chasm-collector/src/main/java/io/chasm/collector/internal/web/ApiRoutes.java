@@ -1,0 +1,280 @@
+package io.chasm.collector.internal.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chasm.collector.BatchRejectedException;
+import io.chasm.collector.CollectorStore;
+import io.chasm.collector.IngestOutcome;
+import io.chasm.collector.Mirror;
+import io.chasm.collector.StatsReader;
+import io.chasm.collector.StatsReader.By;
+import io.chasm.collector.StatsReader.Interval;
+import io.chasm.collector.StatsReader.Point;
+import io.chasm.collector.StatsReader.Range;
+import io.chasm.collector.StatsReader.Slice;
+import io.chasm.collector.StatsReader.Totals;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The JSON/CSV API under {@code /api/v1}, described by {@code openapi.yaml}. */
+public final class ApiRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+  private final CollectorStore store;
+  private final int maxBatchBytes;
+
+  public ApiRoutes(CollectorStore store, int maxBatchBytes) {
+    this.store = store;
+    this.maxBatchBytes = maxBatchBytes;
+  }
+
+  public static JavalinJackson jsonMapper() {
+    ObjectMapper m = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    return new JavalinJackson(m, false);
+  }
+
+  public void register(Javalin app) {
+    app.post("/api/v1/batches", this::submit);
+    app.get("/api/v1/projects", this::projects);
+    app.get("/api/v1/projects/{project}", this::project);
+    app.get("/api/v1/projects/{project}/artifacts", this::artifacts);
+    app.get("/api/v1/projects/{project}/series", this::series);
+    app.get("/api/v1/projects/{project}/breakdown", this::breakdown);
+    app.get("/api/v1/mirrors", this::mirrors);
+    app.get("/api/v1/mirrors/{mirror}/series", this::mirrorSeries);
+    app.get("/api/v1/openapi.yaml", ctx -> {
+      try (InputStream in = ApiRoutes.class.getResourceAsStream("/io/chasm/collector/openapi.yaml")) {
+        ctx.contentType("application/yaml").result(in.readAllBytes());
+      }
+    });
+    app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    app.exception(SQLException.class, (e, ctx) -> {
+      LOG.warn("database error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+      error(ctx, 503, "database unavailable, retry later");
+    });
+  }
+
+  private void submit(Context ctx) throws IOException, SQLException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBatchBytes) {
+      error(ctx, 413, "batch larger than " + maxBatchBytes + " bytes");
+      return;
+    }
+    byte[] body;
+    try (InputStream in = ctx.req().getInputStream()) {
+      body = in.readNBytes(maxBatchBytes + 1);
+    }
+    if (body.length > maxBatchBytes) {
+      error(ctx, 413, "batch larger than " + maxBatchBytes + " bytes");
+      return;
+    }
+    try {
+      IngestOutcome o = store.ingest(body);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("batch_id", o.batchIdHex());
+      r.put("duplicate", o.duplicate());
+      r.put("rows_counted", o.rowsCounted());
+      r.put("rows_dropped", o.rowsDropped());
+      ctx.status(o.duplicate() ? 200 : 201).json(r);
+    } catch (BatchRejectedException e) {
+      LOG.info("batch refused ({}): {}", e.reason(), e.getMessage());
+      error(ctx, e.reason().httpStatus(), e.getMessage());
+    }
+  }
+
+  private void projects(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (var p : r.projects(range)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("project", p.project());
+      m.put("artifacts", p.artifacts());
+      putTotals(m, p.totals());
+      rows.add(m);
+    }
+    if (csv(ctx)) {
+      Csv.write(ctx, "projects.csv", List.of("project", "artifacts", "downloads", "bytes", "unique", "suppressed"), rows);
+      return;
+    }
+    ctx.json(envelope(range, r, "projects", rows));
+  }
+
+  private void project(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("project", ctx.pathParam("project"));
+    putTotals(m, r.totals(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("artifact")), range));
+    ctx.json(envelope(range, r, "totals", m));
+  }
+
+  private void artifacts(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    int offset = intParam(ctx, "offset", 0);
+    int limit = intParam(ctx, "limit", 50);
+    var page = r.topArtifacts(ctx.pathParam("project"), range, ctx.queryParam("q"), offset, limit);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (var a : page.items()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("artifact", a.artifact());
+      m.put("type", a.type());
+      putTotals(m, a.totals());
+      rows.add(m);
+    }
+    if (csv(ctx)) {
+      Csv.write(ctx, "artifacts.csv", List.of("artifact", "type", "downloads", "bytes", "unique", "suppressed"), rows);
+      return;
+    }
+    Map<String, Object> body = envelope(range, r, "artifacts", rows);
+    body.put("total", page.total());
+    body.put("offset", page.offset());
+    body.put("limit", page.limit());
+    ctx.json(body);
+  }
+
+  private void series(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    Interval interval = parseEnum(Interval.class, ctx.queryParam("interval"), Interval.DAY, "interval");
+    List<Point> points = r.series(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("artifact")), interval, range);
+    writePoints(ctx, r, range, points);
+  }
+
+  private void mirrorSeries(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    Interval interval = parseEnum(Interval.class, ctx.queryParam("interval"), Interval.DAY, "interval");
+    if (interval == Interval.HOUR) {
+      throw new IllegalArgumentException("mirror series support interval day, week or month");
+    }
+    writePoints(ctx, r, range, r.mirrorSeries(ctx.pathParam("mirror"), interval, range));
+  }
+
+  private static void writePoints(Context ctx, StatsReader r, Range range, List<Point> points) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Point p : points) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("period", p.period());
+      putTotals(m, p.totals());
+      rows.add(m);
+    }
+    if (csv(ctx)) {
+      Csv.write(ctx, "series.csv", List.of("period", "downloads", "bytes", "unique", "suppressed"), rows);
+      return;
+    }
+    ctx.json(envelope(range, r, "series", rows));
+  }
+
+  private void breakdown(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    By by = parseEnum(By.class, ctx.queryParam("by"), By.TYPE, "by");
+    List<Slice> slices = r.breakdown(ctx.pathParam("project"), Optional.ofNullable(ctx.queryParam("artifact")), by, range);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Slice s : slices) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", s.key());
+      putTotals(m, s.totals());
+      rows.add(m);
+    }
+    if (csv(ctx)) {
+      Csv.write(ctx, "breakdown.csv", List.of("key", "downloads", "bytes", "unique", "suppressed"), rows);
+      return;
+    }
+    Map<String, Object> body = envelope(range, r, "breakdown", rows);
+    body.put("by", by.name().toLowerCase(java.util.Locale.ROOT));
+    ctx.json(body);
+  }
+
+  private void mirrors(Context ctx) throws SQLException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Mirror m : store.mirrors()) {
+      rows.add(mirrorJson(m));
+    }
+    ctx.json(Map.of("mirrors", rows));
+  }
+
+  static Map<String, Object> mirrorJson(Mirror m) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", m.name());
+    r.put("project", m.project().orElse(null));
+    r.put("key_id", m.publicKey().keyId().hex());
+    r.put("enrolled", Instant.ofEpochSecond(m.enrolledUnix()).toString());
+    r.put("revoked", m.revokedUnix().map(t -> Instant.ofEpochSecond(t).toString()).orElse(null));
+    r.put("last_batch", m.lastBatchUnix() == 0 ? null : Instant.ofEpochSecond(m.lastBatchUnix()).toString());
+    r.put("batches", m.batches());
+    return r;
+  }
+
+  static Map<String, Object> envelope(Range range, StatsReader r, String key, Object value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("from", range.from().toString());
+    m.put("to", range.to().toString());
+    m.put("privacy_threshold", r.privacyThreshold());
+    m.put(key, value);
+    return m;
+  }
+
+  static void putTotals(Map<String, Object> m, Totals t) {
+    m.put("downloads", t.downloads());
+    m.put("bytes", t.bytes());
+    m.put("unique", t.unique());
+    m.put("suppressed", t.suppressed());
+  }
+
+  /**
+   * The days a request asks for: {@code from}/{@code to} (ISO dates, {@code to} exclusive), or
+   * {@code period=day|week|month} for the latest days with data, or by default all data.
+   */
+  static Range range(Context ctx, StatsReader r) throws SQLException {
+    return Ranges.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("period"), r);
+  }
+
+  static boolean csv(Context ctx) {
+    return "csv".equalsIgnoreCase(ctx.queryParam("format"));
+  }
+
+  static int intParam(Context ctx, String name, int dflt) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number");
+    }
+  }
+
+  static <E extends Enum<E>> E parseEnum(Class<E> type, String v, E dflt, String name) {
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Enum.valueOf(type, v.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown " + name + " '" + v + "'");
+    }
+  }
+
+  static void error(Context ctx, int status, String message) {
+    ctx.status(status).json(Map.of("error", message == null ? "error" : message));
+  }
+}

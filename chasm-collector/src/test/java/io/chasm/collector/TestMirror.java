@@ -1,0 +1,109 @@
+package io.chasm.collector;
+
+import com.google.protobuf.ByteString;
+import io.chasm.api.trust.PublicKey;
+import io.chasm.api.trust.SignatureAlgorithm;
+import io.chasm.wire.proto.stats.Granularity;
+import io.chasm.wire.proto.stats.SignedStatsBatch;
+import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.wire.proto.stats.StatsRow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.apache.datasketches.hll.HllSketch;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/** A mirror's side in tests: an Ed25519 key and batches signed with it. */
+public final class TestMirror {
+  final String name;
+  private final Ed25519PrivateKeyParameters priv;
+
+  public TestMirror(String name) {
+    this.name = name;
+    this.priv = new Ed25519PrivateKeyParameters(new SecureRandom());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public PublicKey publicKey() {
+    return PublicKey.of(SignatureAlgorithm.ED25519, priv.generatePublicKey().getEncoded());
+  }
+
+  public byte[] sign(byte[] message) {
+    Ed25519Signer s = new Ed25519Signer();
+    s.init(true, priv);
+    s.update(message, 0, message.length);
+    return s.generateSignature();
+  }
+
+  /** A SignedStatsBatch body over exactly {@code batch}'s bytes. */
+  public byte[] signed(StatsBatch batch) {
+    byte[] bytes = batch.toByteArray();
+    return SignedStatsBatch.newBuilder()
+        .setBatch(ByteString.copyFrom(bytes))
+        .setSignatureAlgorithm(1)
+        .setPublicKey(ByteString.copyFrom(publicKey().raw()))
+        .setSignature(ByteString.copyFrom(sign(bytes)))
+        .build()
+        .toByteArray();
+  }
+
+  /** A batch builder with a batch id derived from {@code label}. */
+  public StatsBatch.Builder batch(String label) {
+    return StatsBatch.newBuilder()
+        .setFormatVersion(1)
+        .setBatchId(ByteString.copyFrom(sha256(name + "/" + label)))
+        .setMirrorId(name)
+        .setCreatedUnix(1_700_000_000L);
+  }
+
+  /** A DAY row whose sketch holds the given downloader labels. */
+  public static StatsRow day(LocalDate day, String project, String artifact, String type, long downloads, long bytes,
+      String... downloaders) {
+    return row(Granularity.DAY, day.atStartOfDay(ZoneOffset.UTC).toEpochSecond(), project, artifact, type, "http",
+        downloads, bytes, downloaders);
+  }
+
+  public static StatsRow row(Granularity g, long periodStart, String project, String artifact, String type,
+      String protocol, long downloads, long bytes, String... downloaders) {
+    StatsRow.Builder b = StatsRow.newBuilder()
+        .setGranularity(g)
+        .setPeriodStart(periodStart)
+        .setProject(project)
+        .setArtifact(artifact)
+        .setType(type)
+        .setProtocol(protocol)
+        .setDownloads(downloads)
+        .setBytes(bytes);
+    if (downloaders.length > 0) {
+      HllSketch s = new HllSketch(12);
+      for (String d : downloaders) {
+        s.update(d);
+      }
+      b.setUniqueSketch(ByteString.copyFrom(s.toCompactByteArray()));
+    }
+    return b.build();
+  }
+
+  /** {@code n} distinct downloader labels with a prefix. */
+  public static String[] people(String prefix, int n) {
+    String[] out = new String[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = prefix + i;
+    }
+    return out;
+  }
+
+  static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
