@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
+      ChunksCommand.class,
     })
 public final class ChasmCli implements Runnable {
   public static final int EXIT_OK = 0;
