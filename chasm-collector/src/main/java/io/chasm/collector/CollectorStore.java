@@ -3,10 +3,10 @@ package io.chasm.collector;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.collector.internal.BatchIngester;
-import io.chasm.collector.internal.BouncyCastleEd25519Verifier;
 import io.chasm.collector.internal.MirrorDao;
 import io.chasm.collector.internal.db.Database;
 import io.chasm.collector.internal.db.Migrations;
+import io.chasm.hashtree.sign.Ed25519;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +39,7 @@ public final class CollectorStore implements AutoCloseable {
     if (privacyThreshold < 0) {
       throw new IllegalArgumentException("privacy threshold must be >= 0");
     }
-    return new CollectorStore(Database.open(jdbcUrl, maxConnections), privacyThreshold, new BouncyCastleEd25519Verifier());
+    return new CollectorStore(Database.open(jdbcUrl, maxConnections), privacyThreshold, Ed25519.verifier());
   }
 
   /** Opens with the default privacy threshold and a small pool. */

@@ -2,28 +2,26 @@ package io.chasm.collector;
 
 import com.google.protobuf.ByteString;
 import io.chasm.api.trust.PublicKey;
-import io.chasm.api.trust.SignatureAlgorithm;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.apache.datasketches.hll.HllSketch;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
+import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.hashtree.sign.Ed25519Signer;
 
 /** A mirror's side in tests: an Ed25519 key and batches signed with it. */
 public final class TestMirror {
   final String name;
-  private final Ed25519PrivateKeyParameters priv;
+  private final Ed25519Signer signer;
 
   public TestMirror(String name) {
     this.name = name;
-    this.priv = new Ed25519PrivateKeyParameters(new SecureRandom());
+    this.signer = Ed25519.generate();
   }
 
   public String name() {
@@ -31,14 +29,11 @@ public final class TestMirror {
   }
 
   public PublicKey publicKey() {
-    return PublicKey.of(SignatureAlgorithm.ED25519, priv.generatePublicKey().getEncoded());
+    return signer.publicKey();
   }
 
   public byte[] sign(byte[] message) {
-    Ed25519Signer s = new Ed25519Signer();
-    s.init(true, priv);
-    s.update(message, 0, message.length);
-    return s.generateSignature();
+    return signer.sign(message);
   }
 
   /** A SignedStatsBatch body over exactly {@code batch}'s bytes. */
