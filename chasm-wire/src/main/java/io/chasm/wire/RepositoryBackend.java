@@ -1,0 +1,63 @@
+package io.chasm.wire;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.ObjectId;
+import io.chasm.api.VerificationException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a {@link PeerServer} serves: the repositories of one node.
+ *
+ * <p>An oracle backs it with its index and chunk locator (chunks read from the live files); a
+ * relay backs it with a {@link PeerClient} connected to the oracle ({@link ClientBackend}); tests
+ * back it with maps. Implementations must be thread-safe: every connection's thread calls in.
+ * Nothing returned here is trusted by the receiving peer, which verifies every byte; but a
+ * backend should not knowingly serve bytes that fail their id (a damaged live file), since peers
+ * ban a server that sends them.
+ */
+public interface RepositoryBackend {
+  /**
+   * The newest signed snapshot envelope of a repository, exactly as the origin signed it.
+   *
+   * @return empty if this node does not hold the repository
+   */
+  Optional<byte[]> head(String repository) throws IOException, ChasmException;
+
+  /**
+   * The canonical encoding of a tree or file manifest.
+   *
+   * @return empty if not held
+   */
+  Optional<byte[]> object(String repository, ObjectId id) throws IOException, ChasmException;
+
+  /**
+   * A chunk's bytes.
+   *
+   * @return empty if not held
+   */
+  Optional<byte[]> chunk(String repository, Hash id) throws IOException, ChasmException;
+
+  /**
+   * Peer exchange: endpoints known to hold a snapshot ({@code null} = the current head).
+   * Default: none.
+   */
+  default List<String> holders(String repository, Hash snapshot) throws IOException, ChasmException {
+    return List.of();
+  }
+
+  /**
+   * A permitted client says a new snapshot exists (a fetcher that finished writing the tree, an
+   * origin's publish command). The backend checks it (signature, sequence, expiry) and makes it
+   * its head; the server then pushes the backend's new head to subscribers. Default: refuses.
+   *
+   * @throws VerificationException if the envelope is rejected (the client gets REJECTED)
+   * @throws UnsupportedOperationException if this backend takes no announcements
+   */
+  default void announce(String repository, byte[] envelope, List<String> holders)
+      throws IOException, ChasmException {
+    throw new UnsupportedOperationException("this node takes no announcements");
+  }
+}

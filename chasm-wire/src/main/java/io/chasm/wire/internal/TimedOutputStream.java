@@ -1,0 +1,55 @@
+package io.chasm.wire.internal;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Remembers since when a write has been blocked, so a watchdog can cut off a peer that stops
+ * reading (blocking sockets have no write timeout). Also counts bytes written.
+ */
+public final class TimedOutputStream extends FilterOutputStream {
+  private volatile long blockedSinceNanos; // 0 = not in a write
+  private final AtomicLong written = new AtomicLong();
+
+  public TimedOutputStream(OutputStream out) {
+    super(out);
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    blockedSinceNanos = System.nanoTime() | 1;
+    try {
+      out.write(b, off, len);
+      written.addAndGet(len);
+    } finally {
+      blockedSinceNanos = 0;
+    }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    blockedSinceNanos = System.nanoTime() | 1;
+    try {
+      out.flush();
+    } finally {
+      blockedSinceNanos = 0;
+    }
+  }
+
+  /** True if a write has been blocked for longer than {@code nanos}. */
+  public boolean blockedLongerThan(long nanos, long now) {
+    long since = blockedSinceNanos;
+    return since != 0 && now - since > nanos;
+  }
+
+  public long bytesWritten() {
+    return written.get();
+  }
+}
