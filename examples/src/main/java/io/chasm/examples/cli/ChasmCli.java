@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
       ChunksCommand.class,
+      io.chasm.examples.collector.CollectorCommand.class,
     })
 public final class ChasmCli implements Runnable {
   public static final int EXIT_OK = 0;

@@ -1,0 +1,201 @@
+package io.chasm.wire.stats;
+
+import com.google.protobuf.ByteString;
+import io.chasm.api.trust.Signer;
+import io.chasm.wire.proto.stats.SignedStatsBatch;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends spooled stats batches to a collector ({@code POST /api/v1/batches}, tck/SPEC.md §11),
+ * signing each with the mirror's key. A batch leaves the outbox only once the collector has
+ * acknowledged it (any 2xx, a duplicate included), so running this from cron, in a loop, or again
+ * after a crash never loses a batch; the collector's dedup makes resending harmless.
+ *
+ * <p>What the answers mean here: 2xx acknowledged; 400, 409, 413 mean this batch can never be
+ * accepted, so it is set aside ({@link Outbox#reject}) and the next one is tried; 401, 403, 404
+ * mean the mirror or URL is misconfigured, so the run stops with every batch kept; 408, 429, 5xx
+ * and network errors are retried with exponential backoff and jitter, and after the last attempt
+ * the run stops with the batch kept for next time.
+ */
+public final class StatsSubmitter {
+  private static final Logger LOG = LoggerFactory.getLogger(StatsSubmitter.class);
+
+  /** Where batches wait until acknowledged. */
+  public interface Outbox {
+    /** Batches waiting, oldest first. */
+    List<Pending> pending() throws IOException;
+
+    /** The collector has the batch: forget it. */
+    void acknowledge(Pending batch) throws IOException;
+
+    /** The collector will never take this batch: keep it aside for a person to look at. */
+    void reject(Pending batch, String reason) throws IOException;
+  }
+
+  /** One waiting batch: a name for messages and the exact StatsBatch bytes. */
+  public record Pending(String name, byte[] statsBatch) {
+    public Pending {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(statsBatch, "statsBatch");
+    }
+  }
+
+  /** How one attempt ended. */
+  public enum Status {
+    ACKNOWLEDGED,
+    /** Never acceptable (400, 409, 413). */
+    REJECTED,
+    /** Key or URL problem (401, 403, 404...): stop, keep everything. */
+    FATAL,
+    /** Transient (408, 429, 5xx, network). */
+    RETRY
+  }
+
+  public record Attempt(Status status, int httpStatus, String message) {}
+
+  /** Totals of one {@link #drain} run. */
+  public record Report(int acknowledged, int rejected, int remaining, String stoppedBecause) {
+    public boolean complete() {
+      return remaining == 0 && stoppedBecause == null;
+    }
+  }
+
+  /** Retry policy. */
+  public record Backoff(int maxAttempts, Duration initial, Duration max) {
+    public static final Backoff DEFAULT = new Backoff(6, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+    public Backoff {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be >= 1");
+      }
+    }
+
+    /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))]. */
+    Duration delay(int attempt) {
+      long cap = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, attempt - 1));
+      return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
+    }
+  }
+
+  /** Sleeping, replaceable in tests. */
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final URI endpoint;
+  private final Signer signer;
+  private final Backoff backoff;
+  private final Sleeper sleeper;
+  private final HttpClient http;
+
+  /**
+   * @param collector base URL of the collector, e.g. {@code https://stats.example.org/}
+   */
+  public StatsSubmitter(URI collector, Signer signer, Backoff backoff, Sleeper sleeper) {
+    String base = collector.toString();
+    this.endpoint = URI.create(base.endsWith("/") ? base + "api/v1/batches" : base + "/api/v1/batches");
+    if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())) {
+      throw new IllegalArgumentException("collector URL must be http:// or https://, got " + collector);
+    }
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  public StatsSubmitter(URI collector, Signer signer) {
+    this(collector, signer, Backoff.DEFAULT, d -> Thread.sleep(d.toMillis()));
+  }
+
+  /** The SignedStatsBatch body for {@code statsBatch}: its exact bytes, the key, the signature. */
+  public byte[] sign(byte[] statsBatch) {
+    return SignedStatsBatch.newBuilder()
+        .setBatch(ByteString.copyFrom(statsBatch))
+        .setSignatureAlgorithm(signer.publicKey().algorithm().code())
+        .setPublicKey(ByteString.copyFrom(signer.publicKey().raw()))
+        .setSignature(ByteString.copyFrom(signer.sign(statsBatch)))
+        .build()
+        .toByteArray();
+  }
+
+  /** One POST of one batch, classified. Never throws for HTTP or network trouble. */
+  public Attempt send(byte[] statsBatch) throws InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(endpoint)
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(sign(statsBatch)))
+        .build();
+    HttpResponse<String> resp;
+    try {
+      resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return new Attempt(Status.RETRY, 0, "cannot reach " + endpoint + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+    int code = resp.statusCode();
+    String body = resp.body() == null ? "" : resp.body().strip();
+    String msg = "HTTP " + code + (body.isEmpty() ? "" : " " + (body.length() > 200 ? body.substring(0, 200) : body));
+    Status s;
+    if (code >= 200 && code < 300) {
+      s = Status.ACKNOWLEDGED;
+    } else if (code == 400 || code == 409 || code == 413 || code == 422) {
+      s = Status.REJECTED;
+    } else if (code == 408 || code == 429 || code >= 500) {
+      s = Status.RETRY;
+    } else {
+      s = Status.FATAL;
+    }
+    return new Attempt(s, code, msg.replace('\n', ' '));
+  }
+
+  /**
+   * Sends every pending batch, oldest first, until the outbox is empty or the run has to stop.
+   *
+   * @throws IOException if the outbox cannot be read or updated
+   */
+  public Report drain(Outbox outbox) throws IOException, InterruptedException {
+    int acked = 0;
+    int rejected = 0;
+    List<Pending> pending = outbox.pending();
+    for (int i = 0; i < pending.size(); i++) {
+      Pending p = pending.get(i);
+      Attempt a = null;
+      for (int attempt = 1; attempt <= backoff.maxAttempts(); attempt++) {
+        a = send(p.statsBatch());
+        if (a.status() != Status.RETRY) {
+          break;
+        }
+        LOG.info("batch {}: {} (attempt {}/{})", p.name(), a.message(), attempt, backoff.maxAttempts());
+        if (attempt < backoff.maxAttempts()) {
+          sleeper.sleep(backoff.delay(attempt));
+        }
+      }
+      switch (a.status()) {
+        case ACKNOWLEDGED -> {
+          outbox.acknowledge(p);
+          acked++;
+        }
+        case REJECTED -> {
+          LOG.warn("batch {} refused for good: {}", p.name(), a.message());
+          outbox.reject(p, a.message());
+          rejected++;
+        }
+        case FATAL, RETRY -> {
+          return new Report(acked, rejected, pending.size() - i, "batch " + p.name() + ": " + a.message());
+        }
+      }
+    }
+    return new Report(acked, rejected, 0, null);
+  }
+}

@@ -1,0 +1,178 @@
+package io.chasm.examples.collector;
+
+import io.chasm.collector.CollectorConfig;
+import io.chasm.collector.CollectorServer;
+import io.chasm.collector.CollectorStore;
+import io.chasm.collector.Mirror;
+import io.chasm.examples.cli.ChasmCli;
+import io.chasm.hashtree.sign.KeyFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code chasm collector ...}: run the stats collector and enrol the mirrors that report to it. */
+@Command(
+    name = "collector",
+    description = "Download-statistics collector: serve the submission API and website, enrol mirrors.",
+    subcommands = {CollectorCommand.Serve.class, CollectorCommand.MirrorCommand.class})
+public final class CollectorCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Where the collector's database is: shared by every subcommand. */
+  static final class DbOptions {
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+        description = "database (jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB?user=...); default: SQLite in the data dir")
+    String db;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: ${DEFAULT-VALUE})",
+        defaultValue = "${env:CHASM_COLLECTOR_DATA:-chasm-collector-data}")
+    Path data;
+
+    CollectorConfig config() {
+      CollectorConfig c = CollectorConfig.defaults(data);
+      return db == null ? c : c.withJdbcUrl(db);
+    }
+
+    CollectorStore open() throws SQLException, IOException {
+      CollectorConfig c = config();
+      if (c.jdbcUrl().isEmpty()) {
+        Files.createDirectories(c.dataDir());
+      }
+      return CollectorStore.open(c.effectiveJdbcUrl(), c.privacyThreshold(), 1);
+    }
+  }
+
+  @Command(name = "serve", description = "Run the collector until stopped (Ctrl-C or SIGTERM stop it gracefully).")
+  static final class Serve implements Callable<Integer> {
+    @Mixin DbOptions db = new DbOptions();
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE})",
+        defaultValue = "127.0.0.1:" + CollectorConfig.DEFAULT_PORT)
+    String listen;
+
+    @Option(names = "--privacy-threshold", paramLabel = "N",
+        description = "withhold figures with fewer unique downloaders than N (default: ${DEFAULT-VALUE})",
+        defaultValue = "" + CollectorConfig.DEFAULT_PRIVACY_THRESHOLD)
+    int threshold;
+
+    @Option(names = "--max-batch-bytes", paramLabel = "N", description = "largest accepted submission (default: ${DEFAULT-VALUE})",
+        defaultValue = "" + CollectorConfig.DEFAULT_MAX_BATCH_BYTES)
+    int maxBatch;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      CollectorConfig config;
+      try {
+        config = db.config().withListen(listen).withPrivacyThreshold(threshold).withMaxBatchBytes(maxBatch);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      CollectorServer server = CollectorServer.start(config);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "collector-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      System.out.println("collector: serving " + server.uri() + " (" + server.store().dialect() + ")");
+      stopped.await();
+      return ChasmCli.EXIT_OK;
+    }
+  }
+
+  @Command(name = "mirror", description = "Enrol, list and revoke the mirrors allowed to submit.",
+      subcommands = {MirrorCommand.Add.class, MirrorCommand.ListMirrors.class, MirrorCommand.Revoke.class})
+  static final class MirrorCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "add", description = "Enrol mirror NAME with its public key (KEY.pub from `chasm keygen`).")
+    static final class Add implements Callable<Integer> {
+      @Mixin DbOptions db = new DbOptions();
+
+      @Parameters(index = "0", paramLabel = "NAME", description = "mirror name; its agent sends it as mirror_id")
+      String name;
+
+      @Option(names = "--key", required = true, paramLabel = "KEY.pub", description = "the mirror's public key file")
+      Path key;
+
+      @Option(names = "--project", paramLabel = "P", description = "count this mirror's rows only for project P")
+      String project;
+
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() throws Exception {
+        var publicKey = KeyFiles.readPublicKey(key);
+        try (CollectorStore store = db.open()) {
+          Mirror m = store.enrol(name, publicKey, Optional.ofNullable(project));
+          System.out.println("enrolled mirror " + m.name() + " key " + m.publicKey().keyId()
+              + m.project().map(p -> " project " + p).orElse(""));
+          return ChasmCli.EXIT_OK;
+        } catch (IllegalArgumentException e) {
+          System.err.println("chasm: " + e.getMessage());
+          return ChasmCli.EXIT_ERROR;
+        }
+      }
+    }
+
+    @Command(name = "list", description = "List enrolled mirrors.")
+    static final class ListMirrors implements Callable<Integer> {
+      @Mixin DbOptions db = new DbOptions();
+
+      @Override
+      public Integer call() throws Exception {
+        try (CollectorStore store = db.open()) {
+          System.out.printf("%-24s %-8s %-16s %-8s %-21s %s%n", "NAME", "STATUS", "PROJECT", "BATCHES", "LAST BATCH", "KEY ID");
+          for (Mirror m : store.mirrors()) {
+            System.out.printf("%-24s %-8s %-16s %-8d %-21s %s%n", m.name(), m.revoked() ? "revoked" : "active",
+                m.project().orElse("-"), m.batches(),
+                m.lastBatchUnix() == 0 ? "never" : Instant.ofEpochSecond(m.lastBatchUnix()).toString(), m.publicKey().keyId());
+          }
+        }
+        return ChasmCli.EXIT_OK;
+      }
+    }
+
+    @Command(name = "revoke", description = "Refuse mirror NAME's key from now on (what it sent stays counted).")
+    static final class Revoke implements Callable<Integer> {
+      @Mixin DbOptions db = new DbOptions();
+
+      @Parameters(index = "0", paramLabel = "NAME")
+      String name;
+
+      @Override
+      public Integer call() throws Exception {
+        try (CollectorStore store = db.open()) {
+          if (!store.revoke(name)) {
+            System.err.println("chasm: no active mirror named " + name);
+            return ChasmCli.EXIT_ERROR;
+          }
+          System.out.println("revoked mirror " + name);
+          return ChasmCli.EXIT_OK;
+        }
+      }
+    }
+  }
+}

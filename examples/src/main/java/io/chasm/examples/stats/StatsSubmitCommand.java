@@ -1,0 +1,66 @@
+package io.chasm.examples.stats;
+
+import io.chasm.examples.cli.ChasmCli;
+import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.hashtree.sign.KeyFiles;
+import io.chasm.wire.stats.DirectoryOutbox;
+import io.chasm.wire.stats.StatsSubmitter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chasm stats submit}: sends the agent's spooled batches to a collector, each signed with
+ * the mirror key; a batch leaves the spool only once the collector acknowledged it. Safe from cron
+ * or as a loop ({@code --every}).
+ */
+@Command(
+    name = "submit",
+    description = "Send spooled stats batches to a collector (kept until acknowledged; retried with backoff).")
+public final class StatsSubmitCommand implements Callable<Integer> {
+  @Option(names = "--collector", required = true, paramLabel = "URL", description = "collector base URL, e.g. https://stats.example.org/")
+  URI collector;
+
+  @Option(names = "--key", required = true, paramLabel = "KEY", description = "the mirror's private key file (from `chasm keygen`)")
+  Path key;
+
+  @Option(names = "--spool", paramLabel = "DIR", description = "spool directory of *.batch files (default: ${DEFAULT-VALUE})",
+      defaultValue = "${env:CHASM_STATS_SPOOL:-chasm-stats/spool}")
+  Path spool;
+
+  @Option(names = "--every", paramLabel = "SECONDS", description = "keep running, draining the spool every SECONDS")
+  Integer every;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    StatsSubmitter submitter;
+    try {
+      Ed25519Signer signer = KeyFiles.readSigner(key);
+      submitter = new StatsSubmitter(collector, signer);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    DirectoryOutbox outbox = new DirectoryOutbox(spool);
+    while (true) {
+      StatsSubmitter.Report r = submitter.drain(outbox);
+      System.out.println("stats submit: " + r.acknowledged() + " acknowledged, " + r.rejected() + " refused (moved to "
+          + spool.resolve("rejected") + "), " + r.remaining() + " waiting");
+      if (every == null) {
+        if (r.stoppedBecause() != null) {
+          System.err.println("chasm: stopped: " + r.stoppedBecause());
+          return ChasmCli.EXIT_FAILED_CHECK;
+        }
+        return r.rejected() > 0 ? ChasmCli.EXIT_FAILED_CHECK : ChasmCli.EXIT_OK;
+      }
+      if (r.stoppedBecause() != null) {
+        System.err.println("chasm: " + r.stoppedBecause() + "; trying again in " + every + " s");
+      }
+      Thread.sleep(every * 1000L);
+    }
+  }
+}

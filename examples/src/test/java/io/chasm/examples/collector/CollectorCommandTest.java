@@ -1,0 +1,103 @@
+package io.chasm.examples.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.stats.StatsSubmitCommand;
+import io.chasm.wire.proto.stats.Granularity;
+import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.wire.proto.stats.StatsRow;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CollectorCommandTest {
+  @TempDir Path dir;
+
+  String captureOut(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(ChasmCli.run(args)).isEqualTo(ChasmCli.EXIT_OK);
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void mirror_addListRevoke() {
+    String data = dir.resolve("data").toString();
+    Path key = dir.resolve("m1.key");
+    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    assertThat(captureOut("collector", "mirror", "add", "m1", "--key", key + ".pub", "--project", "debian", "--data", data))
+        .contains("enrolled mirror m1");
+    assertThat(ChasmCli.run("collector", "mirror", "add", "m1", "--key", key + ".pub", "--data", data))
+        .isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("m1").contains("active").contains("debian");
+    assertThat(ChasmCli.run("collector", "mirror", "revoke", "m1", "--data", data)).isZero();
+    assertThat(ChasmCli.run("collector", "mirror", "revoke", "m1", "--data", data)).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("revoked");
+    assertThat(ChasmCli.run("collector", "mirror", "add", "m2", "--key", dir.resolve("missing.pub").toString(), "--data", data))
+        .isEqualTo(ChasmCli.EXIT_ERROR);
+  }
+
+  /** serve as a real process; stats submit from the spool; SIGTERM stops it cleanly. */
+  @Test
+  void serveAndSubmit_overRealSockets() throws Exception {
+    String data = dir.resolve("data").toString();
+    Path key = dir.resolve("m1.key");
+    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    assertThat(ChasmCli.run("collector", "mirror", "add", "m1", "--key", key + ".pub", "--data", data)).isZero();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ChasmCli.class.getName(),
+        "collector", "serve", "--data", data, "--listen", "127.0.0.1:0", "--privacy-threshold", "0")
+        .redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Matcher m = null;
+      for (String line; (line = out.readLine()) != null; ) {
+        m = Pattern.compile("serving (http://\\S+)").matcher(line);
+        if (m.find()) {
+          break;
+        }
+      }
+      assertThat(m).isNotNull();
+      URI uri = URI.create(m.group(1));
+      Path spool = Files.createDirectories(dir.resolve("spool"));
+      StatsBatch b = StatsBatch.newBuilder().setFormatVersion(1).setMirrorId("m1")
+          .setBatchId(ByteString.copyFrom(new byte[32]))
+          .addRows(StatsRow.newBuilder().setGranularity(Granularity.DAY).setPeriodStart(86400L * 20000).setProject("debian")
+              .setArtifact("/debian/x.iso").setType("iso").setProtocol("http").setDownloads(3).setBytes(300))
+          .build();
+      Files.write(spool.resolve("0001.batch"), b.toByteArray());
+      int rc = new CommandLine(new StatsSubmitCommand()).execute("--collector", uri.toString(), "--key", key.toString(),
+          "--spool", spool.toString());
+      assertThat(rc).isZero();
+      assertThat(spool.resolve("0001.batch")).doesNotExist();
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(uri.resolve("api/v1/projects")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).contains("\"project\":\"debian\"").contains("\"downloads\":3");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("m1").doesNotContain("never");
+  }
+}
