@@ -19,7 +19,7 @@ public final class ClientOptions {
   private final boolean acceptZstd;
   private final Duration handshakeTimeout;
   private final String agent;
-  private ObjectVerifier objectVerifier = ObjectVerifier.NONE;
+  private ObjectVerifier objectVerifier = ObjectVerifier.CANONICAL;
 
   private ClientOptions(Signer identity, PublicKey expectedServerKey, SignatureVerifier verifier, WireLimits limits,
       boolean acceptZstd, Duration handshakeTimeout, String agent) {
@@ -69,7 +69,7 @@ public final class ClientOptions {
 
   /**
    * Checks every fetched tree and file manifest before it is handed out (default {@link
-   * ObjectVerifier#NONE}: the caller verifies).
+   * ObjectVerifier#CANONICAL}).
    */
   public ClientOptions withObjectVerifier(ObjectVerifier v) {
     ClientOptions o = new ClientOptions(identity, expectedServerKey, verifier, limits, acceptZstd, handshakeTimeout, agent);

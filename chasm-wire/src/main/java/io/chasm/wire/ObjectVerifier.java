@@ -1,20 +1,35 @@
 package io.chasm.wire;
 
+import io.chasm.api.ChasmException;
+import io.chasm.api.CorruptObjectException;
 import io.chasm.api.ObjectId;
-import io.chasm.api.VerificationException;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeLimits;
 
 /**
- * Checks fetched object bytes against their id before a {@link PeerClient} hands them out. The
- * wire layer does not know how each kind is hashed; the hash-tree module does, so the sync engine
- * plugs its decoder in here.
+ * Checks fetched object bytes against their id before a {@link PeerClient} hands them out.
  */
 @FunctionalInterface
 public interface ObjectVerifier {
-  /** Accepts anything: objects are then handed out unverified and must be verified by the caller. */
+  /**
+   * The default: a tree or file manifest must decode canonically and hash to its id (SPEC §3,
+   * §4), with the default tree limits.
+   */
+  ObjectVerifier CANONICAL = (id, data) -> {
+    switch (id.kind()) {
+      case TREE -> Tree.decode(data, id, TreeLimits.DEFAULT);
+      case FILE -> FileManifest.decode(data, id);
+      default -> throw new CorruptObjectException(id + " is not a tree or file manifest");
+    }
+  };
+
+  /** Accepts anything: objects are then handed out unverified and the caller must verify them. */
   ObjectVerifier NONE = (id, data) -> {};
 
   /**
-   * @throws VerificationException if {@code data} is not the object named by {@code id}
+   * @throws io.chasm.api.VerificationException if {@code data} is not the object named by {@code id}
+   * @throws io.chasm.api.LimitExceededException if the object exceeds a limit
    */
-  void verify(ObjectId id, byte[] data) throws VerificationException;
+  void verify(ObjectId id, byte[] data) throws ChasmException;
 }

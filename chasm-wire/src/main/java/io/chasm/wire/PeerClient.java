@@ -11,7 +11,6 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.SignatureException;
 import io.chasm.api.TransportException;
-import io.chasm.api.VerificationException;
 import io.chasm.api.source.ChunkSource;
 import io.chasm.api.transport.Connection;
 import io.chasm.api.transport.Transports;
@@ -79,7 +78,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * by request id, so many requests are in flight together (up to the negotiated {@code
  * max_outstanding}; beyond that a call blocks until a reply frees a slot). Chunks are verified
  * against their ids before a sink or future sees them ({@link HashMismatchException} names the
- * chunk); objects go through the configured {@link ObjectVerifier}. Futures complete on the
+ * chunk); objects go through the configured {@link ObjectVerifier} (by default: canonical
+ * decoding and id check). Futures complete on the
  * client's reader thread: use the {@code ...Async} variants of {@link CompletableFuture} for
  * dependent work that blocks.
  *
@@ -340,7 +340,7 @@ public final class PeerClient implements Closeable {
       send(Request.newBuilder().setGetObjects(GetObjects.newBuilder().setRepository(repository).addAllIds(wire)),
           new ItemsPending(wire, part, "object") {
             @Override
-            void deliver(int index, byte[] data) throws VerificationException {
+            void deliver(int index, byte[] data) throws ChasmException {
               ObjectId id = batch.get(index);
               options.objectVerifier().verify(id, data);
               synchronized (result) {
@@ -373,7 +373,7 @@ public final class PeerClient implements Closeable {
       send(Request.newBuilder().setGetChunks(GetChunks.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd)),
           new ItemsPending(wire, part, "chunk") {
             @Override
-            void deliver(int index, byte[] data) throws IOException, VerificationException {
+            void deliver(int index, byte[] data) throws IOException, ChasmException {
               Hash id = batch.get(index);
               verifyChunk(id, data);
               sink.accept(id, data);
@@ -563,7 +563,7 @@ public final class PeerClient implements Closeable {
       this.kind = kind;
     }
 
-    abstract void deliver(int index, byte[] data) throws IOException, VerificationException;
+    abstract void deliver(int index, byte[] data) throws IOException, ChasmException;
 
     void wire(int bytes) {}
 
@@ -592,7 +592,7 @@ public final class PeerClient implements Closeable {
             byte[] data = decode(item);
             wire(item.getData().size());
             deliver(index, data);
-          } catch (VerificationException | IOException e) {
+          } catch (ChasmException | IOException e) {
             failed = true;
             done.completeExceptionally(e);
           }

@@ -10,6 +10,8 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.SignatureException;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.wire.proto.peer.ErrorCode;
 import io.chasm.wire.proto.peer.Permission;
 import java.net.URI;
@@ -91,10 +93,21 @@ class PeerProtocolTest {
     ObjectId b = ObjectId.file(Hash.sha256(bytes("b")));
     ObjectId missing = ObjectId.tree(Hash.sha256(bytes("zz")));
     backend.putObject(a, bytes("tree a")).putObject(b, bytes("file b"));
-    PeerClient c = client(serve());
+    PeerClient c = client(serve(), ClientOptions.defaults().withObjectVerifier(ObjectVerifier.NONE));
     Map<ObjectId, byte[]> got = c.objects(REPO, List.of(b, missing, a)).get();
     assertThat(got.keySet()).containsExactly(b, a);
     assertThat(got.get(a)).isEqualTo(bytes("tree a"));
+  }
+
+  @Test
+  void objects_byDefault_realTreesPassAndTamperedOnesFail() throws Exception {
+    Tree tree = Tree.of(List.of(TreeEntry.symlink("latest", "pool/a.deb")));
+    Tree other = Tree.of(List.of(TreeEntry.symlink("latest", "pool/b.deb")));
+    backend.putObject(tree.id(), tree.encode()).putObject(other.id(), tree.encode());
+    PeerClient c = client(serve());
+    assertThat(c.objects(REPO, List.of(tree.id())).get().get(tree.id())).isEqualTo(tree.encode());
+    assertThat(cause(c.objects(REPO, List.of(other.id())))).isInstanceOf(HashMismatchException.class)
+        .hasMessageContaining(other.id().toString());
   }
 
   @Test
