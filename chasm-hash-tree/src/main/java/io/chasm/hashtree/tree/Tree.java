@@ -135,8 +135,8 @@ public final class Tree {
     if (count > limits.maxEntries()) {
       throw new LimitExceededException("tree has " + count + " entries, limit " + limits.maxEntries());
     }
-    // The smallest entry takes 2 + 1 + 2 + 2 + 1 = 8 bytes: a bound before allocating.
-    if ((long) count * 8 > d.remaining()) {
+    // No entry encodes in fewer than 6 bytes (u16, kind, flags, u16): a bound before allocating.
+    if ((long) count * 6 > d.remaining()) {
       throw d.corrupt("too short for " + count + " entries");
     }
     List<TreeEntry> entries = new ArrayList<>(count);
