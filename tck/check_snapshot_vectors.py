@@ -96,7 +96,8 @@ def decode_snapshot(b):
         raise corrupt("sequence/previous")
     if f["expires"] <= f["created"]:
         raise corrupt("expiry not after creation")
-    if not (64 <= f["chunk_min"] <= f["chunk_avg"] <= f["chunk_max"] <= 1 << 30):
+    mn, av, mx = f["chunk_min"], f["chunk_avg"], f["chunk_max"]
+    if not (64 <= mn <= 1 << 20 and 256 <= av <= 4 << 20 and 1024 <= mx <= 16 << 20 and mn <= av <= mx):
         raise corrupt("chunk sizes")
     return f
 

@@ -5,6 +5,7 @@ import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
+import io.chasm.hashtree.chunk.ChunkingParams;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Objects;
@@ -79,10 +80,7 @@ public final class Snapshot {
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
-    if (chunkMin < 64 || chunkMin > chunkAvg || chunkAvg > chunkMax || chunkMax > (1 << 30)) {
-      throw new IllegalArgumentException(
-          "chunk sizes must satisfy 64 <= min <= avg <= max <= 2^30, got " + chunkMin + "/" + chunkAvg + "/" + chunkMax);
-    }
+    new ChunkingParams(chunkMin, chunkAvg, chunkMax); // throws IllegalArgumentException if out of range
   }
 
   /**
@@ -104,7 +102,7 @@ public final class Snapshot {
     if (sequence == Long.MAX_VALUE) {
       throw new IllegalStateException("sequence numbers exhausted");
     }
-    return new SnapshotBuilder(origin, newRootTree, id(), sequence + 1).chunking(chunkMin, chunkAvg, chunkMax);
+    return new SnapshotBuilder(origin, newRootTree, id(), sequence + 1).chunking(chunking());
   }
 
   public ObjectId rootTree() {
@@ -131,6 +129,11 @@ public final class Snapshot {
   /** The origin's name, e.g. {@code debian}: which repository this is a state of. */
   public String origin() {
     return origin;
+  }
+
+  /** The chunking the tree's files were cut with. */
+  public ChunkingParams chunking() {
+    return new ChunkingParams(chunkMin, chunkAvg, chunkMax);
   }
 
   public int chunkMin() {

@@ -2,6 +2,7 @@ package io.chasm.hashtree.snapshot;
 
 import io.chasm.api.ObjectId;
 import io.chasm.api.trust.Signer;
+import io.chasm.hashtree.chunk.ChunkingParams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +22,9 @@ public final class SnapshotBuilder {
   private Clock clock = Clock.systemUTC();
   private Instant created;
   private Duration validity = DEFAULT_VALIDITY;
-  private int chunkMin = 16 * 1024;
-  private int chunkAvg = 64 * 1024;
-  private int chunkMax = 256 * 1024;
+  private int chunkMin = ChunkingParams.DEFAULT.minSize();
+  private int chunkAvg = ChunkingParams.DEFAULT.avgSize();
+  private int chunkMax = ChunkingParams.DEFAULT.maxSize();
 
   SnapshotBuilder(String origin, ObjectId rootTree, ObjectId previous, long sequence) {
     this.origin = origin;
@@ -51,11 +52,11 @@ public final class SnapshotBuilder {
     return this;
   }
 
-  /** The chunking the tree's files were cut with, in bytes. */
-  public SnapshotBuilder chunking(int min, int avg, int max) {
-    this.chunkMin = min;
-    this.chunkAvg = avg;
-    this.chunkMax = max;
+  /** The chunking the tree's files were cut with. */
+  public SnapshotBuilder chunking(ChunkingParams params) {
+    this.chunkMin = params.minSize();
+    this.chunkAvg = params.avgSize();
+    this.chunkMax = params.maxSize();
     return this;
   }
 

@@ -68,7 +68,7 @@ class SnapshotTest {
       @ForAll @LongRange(min = 0, max = 1L << 40) long created,
       @ForAll @LongRange(min = 1, max = 1L << 40) long validity,
       @ForAll @StringLength(min = 1, max = 60) String origin,
-      @ForAll @IntRange(min = 64, max = 1 << 20) int min)
+      @ForAll @IntRange(min = 256, max = 1 << 20) int min)
       throws Exception {
     if (SnapshotCodec.originProblem(origin) != null) {
       return;
@@ -190,7 +190,7 @@ class SnapshotTest {
     assertThatThrownBy(() -> Snapshot.first("x".repeat(256), root("x")).build()).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Snapshot.first("d", ObjectId.file(Hash.sha256(new byte[0]))).build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Snapshot.first("d", root("x")).chunking(100, 50, 200).build())
+    assertThatThrownBy(() -> new Snapshot(root("x"), null, 1, T0, T0.plusSeconds(5), "d", 100, 50, 200))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -61,7 +61,7 @@ class SnapshotVectorsTest {
         .next(ObjectId.tree(Hash.sha256("root-2".getBytes(StandardCharsets.UTF_8))))
         .createdAt(T0.plusSeconds(3600))
         .expiresIn(Duration.ofDays(1))
-        .chunking(8192, 32768, 131072)
+        .chunking(new io.chasm.hashtree.chunk.ChunkingParams(8192, 32768, 131072))
         .build();
   }
 

@@ -1,0 +1,192 @@
+package io.chasm.hashtree.index;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The index's entries in columns (struct of arrays), in depth-first order with each directory's
+ * children sorted by name bytes. Per entry this costs its path bytes plus about 90 bytes, and 36
+ * bytes per chunk, with no object per entry: the reason the index fits in a few hundred bytes per
+ * file.
+ *
+ * <p>Paths are relative to the root, components joined by '/'. Not thread-safe.
+ */
+final class IndexTable {
+  static final byte FILE = 0;
+  static final byte EXECUTABLE = 1;
+  static final byte SYMLINK = 2;
+  static final byte DIRECTORY = 3;
+  static final byte KIND_MASK = 3;
+  /** Stat taken so close to hashing that a later write could keep size and times: rehash next time. */
+  static final byte RACY = 4;
+
+  static final int ID_LENGTH = 32;
+
+  int count;
+  byte[] paths = new byte[1 << 12];
+  int pathsLength;
+  int[] pathStart = new int[257];
+  byte[] kinds = new byte[256];
+  long[] dev = new long[256];
+  long[] ino = new long[256];
+  long[] size = new long[256];
+  long[] mtime = new long[256];
+  long[] ctime = new long[256];
+  /** File id (files) or tree id (directories), 32 bytes each; zero for symlinks. */
+  byte[] ids = new byte[256 * ID_LENGTH];
+  /** Entry i's chunks are [chunkStart[i], chunkStart[i+1]). */
+  int[] chunkStart = new int[257];
+  Map<Integer, byte[]> linkTargets = new HashMap<>();
+
+  int chunkCount;
+  byte[] chunkIds = new byte[256 * ID_LENGTH];
+  int[] chunkLength = new int[256];
+
+  /** Appends an entry (its chunks are appended afterwards with {@link #addChunk}) and returns its index. */
+  int add(byte[] path, byte kind, long dev, long ino, long size, long mtime, long ctime) {
+    if (count == kinds.length) {
+      int n = count * 2;
+      kinds = Arrays.copyOf(kinds, n);
+      this.dev = Arrays.copyOf(this.dev, n);
+      this.ino = Arrays.copyOf(this.ino, n);
+      this.size = Arrays.copyOf(this.size, n);
+      this.mtime = Arrays.copyOf(this.mtime, n);
+      this.ctime = Arrays.copyOf(this.ctime, n);
+      ids = Arrays.copyOf(ids, n * ID_LENGTH);
+      pathStart = Arrays.copyOf(pathStart, n + 1);
+      chunkStart = Arrays.copyOf(chunkStart, n + 1);
+    }
+    if (pathsLength + path.length > paths.length) {
+      paths = Arrays.copyOf(paths, Math.max(paths.length * 2, pathsLength + path.length));
+    }
+    int i = count++;
+    System.arraycopy(path, 0, paths, pathsLength, path.length);
+    pathsLength += path.length;
+    pathStart[i + 1] = pathsLength;
+    kinds[i] = kind;
+    this.dev[i] = dev;
+    this.ino[i] = ino;
+    this.size[i] = size;
+    this.mtime[i] = mtime;
+    this.ctime[i] = ctime;
+    chunkStart[i + 1] = chunkCount;
+    return i;
+  }
+
+  /** Appends a chunk to the last entry. */
+  void addChunk(byte[] id, int idOffset, int length) {
+    if (chunkCount == chunkLength.length) {
+      int n = chunkCount * 2;
+      chunkLength = Arrays.copyOf(chunkLength, n);
+      chunkIds = Arrays.copyOf(chunkIds, n * ID_LENGTH);
+    }
+    System.arraycopy(id, idOffset, chunkIds, chunkCount * ID_LENGTH, ID_LENGTH);
+    chunkLength[chunkCount++] = length;
+    chunkStart[count] = chunkCount;
+  }
+
+  /** Copies entry {@code i}'s chunks from {@code other} to the last entry of this table. */
+  void copyChunks(IndexTable other, int i) {
+    for (int c = other.chunkStart[i]; c < other.chunkStart[i + 1]; c++) {
+      addChunk(other.chunkIds, c * ID_LENGTH, other.chunkLength[c]);
+    }
+  }
+
+  void setId(int i, byte[] src, int srcOffset) {
+    System.arraycopy(src, srcOffset, ids, i * ID_LENGTH, ID_LENGTH);
+  }
+
+  byte kind(int i) {
+    return (byte) (kinds[i] & KIND_MASK);
+  }
+
+  boolean racy(int i) {
+    return (kinds[i] & RACY) != 0;
+  }
+
+  byte[] path(int i) {
+    return Arrays.copyOfRange(paths, pathStart[i], pathStart[i + 1]);
+  }
+
+  String pathString(int i) {
+    return new String(paths, pathStart[i], pathStart[i + 1] - pathStart[i], StandardCharsets.UTF_8);
+  }
+
+  int chunks(int i) {
+    return chunkStart[i + 1] - chunkStart[i];
+  }
+
+  /** Entry holding chunk {@code c} (binary search over chunk starts). */
+  int entryOfChunk(int c) {
+    int lo = 0;
+    int hi = count - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (chunkStart[mid] <= c) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    // Entries without chunks share a start with the next one: skip forward to the owner.
+    while (chunkStart[lo + 1] <= c) {
+      lo++;
+    }
+    return lo;
+  }
+
+  /** Byte offset of chunk {@code c} within its file. */
+  long chunkOffset(int c) {
+    int e = entryOfChunk(c);
+    long off = 0;
+    for (int k = chunkStart[e]; k < c; k++) {
+      off += chunkLength[k];
+    }
+    return off;
+  }
+
+  /**
+   * Compares two paths in the table's order: component by component, names as unsigned bytes. The
+   * same as comparing with '/' mapped below every other byte, which names cannot contain.
+   */
+  static int comparePaths(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
+    int n = Math.min(aTo - aFrom, bTo - bFrom);
+    for (int k = 0; k < n; k++) {
+      int x = a[aFrom + k] & 0xff;
+      int y = b[bFrom + k] & 0xff;
+      if (x != y) {
+        if (x == '/') {
+          return -1;
+        }
+        if (y == '/') {
+          return 1;
+        }
+        return x - y;
+      }
+    }
+    return (aTo - aFrom) - (bTo - bFrom);
+  }
+
+  int comparePath(int i, byte[] other) {
+    return comparePaths(paths, pathStart[i], pathStart[i + 1], other, 0, other.length);
+  }
+
+  /** Releases slack capacity (after a build, before the table is kept for long). */
+  void trim() {
+    int n = count;
+    kinds = Arrays.copyOf(kinds, Math.max(n, 1));
+    dev = Arrays.copyOf(dev, Math.max(n, 1));
+    ino = Arrays.copyOf(ino, Math.max(n, 1));
+    size = Arrays.copyOf(size, Math.max(n, 1));
+    mtime = Arrays.copyOf(mtime, Math.max(n, 1));
+    ctime = Arrays.copyOf(ctime, Math.max(n, 1));
+    ids = Arrays.copyOf(ids, Math.max(n, 1) * ID_LENGTH);
+    pathStart = Arrays.copyOf(pathStart, n + 1);
+    chunkStart = Arrays.copyOf(chunkStart, n + 1);
+    paths = Arrays.copyOf(paths, pathsLength);
+    chunkLength = Arrays.copyOf(chunkLength, Math.max(chunkCount, 1));
+    chunkIds = Arrays.copyOf(chunkIds, Math.max(chunkCount, 1) * ID_LENGTH);
+  }
+}

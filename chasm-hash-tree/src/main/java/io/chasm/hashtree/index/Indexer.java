@@ -1,0 +1,457 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.Hash;
+import io.chasm.api.HashAlgorithm;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.VerificationException;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.chunk.Chunker;
+import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One index run: walk and stat the tree, hash new or changed files on all cores while the walk
+ * goes on, then build trees bottom-up. Subtrees whose every entry is unchanged since the previous
+ * run keep their tree id without being re-encoded.
+ */
+final class Indexer {
+  private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
+  private static final String ATTRS = "unix:mode,ino,dev,size,lastModifiedTime,ctime";
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFLNK = 0120000;
+  private static final int HASH_ATTEMPTS = 3;
+  /** Files modified this close to their hashing may change again within one timestamp tick. */
+  static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private final Path root;
+  /** Path of the state directory relative to the root, when it lies inside the tree. */
+  private final byte[] excludeRel;
+  private final ChunkingParams params;
+  private final ObjectStore sink;
+  private final IndexProgress progress;
+  private final ExecutorService pool;
+  private final ThreadLocal<Chunker> chunkers;
+  private final long racyAfter;
+  private final List<String> warnings = new ArrayList<>();
+
+  private IndexTable old;
+  private IndexTable t;
+  private int oldCursor;
+  // Per new entry, valid during a run: old index or -1; subtree end for directories; job.
+  private int[] oldIndexOf = new int[1024];
+  private int[] subtreeEnd = new int[1024];
+  private boolean[] exact = new boolean[1024];
+  private final List<Future<Hashed>> jobs = new ArrayList<>();
+  private final List<Integer> jobEntries = new ArrayList<>();
+
+  Indexer(Path root, Path exclude, ChunkingParams params, ObjectStore sink, IndexProgress progress, int threads) {
+    this.root = root;
+    Path r = root.toAbsolutePath().normalize();
+    Path x = exclude == null ? null : exclude.toAbsolutePath().normalize();
+    this.excludeRel =
+        x != null && x.startsWith(r) && !x.equals(r)
+            ? r.relativize(x).toString().getBytes(StandardCharsets.UTF_8)
+            : null;
+    this.params = params;
+    this.sink = sink;
+    this.progress = progress;
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            task -> {
+              Thread th = new Thread(task, "chasm-index-hash");
+              th.setDaemon(true);
+              return th;
+            });
+    this.chunkers = ThreadLocal.withInitial(() -> new Chunker(params));
+    this.racyAfter = nowNanos() - RACY_WINDOW_NANOS;
+  }
+
+  record Outcome(IndexTable table, ObjectId root, boolean changed, long rehashedFiles, long rehashedBytes, List<String> warnings) {}
+
+  /** Runs against the previous table {@code previous} (empty for a cold run) whose root was {@code previousRoot}. */
+  Outcome run(IndexTable previous, ObjectId previousRoot) throws IOException {
+    this.old = previous;
+    this.t = new IndexTable();
+    try {
+      walk(root, new byte[0]);
+      progress.walkDone = true;
+      Hashed[] hashed = collect();
+      fillChunks(hashed);
+      long rehashedBytes = 0;
+      for (Hashed h : hashed) {
+        rehashedBytes += h.size;
+      }
+      boolean changed = hashed.length > 0 || t.count != old.count || !allExact();
+      ObjectId rootId = changed || previousRoot == null ? buildTree(0, t.count, 0) : previousRoot;
+      t.trim();
+      return new Outcome(t, rootId, changed, hashed.length, rehashedBytes, warnings);
+    } catch (VerificationException | LimitExceededException e) {
+      throw new IOException("cannot build tree: " + e.getMessage(), e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private boolean allExact() {
+    for (int i = 0; i < t.count; i++) {
+      if (!exact[i] || oldIndexOf[i] != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- walk ----
+
+  private void walk(Path dir, byte[] prefix) throws IOException {
+    List<byte[]> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        names.add(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (AccessDeniedException e) {
+      throw new IOException(display(prefix) + ": permission denied listing directory", e);
+    }
+    names.sort(Arrays::compareUnsigned);
+    for (byte[] name : names) {
+      byte[] rel = concat(prefix, name);
+      if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
+        continue;
+      }
+      Path p = dir.resolve(new String(name, StandardCharsets.UTF_8));
+      Map<String, Object> a;
+      try {
+        a = Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        warn(display(rel) + ": vanished during the walk; not indexed");
+        continue;
+      }
+      progress.entriesSeen.incrementAndGet();
+      int mode = (Integer) a.get("mode");
+      long dev = (Long) a.get("dev");
+      long ino = (Long) a.get("ino");
+      long mtime = nanos(a.get("lastModifiedTime"));
+      long ctime = nanos(a.get("ctime"));
+      switch (mode & S_IFMT) {
+        case S_IFDIR -> {
+          int i = add(rel, IndexTable.DIRECTORY, dev, ino, 0, mtime, ctime);
+          walk(p, concat(rel, new byte[] {'/'}));
+          subtreeEnd[i] = t.count;
+        }
+        case S_IFLNK -> {
+          byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
+          int i = add(rel, IndexTable.SYMLINK, dev, ino, 0, mtime, ctime);
+          t.linkTargets.put(i, target);
+          int o = oldIndexOf[i];
+          exact[i] = exact[i] && Arrays.equals(old.linkTargets.get(o), target);
+        }
+        case S_IFREG -> {
+          long size = (Long) a.get("size");
+          byte kind = (mode & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+          int i = add(rel, kind, dev, ino, size, mtime, ctime);
+          if (!exact[i] || old.racy(oldIndexOf[i])) {
+            exact[i] = false;
+            schedule(i, p, rel, new Stat(dev, ino, size, mtime, ctime));
+          } else {
+            t.setId(i, old.ids, oldIndexOf[i] * IndexTable.ID_LENGTH);
+          }
+        }
+        default -> warn(display(rel) + ": skipped (socket, device or fifo)");
+      }
+    }
+  }
+
+  /** Adds an entry and matches it against the previous table. */
+  private int add(byte[] rel, byte kind, long dev, long ino, long size, long mtime, long ctime) {
+    int i = t.add(rel, kind, dev, ino, size, mtime, ctime);
+    if (i == oldIndexOf.length) {
+      int n = i * 2;
+      oldIndexOf = Arrays.copyOf(oldIndexOf, n);
+      subtreeEnd = Arrays.copyOf(subtreeEnd, n);
+      exact = Arrays.copyOf(exact, n);
+    }
+    subtreeEnd[i] = i + 1;
+    while (oldCursor < old.count && old.comparePath(oldCursor, rel) < 0) {
+      oldCursor++;
+    }
+    int o = oldCursor < old.count && old.comparePath(oldCursor, rel) == 0 ? oldCursor : -1;
+    oldIndexOf[i] = o;
+    exact[i] =
+        o >= 0
+            && old.kind(o) == kind
+            && old.dev[o] == dev
+            && old.ino[o] == ino
+            && old.size[o] == size
+            && old.mtime[o] == mtime
+            && old.ctime[o] == ctime;
+    // Content writes always move mtime; ctime also moves on chmod or touch, which is no reason to rehash.
+    if (mtime >= racyAfter && (kind == IndexTable.FILE || kind == IndexTable.EXECUTABLE)) {
+      t.kinds[i] |= IndexTable.RACY;
+    }
+    return i;
+  }
+
+  // ---- hashing ----
+
+  private record Stat(long dev, long ino, long size, long mtime, long ctime) {}
+
+  private static final class Hashed {
+    int entry;
+    byte[] fileId;
+    byte[] chunkIds;
+    int[] lengths;
+    long size;
+    Stat stat;
+  }
+
+  private void schedule(int entry, Path p, byte[] rel, Stat before) {
+    progress.filesToHash.incrementAndGet();
+    progress.bytesToHash.addAndGet(before.size());
+    jobEntries.add(entry);
+    jobs.add(pool.submit(() -> hash(entry, p, rel, before)));
+  }
+
+  private Hashed hash(int entry, Path p, byte[] rel, Stat before) throws IOException {
+    Chunker chunker = chunkers.get();
+    Stat expected = before;
+    for (int attempt = 1; attempt <= HASH_ATTEMPTS; attempt++) {
+      List<Chunk> chunks = new ArrayList<>();
+      long n;
+      try {
+        n = chunker.chunk(p, (c, b, o) -> chunks.add(c));
+      } catch (AccessDeniedException e) {
+        throw new IOException(display(rel) + ": permission denied reading file", e);
+      } catch (NoSuchFileException e) {
+        throw new IOException(display(rel) + ": vanished while being indexed; run again", e);
+      }
+      Stat after = stat(p, rel);
+      if (after.equals(expected) && n == after.size()) {
+        Hashed h = new Hashed();
+        h.entry = entry;
+        h.size = n;
+        h.stat = after;
+        h.chunkIds = new byte[chunks.size() * IndexTable.ID_LENGTH];
+        h.lengths = new int[chunks.size()];
+        for (int k = 0; k < chunks.size(); k++) {
+          chunks.get(k).id().copyTo(h.chunkIds, k * IndexTable.ID_LENGTH);
+          h.lengths[k] = chunks.get(k).length();
+        }
+        FileManifest m = chunks.isEmpty() ? FileManifest.empty() : FileManifest.of(chunks);
+        sink.put(m);
+        h.fileId = m.id().hash().bytes();
+        progress.filesHashed.incrementAndGet();
+        progress.bytesHashed.addAndGet(n);
+        return h;
+      }
+      LOG.debug("{} changed while being hashed (attempt {})", display(rel), attempt);
+      expected = after;
+    }
+    throw new IOException(display(rel) + ": kept changing while being hashed (" + HASH_ATTEMPTS + " attempts); run again when it is quiet");
+  }
+
+  private static Stat stat(Path p, byte[] rel) throws IOException {
+    try {
+      Map<String, Object> a = Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS);
+      if (((Integer) a.get("mode") & S_IFMT) != S_IFREG) {
+        throw new IOException(display(rel) + ": replaced by a non-file while being indexed; run again");
+      }
+      return new Stat((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
+          nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")));
+    } catch (NoSuchFileException e) {
+      throw new IOException(display(rel) + ": vanished while being indexed; run again", e);
+    }
+  }
+
+  private Hashed[] collect() throws IOException {
+    Hashed[] out = new Hashed[jobs.size()];
+    for (int k = 0; k < jobs.size(); k++) {
+      try {
+        out[k] = jobs.get(k).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while indexing", e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof UncheckedIOException u) {
+          throw u.getCause();
+        }
+        throw new IOException("hashing failed: " + c, c);
+      }
+      Hashed h = out[k];
+      int i = h.entry;
+      // The stat after hashing is what the bytes correspond to.
+      t.size[i] = h.stat.size();
+      t.mtime[i] = h.stat.mtime();
+      t.ctime[i] = h.stat.ctime();
+      t.dev[i] = h.stat.dev();
+      t.ino[i] = h.stat.ino();
+      t.setId(i, h.fileId, 0);
+    }
+    return out;
+  }
+
+  /** Lays out every file's chunks in entry order: copied from the old table or from this run. */
+  private void fillChunks(Hashed[] hashed) {
+    Hashed[] byEntry = new Hashed[t.count];
+    for (Hashed h : hashed) {
+      byEntry[h.entry] = h;
+    }
+    int total = 0;
+    for (int i = 0; i < t.count; i++) {
+      byte k = t.kind(i);
+      if (k == IndexTable.FILE || k == IndexTable.EXECUTABLE) {
+        total += byEntry[i] != null ? byEntry[i].lengths.length : old.chunks(oldIndexOf[i]);
+      }
+    }
+    t.chunkIds = new byte[Math.max(total, 1) * IndexTable.ID_LENGTH];
+    t.chunkLength = new int[Math.max(total, 1)];
+    int c = 0;
+    for (int i = 0; i < t.count; i++) {
+      t.chunkStart[i] = c;
+      byte k = t.kind(i);
+      if (k != IndexTable.FILE && k != IndexTable.EXECUTABLE) {
+        continue;
+      }
+      Hashed h = byEntry[i];
+      if (h != null) {
+        System.arraycopy(h.chunkIds, 0, t.chunkIds, c * IndexTable.ID_LENGTH, h.chunkIds.length);
+        System.arraycopy(h.lengths, 0, t.chunkLength, c, h.lengths.length);
+        c += h.lengths.length;
+      } else {
+        int o = oldIndexOf[i];
+        int from = old.chunkStart[o];
+        int n = old.chunks(o);
+        System.arraycopy(old.chunkIds, from * IndexTable.ID_LENGTH, t.chunkIds, c * IndexTable.ID_LENGTH, n * IndexTable.ID_LENGTH);
+        System.arraycopy(old.chunkLength, from, t.chunkLength, c, n);
+        c += n;
+      }
+    }
+    t.chunkStart[t.count] = c;
+    t.chunkCount = c;
+  }
+
+  // ---- trees ----
+
+  /**
+   * Builds the tree of entries [from, to), whose paths all start with {@code prefixLength} bytes
+   * of their parent's path and '/'.
+   */
+  private ObjectId buildTree(int from, int to, int prefixLength)
+      throws IOException, VerificationException, LimitExceededException {
+    List<TreeEntry> entries = new ArrayList<>(Math.min(to - from, 1024));
+    int i = from;
+    while (i < to) {
+      int ps = t.pathStart[i];
+      byte[] name = Arrays.copyOfRange(t.paths, ps + prefixLength, t.pathStart[i + 1]);
+      switch (t.kind(i)) {
+        case IndexTable.DIRECTORY -> {
+          ObjectId sub = reusableSubtree(i);
+          if (sub == null) {
+            sub = buildTree(i + 1, subtreeEnd[i], t.pathStart[i + 1] - ps + 1);
+          }
+          sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
+          entries.add(TreeEntry.directory(name, sub));
+          i = subtreeEnd[i];
+        }
+        case IndexTable.SYMLINK -> {
+          entries.add(TreeEntry.symlink(name, t.linkTargets.get(i)));
+          i++;
+        }
+        default -> {
+          Hash id = Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(t.ids, i * 32, i * 32 + 32));
+          entries.add(TreeEntry.file(name, t.size[i], t.kind(i) == IndexTable.EXECUTABLE, ObjectId.file(id)));
+          i++;
+        }
+      }
+    }
+    Tree tree = Tree.of(entries);
+    sink.put(tree);
+    return tree.id();
+  }
+
+  /**
+   * The previous run's tree id for directory {@code i} if its whole subtree is unchanged: every
+   * entry matched exactly, consecutively, and the previous run had nothing more in it.
+   */
+  private ObjectId reusableSubtree(int i) {
+    int o = oldIndexOf[i];
+    if (o < 0 || !exact[i]) {
+      return null;
+    }
+    int end = subtreeEnd[i];
+    for (int k = i + 1; k < end; k++) {
+      if (!exact[k] || oldIndexOf[k] != o + (k - i)) {
+        return null;
+      }
+    }
+    int oldNext = o + (end - i);
+    if (oldNext < old.count) {
+      int dl = old.pathStart[o + 1] - old.pathStart[o];
+      int ns = old.pathStart[oldNext];
+      int nl = old.pathStart[oldNext + 1] - ns;
+      if (nl > dl
+          && old.paths[ns + dl] == '/'
+          && Arrays.equals(old.paths, ns, ns + dl, old.paths, old.pathStart[o], old.pathStart[o + 1])) {
+        return null; // the old directory had more entries
+      }
+    }
+    return ObjectId.tree(Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(old.ids, o * 32, o * 32 + 32)));
+  }
+
+  // ---- helpers ----
+
+  private void warn(String message) {
+    LOG.warn(message);
+    warnings.add(message);
+  }
+
+  private static long nanos(Object fileTime) {
+    return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
+  }
+
+  private static long nowNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  static String display(byte[] rel) {
+    return rel.length == 0 ? "." : new String(rel, StandardCharsets.UTF_8);
+  }
+}

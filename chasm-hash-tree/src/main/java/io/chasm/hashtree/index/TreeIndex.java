@@ -1,0 +1,281 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.CorruptObjectException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.trust.Signer;
+import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.Snapshot;
+import io.chasm.hashtree.snapshot.SnapshotBuilder;
+import io.chasm.hashtree.snapshot.SnapshotHistory;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateful index of a live directory tree, like git's index: for every path its (device,
+ * inode, size, mtime, ctime), file id and chunk list. {@link #update()} stats every entry and
+ * rehashes only files whose stat changed (or that were modified too close to their last hashing to
+ * be trusted), on all cores, then rebuilds only the trees on changed paths.
+ *
+ * <p>State lives in a directory ({@code DIR/.chasm/} by default, excluded from the tree):
+ *
+ * <ul>
+ *   <li>{@code index}: the entries, versioned and checksummed, replaced atomically;
+ *   <li>{@code objects.pack}: every tree and file manifest ever indexed ({@link PackObjectStore});
+ *   <li>{@code snapshots/}: signed snapshot envelopes by sequence ({@link SnapshotHistory});
+ *   <li>{@code lock}: held while open, so two processes never update one index.
+ * </ul>
+ *
+ * A damaged index file is detected by its checksum and rebuilt with a warning. Symlinks are
+ * recorded, never followed; sockets, devices and fifos are skipped with a warning.
+ *
+ * <p>One instance per state directory; methods are not to be called concurrently, except {@link
+ * #locator()}'s lookups, which are thread-safe.
+ */
+public final class TreeIndex implements Closeable {
+  /** Name of the default state directory inside the indexed tree. */
+  public static final String DEFAULT_STATE_DIR = ".chasm";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TreeIndex.class);
+
+  private final Path root;
+  private final Path state;
+  private final ChunkingParams params;
+  private final PackObjectStore objects;
+  private final SnapshotHistory snapshots;
+  private final FileChannel lockChannel;
+  private final List<String> pendingWarnings = new ArrayList<>();
+  private int threads = Runtime.getRuntime().availableProcessors();
+  private volatile IndexTable table;
+  private volatile ObjectId rootTree;
+  private volatile TableChunkLocator locator;
+
+  private TreeIndex(
+      Path root, Path state, ChunkingParams params, PackObjectStore objects, SnapshotHistory snapshots, FileChannel lock) {
+    this.root = root;
+    this.state = state;
+    this.params = params;
+    this.objects = objects;
+    this.snapshots = snapshots;
+    this.lockChannel = lock;
+  }
+
+  /** Opens the index of {@code root} with state in {@code root/.chasm} and default chunking. */
+  public static TreeIndex open(Path root) throws IOException {
+    return open(root, root.resolve(DEFAULT_STATE_DIR), ChunkingParams.DEFAULT);
+  }
+
+  /**
+   * Opens (creating if needed) the index of {@code root} with state in {@code stateDir}.
+   *
+   * @throws IOException if {@code root} is not a directory, the state cannot be created, or
+   *     another process holds it
+   */
+  public static TreeIndex open(Path root, Path stateDir, ChunkingParams params) throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new IOException(root + ": not a directory");
+    }
+    Files.createDirectories(stateDir);
+    FileChannel lock = FileChannel.open(stateDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    PackObjectStore pack = null;
+    try {
+      FileLock l;
+      try {
+        l = lock.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        l = null; // held by this JVM
+      }
+      if (l == null) {
+        throw new IOException(stateDir + ": in use by another chasm process");
+      }
+      pack = PackObjectStore.open(stateDir.resolve("objects.pack"));
+      TreeIndex index = new TreeIndex(root, stateDir, params, pack, SnapshotHistory.open(stateDir.resolve("snapshots")), lock);
+      index.load();
+      return index;
+    } catch (IOException | RuntimeException e) {
+      if (pack != null) {
+        pack.close();
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  private void load() throws IOException {
+    Path f = indexFile();
+    IndexTable t = new IndexTable();
+    ObjectId r = null;
+    if (Files.exists(f)) {
+      try {
+        IndexFile.Loaded loaded = IndexFile.read(f);
+        if (!loaded.params().equals(params)) {
+          warn(f + ": indexed with " + loaded.params() + ", now " + params + "; rehashing everything");
+        } else if (!objects.contains(loaded.root())) {
+          warn(f + ": its trees are missing from the object pack; rebuilding the index");
+        } else {
+          t = loaded.table();
+          r = loaded.root();
+        }
+      } catch (CorruptObjectException e) {
+        warn(e.getMessage() + "; rebuilding the index");
+      }
+    }
+    table = t;
+    rootTree = r;
+  }
+
+  private void warn(String message) {
+    LOG.warn(message);
+    pendingWarnings.add(message);
+  }
+
+  private Path indexFile() {
+    return state.resolve("index");
+  }
+
+  /** Hash with this many threads (default: all cores). */
+  public TreeIndex threads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
+    this.threads = n;
+    return this;
+  }
+
+  /** Re-indexes the tree; see the class comment. */
+  public IndexResult update() throws IOException {
+    return update(new IndexProgress());
+  }
+
+  /**
+   * Re-indexes the tree, reporting progress to {@code progress}.
+   *
+   * @throws IOException naming the path, if an entry cannot be read, keeps changing while hashed,
+   *     or vanishes; the previous index stays in place
+   */
+  public IndexResult update(IndexProgress progress) throws IOException {
+    long start = System.nanoTime();
+    Indexer indexer = new Indexer(root, state, params, objects, progress, threads);
+    Indexer.Outcome o = indexer.run(table, rootTree);
+    objects.sync();
+    if (o.changed() || rootTree == null) {
+      IndexFile.write(indexFile(), o.table(), params, o.root());
+    }
+    table = o.table();
+    rootTree = o.root();
+    locator = null;
+    List<String> warnings = new ArrayList<>(pendingWarnings);
+    warnings.addAll(o.warnings());
+    pendingWarnings.clear();
+    return summarize(o, warnings, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private IndexResult summarize(Indexer.Outcome o, List<String> warnings, Duration elapsed) {
+    IndexTable t = o.table();
+    long files = 0;
+    long dirs = 0;
+    long links = 0;
+    long bytes = 0;
+    for (int i = 0; i < t.count; i++) {
+      switch (t.kind(i)) {
+        case IndexTable.DIRECTORY -> dirs++;
+        case IndexTable.SYMLINK -> links++;
+        default -> {
+          files++;
+          bytes += t.size[i];
+        }
+      }
+    }
+    return new IndexResult(o.root(), files, dirs, links, bytes, t.chunkCount, o.rehashedFiles(), o.rehashedBytes(), elapsed, warnings);
+  }
+
+  /** The root tree id of the last update (or of the index loaded from disk). */
+  public Optional<ObjectId> rootTree() {
+    return Optional.ofNullable(rootTree);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path stateDirectory() {
+    return state;
+  }
+
+  public ChunkingParams chunking() {
+    return params;
+  }
+
+  /** Every tree and file manifest indexed so far, including those of earlier snapshots. */
+  public PackObjectStore objects() {
+    return objects;
+  }
+
+  /** Signed snapshots published or accepted for this tree. */
+  public SnapshotHistory snapshots() {
+    return snapshots;
+  }
+
+  /** Finds chunks of the indexed files (as of the last update). */
+  public ChunkLocator locator() {
+    TableChunkLocator l = locator;
+    if (l == null) {
+      l = new TableChunkLocator(root, table);
+      locator = l;
+    }
+    return l;
+  }
+
+  /**
+   * Signs the current root tree as the next snapshot (sequence one above the latest in {@link
+   * #snapshots()}, or 1) and stores it in the history.
+   *
+   * @param origin the repository's name; ignored after the first snapshot, which fixes it
+   * @throws IllegalStateException if {@link #update()} never ran
+   * @throws CorruptObjectException if the latest stored snapshot is damaged
+   */
+  public SignedSnapshot publish(String origin, Duration validity, Signer... signers)
+      throws IOException, CorruptObjectException {
+    ObjectId r = rootTree().orElseThrow(() -> new IllegalStateException("update() the index before publishing"));
+    Optional<SignedSnapshot> previous = snapshots.latest();
+    SnapshotBuilder b = previous.isPresent() ? previous.get().snapshot().next(r) : Snapshot.first(origin, r);
+    Instant now = Instant.now();
+    if (previous.isPresent() && previous.get().snapshot().created().isAfter(now)) {
+      now = previous.get().snapshot().created();
+    }
+    SignedSnapshot s = b.chunking(params).createdAt(now).expiresIn(validity).sign(signers);
+    snapshots.append(s);
+    return s;
+  }
+
+  /** Number of entries (files, directories, symlinks) indexed. */
+  public int size() {
+    return table.count;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      objects.close();
+    } finally {
+      lockChannel.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TreeIndex[" + root + ", state " + state + "]";
+  }
+}

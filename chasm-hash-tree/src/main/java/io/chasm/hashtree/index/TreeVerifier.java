@@ -1,0 +1,123 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.HashMismatchException;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.ObjectKind;
+import io.chasm.api.VerificationException;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.Snapshot;
+import io.chasm.hashtree.snapshot.SnapshotVerifier;
+import io.chasm.hashtree.store.InMemoryObjectStore;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.TreeChange;
+import io.chasm.hashtree.tree.TreeDiff;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks a directory against a signed snapshot: verifies the envelope against a trust policy,
+ * then reads and hashes <b>every byte</b> of the directory (the index's stat cache is not trusted)
+ * and compares the resulting root tree with the snapshot's. Differing paths are found by diffing
+ * against the snapshot's trees in the state directory's object pack.
+ */
+public final class TreeVerifier {
+  private final TrustPolicy policy;
+  private final Clock clock;
+  private int threads = Runtime.getRuntime().availableProcessors();
+
+  public TreeVerifier(TrustPolicy policy, Clock clock) {
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  /** Hash with this many threads (default: all cores). */
+  public TreeVerifier threads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threads must be >= 1");
+    }
+    this.threads = n;
+    return this;
+  }
+
+  /**
+   * Verifies {@code dir} (state in {@code dir/.chasm}) against {@code snapshot} with the system
+   * clock.
+   *
+   * @throws VerificationException if the snapshot is not trusted ({@link SnapshotVerifier}), or
+   *     {@link HashMismatchException} naming the differing paths if the tree is not the signed one
+   * @throws IOException if the directory cannot be read
+   */
+  public static void verify(Path dir, SignedSnapshot snapshot, TrustPolicy policy) throws IOException, VerificationException {
+    List<String> diff = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, dir.resolve(TreeIndex.DEFAULT_STATE_DIR), snapshot);
+    if (!diff.isEmpty()) {
+      throw new HashMismatchException(
+          dir + " differs from snapshot " + snapshot.snapshot().sequence() + " at " + diff.size() + " path(s): "
+              + String.join(", ", diff.subList(0, Math.min(5, diff.size())))
+              + (diff.size() > 5 ? ", ..." : ""));
+    }
+  }
+
+  /**
+   * The paths where {@code dir} differs from the signed tree (empty if every byte matches), in
+   * depth-first order. A path is listed once whether added, removed or changed.
+   *
+   * @param stateDir the tree's state directory: excluded from hashing; its object pack supplies
+   *     the snapshot's trees for naming differences
+   * @throws VerificationException if the snapshot is not trusted, or the snapshot's trees in the
+   *     pack are damaged
+   * @throws IOException if the directory cannot be read, or the tree differs and the snapshot's
+   *     trees are not in the pack (so the paths cannot be named)
+   */
+  public List<String> differences(Path dir, Path stateDir, SignedSnapshot signed) throws IOException, VerificationException {
+    Snapshot s = new SnapshotVerifier(policy, clock).verify(signed, SnapshotVerifier.NONE_ACCEPTED);
+    InMemoryObjectStore actualTrees = new InMemoryObjectStore();
+    ObjectStore treesOnly =
+        new ObjectStore() {
+          @Override
+          public Optional<byte[]> get(ObjectId id) {
+            return actualTrees.get(id);
+          }
+
+          @Override
+          public void put(ObjectId id, byte[] encoded) {
+            if (id.kind() == ObjectKind.TREE) {
+              actualTrees.put(id, encoded);
+            }
+          }
+        };
+    Indexer indexer = new Indexer(dir, stateDir, s.chunking(), treesOnly, new IndexProgress(), threads);
+    ObjectId actual = indexer.run(new IndexTable(), null).root();
+    if (actual.equals(s.rootTree())) {
+      return List.of();
+    }
+    Path pack = stateDir.resolve("objects.pack");
+    if (!Files.exists(pack)) {
+      throw new IOException(dir + " does not match snapshot " + s.sequence() + ", and " + pack + " is missing, so the differing paths cannot be named");
+    }
+    try (PackObjectStore expected = PackObjectStore.open(pack)) {
+      ObjectStore both =
+          new ObjectStore() {
+            @Override
+            public Optional<byte[]> get(ObjectId id) throws IOException {
+              Optional<byte[]> b = actualTrees.get(id);
+              return b.isPresent() ? b : expected.get(id);
+            }
+
+            @Override
+            public void put(ObjectId id, byte[] encoded) {
+              throw new UnsupportedOperationException("read-only");
+            }
+          };
+      List<TreeChange> changes = TreeDiff.diff(both, s.rootTree(), actual);
+      return changes.stream().map(TreeChange::pathString).toList();
+    } catch (LimitExceededException e) {
+      throw new IOException("cannot compare trees: " + e.getMessage(), e);
+    }
+  }
+}
