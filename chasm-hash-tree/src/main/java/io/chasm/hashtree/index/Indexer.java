@@ -212,6 +212,10 @@ final class Indexer {
             && old.size[o] == size
             && old.mtime[o] == mtime
             && old.ctime[o] == ctime;
+    if (exact[i] && kind == IndexTable.DIRECTORY) {
+      // Kept if the subtree turns out unchanged; buildTree overwrites it otherwise.
+      t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+    }
     // Content writes always move mtime; ctime also moves on chmod or touch, which is no reason to rehash.
     if (mtime >= racyAfter && (kind == IndexTable.FILE || kind == IndexTable.EXECUTABLE)) {
       t.kinds[i] |= IndexTable.RACY;
