@@ -18,6 +18,11 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
+      IndexCommand.class,
+      PublishCommand.class,
+      VerifyCommand.class,
+      DiffCommand.class,
+      DemoCommand.class,
       ChunksCommand.class,
       io.chasm.examples.collector.CollectorCommand.class,
     })

@@ -1,0 +1,73 @@
+package io.chasm.examples.cli;
+
+import io.chasm.hashtree.index.IndexProgress;
+import io.chasm.hashtree.index.IndexResult;
+import io.chasm.hashtree.index.TreeIndex;
+import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.hashtree.sign.KeyFiles;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.SnapshotBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code chasm publish DIR --key KEY}: index, then sign the next snapshot. */
+@Command(name = "publish", description = "Index DIR and write the next signed snapshot of it.")
+public final class PublishCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DIR", description = "directory tree to publish")
+  Path dir;
+
+  @Option(names = "--key", required = true, paramLabel = "KEY", description = "private key file (from chasm keygen)")
+  Path key;
+
+  @Option(names = "--expires", paramLabel = "DURATION", converter = StateOptions.DurationConverter.class,
+      description = "validity of the snapshot, e.g. 7d, 12h (default 7d)")
+  Duration expires = SnapshotBuilder.DEFAULT_VALIDITY;
+
+  @Option(names = "--origin", paramLabel = "NAME", description = "repository name for the first snapshot (default: DIR's name)")
+  String origin;
+
+  @Mixin StateOptions state;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Ed25519Signer signer = KeyFiles.readSigner(key);
+    Path abs = dir.toAbsolutePath().normalize();
+    String name = origin != null ? origin : abs.getFileName() == null ? "root" : abs.getFileName().toString();
+    IndexResult r;
+    SignedSnapshot s;
+    try (TreeIndex index = state.open(dir)) {
+      IndexProgress p = new IndexProgress();
+      r = StateOptions.withProgress(p, () -> index.update(p));
+      s = index.publish(name, expires, signer);
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("sequence", s.snapshot().sequence());
+      m.put("snapshot", s.id().toString());
+      m.put("origin", s.snapshot().origin());
+      m.put("expires", s.snapshot().expires().toString());
+      m.put("signed_by", signer.publicKey().keyId().toString());
+      m.put("index", StateOptions.summary(r));
+      System.out.println(StateOptions.json(m));
+    } else {
+      r.warnings().forEach(w -> System.err.println("chasm: warning: " + w));
+      System.out.println("snapshot " + s.snapshot().sequence() + " " + s.id());
+      System.out.println("root     " + r.rootTree());
+      System.out.println("origin   " + s.snapshot().origin());
+      System.out.println("expires  " + s.snapshot().expires());
+      System.out.println("files    " + r.files() + " (" + r.rehashedFiles() + " rehashed)");
+      System.out.println("signed   " + signer.publicKey().keyId());
+    }
+    return ChasmCli.EXIT_OK;
+  }
+}

@@ -1,0 +1,125 @@
+package io.chasm.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.index.IndexProgress;
+import io.chasm.hashtree.index.IndexResult;
+import io.chasm.hashtree.index.TreeIndex;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Flags and helpers shared by the commands that work on an indexed tree (a picocli mixin). */
+final class StateOptions {
+  @Option(names = "--state", paramLabel = "PATH", description = "state directory (default: DIR/.chasm)")
+  Path state;
+
+  Path stateFor(Path dir) {
+    return state != null ? state : dir.resolve(TreeIndex.DEFAULT_STATE_DIR);
+  }
+
+  TreeIndex open(Path dir) throws IOException {
+    return TreeIndex.open(dir, stateFor(dir), ChunkingParams.DEFAULT);
+  }
+
+  /** Runs {@code work} while drawing a one-line progress display on a terminal's stderr. */
+  static <T> T withProgress(IndexProgress p, Callable<T> work) throws Exception {
+    if (System.console() == null) {
+      return work.call();
+    }
+    long start = System.nanoTime();
+    Thread drawer =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(250);
+                  if (System.nanoTime() - start > 1_000_000_000L) {
+                    System.err.print(progressLine(p) + "\r");
+                  }
+                }
+              } catch (InterruptedException e) {
+                // done
+              }
+            },
+            "chasm-progress");
+    drawer.setDaemon(true);
+    drawer.start();
+    try {
+      return work.call();
+    } finally {
+      drawer.interrupt();
+      drawer.join();
+      if (System.nanoTime() - start > 1_000_000_000L) {
+        System.err.print(" ".repeat(78) + "\r");
+      }
+    }
+  }
+
+  static String progressLine(IndexProgress p) {
+    long total = p.bytesToHash();
+    long done = p.bytesHashed();
+    int width = 30;
+    int filled = total == 0 ? 0 : (int) Math.min(width, done * width / total);
+    return String.format(Locale.ROOT, "chasm: [%s%s] %,d entries, hashed %,d/%,d files, %,d/%,d MiB%s",
+        "#".repeat(filled), ".".repeat(width - filled), p.entriesSeen(), p.filesHashed(), p.filesToHash(),
+        done >> 20, total >> 20, p.walkDone() ? "" : " (walking)");
+  }
+
+  static Map<String, Object> summary(IndexResult r) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("root", r.rootTree().toString());
+    m.put("files", r.files());
+    m.put("directories", r.directories());
+    m.put("symlinks", r.symlinks());
+    m.put("bytes", r.bytes());
+    m.put("chunks", r.chunks());
+    m.put("rehashed_files", r.rehashedFiles());
+    m.put("rehashed_bytes", r.rehashedBytes());
+    m.put("seconds", r.elapsed().toNanos() / 1e9);
+    m.put("warnings", r.warnings());
+    return m;
+  }
+
+  static String json(Object value) {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses durations like {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s} or ISO-8601 {@code PT1H}. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      String s = v.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (s.startsWith("p")) {
+          return Duration.parse(s.toUpperCase(Locale.ROOT));
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        Duration d =
+            switch (s.charAt(s.length() - 1)) {
+              case 'd' -> Duration.ofDays(n);
+              case 'h' -> Duration.ofHours(n);
+              case 'm' -> Duration.ofMinutes(n);
+              case 's' -> Duration.ofSeconds(n);
+              default -> throw new CommandLine.TypeConversionException("not a duration: " + v);
+            };
+        if (d.isNegative() || d.isZero()) {
+          throw new CommandLine.TypeConversionException("duration must be positive: " + v);
+        }
+        return d;
+      } catch (NumberFormatException | java.time.format.DateTimeParseException | StringIndexOutOfBoundsException e) {
+        throw new CommandLine.TypeConversionException("not a duration (e.g. 7d, 12h): " + v);
+      }
+    }
+  }
+}
