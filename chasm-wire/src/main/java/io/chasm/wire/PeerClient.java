@@ -144,11 +144,14 @@ public final class PeerClient implements Closeable {
 
   /** Runs the handshake over an open connection; closes it if the handshake fails. */
   public static PeerClient over(Connection connection, ClientOptions options) throws ChasmException {
-    ScheduledFuture<?> deadline = TIMER.schedule(() -> closeQuietly(connection),
-        options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+    ScheduledFuture<?> deadline = TIMER.schedule(() -> {
+      timedOut.set(true);
+      closeQuietly(connection);
+    }, options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     try {
       PeerClient c = handshake(connection, options);
-      if (!deadline.cancel(false)) {
+      if (!deadline.cancel(false) || timedOut.get()) {
         throw new TransportException("handshake with " + connection.peerDescription() + " timed out");
       }
       Thread t = PeerServer.threads("chasm-client-reader").newThread(c::readLoop);
@@ -156,10 +159,13 @@ public final class PeerClient implements Closeable {
       return c;
     } catch (IOException e) {
       closeQuietly(connection);
-      String why = deadline.isDone() ? "timed out" : "failed: " + e.getMessage();
+      String why = timedOut.get() ? "timed out" : "failed: " + e.getMessage();
       throw new TransportException("handshake with " + connection.peerDescription() + " " + why, e);
     } catch (ChasmException | RuntimeException e) {
       closeQuietly(connection);
+      if (timedOut.get()) {
+        throw new TransportException("handshake with " + connection.peerDescription() + " timed out", e);
+      }
       throw e;
     } finally {
       deadline.cancel(false);
@@ -171,7 +177,7 @@ public final class PeerClient implements Closeable {
     CountingInputStream in = new CountingInputStream(new BufferedInputStream(connection.input(), 64 << 10));
     TimedOutputStream out = new TimedOutputStream(connection.output());
     FrameReader reader = new FrameReader(in, o.limits().maxFrameBytes());
-    FrameWriter hsWriter = new FrameWriter(out, o.limits().maxRequestFrameBytes());
+    FrameWriter hsWriter = new FrameWriter(out, WireLimits.MIN_FRAME_BYTES);
 
     byte[] nonceBytes = new byte[Capabilities.NONCE_BYTES];
     RANDOM.nextBytes(nonceBytes);
@@ -183,7 +189,8 @@ public final class PeerClient implements Closeable {
     }
     hsWriter.write(Frame.newBuilder().setHello(Hello.newBuilder()
         .setMinVersion(Capabilities.PROTOCOL_VERSION).setMaxVersion(Capabilities.PROTOCOL_VERSION)
-        .addAllCapabilities(offered).setNodeKey(clientKey).setNonce(clientNonce).setAgent(o.agent())).build());
+        .addAllCapabilities(offered).setNodeKey(clientKey).setNonce(clientNonce).setAgent(o.agent())
+        .setMaxFrameBytes(o.limits().maxFrameBytes())).build());
 
     Frame f = expect(reader.read(), peer, "Welcome");
     if (!f.hasWelcome()) {

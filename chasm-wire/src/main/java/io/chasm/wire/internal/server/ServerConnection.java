@@ -17,6 +17,7 @@ import io.chasm.wire.Capabilities;
 import io.chasm.wire.FrameReader;
 import io.chasm.wire.FrameWriter;
 import io.chasm.wire.WireIds;
+import io.chasm.wire.WireLimits;
 import io.chasm.wire.internal.ChunkCodec;
 import io.chasm.wire.internal.Transcripts;
 import io.chasm.wire.internal.TimedOutputStream;
@@ -79,6 +80,8 @@ public final class ServerConnection implements Runnable {
   private volatile boolean handshakeDone;
   private volatile boolean closed;
   private Set<String> capabilities = Set.of();
+  /** Largest frame the client accepts (Hello.max_frame_bytes, capped by ours). */
+  private int sendLimit;
   private Set<Permission> permissions = EnumSet.noneOf(Permission.class);
 
   public ServerConnection(
@@ -156,6 +159,11 @@ public final class ServerConnection implements Runnable {
     if (hello.getNonce().size() != Capabilities.NONCE_BYTES) {
       throw new ProtocolException("Hello nonce must be " + Capabilities.NONCE_BYTES + " bytes, got " + hello.getNonce().size());
     }
+    int clientMax = hello.getMaxFrameBytes() == 0 ? WireLimits.DEFAULT_MAX_FRAME_BYTES : hello.getMaxFrameBytes();
+    if (Integer.toUnsignedLong(clientMax) < WireLimits.MIN_FRAME_BYTES) {
+      throw new ProtocolException("Hello max_frame_bytes " + Integer.toUnsignedString(clientMax) + " is below the minimum of " + WireLimits.MIN_FRAME_BYTES);
+    }
+    sendLimit = (int) Math.min(config.limits().maxFrameBytes(), Integer.toUnsignedLong(clientMax));
     checkTexts("capabilities", hello.getCapabilitiesList());
     checkTexts("agent", List.of(hello.getAgent()));
     PublicKey clientKey = hello.getNodeKey().isEmpty() ? null : WireIds.key(hello.getNodeKey());
@@ -177,7 +185,7 @@ public final class ServerConnection implements Runnable {
         .setNodeKey(serverKey)
         .setNonce(serverNonce)
         .setPolicy(config.allowlist() == null ? AccessPolicy.OPEN_READ_ONLY : AccessPolicy.ALLOWLIST)
-        .setMaxFrameBytes(config.limits().maxFrameBytes())
+        .setMaxFrameBytes(config.limits().maxRequestFrameBytes())
         .setMaxOutstanding(config.limits().maxOutstanding())
         .setMaxIdsPerRequest(config.limits().maxIdsPerRequest())
         .setAgent(config.agent());
@@ -356,7 +364,7 @@ public final class ServerConnection implements Runnable {
       return b.setMissing(ErrorCode.NOT_FOUND).build();
     }
     byte[] raw = data.get();
-    if (raw.length + ITEM_OVERHEAD > config.limits().maxFrameBytes()) {
+    if (raw.length + ITEM_OVERHEAD > sendLimit) {
       return b.setMissing(ErrorCode.LIMIT).build();
     }
     b.setRawSize(raw.length);
