@@ -430,6 +430,9 @@ public final class ServerConnection implements Runnable {
 
   private void announce(long id, Announce a) throws IOException, RequestError {
     String repository = name(a.getRepository());
+    if (!capabilities.contains(Capabilities.ANNOUNCE)) {
+      throw new RequestError(ErrorCode.BAD_REQUEST, "capability 'announce' was not negotiated");
+    }
     if (!permissions.contains(Permission.ANNOUNCE)) {
       throw new RequestError(ErrorCode.UNAUTHORIZED, "this connection may not announce");
     }
