@@ -463,12 +463,23 @@ def check_snapshot(vectors_dir=VECTORS):
     return check_snapshot_vectors.check(vectors_dir), 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Sections 7-9: the peer protocol (check_wire_vectors.py)
+# ---------------------------------------------------------------------------------------------
+
+def check_wire(vectors_dir=VECTORS):
+    sys.path.insert(0, HERE)
+    import check_wire_vectors  # noqa: E402 (needs python3-cryptography)
+    return check_wire_vectors.check(vectors_dir), 0
+
+
 CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
     ("file-merkle.json", check_file_merkle),
     ("tree.json", check_tree),
     ("snapshot.json", check_snapshot),
+    ("wire.json", check_wire),
 ]
 
 
@@ -513,8 +524,8 @@ def self_test():
     import tempfile
     n = 0
     for fname, fn in CHECKS:
-        if fname in ("snapshot.json", "fastcdc-rs.json"):
-            continue  # snapshot: its own script; fastcdc-rs: mostly needs the fixture
+        if fname in ("snapshot.json", "wire.json", "fastcdc-rs.json"):
+            continue  # snapshot, wire: their own scripts; fastcdc-rs: mostly needs the fixture
         doc = load(fname)
         for path, bad in tampered_copies(doc):
             with tempfile.TemporaryDirectory() as tmp:
