@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,5 +133,10 @@ class CollectorApiTest {
     HttpResponse<String> spec = get("api/v1/openapi.yaml");
     assertThat(spec.statusCode()).isEqualTo(200);
     assertThat(spec.body()).startsWith("openapi: 3");
+    for (String path : List.of("/api/v1/batches", "/api/v1/projects", "/api/v1/projects/{project}",
+        "/api/v1/projects/{project}/artifacts", "/api/v1/projects/{project}/series", "/api/v1/projects/{project}/breakdown",
+        "/api/v1/mirrors", "/api/v1/mirrors/{mirror}/series", "/api/v1/openapi.yaml")) {
+      assertThat(spec.body()).as("documented: " + path).contains("\n  " + path + ":\n");
+    }
   }
 }

@@ -28,6 +28,10 @@ public final class TestMirror {
     return name;
   }
 
+  public Ed25519Signer signer() {
+    return signer;
+  }
+
   public PublicKey publicKey() {
     return signer.publicKey();
   }

@@ -100,4 +100,28 @@ class CollectorCommandTest {
     }
     assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("m1").doesNotContain("never");
   }
+
+  @Test
+  void demo_startsSubmitsAndStops() throws Exception {
+    URI uri;
+    try (CollectorDemo demo = CollectorDemo.start(dir.resolve("demo"), 0)) {
+      uri = demo.uri();
+      StatsBatch b = StatsBatch.newBuilder().setFormatVersion(1).setMirrorId(CollectorDemo.MIRROR)
+          .setBatchId(ByteString.copyFrom(new byte[32]))
+          .addRows(StatsRow.newBuilder().setGranularity(Granularity.DAY).setPeriodStart(86400L * 20000).setProject("p")
+              .setArtifact("/a").setType("iso").setProtocol("http").setDownloads(1).setBytes(1))
+          .build();
+      assertThat(demo.submit(b.toByteArray()).httpStatus()).isEqualTo(201);
+      Path spool = Files.createDirectories(dir.resolve("demo-spool"));
+      Files.write(spool.resolve("x.batch"), b.toByteArray());
+      assertThat(demo.submit(spool).complete()).isTrue();
+      HttpResponse<String> home = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(home.body()).contains("CHASM downloads");
+    }
+    HttpClient client = HttpClient.newHttpClient();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+  }
 }
