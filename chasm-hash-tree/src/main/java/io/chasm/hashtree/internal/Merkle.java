@@ -3,7 +3,9 @@ package io.chasm.hashtree.internal;
 import io.chasm.api.HashAlgorithm;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * File Merkle hashing (tck/SPEC.md section 3): RFC 6962 leaf/node prefixes, with the chunk's offset
@@ -67,26 +69,54 @@ public final class Merkle {
     return Integer.highestOneBit(n - 1);
   }
 
-  /** RFC 9162 section 2.1.3.1 audit path of leaf {@code m} in {@code leaves[lo, hi)}. */
-  public static List<byte[]> path(MessageDigest md, byte[][] leaves, int m, int lo, int hi) {
-    List<byte[]> out = new ArrayList<>();
-    pathInto(md, leaves, m, lo, hi, out);
-    return out;
+  /**
+   * Every subtree head of the RFC 6962 recursion over {@code leaves}, keyed by {@link #key}, so
+   * that audit paths cost a lookup per level instead of rehashing the tree.
+   */
+  public static Map<Long, byte[]> subtreeHeads(MessageDigest md, byte[][] leaves) {
+    Map<Long, byte[]> heads = new HashMap<>(4 * leaves.length + 4);
+    if (leaves.length > 0) {
+      fill(md, leaves, 0, leaves.length, heads);
+    }
+    return heads;
   }
 
-  private static void pathInto(MessageDigest md, byte[][] leaves, int m, int lo, int hi, List<byte[]> out) {
-    int n = hi - lo;
-    if (n <= 1) {
-      return;
-    }
-    int k = splitPoint(n);
-    if (m < k) {
-      pathInto(md, leaves, m, lo, lo + k, out);
-      out.add(treeHead(md, leaves, lo + k, hi));
+  private static byte[] fill(MessageDigest md, byte[][] leaves, int lo, int hi, Map<Long, byte[]> heads) {
+    byte[] h;
+    if (hi - lo == 1) {
+      h = leaves[lo];
     } else {
-      pathInto(md, leaves, m - k, lo + k, hi, out);
-      out.add(treeHead(md, leaves, lo, lo + k));
+      int k = splitPoint(hi - lo);
+      h = node(md, fill(md, leaves, lo, lo + k, heads), fill(md, leaves, lo + k, hi, heads));
     }
+    heads.put(key(lo, hi), h);
+    return h;
+  }
+
+  public static long key(int lo, int hi) {
+    return (long) lo << 32 | hi;
+  }
+
+  /** RFC 9162 section 2.1.3.1 audit path of leaf {@code m} among {@code n} leaves. */
+  public static List<byte[]> path(Map<Long, byte[]> heads, int m, int n) {
+    List<byte[]> out = new ArrayList<>();
+    int lo = 0;
+    int hi = n;
+    List<byte[]> reversed = new ArrayList<>();
+    while (hi - lo > 1) {
+      int k = splitPoint(hi - lo);
+      if (m - lo < k) {
+        reversed.add(heads.get(key(lo + k, hi)));
+        hi = lo + k;
+      } else {
+        reversed.add(heads.get(key(lo, lo + k)));
+        lo = lo + k;
+      }
+    }
+    for (int i = reversed.size() - 1; i >= 0; i--) {
+      out.add(reversed.get(i));
+    }
+    return out;
   }
 
   /**

@@ -15,6 +15,7 @@ import io.chasm.hashtree.internal.Merkle;
 import java.security.MessageDigest;
 import java.util.AbstractList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,7 @@ public final class FileManifest {
   private final long[] offsets;
   private final long size;
   private final ObjectId id;
+  private volatile Map<Long, byte[]> heads;
 
   private FileManifest(Hash[] ids, int[] lengths) {
     this.ids = ids;
@@ -141,12 +143,20 @@ public final class FileManifest {
    */
   public InclusionProof proveChunk(int index) {
     Objects.checkIndex(index, ids.length);
-    MessageDigest md = Merkle.sha256();
-    byte[][] leaves = leaves(md);
-    List<byte[]> path = Merkle.path(md, leaves, index, 0, leaves.length);
+    List<byte[]> path = Merkle.path(subtreeHeads(), index, ids.length);
     return new InclusionProof(
         size, ids.length, index, offsets[index], lengths[index],
         path.stream().map(p -> Hash.of(HashAlgorithm.SHA_256, p)).toList());
+  }
+
+  private Map<Long, byte[]> subtreeHeads() {
+    Map<Long, byte[]> h = heads;
+    if (h == null) {
+      // Built on the first proof only: most manifests are never asked for one.
+      h = Merkle.subtreeHeads(Merkle.sha256(), leaves(Merkle.sha256()));
+      heads = h;
+    }
+    return h;
   }
 
   private byte[][] leaves(MessageDigest md) {
