@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.api.ChasmException;
 import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.IndexResult;
 import io.chasm.hashtree.index.TreeIndex;
@@ -7,9 +8,16 @@ import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotBuilder;
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.PeerClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +46,13 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(names = "--notify", paramLabel = "URI",
+      description = "tell the chasmd oracle listening here about the new snapshot (default: unix://DIR/.chasm/oracle.sock when that socket exists)")
+  URI notify;
+
+  @Option(names = "--no-notify", description = "do not tell a running chasmd")
+  boolean noNotify;
+
   @Override
   public Integer call() throws Exception {
     Ed25519Signer signer = KeyFiles.readSigner(key);
@@ -50,6 +65,7 @@ public final class PublishCommand implements Callable<Integer> {
       r = StateOptions.withProgress(p, () -> index.update(p));
       s = index.publish(name, expires, signer);
     }
+    String announced = noNotify ? null : announce(abs, s);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sequence", s.snapshot().sequence());
@@ -58,6 +74,7 @@ public final class PublishCommand implements Callable<Integer> {
       m.put("expires", s.snapshot().expires().toString());
       m.put("signed_by", signer.publicKey().keyId().toString());
       m.put("index", StateOptions.summary(r));
+      m.put("announced_to", announced);
       System.out.println(StateOptions.json(m));
     } else {
       r.warnings().forEach(w -> System.err.println("chasm: warning: " + w));
@@ -67,7 +84,34 @@ public final class PublishCommand implements Callable<Integer> {
       System.out.println("expires  " + s.snapshot().expires());
       System.out.println("files    " + r.files() + " (" + r.rehashedFiles() + " rehashed)");
       System.out.println("signed   " + signer.publicKey().keyId());
+      if (announced != null) {
+        System.out.println("pushed   announced to the running daemon at " + announced);
+      }
     }
     return ChasmCli.EXIT_OK;
+  }
+
+  /**
+   * Announces the snapshot to a running oracle so its subscribers get it now rather than at the
+   * oracle's next poll. A daemon that is down is not an error: the snapshot is published either way.
+   *
+   * @return the URI announced to, or null if none
+   */
+  private String announce(Path abs, SignedSnapshot s) {
+    URI target = notify;
+    if (target == null) {
+      Path sock = abs.resolve(TreeIndex.DEFAULT_STATE_DIR).resolve("oracle.sock");
+      if (!Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      target = URI.create("unix://" + sock);
+    }
+    try (PeerClient c = PeerClient.connect(target, ClientOptions.defaults().withAgent("chasm-publish"))) {
+      PeerClient.await(c.announce(s.snapshot().origin(), s.encode(), List.of()));
+      return target.toString();
+    } catch (ChasmException | IOException e) {
+      System.err.println("chasm: warning: published, but could not announce to " + target + ": " + ChasmCli.oneLine(e));
+      return null;
+    }
   }
 }
