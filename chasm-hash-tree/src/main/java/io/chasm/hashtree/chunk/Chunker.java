@@ -110,7 +110,7 @@ public final class Chunker {
   }
 
   /**
-   * Chunks a channel from its current position to its end (the channel is not closed).
+   * Chunks a blocking channel from its current position to its end (the channel is not closed).
    *
    * @return the number of bytes chunked
    */
