@@ -1,0 +1,358 @@
+package io.chasm.stats.internal;
+
+import io.chasm.stats.ClassificationRules;
+import io.chasm.stats.LogRecord;
+import io.chasm.stats.RunTotals;
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.StatsRow;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+
+/**
+ * Counts parsed lines of one worker into primitive arrays keyed by (hour, artifact, protocol);
+ * strings exist only per distinct artifact. {@link #drainInto} hands the result to a step's delta.
+ *
+ * <p>Counting rules: every request adds its size to {@code bytes_total} and its status class.
+ * HTTP rows are made only for GET with 200 or 206 (HEAD, 3xx incl. 304, 4xx and 5xx are not
+ * downloads) and for git smart-HTTP ({@code POST .../git-upload-pack} is one clone or fetch of the
+ * repository; {@code GET .../info/refs?service=git-upload-pack} adds bytes only). Bots add
+ * {@code bot_requests} only. A 200 (or a complete FTP/rsync/git transfer) is one download and
+ * adds the client's keyed hash to the row's sketch; 206 ranges go to the {@link RangeTracker}.
+ */
+public final class Aggregator {
+  private static final byte[] UPLOAD_PACK = Bytes.ascii("/git-upload-pack");
+  private static final byte[] INFO_REFS = Bytes.ascii("/info/refs");
+  private static final byte[] SERVICE_UPLOAD = Bytes.ascii("service=git-upload-pack");
+  private static final byte[] COUNTME = Bytes.ascii("countme=");
+  private static final int MAX_PATH = 4096;
+  private static final byte GIT_MARK = 1;
+
+  private final ClassificationRules rules;
+  private final BotMatcher bots;
+  private final ClientHasher hasher;
+  private final RunTotals totals = new RunTotals();
+  private final ArtifactTable arts = new ArtifactTable();
+  private final LongIntMap rowIndex = new LongIntMap();
+  private final byte[] scratch = new byte[MAX_PATH + 2];
+  private int rows;
+  private long[] rowHour = new long[256];
+  private int[] rowArt = new int[256];
+  private byte[] rowProto = new byte[256];
+  private long[] downloads = new long[256];
+  private long[] bytes = new long[256];
+  private long[] botReq = new long[256];
+  private HllSketch[] sketch = new HllSketch[256];
+  private long[] fullSize = new long[256];
+  // Ranged (206) requests: (day, artifact, protocol, client) -> bytes and last time.
+  private final LongIntMap rangeIndex = new LongIntMap();
+  private int ranges;
+  private long[] rDay = new long[64], rClient = new long[64], rBytes = new long[64],
+      rTs = new long[64];
+  private int[] rArt = new int[64];
+  private byte[] rProto = new byte[64];
+  private final Map<String, long[]> countme = new HashMap<>();
+
+  public Aggregator(ClassificationRules rules, PeriodSecrets secrets) {
+    this.rules = rules;
+    this.bots = new BotMatcher(rules.botPatterns());
+    this.hasher = new ClientHasher(secrets);
+  }
+
+  public RunTotals totals() {
+    return totals;
+  }
+
+  /**
+   * Counts one REQUEST record.
+   *
+   * @return null, or the reason the line is rejected after all (its path is not UTF-8)
+   */
+  public String accept(LogRecord r) {
+    byte[] b = r.buf;
+    int ps = r.pathStart, pe = r.pathEnd;
+    LogRecord.Protocol proto = r.protocol;
+    boolean git = proto == LogRecord.Protocol.GIT;
+    boolean download = r.complete && r.outgoing;
+    int art = -1;
+    boolean http = proto == LogRecord.Protocol.HTTP;
+    boolean candidate = pe > ps && r.outgoing;
+    if (candidate && http) {
+      int q = Bytes.indexOf(b, ps, pe, (byte) '?');
+      int end = q < 0 ? pe : q;
+      boolean get = r.hasMethod("GET");
+      candidate = (r.status == 200 || r.status == 206) && (get || r.hasMethod("POST"));
+      if (candidate) {
+        if (Bytes.endsWith(b, ps, end, UPLOAD_PACK) && !get) {
+          git = true;
+          pe = end - UPLOAD_PACK.length;
+        } else if (get && Bytes.endsWith(b, ps, end, INFO_REFS) && q >= 0
+            && Bytes.containsIgnoreCase(b, q, r.pathEnd, SERVICE_UPLOAD)) {
+          git = true;
+          download = false;
+          pe = end - INFO_REFS.length;
+        } else if (!get) {
+          candidate = false;
+        }
+      }
+    }
+    if (candidate) {
+      int len = normalise(b, ps, pe, git);
+      if (len > 0) {
+        art = arts.intern(scratch, 0, len);
+        if (arts.invalid(art)) {
+          return "path is not valid UTF-8";
+        }
+      }
+    }
+    totals.bytesTotal += r.bytes;
+    totals.countStatus(r.status);
+    if (art < 0) {
+      return null;
+    }
+    long hour = Math.floorDiv(r.epochSecond, 3600L);
+    int row = row(hour, art, proto.ordinal());
+    if (http && bots.isBot(b, r.agentStart, r.agentEnd)) {
+      botReq[row]++;
+      totals.botRequests++;
+      return null;
+    }
+    bytes[row] += r.bytes;
+    long day = Math.floorDiv(hour, 24L);
+    if (http && r.status == 206) {
+      long c = client(day, r);
+      if (c != 0) {
+        range(day, art, proto.ordinal(), c, r.bytes, r.epochSecond);
+      }
+      return null;
+    }
+    if (!download) {
+      return null;
+    }
+    downloads[row]++;
+    if (http && r.bytes > fullSize[art]) {
+      fullSize[art] = r.bytes;
+    }
+    long c = client(day, r);
+    if (c != 0) {
+      HllSketch s = sketch[row];
+      if (s == null) {
+        s = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
+        sketch[row] = s;
+      }
+      s.update(c);
+    }
+    if (http) {
+      countme(r, art, ps, r.pathEnd);
+    }
+    return null;
+  }
+
+  private long client(long day, LogRecord r) {
+    if (r.clientEnd <= r.clientStart) {
+      return 0;
+    }
+    long c = hasher.hash(day, r.buf, r.clientStart, r.clientEnd);
+    if (c == 0) {
+      totals.lateLines++;
+    }
+    return c;
+  }
+
+  // Path without query or fragment, "//" and "/./" collapsed, leading '/' ensured.
+  private int normalise(byte[] b, int s, int e, boolean git) {
+    byte[] out = scratch;
+    int n = 0;
+    if (git) {
+      out[n++] = GIT_MARK;
+    }
+    int base = n;
+    out[n++] = '/';
+    for (int i = s; i < e; i++) {
+      byte c = b[i];
+      if (c == '?' || c == '#') {
+        break;
+      }
+      if (c == '/') {
+        if (out[n - 1] == '/') {
+          continue;
+        }
+        if (n - base >= 2 && out[n - 1] == '.' && out[n - 2] == '/') {
+          n--;
+          continue;
+        }
+      }
+      if (n >= MAX_PATH) {
+        return -1;
+      }
+      out[n++] = c;
+    }
+    if (git) {
+      while (n > base + 1 && out[n - 1] == '/') {
+        n--;
+      }
+    }
+    return n;
+  }
+
+  private int row(long hour, int art, int proto) {
+    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
+    int i = rowIndex.get(key);
+    if (i >= 0) {
+      return i;
+    }
+    i = rows++;
+    if (i == rowHour.length) {
+      int n = i * 2;
+      rowHour = Arrays.copyOf(rowHour, n);
+      rowArt = Arrays.copyOf(rowArt, n);
+      rowProto = Arrays.copyOf(rowProto, n);
+      downloads = Arrays.copyOf(downloads, n);
+      bytes = Arrays.copyOf(bytes, n);
+      botReq = Arrays.copyOf(botReq, n);
+      sketch = Arrays.copyOf(sketch, n);
+    }
+    if (art >= fullSize.length) {
+      fullSize = Arrays.copyOf(fullSize, Math.max(art + 1, fullSize.length * 2));
+    }
+    rowHour[i] = hour;
+    rowArt[i] = art;
+    rowProto[i] = (byte) proto;
+    rowIndex.put(key, i);
+    return i;
+  }
+
+  private void range(long day, int art, int proto, long client, long n, long ts) {
+    long key = client * 0x9E3779B97F4A7C15L ^ (day << 40) ^ ((long) art << 2) ^ proto;
+    if (key == Long.MIN_VALUE) {
+      key = 0;
+    }
+    int i = rangeIndex.get(key);
+    if (i < 0) {
+      if (ranges >= RangeTracker.MAX_ENTRIES) {
+        return;
+      }
+      i = ranges++;
+      if (i == rDay.length) {
+        int m = i * 2;
+        rDay = Arrays.copyOf(rDay, m);
+        rClient = Arrays.copyOf(rClient, m);
+        rBytes = Arrays.copyOf(rBytes, m);
+        rTs = Arrays.copyOf(rTs, m);
+        rArt = Arrays.copyOf(rArt, m);
+        rProto = Arrays.copyOf(rProto, m);
+      }
+      rDay[i] = day;
+      rClient[i] = client;
+      rArt[i] = art;
+      rProto[i] = (byte) proto;
+      rangeIndex.put(key, i);
+    }
+    rBytes[i] += n;
+    rTs[i] = Math.max(rTs[i], ts);
+  }
+
+  private void countme(LogRecord r, int art, int ps, int pe) {
+    byte[] b = r.buf;
+    int q = Bytes.indexOf(b, ps, pe, (byte) '?');
+    if (q < 0 || !Bytes.containsIgnoreCase(b, q, pe, COUNTME)) {
+      return;
+    }
+    int bucket = 0;
+    for (int i = q; i + COUNTME.length < pe; i++) {
+      if ((b[i] == '?' || b[i] == '&') && Bytes.startsWith(b, i + 1, pe, COUNTME)) {
+        int d = i + 1 + COUNTME.length;
+        if (d < pe && b[d] >= '1' && b[d] <= '4' && (d + 1 == pe || b[d + 1] == '&')) {
+          bucket = b[d] - '0';
+        }
+        break;
+      }
+    }
+    if (bucket == 0) {
+      return;
+    }
+    // DNF's countme weeks start on Monday (Fedora's COUNTME_EPOCH, 1970-01-05).
+    long week = Math.floorDiv(r.epochSecond - 345_600L, 604_800L) * 604_800L + 345_600L;
+    String label = "";
+    int open = Bytes.indexOf(b, r.agentStart, r.agentEnd, (byte) '(');
+    int close = open < 0 ? -1 : Bytes.indexOf(b, open, r.agentEnd, (byte) ')');
+    if (close > open + 1) {
+      label = new String(b, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8)
+          .replace("; ", "/");
+    }
+    String key = week + "\n" + art + "\n" + bucket + "\n" + label;
+    countme.computeIfAbsent(key, k -> new long[1])[0]++;
+  }
+
+  /** Moves everything counted so far into the step's delta and range tracker. */
+  public void drainInto(StatsDelta delta, RangeTracker tracker) {
+    String[][] cls = new String[arts.size()][];
+    for (int i = 0; i < rows; i++) {
+      String[] c = classify(cls, rowArt[i]);
+      String protocol = LogRecord.Protocol.values()[rowProto[i]].label();
+      StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
+          protocol);
+      h.add(downloads[i], bytes[i], botReq[i]);
+      h.addUniques(sketch[i]);
+      StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+          c[0], c[1], c[2], protocol);
+      d.add(downloads[i], bytes[i], botReq[i]);
+      d.addUniques(sketch[i]);
+      if (fullSize[rowArt[i]] > 0) {
+        tracker.fullSize(c[1], protocol, fullSize[rowArt[i]]);
+      }
+    }
+    for (int i = 0; i < ranges; i++) {
+      String[] c = classify(cls, rArt[i]);
+      tracker.add(c[0], c[1], c[2], LogRecord.Protocol.values()[rProto[i]].label(), rDay[i],
+          rClient[i], rBytes[i], rTs[i]);
+    }
+    for (Map.Entry<String, long[]> e : countme.entrySet()) {
+      String[] f = e.getKey().split("\n", 4);
+      String[] c = classify(cls, Integer.parseInt(f[1]));
+      delta.countme(Long.parseLong(f[0]), c[0], Integer.parseInt(f[2]), f[3]).add(e.getValue()[0]);
+    }
+    delta.totals().add(totals);
+    reset();
+  }
+
+  private String[] classify(String[][] cache, int art) {
+    String[] c = cache[art];
+    if (c == null) {
+      String name = arts.name(art);
+      boolean git = !name.isEmpty() && name.charAt(0) == GIT_MARK;
+      String path = git ? name.substring(1) : name;
+      String type = git ? "git-clone" : rules.type(path);
+      c = new String[] {rules.project(path, null), path, type};
+      cache[art] = c;
+    }
+    return c;
+  }
+
+  private void reset() {
+    // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
+    rows = 0;
+    ranges = 0;
+    Arrays.fill(sketch, null);
+    Arrays.fill(downloads, 0);
+    Arrays.fill(bytes, 0);
+    Arrays.fill(botReq, 0);
+    Arrays.fill(rBytes, 0);
+    Arrays.fill(rTs, 0);
+    Arrays.fill(fullSize, 0);
+    rowIndex.clear();
+    rangeIndex.clear();
+    countme.clear();
+    RunTotals fresh = new RunTotals();
+    totals.linesTotal = fresh.linesTotal;
+    totals.linesRejected = 0;
+    totals.nonRequestLines = 0;
+    totals.bytesTotal = 0;
+    totals.status2xx = totals.status3xx = totals.status4xx = totals.status5xx = 0;
+    totals.botRequests = 0;
+    totals.lateLines = 0;
+    totals.rejectedSamples.clear();
+  }
+}

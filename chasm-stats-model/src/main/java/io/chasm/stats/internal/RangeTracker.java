@@ -1,0 +1,75 @@
+package io.chasm.stats.internal;
+
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.StatsRow;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The ranged-download heuristic for one step. A client's 206 responses for one artifact on one
+ * day add up; when their bytes reach the artifact's full size (the largest 200 response for it in
+ * the step) they count as one download, attributed to the hour of the last range. Ranges split
+ * across steps are not joined (they may go uncounted: the heuristic errs low).
+ */
+public final class RangeTracker {
+  /** Tracked (client, artifact, day) triples per step; further ranges count bytes only. */
+  public static final int MAX_ENTRIES = 1 << 20;
+
+  private static final class Entry {
+    final String project, artifact, type, protocol;
+    final long day, client;
+    long bytes, lastTs;
+
+    Entry(String project, String artifact, String type, String protocol, long day, long client) {
+      this.project = project;
+      this.artifact = artifact;
+      this.type = type;
+      this.protocol = protocol;
+      this.day = day;
+      this.client = client;
+    }
+  }
+
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, Long> fullSize = new HashMap<>();
+
+  public synchronized void fullSize(String artifact, String protocol, long size) {
+    fullSize.merge(protocol + "|" + artifact, size, Math::max);
+  }
+
+  public synchronized void add(String project, String artifact, String type, String protocol,
+      long day, long client, long bytes, long ts) {
+    String k = day + "|" + client + "|" + protocol + "|" + artifact;
+    Entry e = entries.get(k);
+    if (e == null) {
+      if (entries.size() >= MAX_ENTRIES) {
+        return;
+      }
+      e = new Entry(project, artifact, type, protocol, day, client);
+      entries.put(k, e);
+    }
+    e.bytes += bytes;
+    e.lastTs = Math.max(e.lastTs, ts);
+  }
+
+  /** Adds the completed ranged downloads to the delta's hour and day rows. */
+  public synchronized void finish(StatsDelta delta) {
+    for (Entry e : entries.values()) {
+      Long full = fullSize.get(e.protocol + "|" + e.artifact);
+      if (full == null || full <= 0 || e.bytes < full) {
+        continue;
+      }
+      long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
+      StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.project, e.artifact, e.type,
+          e.protocol);
+      h.add(1, 0, 0);
+      h.addUnique(e.client);
+      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.project, e.artifact,
+          e.type, e.protocol);
+      d.add(1, 0, 0);
+      d.addUnique(e.client);
+    }
+    entries.clear();
+    fullSize.clear();
+  }
+}

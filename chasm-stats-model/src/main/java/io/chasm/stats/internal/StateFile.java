@@ -1,0 +1,128 @@
+package io.chasm.stats.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The agent's persistent state: per-file checkpoints, open day secrets, the period watermark.
+ * Written whole to a temporary file, fsynced and renamed over the old one, so a crash leaves
+ * either the old or the new state, never a mix.
+ */
+public final class StateFile {
+  private static final long MAGIC = 0x4348534D53543031L; // "CHSMST01"
+
+  /** One log file the agent has read from. */
+  public static final class Checkpoint {
+    public byte[] identity;
+    public int prefixLen;
+    public byte[] prefixHash;
+    public long dev, ino;
+    public long offset;
+    /** For compressed files: compressed size and mtime when fully read, to skip without reading. */
+    public long doneSize = -1, doneMtime = -1;
+  }
+
+  public long generation;
+  public long closedBefore;
+  public long maxEpoch = Long.MIN_VALUE;
+  public final List<Checkpoint> checkpoints = new ArrayList<>();
+  public final Map<Long, byte[]> secrets = new TreeMap<>();
+
+  public static StateFile load(Path file) throws IOException {
+    StateFile s = new StateFile();
+    if (!Files.exists(file)) {
+      return s;
+    }
+    try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+      if (in.readLong() != MAGIC) {
+        throw new IOException("not a chasm stats state file: " + file);
+      }
+      s.generation = in.readLong();
+      s.closedBefore = in.readLong();
+      s.maxEpoch = in.readLong();
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        Checkpoint c = new Checkpoint();
+        c.identity = in.readNBytes(32);
+        c.prefixLen = in.readInt();
+        c.prefixHash = in.readNBytes(32);
+        c.dev = in.readLong();
+        c.ino = in.readLong();
+        c.offset = in.readLong();
+        c.doneSize = in.readLong();
+        c.doneMtime = in.readLong();
+        s.checkpoints.add(c);
+      }
+      int m = in.readInt();
+      for (int i = 0; i < m; i++) {
+        long day = in.readLong();
+        s.secrets.put(day, in.readNBytes(32));
+      }
+    }
+    return s;
+  }
+
+  public void save(Path file) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bo)) {
+      out.writeLong(MAGIC);
+      out.writeLong(generation);
+      out.writeLong(closedBefore);
+      out.writeLong(maxEpoch);
+      out.writeInt(checkpoints.size());
+      for (Checkpoint c : checkpoints) {
+        out.write(c.identity);
+        out.writeInt(c.prefixLen);
+        out.write(c.prefixHash);
+        out.writeLong(c.dev);
+        out.writeLong(c.ino);
+        out.writeLong(c.offset);
+        out.writeLong(c.doneSize);
+        out.writeLong(c.doneMtime);
+      }
+      out.writeInt(secrets.size());
+      for (Map.Entry<Long, byte[]> e : secrets.entrySet()) {
+        out.writeLong(e.getKey());
+        out.write(e.getValue());
+      }
+    }
+    writeAtomically(file, bo.toByteArray());
+  }
+
+  /** Writes bytes to a sibling temporary file, fsyncs, renames over {@code file}, fsyncs the dir. */
+  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
+      while (bb.hasRemaining()) {
+        ch.write(bb);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // Some filesystems cannot fsync a directory; the rename is still atomic.
+    }
+  }
+}
