@@ -174,7 +174,14 @@ public final class ApacheLogFormatReader implements LogReader {
         p += t.literal.length;
         continue;
       }
-      int fe = k + 1 < ts.length ? delimiter(b, p, end, ts[k + 1].literal) : fieldEnd(b, p, end);
+      int fe;
+      if (t.field == Field.TIME && p < end && b[p] == '[') {
+        // %t is "[17/May/2015:10:05:03 +0000]": it contains a space, so it ends at its bracket.
+        fe = Bytes.indexOf(b, p, end, (byte) ']');
+        fe = fe < 0 ? -1 : fe + 1;
+      } else {
+        fe = k + 1 < ts.length ? delimiter(b, p, end, ts[k + 1].literal) : fieldEnd(b, p, end);
+      }
       if (fe < 0) {
         return rec.reject("line does not match the log format");
       }
@@ -273,6 +280,10 @@ public final class ApacheLogFormatReader implements LogReader {
   }
 
   private long time(byte[] b, int s, int e) {
+    if (e - s == 28 && b[s] == '[' && b[e - 1] == ']') {
+      s++;
+      e--;
+    }
     if (e - s != 26) {
       return Bytes.BAD;
     }

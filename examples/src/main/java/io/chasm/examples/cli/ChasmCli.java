@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ChunksCommand.class,
       io.chasm.examples.collector.CollectorCommand.class,
+      StatsCommand.class,
     })
 public final class ChasmCli implements Runnable {
   public static final int EXIT_OK = 0;

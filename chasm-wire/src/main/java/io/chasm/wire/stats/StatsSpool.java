@@ -1,0 +1,91 @@
+package io.chasm.wire.stats;
+
+import io.chasm.stats.LogScanner;
+import io.chasm.stats.StatsDelta;
+import io.chasm.wire.proto.stats.StatsBatch;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The on-disk queue of batches waiting for the collector: one file {@code <batch id hex>.batch}
+ * per batch holding the exact serialized {@link StatsBatch}, written to a temporary name, fsynced
+ * and renamed. {@link DirectoryOutbox} reads the same directory and {@link StatsSubmitter} signs
+ * each batch when it sends it. A batch already in the spool is never overwritten, so a step redone
+ * after a crash leaves the first copy (same id, and what the collector may already hold).
+ */
+public final class StatsSpool implements LogScanner.BatchSink {
+  public static final String SUFFIX = DirectoryOutbox.SUFFIX;
+  private final Path dir;
+  private final String mirrorId;
+
+  public StatsSpool(Path dir, String mirrorId) {
+    this.dir = dir;
+    this.mirrorId = mirrorId;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void accept(StatsDelta delta) throws IOException {
+    StatsBatch batch = StatsBatches.build(mirrorId, delta, System.currentTimeMillis() / 1000);
+    write(batch);
+  }
+
+  /** Spools one batch unless its id is already there; returns its file. */
+  public Path write(StatsBatch batch) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(HexFormat.of().formatHex(batch.getBatchId().toByteArray()) + SUFFIX);
+    if (Files.exists(file)) {
+      return file;
+    }
+    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(batch.toByteArray());
+      while (bb.hasRemaining()) {
+        ch.write(bb);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file);
+    }
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // fsync of a directory is not supported everywhere; the rename is atomic regardless.
+    }
+    return file;
+  }
+
+  /** Spooled batch files, oldest name first. */
+  public List<Path> list() throws IOException {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      ds.forEach(out::add);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** Reads one spooled file back. */
+  public static StatsBatch read(Path file) throws IOException {
+    return StatsBatch.parseFrom(Files.readAllBytes(file));
+  }
+}
