@@ -172,7 +172,8 @@ public final class ClassificationRules {
     }
     int s = path.startsWith("/") ? 1 : 0;
     int e = path.indexOf('/', s);
-    return e > s ? path.substring(s, e) : "-";
+    // Collectors refuse projects over 200 characters (SPEC §11.13).
+    return e > s && e - s <= 200 ? path.substring(s, e) : "-";
   }
 
   /** Type of a normalised path. */

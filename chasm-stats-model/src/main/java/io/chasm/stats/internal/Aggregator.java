@@ -100,6 +100,12 @@ public final class Aggregator {
     }
     if (candidate) {
       int len = normalise(b, ps, pe, git);
+      if (len == -2) {
+        return "control character in path";
+      }
+      if (len == -1) {
+        return "path longer than 4096 bytes";
+      }
       if (len > 0) {
         art = arts.intern(scratch, 0, len);
         if (arts.invalid(art)) {
@@ -174,6 +180,9 @@ public final class Aggregator {
       byte c = b[i];
       if (c == '?' || c == '#') {
         break;
+      }
+      if ((c >= 0 && c < 0x20) || c == 0x7f) {
+        return -2;
       }
       if (c == '/') {
         if (out[n - 1] == '/') {

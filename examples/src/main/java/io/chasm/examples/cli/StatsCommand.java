@@ -204,8 +204,12 @@ public final class StatsCommand implements Runnable {
       m.put("unique_downloaders", estimate(all));
       m.put("bot_requests", t.botRequests);
       m.put("late_lines", t.lateLines);
-      m.put("status", Map.of("2xx", t.status2xx, "3xx", t.status3xx, "4xx", t.status4xx,
-          "5xx", t.status5xx));
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("2xx", t.status2xx);
+      st.put("3xx", t.status3xx);
+      st.put("4xx", t.status4xx);
+      st.put("5xx", t.status5xx);
+      m.put("status", st);
       m.put("rejected_samples", t.rejectedSamples);
       m.put("batches", r.batches);
       m.put("errors", r.errors);

@@ -1,0 +1,89 @@
+package io.chasm.wire.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.stats.Coverage;
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.StatsRow;
+import io.chasm.wire.proto.stats.SignedStatsBatch;
+import io.chasm.wire.proto.stats.StatsBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsBatchesTest {
+  static final HexFormat HEX = HexFormat.of();
+
+  static Path vectors() {
+    Path p = Path.of(System.getProperty("user.dir")).resolve("../tck/vectors/stats-batch-id.json");
+    return p.normalize();
+  }
+
+  @Test
+  void batchId_matchesSpecVectors() throws Exception {
+    JsonNode v = new ObjectMapper().readTree(vectors().toFile());
+    for (JsonNode c : v.get("cases")) {
+      List<Coverage> cov = new ArrayList<>();
+      c.get("coverage").forEach(x -> cov.add(new Coverage(HEX.parseHex(x.get("file_identity").asText()),
+          x.get("start").asLong(), x.get("end").asLong())));
+      StatsDelta d = new StatsDelta();
+      cov.forEach(d::addCoverage);
+      List<long[]> periods = new ArrayList<>();
+      c.get("periods").forEach(p -> periods.add(new long[] {p.get("granularity").asLong(), p.get("period_start").asLong()}));
+      periods.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+      java.util.LinkedHashMap<String, long[]> dedup = new java.util.LinkedHashMap<>();
+      periods.forEach(p -> dedup.put(p[0] + "|" + p[1], p));
+      byte[] id = StatsBatches.batchId(c.get("mirror_id").asText(), d.coverage(), new ArrayList<>(dedup.values()));
+      assertThat(HEX.formatHex(id)).as(c.get("name").asText()).isEqualTo(c.get("batch_id").asText());
+    }
+  }
+
+  static StatsDelta delta(long downloads) {
+    StatsDelta d = new StatsDelta();
+    d.addCoverage(new Coverage(new byte[32], 0, 100));
+    StatsRow r = d.row(1732406400, StatsRow.Granularity.HOUR, "debian", "/debian/a.deb", "deb", "http");
+    r.add(downloads, 10, 0);
+    r.addUnique(42);
+    d.row(1732406400, StatsRow.Granularity.DAY, "debian", "/debian/a.deb", "deb", "http").add(downloads, 10, 0);
+    d.totals().linesTotal = 3;
+    return d;
+  }
+
+  @Test
+  void build_isDeterministic_andIdIgnoresCreationTime() {
+    StatsBatch a = StatsBatches.build("m", delta(2), 1);
+    StatsBatch b = StatsBatches.build("m", delta(2), 999);
+    assertThat(a.getBatchId()).isEqualTo(b.getBatchId());
+    assertThat(a.toBuilder().clearCreatedUnix().build()).isEqualTo(b.toBuilder().clearCreatedUnix().build());
+    assertThat(StatsBatches.build("other", delta(2), 1).getBatchId()).isNotEqualTo(a.getBatchId());
+    assertThat(a.getRowsCount()).isEqualTo(2);
+    assertThat(a.getRows(0).getUniqueSketch().isEmpty()).isFalse();
+    assertThat(a.getTotals().getLinesTotal()).isEqualTo(3);
+  }
+
+  @Test
+  void spool_signs_andNeverOverwrites(@TempDir Path dir) throws Exception {
+    Ed25519Signer signer = Ed25519.generate();
+    StatsSpool spool = new StatsSpool(dir, signer, "m");
+    spool.accept(delta(2));
+    assertThat(spool.list()).hasSize(1);
+    Path f = spool.list().get(0);
+    byte[] first = Files.readAllBytes(f);
+    spool.accept(delta(2)); // a redone step: same id, the first copy stays
+    assertThat(spool.list()).hasSize(1);
+    assertThat(Files.readAllBytes(f)).isEqualTo(first);
+    SignedStatsBatch s = StatsSpool.read(f);
+    Ed25519.verifier().verify(signer.publicKey(), s.getBatch().toByteArray(), s.getSignature().toByteArray());
+    StatsBatch b = StatsBatch.parseFrom(s.getBatch());
+    assertThat(f.getFileName().toString()).isEqualTo(HEX.formatHex(b.getBatchId().toByteArray()) + ".batch");
+    assertThat(s.getPublicKey().toByteArray()).isEqualTo(signer.publicKey().raw());
+  }
+}
