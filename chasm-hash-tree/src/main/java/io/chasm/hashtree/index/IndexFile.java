@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.util.zip.CRC32C;
 import java.util.Arrays;
 
 /**
@@ -19,7 +19,8 @@ import java.util.Arrays;
  * 32-byte root tree digest; per entry u16 path length, path, u8
  * kind, u64 dev, ino, size, mtime ns, ctime ns, then for files and directories the 32-byte id and
  * u32 chunk count, for symlinks u16 target length and target; then per chunk its 32-byte id and
- * u32 length; finally SHA-256 of everything before. Written atomically (temp, fsync, rename).
+ * u32 length; finally the CRC-32C of everything
+ * before (damage detection; the objects it names are verified by hash when read). Written atomically (temp, fsync, rename).
  */
 final class IndexFile {
   private static final byte[] MAGIC = {'C', 'H', 'I', 'X'};
@@ -31,7 +32,7 @@ final class IndexFile {
   record Loaded(IndexTable table, ChunkingParams params, ObjectId root) {}
 
   static void write(Path file, IndexTable t, ChunkingParams params, ObjectId root) throws IOException {
-    long size = 4 + 1 + 4 + 4 + 12 + ID + (long) t.pathsLength + (long) t.chunkCount * (ID + 4) + 32;
+    long size = 4 + 1 + 4 + 4 + 12 + ID + (long) t.pathsLength + (long) t.chunkCount * (ID + 4) + 4;
     for (int i = 0; i < t.count; i++) {
       size += 2 + 1 + 40;
       byte k = t.kind(i);
@@ -59,9 +60,9 @@ final class IndexFile {
     for (int c = 0; c < t.chunkCount; c++) {
       b.put(t.chunkIds, c * ID, ID).putInt(t.chunkLength[c]);
     }
-    MessageDigest d = HashAlgorithm.SHA_256.newDigest();
-    d.update(b.array(), 0, b.position());
-    b.put(d.digest());
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, b.position());
+    b.putInt((int) crc.getValue());
     b.flip();
     AtomicFiles.write(file, b.array());
   }
@@ -71,15 +72,15 @@ final class IndexFile {
    */
   static Loaded read(Path file) throws IOException, CorruptObjectException {
     byte[] all = Files.readAllBytes(file);
-    if (all.length < 4 + 1 + 8 + 12 + ID + 32) {
+    if (all.length < 4 + 1 + 8 + 12 + ID + 4) {
       throw new CorruptObjectException(file + ": truncated index file");
     }
-    MessageDigest d = HashAlgorithm.SHA_256.newDigest();
-    d.update(all, 0, all.length - 32);
-    if (!MessageDigest.isEqual(d.digest(), Arrays.copyOfRange(all, all.length - 32, all.length))) {
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, all.length - 4);
+    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
       throw new CorruptObjectException(file + ": index checksum mismatch");
     }
-    ByteBuffer b = ByteBuffer.wrap(all, 0, all.length - 32);
+    ByteBuffer b = ByteBuffer.wrap(all, 0, all.length - 4);
     try {
       byte[] magic = new byte[4];
       b.get(magic);

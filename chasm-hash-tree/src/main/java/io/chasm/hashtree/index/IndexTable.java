@@ -173,6 +173,16 @@ final class IndexTable {
     return comparePaths(paths, pathStart[i], pathStart[i + 1], other, 0, other.length);
   }
 
+  /** Bytes held by this table's arrays (headers and the symlink map approximated). */
+  long footprint() {
+    long b = paths.length + 4L * pathStart.length + kinds.length + 8L * (dev.length * 5L) + ids.length
+        + 4L * chunkStart.length + chunkIds.length + 4L * chunkLength.length + 16L * 14;
+    for (byte[] t : linkTargets.values()) {
+      b += 16 + t.length + 48; // array, boxed key, map node
+    }
+    return b;
+  }
+
   /** Releases slack capacity (after a build, before the table is kept for long). */
   void trim() {
     int n = count;

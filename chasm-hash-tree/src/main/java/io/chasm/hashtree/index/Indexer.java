@@ -101,10 +101,13 @@ final class Indexer {
     this.old = previous;
     this.t = new IndexTable();
     try {
+      long t0 = System.nanoTime();
       walk(root, new byte[0]);
       progress.walkDone = true;
+      long t1 = System.nanoTime();
       Hashed[] hashed = collect();
       fillChunks(hashed);
+      long t2 = System.nanoTime();
       long rehashedBytes = 0;
       for (Hashed h : hashed) {
         rehashedBytes += h.size;
@@ -112,6 +115,8 @@ final class Indexer {
       boolean changed = hashed.length > 0 || t.count != old.count || !allExact();
       ObjectId rootId = changed || previousRoot == null ? buildTree(0, t.count, 0) : previousRoot;
       t.trim();
+      LOG.debug("walk {} ms, hashing tail {} ms, trees {} ms ({} entries, {} hashed)",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000, t.count, hashed.length);
       return new Outcome(t, rootId, changed, hashed.length, rehashedBytes, warnings);
     } catch (VerificationException | LimitExceededException e) {
       throw new IOException("cannot build tree: " + e.getMessage(), e);

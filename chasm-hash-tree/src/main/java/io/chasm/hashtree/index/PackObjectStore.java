@@ -1,6 +1,5 @@
 package io.chasm.hashtree.index;
 
-import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
@@ -34,7 +33,11 @@ public final class PackObjectStore implements ObjectStore, Closeable {
 
   private final Path file;
   private final FileChannel ch;
+  /** End of the pack including buffered records. */
   private long end;
+  /** End of what has been written to the file; records from here on are in {@link #pending}. */
+  private long flushed;
+  private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(1 << 16);
   private boolean dirty;
   // Open addressing: key = kind and first 7 digest bytes, value = record offset + 1 (0 = empty).
   private long[] keys = new long[1024];
@@ -63,21 +66,30 @@ public final class PackObjectStore implements ObjectStore, Closeable {
 
   private void scan() throws IOException {
     long len = ch.size();
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
+    // One sequential pass with a large buffer: a read per record would cost a syscall per object.
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long bufStart = 0;
     long pos = 0;
+    readFully(buf, 0);
+    buf.flip();
     while (pos < len) {
-      head.clear();
-      if (len - pos < HEADER || readFully(head, pos) < HEADER) {
+      if (len - pos < HEADER) {
         break;
       }
-      head.flip();
-      int kind = head.get(0) & 0xff;
-      int alg = head.get(1) & 0xff;
-      int n = head.getInt(34);
+      if (pos + HEADER > bufStart + buf.limit()) {
+        bufStart = pos;
+        buf.clear();
+        readFully(buf, pos);
+        buf.flip();
+      }
+      int at = (int) (pos - bufStart);
+      int kind = buf.get(at) & 0xff;
+      int alg = buf.get(at + 1) & 0xff;
+      int n = buf.getInt(at + 34);
       if (kind < 1 || kind > 4 || alg != HashAlgorithm.SHA_256.code() || n < 0 || n > MAX_OBJECT || pos + HEADER + n > len) {
         break;
       }
-      insert(key(head.array(), 0), pos);
+      insert(key(buf.array(), at), pos);
       pos += HEADER + n;
     }
     if (pos < len) {
@@ -85,9 +97,18 @@ public final class PackObjectStore implements ObjectStore, Closeable {
       ch.truncate(pos);
     }
     end = pos;
+    flushed = pos;
   }
 
+  /** Reads from the file or, past {@link #flushed}, from the pending buffer. */
   private int readFully(ByteBuffer b, long pos) throws IOException {
+    if (pos >= flushed && pending.size() > 0) {
+      byte[] p = pending.toByteArray();
+      int from = (int) (pos - flushed);
+      int n = Math.max(0, Math.min(b.remaining(), p.length - from));
+      b.put(p, from, n);
+      return n;
+    }
     int total = 0;
     while (b.hasRemaining()) {
       int r = ch.read(b, pos + total);
@@ -97,6 +118,20 @@ public final class PackObjectStore implements ObjectStore, Closeable {
       total += r;
     }
     return total;
+  }
+
+  private void flush() throws IOException {
+    if (pending.size() == 0) {
+      return;
+    }
+    ByteBuffer b = ByteBuffer.wrap(pending.toByteArray());
+    long at = flushed;
+    while (b.hasRemaining()) {
+      at += ch.write(b, at);
+    }
+    flushed = at;
+    pending.reset();
+    dirty = true;
   }
 
   private static long key(byte[] header, int off) {
@@ -206,22 +241,27 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     b.put((byte) id.kind().code()).put((byte) id.hash().algorithm().code());
     byte[] digest = new byte[32];
     id.hash().copyTo(digest, 0);
-    b.put(digest).putInt(encoded.length).put(encoded).flip();
-    long at = end;
-    while (b.hasRemaining()) {
-      at += ch.write(b, at);
-    }
+    b.put(digest).putInt(encoded.length).put(encoded);
+    pending.write(b.array(), 0, b.position());
     insert(key(b.array(), 0), end);
-    end = at;
-    dirty = true;
+    end += b.position();
+    if (pending.size() >= 1 << 20) {
+      flush();
+    }
   }
 
   /** Makes every object put so far durable. */
   public synchronized void sync() throws IOException {
+    flush();
     if (dirty) {
       ch.force(false);
       dirty = false;
     }
+  }
+
+  /** Bytes of heap the lookup table occupies. */
+  public synchronized long footprint() {
+    return 32 + 16L * keys.length;
   }
 
   /** Number of objects held. */
@@ -236,9 +276,5 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     } finally {
       ch.close();
     }
-  }
-
-  static Hash sha256(byte[] b) {
-    return Hash.sha256(b);
   }
 }

@@ -48,6 +48,10 @@ final class TableChunkLocator implements ChunkLocator {
     return Arrays.equals(t.chunkIds, o, o + IndexTable.ID_LENGTH, b, off, off + IndexTable.ID_LENGTH);
   }
 
+  long footprint() {
+    return 16 + 4L * slots.length;
+  }
+
   @Override
   public Optional<ChunkLocation> locate(Hash chunkId) {
     if (chunkId.algorithm() != HashAlgorithm.SHA_256) {

@@ -25,12 +25,16 @@ public final class IndexCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     IndexResult r;
+    long footprint;
     try (TreeIndex index = state.open(dir)) {
       IndexProgress p = new IndexProgress();
       r = StateOptions.withProgress(p, () -> index.update(p));
+      footprint = index.footprint() + index.objects().footprint();
     }
     if (json) {
-      System.out.println(StateOptions.json(StateOptions.summary(r)));
+      java.util.Map<String, Object> m = StateOptions.summary(r);
+      m.put("index_heap_bytes", footprint);
+      System.out.println(StateOptions.json(m));
     } else {
       r.warnings().forEach(w -> System.err.println("chasm: warning: " + w));
       System.out.println("root     " + r.rootTree());
