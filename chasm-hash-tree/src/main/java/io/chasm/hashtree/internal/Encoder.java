@@ -51,6 +51,13 @@ public final class Encoder {
     return this;
   }
 
+  public Encoder bytes(byte[] v, int off, int len) {
+    room(len);
+    System.arraycopy(v, off, b, n, len);
+    n += len;
+    return this;
+  }
+
   public byte[] toByteArray() {
     return Arrays.copyOf(b, n);
   }

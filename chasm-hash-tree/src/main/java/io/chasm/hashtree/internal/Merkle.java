@@ -21,11 +21,18 @@ public final class Merkle {
 
   /** SHA-256(0x00 || u64 offset || u32 length || chunk digest). */
   public static byte[] leaf(MessageDigest md, long offset, int length, byte[] chunkDigest) {
+    return leaf(md, offset, length, chunkDigest, 0);
+  }
+
+  /** As {@link #leaf(MessageDigest, long, int, byte[])} with the digest at {@code digests[at, at + 32)}. */
+  public static byte[] leaf(MessageDigest md, long offset, int length, byte[] digests, int at) {
+    byte[] head = new byte[13];
+    head[0] = LEAF_PREFIX;
+    Bytes.putU64(head, 1, offset);
+    Bytes.putU32(head, 9, length);
     md.reset();
-    md.update(LEAF_PREFIX);
-    md.update(Bytes.u64(offset));
-    md.update(Bytes.u32(length));
-    md.update(chunkDigest);
+    md.update(head);
+    md.update(digests, at, DIGEST);
     return md.digest();
   }
 

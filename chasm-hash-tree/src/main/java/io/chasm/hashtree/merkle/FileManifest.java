@@ -14,6 +14,7 @@ import io.chasm.hashtree.internal.Encoder;
 import io.chasm.hashtree.internal.Merkle;
 import java.security.MessageDigest;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,19 +38,22 @@ public final class FileManifest {
   /** Most chunks a decoded manifest may list (4 Mi chunks, 256 GiB at the default average). */
   public static final int MAX_CHUNKS = 1 << 22;
 
-  private final Hash[] ids;
+  private static final int DIGEST = 32;
+
+  /** Chunk digests back to back, 32 bytes each: one array instead of an object per chunk. */
+  private final byte[] digests;
   private final int[] lengths;
   private final long[] offsets;
   private final long size;
   private final ObjectId id;
   private volatile Map<Long, byte[]> heads;
 
-  private FileManifest(Hash[] ids, int[] lengths) {
-    this.ids = ids;
+  private FileManifest(byte[] digests, int[] lengths) {
+    this.digests = digests;
     this.lengths = lengths;
-    this.offsets = new long[ids.length];
+    this.offsets = new long[lengths.length];
     long pos = 0;
-    for (int i = 0; i < ids.length; i++) {
+    for (int i = 0; i < lengths.length; i++) {
       offsets[i] = pos;
       pos += lengths[i];
     }
@@ -67,20 +71,20 @@ public final class FileManifest {
     if (chunks.size() > MAX_CHUNKS) {
       throw new IllegalArgumentException("a file may have at most " + MAX_CHUNKS + " chunks");
     }
-    Hash[] ids = new Hash[chunks.size()];
+    byte[] digests = new byte[chunks.size() * DIGEST];
     int[] lengths = new int[chunks.size()];
     long expected = 0;
-    for (int i = 0; i < ids.length; i++) {
+    for (int i = 0; i < lengths.length; i++) {
       Chunk c = chunks.get(i);
       if (c.offset() != expected) {
         throw new IllegalArgumentException("chunk " + i + " starts at " + c.offset() + ", expected " + expected);
       }
       checkChunk(c.id(), c.length());
-      ids[i] = c.id();
+      c.id().copyTo(digests, i * DIGEST);
       lengths[i] = c.length();
       expected += c.length();
     }
-    return new FileManifest(ids, lengths);
+    return new FileManifest(digests, lengths);
   }
 
   private static void checkChunk(Hash id, int length) {
@@ -94,7 +98,7 @@ public final class FileManifest {
 
   /** The manifest of the empty file. */
   public static FileManifest empty() {
-    return new FileManifest(new Hash[0], new int[0]);
+    return new FileManifest(new byte[0], new int[0]);
   }
 
   /** The file id ({@code file:sha256:...}). */
@@ -108,7 +112,7 @@ public final class FileManifest {
   }
 
   public int chunkCount() {
-    return ids.length;
+    return lengths.length;
   }
 
   /**
@@ -117,8 +121,8 @@ public final class FileManifest {
    * @throws IndexOutOfBoundsException if there is no such chunk
    */
   public Chunk chunk(int index) {
-    Objects.checkIndex(index, ids.length);
-    return new Chunk(offsets[index], lengths[index], ids[index]);
+    Objects.checkIndex(index, lengths.length);
+    return new Chunk(offsets[index], lengths[index], chunkId(index));
   }
 
   /** All chunks in file order (an unmodifiable view). */
@@ -131,7 +135,7 @@ public final class FileManifest {
 
       @Override
       public int size() {
-        return ids.length;
+        return lengths.length;
       }
     };
   }
@@ -142,10 +146,10 @@ public final class FileManifest {
    * @throws IndexOutOfBoundsException if there is no such chunk
    */
   public InclusionProof proveChunk(int index) {
-    Objects.checkIndex(index, ids.length);
-    List<byte[]> path = Merkle.path(subtreeHeads(), index, ids.length);
+    Objects.checkIndex(index, lengths.length);
+    List<byte[]> path = Merkle.path(subtreeHeads(), index, lengths.length);
     return new InclusionProof(
-        size, ids.length, index, offsets[index], lengths[index],
+        size, lengths.length, index, offsets[index], lengths[index],
         path.stream().map(p -> Hash.of(HashAlgorithm.SHA_256, p)).toList());
   }
 
@@ -159,10 +163,14 @@ public final class FileManifest {
     return h;
   }
 
+  private Hash chunkId(int index) {
+    return Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(digests, index * DIGEST, (index + 1) * DIGEST));
+  }
+
   private byte[][] leaves(MessageDigest md) {
-    byte[][] leaves = new byte[ids.length][];
-    for (int i = 0; i < ids.length; i++) {
-      leaves[i] = Merkle.leaf(md, offsets[i], lengths[i], ids[i].bytes());
+    byte[][] leaves = new byte[lengths.length][];
+    for (int i = 0; i < lengths.length; i++) {
+      leaves[i] = Merkle.leaf(md, offsets[i], lengths[i], digests, i * DIGEST);
     }
     return leaves;
   }
@@ -171,7 +179,7 @@ public final class FileManifest {
     MessageDigest md = Merkle.sha256();
     byte[][] leaves = leaves(md);
     byte[] head = Merkle.treeHead(md, leaves, 0, leaves.length);
-    return Merkle.fileRoot(md, size, ids.length, head);
+    return Merkle.fileRoot(md, size, lengths.length, head);
   }
 
   /**
@@ -179,10 +187,10 @@ public final class FileManifest {
    * count x (u32 length || 32-byte chunk id)}.
    */
   public byte[] encode() {
-    Encoder e = new Encoder(7 + ids.length * 36);
-    e.u8(ObjectKind.FILE.code()).u8(VERSION).u8(HashAlgorithm.SHA_256.code()).u32(ids.length);
-    for (int i = 0; i < ids.length; i++) {
-      e.u32(lengths[i]).bytes(ids[i].bytes());
+    Encoder e = new Encoder(7 + lengths.length * (4 + DIGEST));
+    e.u8(ObjectKind.FILE.code()).u8(VERSION).u8(HashAlgorithm.SHA_256.code()).u32(lengths.length);
+    for (int i = 0; i < lengths.length; i++) {
+      e.u32(lengths[i]).bytes(digests, i * DIGEST, DIGEST);
     }
     return e.toByteArray();
   }
@@ -212,7 +220,10 @@ public final class FileManifest {
     if ((long) count * entry != d.remaining()) {
       throw d.corrupt("has " + d.remaining() + " bytes for " + count + " chunks");
     }
-    Hash[] ids = new Hash[count];
+    if (alg != HashAlgorithm.SHA_256) {
+      throw d.corrupt("chunk ids must be SHA-256");
+    }
+    byte[] digests = new byte[count * DIGEST];
     int[] lengths = new int[count];
     for (int i = 0; i < count; i++) {
       int len = d.u32();
@@ -220,10 +231,10 @@ public final class FileManifest {
         throw d.corrupt("chunk " + i + " has length " + len);
       }
       lengths[i] = len;
-      ids[i] = Hash.of(alg, d.bytes(alg.length()));
+      System.arraycopy(d.bytes(DIGEST), 0, digests, i * DIGEST, DIGEST);
     }
     d.end();
-    return new FileManifest(ids, lengths);
+    return new FileManifest(digests, lengths);
   }
 
   /**
@@ -257,6 +268,6 @@ public final class FileManifest {
 
   @Override
   public String toString() {
-    return "FileManifest[" + id + ", size=" + size + ", chunks=" + ids.length + "]";
+    return "FileManifest[" + id + ", size=" + size + ", chunks=" + lengths.length + "]";
   }
 }
