@@ -133,6 +133,17 @@ public final class ClientBackend implements RepositoryBackend, Closeable {
     return Optional.ofNullable(got.get(id));
   }
 
+  /** One pipelined upstream request per batch instead of one round trip per chunk. */
+  @Override
+  public List<Optional<byte[]>> chunks(String repository, List<Hash> ids) throws IOException, ChasmException {
+    Map<Hash, byte[]> got = PeerClient.await(client().chunks(repository, ids));
+    List<Optional<byte[]>> out = new java.util.ArrayList<>(ids.size());
+    for (Hash id : ids) {
+      out.add(Optional.ofNullable(got.get(id)));
+    }
+    return out;
+  }
+
   @Override
   public List<String> holders(String repository, Hash snapshot) throws IOException, ChasmException {
     return PeerClient.await(client().peers(repository, snapshot));

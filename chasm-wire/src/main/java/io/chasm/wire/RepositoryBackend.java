@@ -41,6 +41,18 @@ public interface RepositoryBackend {
   Optional<byte[]> chunk(String repository, Hash id) throws IOException, ChasmException;
 
   /**
+   * Several chunks at once, in order (empty where not held). The server asks in small batches;
+   * the default calls {@link #chunk} per id, a relay overrides it to pipeline one request.
+   */
+  default List<Optional<byte[]>> chunks(String repository, List<Hash> ids) throws IOException, ChasmException {
+    List<Optional<byte[]>> out = new java.util.ArrayList<>(ids.size());
+    for (Hash id : ids) {
+      out.add(chunk(repository, id));
+    }
+    return out;
+  }
+
+  /**
    * Peer exchange: endpoints known to hold a snapshot ({@code null} = the current head).
    * Default: none.
    */

@@ -67,6 +67,8 @@ public final class ServerConnection implements Runnable {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Bytes a reply frame adds around an item's data: ids, tags, lengths; generous. */
   private static final int ITEM_OVERHEAD = 256;
+  /** Chunks asked of the backend at once: lets a relay pipeline, bounds what one connection holds (16 × 256 KiB). */
+  private static final int CHUNK_BATCH = 16;
 
   private final Connection connection;
   private final ServerConfig config;
@@ -350,10 +352,15 @@ public final class ServerConnection implements Runnable {
       }
     }
     boolean zstd = r.getAcceptZstd() && capabilities.contains(Capabilities.ZSTD);
-    for (int i = 0; i < ids.size(); i++) {
-      Hash h = ids.get(i);
-      Optional<byte[]> data = backend(() -> config.backend().chunk(repository, h));
-      reply(id, Reply.newBuilder().setItem(item(r.getIds(i), data, zstd)), false);
+    for (int from = 0; from < ids.size(); from += CHUNK_BATCH) {
+      List<Hash> batch = ids.subList(from, Math.min(ids.size(), from + CHUNK_BATCH));
+      List<Optional<byte[]>> data = backend(() -> config.backend().chunks(repository, batch));
+      if (data.size() != batch.size()) {
+        throw new RequestError(ErrorCode.INTERNAL, "the server failed to read the data");
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        reply(id, Reply.newBuilder().setItem(item(r.getIds(from + i), data.get(i), zstd)), false);
+      }
     }
     reply(id, Reply.newBuilder().setEnd(End.getDefaultInstance()), true);
   }
