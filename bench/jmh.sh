@@ -24,8 +24,10 @@ for r in runs:
 sizes = sorted({s for (_, s) in score if s}, key=int)
 for s in sizes:
     c, h = score.get(("chunkAndHash", s)), score.get(("sha256Only", s))
+    p = score.get(("chunkAndHashParallel", s))
     if c and h:
         mb = int(s) / 1e6
         print(f"size {int(s):>9} B: chunk+hash {c * mb:8.1f} MB/s, sha256 {h * mb:8.1f} MB/s, "
-              f"ratio chunk+hash/sha256 = {c / h:.2f}")
+              f"ratio chunk+hash/sha256 = {c / h:.2f}"
+              + (f"; parallel hashing (2 threads) {p * mb:8.1f} MB/s, ratio {p / h:.2f}" if p else ""))
 PY

@@ -2,9 +2,13 @@ package io.chasm.benchmarks;
 
 import io.chasm.api.HashAlgorithm;
 import io.chasm.hashtree.chunk.Chunker;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.security.MessageDigest;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,6 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -38,6 +43,7 @@ public class ChunkHashBenchmark {
   private Chunker chunker;
   private MessageDigest sha256;
   private long chunks;
+  private ExecutorService pool;
 
   @Setup
   public void setup() {
@@ -45,6 +51,7 @@ public class ChunkHashBenchmark {
     new Random(1).nextBytes(data);
     chunker = new Chunker();
     sha256 = HashAlgorithm.SHA_256.newDigest();
+    pool = Executors.newFixedThreadPool(2);
   }
 
   /** Chunk boundaries and one SHA-256 per chunk. */
@@ -53,6 +60,20 @@ public class ChunkHashBenchmark {
     chunks = 0;
     chunker.chunk(data, 0, data.length, (c, b, o) -> chunks++);
     return chunks;
+  }
+
+  /**
+   * The same with chunk hashing on a 2-thread pool while this thread cuts ({@link
+   * Chunker#chunkParallel}); uses more than one core, so compare it with care.
+   */
+  @Benchmark
+  public int chunkAndHashParallel() throws IOException {
+    return chunker.chunkParallel(Channels.newChannel(new ByteArrayInputStream(data)), pool).size();
+  }
+
+  @TearDown
+  public void tearDown() {
+    pool.shutdownNow();
   }
 
   /** One SHA-256 over the whole buffer: the hashing limit. */

@@ -144,6 +144,24 @@ class ChunkerTest {
     assertThat((double) kept / before.size()).isGreaterThanOrEqualTo(0.9);
   }
 
+  @Property(tries = 8)
+  void chunkParallel_sameAsSequential(@ForAll("seeds") long seed, @ForAll @IntRange(min = 0, max = 3) int shape)
+      throws Exception {
+    Random r = new Random(seed);
+    // Around block boundaries (2 MiB with both parameter sets) and far from them.
+    int[] sizes = {0, 5000, (2 << 20) - 1 - r.nextInt(100), (6 << 20) + 1 + r.nextInt(300_000)};
+    byte[] data = random(sizes[shape], seed);
+    ChunkingParams p = r.nextBoolean() ? ChunkingParams.DEFAULT : new ChunkingParams(1024, 4096, 16384);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<Chunk> parallel = new Chunker(p).chunkParallel(
+          java.nio.channels.Channels.newChannel(new ShortReads(data, 1 + r.nextInt(1 << 20))), pool);
+      assertThat(parallel).isEqualTo(new Chunker(p).chunk(data));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
