@@ -1,0 +1,72 @@
+package io.chasm.collector;
+
+import static io.chasm.collector.TestMirror.day;
+import static io.chasm.collector.TestMirror.people;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pages as HTML over HTTP: escaping, privacy, not-found. (The browser test drives them.) */
+class PagesTest {
+  static final String EVIL = "/x/<script>alert(1)</script>\".iso";
+  @TempDir static Path dir;
+  static CollectorServer server;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = CollectorServer.start(CollectorConfig.defaults(dir).withListen("127.0.0.1", 0));
+    TestMirror m = new TestMirror("m<b>");
+    server.store().enrol("m1", m.publicKey(), Optional.empty());
+    TestMirror m1 = new TestMirror("m1");
+    server.store().enrol("m2", m1.publicKey(), Optional.empty());
+    server.store().ingest(m1.signed(new TestMirror("m2").batch("1").setMirrorId("m2")
+        .addRows(day(LocalDate.of(2026, 3, 1), "proj", EVIL, "iso", 9, 900, people("e", 9)))
+        .addRows(day(LocalDate.of(2026, 3, 1), "proj", "/secret-few.iso", "iso", 2, 200, people("f", 2)))
+        .build()));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void pages_escapeArtifactPaths() throws Exception {
+    for (String page : new String[] {"", "projects/proj",
+        "projects/proj/artifact?path=" + URLEncoder.encode(EVIL, StandardCharsets.UTF_8)}) {
+      HttpResponse<String> r = get(page);
+      assertThat(r.statusCode()).as(page).isEqualTo(200);
+      assertThat(r.body()).as(page).doesNotContain("<script>").contains("&lt;script&gt;");
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    }
+  }
+
+  @Test
+  void pages_withholdFiguresBelowTheThreshold() throws Exception {
+    String body = get("projects/proj?q=secret").body();
+    assertThat(body).contains("/secret-few.iso").contains("&lt; 5 downloaders").doesNotContain(">200 B<");
+  }
+
+  @Test
+  void pages_unknownProjectOrMirror_is404() throws Exception {
+    assertThat(get("projects/nope").statusCode()).isEqualTo(404);
+    assertThat(get("mirrors/nope").statusCode()).isEqualTo(404);
+    assertThat(get("mirrors/m2").body()).contains("Mirror m2");
+  }
+}
