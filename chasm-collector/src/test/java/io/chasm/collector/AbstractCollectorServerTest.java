@@ -69,7 +69,7 @@ abstract class AbstractCollectorServerTest {
     start();
     TestMirror m = new TestMirror("mirror-a");
     server.store().enrol(m.name(), m.publicKey(), Optional.empty());
-    SampleLogBatches sample = SampleLogBatches.forMirror(m);
+    AgentBatches sample = AgentBatches.scan(m.name(), dir);
     Path spool = Files.createDirectories(dir.resolve("spool"));
     for (int i = 0; i < sample.batches.size(); i++) {
       Files.write(spool.resolve(String.format("%04d.batch", i)), sample.batches.get(i).toByteArray());
@@ -94,8 +94,8 @@ abstract class AbstractCollectorServerTest {
     assertThat(projectTotals()).usingRecursiveComparison().isEqualTo(api);
 
     // A forged batch (valid key, signature by someone else): refused, counted nowhere.
-    var forgedBatch = m.batch("forged").addRows(TestMirror.day(java.time.LocalDate.of(2015, 5, 18), "blog",
-        "/blog/evil", "other", 1_000_000, 1, "x")).build().toByteArray();
+    // A copy of a real batch under a fresh id: accepted, it would double every figure.
+    var forgedBatch = sample.batches.get(0).toBuilder().setBatchId(ByteString.copyFrom(new byte[32])).build().toByteArray();
     byte[] forged = SignedStatsBatch.newBuilder().setBatch(ByteString.copyFrom(forgedBatch)).setSignatureAlgorithm(1)
         .setPublicKey(ByteString.copyFrom(m.publicKey().raw()))
         .setSignature(ByteString.copyFrom(Ed25519.generate().sign(forgedBatch))).build().toByteArray();

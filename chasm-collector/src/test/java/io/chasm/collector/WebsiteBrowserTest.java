@@ -44,7 +44,7 @@ class WebsiteBrowserTest {
     server = CollectorServer.start(CollectorConfig.defaults(dir.resolve("data")).withListen("127.0.0.1", 0));
     TestMirror m = new TestMirror("mirror-a");
     server.store().enrol(m.name(), m.publicKey(), Optional.empty());
-    for (var b : SampleLogBatches.forMirror(m).batches) {
+    for (var b : AgentBatches.scan(m.name(), dir).batches) {
       server.store().ingest(m.signed(b));
     }
     ChromeOptions o = new ChromeOptions();
@@ -84,12 +84,13 @@ class WebsiteBrowserTest {
     driver.get(server.uri().toString());
     assertThat(driver.getTitle()).contains("CHASM downloads");
     List<WebElement> projects = driver.findElements(By.cssSelector("#projects tbody a"));
-    assertThat(projects).isNotEmpty();
+    assertThat(projects).extracting(WebElement::getText).contains("presentations", "blog", "images");
     assertThat(driver.findElements(By.cssSelector("#top-week tbody tr"))).isNotEmpty();
     shot("1-home");
 
-    projects.get(0).click();
+    driver.findElement(By.linkText("presentations")).click();
     String project = driver.findElement(By.tagName("h1")).getText();
+    assertThat(project).isEqualTo("presentations");
     assertThat(driver.getCurrentUrl()).contains("/projects/" + project);
     assertThat(bars()).hasSizeGreaterThan(1);
     assertThat(bars().get(0).getAttribute("height")).isNotNull();

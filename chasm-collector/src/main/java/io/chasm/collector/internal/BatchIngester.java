@@ -131,9 +131,7 @@ public final class BatchIngester {
               }
               // Rows in key order: concurrent batches lock aggregate rows in the same order on
               // PostgreSQL and so cannot deadlock each other.
-              for (var e : rows.entrySet()) {
-                mergeRow(c, e.getKey(), e.getValue(), mirror.id());
-              }
+              mergeRows(c, rows, mirror.id());
               for (CountmeRow cm : batch.getCountmeList()) {
                 if (mirror.project().isEmpty() || mirror.project().get().equals(cm.getProject())) {
                   mergeCountme(c, cm, mirror.id());
@@ -272,23 +270,40 @@ public final class BatchIngester {
     }
   }
 
-  private void mergeRow(Connection c, RowKey k, Agg a, long mirrorId) throws SQLException {
-    String where = " WHERE granularity = ? AND project = ? AND period_start = ? AND artifact = ? AND type = ?"
-        + " AND protocol = ? AND mirror_id = ?";
+  /**
+   * Inserts every new aggregate row in one JDBC batch (a fresh period is the common case), then
+   * merges the rows that existed already, one by one under a row lock.
+   */
+  private void mergeRows(Connection c, TreeMap<RowKey, Agg> rows, long mirrorId) throws SQLException {
+    List<java.util.Map.Entry<RowKey, Agg>> entries = new ArrayList<>(rows.entrySet());
+    int[] inserted;
     try (PreparedStatement ins = c.prepareStatement(
         "INSERT INTO stats (granularity, project, period_start, artifact, type, protocol, mirror_id, downloads,"
             + " bytes, bot_requests, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (granularity, project, period_start, artifact, type, protocol, mirror_id) DO NOTHING")) {
-      int i = k.bind(ins, 1);
-      ins.setLong(i++, mirrorId);
-      ins.setLong(i++, a.downloads);
-      ins.setLong(i++, a.bytes);
-      ins.setLong(i++, a.bots);
-      ins.setBytes(i, a.sketch.length == 0 ? null : a.sketch);
-      if (ins.executeUpdate() == 1) {
-        return;
+      for (var e : entries) {
+        Agg a = e.getValue();
+        int i = e.getKey().bind(ins, 1);
+        ins.setLong(i++, mirrorId);
+        ins.setLong(i++, a.downloads);
+        ins.setLong(i++, a.bytes);
+        ins.setLong(i++, a.bots);
+        ins.setBytes(i, a.sketch.length == 0 ? null : a.sketch);
+        ins.addBatch();
+      }
+      inserted = ins.executeBatch();
+    }
+    for (int n = 0; n < entries.size(); n++) {
+      // SUCCESS_NO_INFO would leave us unsure: treat only an explicit 0 as "existed".
+      if (inserted[n] == 0) {
+        mergeExisting(c, entries.get(n).getKey(), entries.get(n).getValue(), mirrorId);
       }
     }
+  }
+
+  private void mergeExisting(Connection c, RowKey k, Agg a, long mirrorId) throws SQLException {
+    String where = " WHERE granularity = ? AND project = ? AND period_start = ? AND artifact = ? AND type = ?"
+        + " AND protocol = ? AND mirror_id = ?";
     byte[] old;
     try (PreparedStatement sel = c.prepareStatement("SELECT sketch FROM stats" + where + db.dialect().forUpdate())) {
       int i = k.bind(sel, 1);
