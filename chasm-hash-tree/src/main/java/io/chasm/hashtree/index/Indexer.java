@@ -18,14 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,11 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Indexer {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class);
-  private static final String ATTRS = "unix:mode,ino,dev,size,lastModifiedTime,ctime";
-  private static final int S_IFMT = 0170000;
-  private static final int S_IFREG = 0100000;
-  private static final int S_IFDIR = 0040000;
-  private static final int S_IFLNK = 0120000;
+  private static final int S_IFMT = Lstat.S_IFMT;
+  private static final int S_IFREG = Lstat.S_IFREG;
+  private static final int S_IFDIR = Lstat.S_IFDIR;
+  private static final int S_IFLNK = Lstat.S_IFLNK;
   private static final int HASH_ATTEMPTS = 3;
   /** Files modified this close to their hashing may change again within one timestamp tick. */
   static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -152,19 +148,19 @@ final class Indexer {
         continue;
       }
       Path p = dir.resolve(new String(name, StandardCharsets.UTF_8));
-      Map<String, Object> a;
+      Lstat a;
       try {
-        a = Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS);
+        a = Lstat.of(p);
       } catch (NoSuchFileException e) {
         warn(display(rel) + ": vanished during the walk; not indexed");
         continue;
       }
       progress.entriesSeen.incrementAndGet();
-      int mode = (Integer) a.get("mode");
-      long dev = (Long) a.get("dev");
-      long ino = (Long) a.get("ino");
-      long mtime = nanos(a.get("lastModifiedTime"));
-      long ctime = nanos(a.get("ctime"));
+      int mode = a.mode();
+      long dev = a.dev();
+      long ino = a.ino();
+      long mtime = a.mtime();
+      long ctime = a.ctime();
       switch (mode & S_IFMT) {
         case S_IFDIR -> {
           int i = add(rel, IndexTable.DIRECTORY, dev, ino, 0, mtime, ctime);
@@ -179,7 +175,7 @@ final class Indexer {
           exact[i] = exact[i] && Arrays.equals(old.linkTargets.get(o), target);
         }
         case S_IFREG -> {
-          long size = (Long) a.get("size");
+          long size = a.size();
           byte kind = (mode & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
           int i = add(rel, kind, dev, ino, size, mtime, ctime);
           if (!exact[i] || old.racy(oldIndexOf[i])) {
@@ -288,12 +284,11 @@ final class Indexer {
 
   private static Stat stat(Path p, byte[] rel) throws IOException {
     try {
-      Map<String, Object> a = Files.readAttributes(p, ATTRS, LinkOption.NOFOLLOW_LINKS);
-      if (((Integer) a.get("mode") & S_IFMT) != S_IFREG) {
+      Lstat a = Lstat.of(p);
+      if (a.type() != S_IFREG) {
         throw new IOException(display(rel) + ": replaced by a non-file while being indexed; run again");
       }
-      return new Stat((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
-          nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")));
+      return new Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
     } catch (NoSuchFileException e) {
       throw new IOException(display(rel) + ": vanished while being indexed; run again", e);
     }
@@ -443,10 +438,6 @@ final class Indexer {
   private void warn(String message) {
     LOG.warn(message);
     warnings.add(message);
-  }
-
-  private static long nanos(Object fileTime) {
-    return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
   }
 
   private static long nowNanos() {
