@@ -169,6 +169,24 @@ final class IndexTable {
     return (aTo - aFrom) - (bTo - bFrom);
   }
 
+  /** Index of the entry with this path, or -1 (binary search: entries are in path order). */
+  int find(byte[] path) {
+    int lo = 0;
+    int hi = count - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = comparePath(mid, path);
+      if (c == 0) {
+        return mid;
+      } else if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
+  }
+
   int comparePath(int i, byte[] other) {
     return comparePaths(paths, pathStart[i], pathStart[i + 1], other, 0, other.length);
   }

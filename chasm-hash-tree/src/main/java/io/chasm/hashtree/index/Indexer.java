@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +57,11 @@ final class Indexer {
   private final ExecutorService pool;
   private final ThreadLocal<Chunker> chunkers;
   private final long racyAfter;
-  private final List<String> warnings = new ArrayList<>();
+  private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final int threads;
 
   private IndexTable old;
   private IndexTable t;
-  private int oldCursor;
   // Per new entry, valid during a run: old index or -1; subtree end for directories; job.
   private int[] oldIndexOf = new int[1024];
   private int[] subtreeEnd = new int[1024];
@@ -76,6 +78,7 @@ final class Indexer {
             ? r.relativize(x).toString().getBytes(StandardCharsets.UTF_8)
             : null;
     this.params = params;
+    this.threads = threads;
     this.sink = sink;
     this.progress = progress;
     this.pool =
@@ -98,7 +101,7 @@ final class Indexer {
     this.t = new IndexTable();
     try {
       long t0 = System.nanoTime();
-      walk(root, new byte[0]);
+      walk();
       progress.walkDone = true;
       long t1 = System.nanoTime();
       Hashed[] hashed = collect();
@@ -132,96 +135,195 @@ final class Indexer {
 
   // ---- walk ----
 
-  private void walk(Path dir, byte[] prefix) throws IOException {
-    List<byte[]> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        names.add(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (AccessDeniedException e) {
-      throw new IOException(display(prefix) + ": permission denied listing directory", e);
-    }
-    names.sort(Arrays::compareUnsigned);
-    for (byte[] name : names) {
-      byte[] rel = concat(prefix, name);
-      if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
-        continue;
-      }
-      Path p = dir.resolve(new String(name, StandardCharsets.UTF_8));
-      Lstat a;
-      try {
-        a = Lstat.of(p);
-      } catch (NoSuchFileException e) {
-        warn(display(rel) + ": vanished during the walk; not indexed");
-        continue;
-      }
-      progress.entriesSeen.incrementAndGet();
-      int mode = a.mode();
-      long dev = a.dev();
-      long ino = a.ino();
-      long mtime = a.mtime();
-      long ctime = a.ctime();
-      switch (mode & S_IFMT) {
-        case S_IFDIR -> {
-          int i = add(rel, IndexTable.DIRECTORY, dev, ino, 0, mtime, ctime);
-          walk(p, concat(rel, new byte[] {'/'}));
-          subtreeEnd[i] = t.count;
-        }
-        case S_IFLNK -> {
-          byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
-          int i = add(rel, IndexTable.SYMLINK, dev, ino, 0, mtime, ctime);
-          t.linkTargets.put(i, target);
-          int o = oldIndexOf[i];
-          exact[i] = exact[i] && Arrays.equals(old.linkTargets.get(o), target);
-        }
-        case S_IFREG -> {
-          long size = a.size();
-          byte kind = (mode & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
-          int i = add(rel, kind, dev, ino, size, mtime, ctime);
-          if (!exact[i] || old.racy(oldIndexOf[i])) {
-            exact[i] = false;
-            schedule(i, p, rel, new Stat(dev, ino, size, mtime, ctime));
-          } else {
-            t.setId(i, old.ids, oldIndexOf[i] * IndexTable.ID_LENGTH);
-          }
-        }
-        default -> warn(display(rel) + ": skipped (socket, device or fifo)");
-      }
+  /**
+   * What the walk found in one directory, children sorted by name bytes. Directories are scanned
+   * in parallel (one fork per subdirectory); new or changed files are handed to the hashing pool
+   * as soon as they are seen. {@link #assemble} then lays everything out in depth-first order.
+   */
+  private static final class Node {
+    final byte[][] names;
+    final Lstat[] stats;
+    final Object[] extra; // Node (directory), byte[] (symlink target), Future<Hashed> (file to hash)
+    final int[] oldIndex;
+    final boolean[] same;
+
+    Node(int n) {
+      names = new byte[n][];
+      stats = new Lstat[n];
+      extra = new Object[n];
+      oldIndex = new int[n];
+      same = new boolean[n];
     }
   }
 
-  /** Adds an entry and matches it against the previous table. */
-  private int add(byte[] rel, byte kind, long dev, long ino, long size, long mtime, long ctime) {
-    int i = t.add(rel, kind, dev, ino, size, mtime, ctime);
-    if (i == oldIndexOf.length) {
-      int n = i * 2;
-      oldIndexOf = Arrays.copyOf(oldIndexOf, n);
-      subtreeEnd = Arrays.copyOf(subtreeEnd, n);
-      exact = Arrays.copyOf(exact, n);
+  private final class Scan extends RecursiveTask<Node> {
+    private final Path dir;
+    private final byte[] prefix;
+
+    Scan(Path dir, byte[] prefix) {
+      this.dir = dir;
+      this.prefix = prefix;
     }
-    subtreeEnd[i] = i + 1;
-    while (oldCursor < old.count && old.comparePath(oldCursor, rel) < 0) {
-      oldCursor++;
+
+    @Override
+    protected Node compute() {
+      try {
+        return scan();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    int o = oldCursor < old.count && old.comparePath(oldCursor, rel) == 0 ? oldCursor : -1;
-    oldIndexOf[i] = o;
-    exact[i] =
-        o >= 0
-            && old.kind(o) == kind
-            && old.dev[o] == dev
-            && old.ino[o] == ino
-            && old.size[o] == size
-            && old.mtime[o] == mtime
-            && old.ctime[o] == ctime;
-    if (exact[i] && kind == IndexTable.DIRECTORY) {
-      // Kept if the subtree turns out unchanged; buildTree overwrites it otherwise.
-      t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+
+    private Node scan() throws IOException {
+      List<byte[]> names = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          names.add(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        }
+      } catch (AccessDeniedException e) {
+        throw new IOException(display(prefix) + ": permission denied listing directory", e);
+      }
+      names.sort(Arrays::compareUnsigned);
+      Node n = new Node(names.size());
+      List<Scan> forks = new ArrayList<>();
+      int k = 0;
+      for (byte[] name : names) {
+        byte[] rel = concat(prefix, name);
+        if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
+          continue;
+        }
+        Path p = dir.resolve(new String(name, StandardCharsets.UTF_8));
+        Lstat a;
+        try {
+          a = Lstat.of(p);
+        } catch (NoSuchFileException e) {
+          warn(display(rel) + ": vanished during the walk; not indexed");
+          continue;
+        }
+        progress.entriesSeen.incrementAndGet();
+        byte kind;
+        switch (a.type()) {
+          case S_IFDIR -> kind = IndexTable.DIRECTORY;
+          case S_IFLNK -> kind = IndexTable.SYMLINK;
+          case S_IFREG -> kind = (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+          default -> {
+            warn(display(rel) + ": skipped (socket, device or fifo)");
+            continue;
+          }
+        }
+        int o = old.find(rel);
+        boolean same =
+            o >= 0
+                && old.kind(o) == kind
+                && old.dev[o] == a.dev()
+                && old.ino[o] == a.ino()
+                && old.size[o] == (kind == IndexTable.DIRECTORY || kind == IndexTable.SYMLINK ? 0 : a.size())
+                && old.mtime[o] == a.mtime()
+                && old.ctime[o] == a.ctime();
+        n.names[k] = name;
+        n.stats[k] = a;
+        n.oldIndex[k] = o;
+        switch (kind) {
+          case IndexTable.DIRECTORY -> {
+            Scan sub = new Scan(p, concat(rel, new byte[] {'/'}));
+            sub.fork();
+            forks.add(sub);
+            n.extra[k] = sub;
+          }
+          case IndexTable.SYMLINK -> {
+            byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
+            n.extra[k] = target;
+            same = same && Arrays.equals(old.linkTargets.get(o), target);
+          }
+          default -> {
+            if (!same || old.racy(o)) {
+              same = false;
+              n.extra[k] = schedule(p, rel, new Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()));
+            }
+          }
+        }
+        n.same[k] = same;
+        k++;
+      }
+      for (int i = 0; i < k; i++) {
+        if (n.extra[i] instanceof Scan sub) {
+          n.extra[i] = sub.join();
+        }
+      }
+      return k == names.size() ? n : trimmed(n, k);
     }
-    // Content writes always move mtime; ctime also moves on chmod or touch, which is no reason to rehash.
-    if (mtime >= racyAfter && (kind == IndexTable.FILE || kind == IndexTable.EXECUTABLE)) {
-      t.kinds[i] |= IndexTable.RACY;
+  }
+
+  private static Node trimmed(Node n, int k) {
+    Node m = new Node(k);
+    System.arraycopy(n.names, 0, m.names, 0, k);
+    System.arraycopy(n.stats, 0, m.stats, 0, k);
+    System.arraycopy(n.extra, 0, m.extra, 0, k);
+    System.arraycopy(n.oldIndex, 0, m.oldIndex, 0, k);
+    System.arraycopy(n.same, 0, m.same, 0, k);
+    return m;
+  }
+
+  private void walk() throws IOException {
+    ForkJoinPool walkers = new ForkJoinPool(threads);
+    Node top;
+    try {
+      top = walkers.invoke(new Scan(root, new byte[0]));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      walkers.shutdownNow();
     }
-    return i;
+    assemble(top, new byte[0]);
+  }
+
+  /** Appends a scanned directory's entries to the table in depth-first order. */
+  @SuppressWarnings("unchecked")
+  private void assemble(Node n, byte[] prefix) {
+    for (int k = 0; k < n.names.length; k++) {
+      Lstat a = n.stats[k];
+      byte kind =
+          switch (a.type()) {
+            case S_IFDIR -> IndexTable.DIRECTORY;
+            case S_IFLNK -> IndexTable.SYMLINK;
+            default -> (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+          };
+      boolean file = kind == IndexTable.FILE || kind == IndexTable.EXECUTABLE;
+      byte[] rel = concat(prefix, n.names[k]);
+      int i = t.add(rel, kind, a.dev(), a.ino(), file ? a.size() : 0, a.mtime(), a.ctime());
+      if (i == oldIndexOf.length) {
+        oldIndexOf = Arrays.copyOf(oldIndexOf, i * 2);
+        subtreeEnd = Arrays.copyOf(subtreeEnd, i * 2);
+        exact = Arrays.copyOf(exact, i * 2);
+      }
+      int o = n.oldIndex[k];
+      oldIndexOf[i] = o;
+      exact[i] = n.same[k];
+      subtreeEnd[i] = i + 1;
+      // Content writes always move mtime; ctime also moves on chmod or touch, no reason to rehash.
+      if (file && a.mtime() >= racyAfter) {
+        t.kinds[i] |= IndexTable.RACY;
+      }
+      switch (kind) {
+        case IndexTable.DIRECTORY -> {
+          if (exact[i]) {
+            // Kept if the subtree turns out unchanged; buildTree overwrites it otherwise.
+            t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+          }
+          assemble((Node) n.extra[k], concat(rel, new byte[] {'/'}));
+          subtreeEnd[i] = t.count;
+        }
+        case IndexTable.SYMLINK -> t.linkTargets.put(i, (byte[]) n.extra[k]);
+        default -> {
+          if (n.extra[k] instanceof Future<?> job) {
+            jobs.add((Future<Hashed>) job);
+            jobEntries.add(i);
+          } else {
+            t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+          }
+        }
+      }
+    }
   }
 
   // ---- hashing ----
@@ -237,14 +339,13 @@ final class Indexer {
     Stat stat;
   }
 
-  private void schedule(int entry, Path p, byte[] rel, Stat before) {
+  private Future<Hashed> schedule(Path p, byte[] rel, Stat before) {
     progress.filesToHash.incrementAndGet();
     progress.bytesToHash.addAndGet(before.size());
-    jobEntries.add(entry);
-    jobs.add(pool.submit(() -> hash(entry, p, rel, before)));
+    return pool.submit(() -> hash(p, rel, before));
   }
 
-  private Hashed hash(int entry, Path p, byte[] rel, Stat before) throws IOException {
+  private Hashed hash(Path p, byte[] rel, Stat before) throws IOException {
     Chunker chunker = chunkers.get();
     Stat expected = before;
     for (int attempt = 1; attempt <= HASH_ATTEMPTS; attempt++) {
@@ -260,7 +361,6 @@ final class Indexer {
       Stat after = stat(p, rel);
       if (after.equals(expected) && n == after.size()) {
         Hashed h = new Hashed();
-        h.entry = entry;
         h.size = n;
         h.stat = after;
         h.chunkIds = new byte[chunks.size() * IndexTable.ID_LENGTH];
@@ -313,7 +413,8 @@ final class Indexer {
         throw new IOException("hashing failed: " + c, c);
       }
       Hashed h = out[k];
-      int i = h.entry;
+      int i = jobEntries.get(k);
+      h.entry = i;
       // The stat after hashing is what the bytes correspond to.
       t.size[i] = h.stat.size();
       t.mtime[i] = h.stat.mtime();
