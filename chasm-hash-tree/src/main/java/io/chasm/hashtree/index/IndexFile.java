@@ -16,7 +16,7 @@ import java.util.Arrays;
 /**
  * The index file, {@code STATE/index} (tck/SPEC.md §6): magic {@code CHIX}, u8 version 1, u32
  * entry count, u32 chunk count, u32 min/avg/max chunk sizes, the
- * 32-byte root tree digest; per entry u16 path length, path, u8
+ * 32-byte root tree digest, u64 length of the object pack when written; per entry u16 path length, path, u8
  * kind, u64 dev, ino, size, mtime ns, ctime ns, then for files and directories the 32-byte id and
  * u32 chunk count, for symlinks u16 target length and target; then per chunk its 32-byte id and
  * u32 length; finally the CRC-32C of everything
@@ -29,10 +29,10 @@ final class IndexFile {
 
   private IndexFile() {}
 
-  record Loaded(IndexTable table, ChunkingParams params, ObjectId root) {}
+  record Loaded(IndexTable table, ChunkingParams params, ObjectId root, long packLength) {}
 
-  static void write(Path file, IndexTable t, ChunkingParams params, ObjectId root) throws IOException {
-    long size = 4 + 1 + 4 + 4 + 12 + ID + (long) t.pathsLength + (long) t.chunkCount * (ID + 4) + 4;
+  static void write(Path file, IndexTable t, ChunkingParams params, ObjectId root, long packLength) throws IOException {
+    long size = 4 + 1 + 4 + 4 + 12 + ID + 8 + (long) t.pathsLength + (long) t.chunkCount * (ID + 4) + 4;
     for (int i = 0; i < t.count; i++) {
       size += 2 + 1 + 40;
       byte k = t.kind(i);
@@ -44,7 +44,7 @@ final class IndexFile {
     ByteBuffer b = ByteBuffer.allocate((int) size);
     b.put(MAGIC).put((byte) VERSION).putInt(t.count).putInt(t.chunkCount);
     b.putInt(params.minSize()).putInt(params.avgSize()).putInt(params.maxSize());
-    b.put(root.hash().bytes());
+    b.put(root.hash().bytes()).putLong(packLength);
     for (int i = 0; i < t.count; i++) {
       int ps = t.pathStart[i];
       int pl = t.pathStart[i + 1] - ps;
@@ -72,7 +72,7 @@ final class IndexFile {
    */
   static Loaded read(Path file) throws IOException, CorruptObjectException {
     byte[] all = Files.readAllBytes(file);
-    if (all.length < 4 + 1 + 8 + 12 + ID + 4) {
+    if (all.length < 4 + 1 + 8 + 12 + ID + 8 + 4) {
       throw new CorruptObjectException(file + ": truncated index file");
     }
     CRC32C crc = new CRC32C();
@@ -93,6 +93,7 @@ final class IndexFile {
       byte[] rootDigest = new byte[ID];
       b.get(rootDigest);
       ObjectId root = ObjectId.tree(Hash.of(HashAlgorithm.SHA_256, rootDigest));
+      long packLength = b.getLong();
       if (n < 0 || m < 0 || (long) n * 43 > b.remaining() || (long) m * (ID + 4) > b.remaining()) {
         throw new CorruptObjectException(file + ": bad counts");
       }
@@ -141,7 +142,7 @@ final class IndexFile {
       if (b.hasRemaining()) {
         throw new CorruptObjectException(file + ": trailing bytes in index");
       }
-      return new Loaded(t, params, root);
+      return new Loaded(t, params, root, packLength);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new CorruptObjectException(file + ": malformed index file");
     }

@@ -54,17 +54,17 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
     FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    PackObjectStore s = new PackObjectStore(file, ch);
-    try {
-      s.scan();
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-    return s;
+    // The lookup table is built on first use: a no-change re-index never needs it.
+    return new PackObjectStore(file, ch);
   }
 
+  private boolean scanned;
+
   private void scan() throws IOException {
+    if (scanned) {
+      return;
+    }
+    scanned = true;
     long len = ch.size();
     // One sequential pass with a large buffer: a read per record would cost a syscall per object.
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
@@ -189,6 +189,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
 
   /** Record offset of {@code id}, or -1. Compares the full id on disk: prefixes may collide. */
   private long find(ObjectId id) throws IOException {
+    scan();
     long key = key(id);
     int mask = keys.length - 1;
     byte[] want = new byte[34];
@@ -231,6 +232,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
 
   @Override
   public synchronized void put(ObjectId id, byte[] encoded) throws IOException {
+    scan();
     if (id.hash().algorithm() != HashAlgorithm.SHA_256 || id.kind() == ObjectKind.CHUNK) {
       throw new IllegalArgumentException("the pack holds SHA-256 trees, manifests and snapshots, not " + id);
     }
@@ -250,6 +252,11 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     }
   }
 
+  /** Current length of the pack file in bytes, including appends not yet synced. */
+  public synchronized long length() throws IOException {
+    return scanned ? end : ch.size();
+  }
+
   /** Makes every object put so far durable. */
   public synchronized void sync() throws IOException {
     flush();
@@ -265,7 +272,8 @@ public final class PackObjectStore implements ObjectStore, Closeable {
   }
 
   /** Number of objects held. */
-  public synchronized int size() {
+  public synchronized int size() throws IOException {
+    scan();
     return size;
   }
 

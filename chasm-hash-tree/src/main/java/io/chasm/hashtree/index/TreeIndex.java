@@ -123,8 +123,9 @@ public final class TreeIndex implements Closeable {
         IndexFile.Loaded loaded = IndexFile.read(f);
         if (!loaded.params().equals(params)) {
           warn(f + ": indexed with " + loaded.params() + ", now " + params + "; rehashing everything");
-        } else if (!objects.contains(loaded.root())) {
-          warn(f + ": its trees are missing from the object pack; rebuilding the index");
+        } else if (objects.length() < loaded.packLength()) {
+          // The pack only grows: shorter than when the index was written means objects were lost.
+          warn(f + ": the object pack lost objects since the index was written; rebuilding the index");
         } else {
           t = loaded.table();
           r = loaded.root();
@@ -173,7 +174,7 @@ public final class TreeIndex implements Closeable {
     Indexer.Outcome o = indexer.run(table, rootTree);
     objects.sync();
     if (o.changed() || rootTree == null) {
-      IndexFile.write(indexFile(), o.table(), params, o.root());
+      IndexFile.write(indexFile(), o.table(), params, o.root(), objects.length());
     }
     table = o.table();
     rootTree = o.root();
