@@ -330,6 +330,14 @@ final class Indexer {
 
   private record Stat(long dev, long ino, long size, long mtime, long ctime) {}
 
+  /** Test seam: runs after a file's bytes were read and before its second stat. */
+  @FunctionalInterface
+  interface PathHook {
+    void accept(Path p) throws IOException;
+  }
+
+  static volatile PathHook afterReadForTest;
+
   private static final class Hashed {
     int entry;
     byte[] fileId;
@@ -357,6 +365,10 @@ final class Indexer {
         throw new IOException(display(rel) + ": permission denied reading file", e);
       } catch (NoSuchFileException e) {
         throw new IOException(display(rel) + ": vanished while being indexed; run again", e);
+      }
+      PathHook hook = afterReadForTest;
+      if (hook != null) {
+        hook.accept(p);
       }
       Stat after = stat(p, rel);
       if (after.equals(expected) && n == after.size()) {
