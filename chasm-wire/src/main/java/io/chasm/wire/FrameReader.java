@@ -21,8 +21,11 @@ import java.util.Arrays;
  * read. Not thread-safe: one reader per connection.
  */
 public final class FrameReader {
-  /** Frames up to this size get their whole buffer at once; larger ones grow as data arrives. */
-  private static final int EAGER_ALLOCATION = 256 << 10;
+  /**
+   * Frames up to this size get their whole buffer at once; larger ones grow as data arrives. Above
+   * a 256 KiB chunk plus its envelope, so the common large frame is read with no regrowth copy.
+   */
+  static final int EAGER_ALLOCATION = 1 << 20;
 
   private final InputStream in;
   private final int maxFrameBytes;

@@ -432,8 +432,20 @@ public final class PeerClient implements Closeable {
     };
   }
 
+  /** Only the reader thread verifies, so one digest is reused (getInstance per chunk is not free). */
+  private MessageDigest sha256;
+
   private void verifyChunk(Hash id, byte[] data) throws HashMismatchException {
-    MessageDigest d = id.algorithm().newDigest();
+    MessageDigest d;
+    if (id.algorithm() == io.chasm.api.HashAlgorithm.SHA_256) {
+      if (sha256 == null) {
+        sha256 = id.algorithm().newDigest();
+      }
+      d = sha256;
+      d.reset();
+    } else {
+      d = id.algorithm().newDigest();
+    }
     Hash actual = Hash.finish(id.algorithm(), updated(d, data));
     if (!actual.equals(id)) {
       throw new HashMismatchException("chunk " + id + " from " + peer + " does not match its bytes (got " + actual + ")");

@@ -99,7 +99,7 @@ class FramingTest {
     assertThatThrownBy(r::read)
         .isInstanceOf(ProtocolException.class)
         .hasMessage("connection closed inside a frame (10 of 15728640 bytes)");
-    assertThat(largestRead[0]).isLessThanOrEqualTo(256 << 10);
+    assertThat(largestRead[0]).isLessThanOrEqualTo(FrameReader.EAGER_ALLOCATION);
   }
 
   @Test

@@ -4,10 +4,14 @@ import io.chasm.wire.InMemoryBackend;
 import io.chasm.wire.PeerServer;
 import java.net.URI;
 
-/** Our own PeerServer passes the TCK over tcp. */
+/** Our own PeerServer passes the TCK over tcp (and, in a subclass, over unix). */
 class PeerServerTckTest extends PeerServerVerification {
   private InMemoryBackend backend;
   private PeerServer server;
+
+  protected URI listenUri() throws Exception {
+    return URI.create("tcp://127.0.0.1:0");
+  }
 
   @Override
   protected URI startServer(PeerFixture f) throws Exception {
@@ -15,7 +19,7 @@ class PeerServerTckTest extends PeerServerVerification {
     f.objects().forEach(backend::putObject);
     f.chunks().values().forEach(backend::putChunk);
     server = PeerServer.builder(backend).build();
-    return server.listen(URI.create("tcp://127.0.0.1:0"));
+    return server.listen(listenUri());
   }
 
   @Override
