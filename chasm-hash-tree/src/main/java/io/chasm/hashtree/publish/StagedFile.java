@@ -1,0 +1,179 @@
+package io.chasm.hashtree.publish;
+
+import io.chasm.api.Hash;
+import io.chasm.api.HashAlgorithm;
+import io.chasm.api.HashMismatchException;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.merkle.FileManifest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.BitSet;
+
+/**
+ * One file being assembled in the staging area from the chunks of its manifest. Tracks which
+ * chunks hold verified bytes; the file is complete when all do, and then its content is exactly
+ * what the manifest (and so the file id) commits to. Thread-safe: chunks of one file may arrive
+ * from several peers at once.
+ */
+public final class StagedFile {
+  private final Path path;
+  private final FileManifest manifest;
+  private final BitSet present;
+  private FileChannel channel;
+  private boolean finished;
+
+  StagedFile(Path path, FileManifest manifest, BitSet present) {
+    this.path = path;
+    this.manifest = manifest;
+    this.present = present;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public FileManifest manifest() {
+    return manifest;
+  }
+
+  /** True if chunk {@code index} already holds verified bytes (written now or found on resume). */
+  public synchronized boolean has(int index) {
+    return present.get(index);
+  }
+
+  /** Number of chunks still missing. */
+  public synchronized int missingCount() {
+    return manifest.chunkCount() - present.cardinality();
+  }
+
+  public synchronized boolean complete() {
+    return present.cardinality() == manifest.chunkCount();
+  }
+
+  /**
+   * Writes chunk {@code index}; the caller has verified {@code data} against the chunk's id (the
+   * peer client does for fetched chunks; {@link #copyFrom} does for local ones).
+   *
+   * @throws IllegalArgumentException if the length is not the chunk's
+   */
+  public synchronized void write(int index, byte[] data) throws IOException {
+    Chunk c = manifest.chunk(index);
+    if (data.length != c.length()) {
+      throw new IllegalArgumentException("chunk " + index + " of " + manifest.id() + " is " + c.length() + " bytes, got " + data.length);
+    }
+    if (present.get(index) || finished) {
+      return;
+    }
+    ByteBuffer b = ByteBuffer.wrap(data);
+    long pos = c.offset();
+    FileChannel ch = channel();
+    while (b.hasRemaining()) {
+      pos += ch.write(b, pos);
+    }
+    present.set(index);
+    if (present.cardinality() == manifest.chunkCount()) {
+      closeChannel();
+    }
+  }
+
+  /**
+   * Copies chunk {@code index} from {@code source} at {@code offset}, re-hashing the bytes while
+   * copying (a live local file may have been changed or damaged since it was indexed).
+   *
+   * @return true if copied; false if the source does not hold the chunk's bytes there
+   */
+  public boolean copyFrom(int index, Path source, long offset) throws IOException {
+    Chunk c = manifest.chunk(index);
+    byte[] data = readVerified(source, offset, c.length(), c.id());
+    if (data == null) {
+      return false;
+    }
+    write(index, data);
+    return true;
+  }
+
+  /** The bytes at {@code [offset, offset + length)} of {@code file} if they hash to {@code id}, else null. */
+  public static byte[] readVerified(Path file, long offset, int length, Hash id) throws IOException {
+    byte[] data = new byte[length];
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.wrap(data);
+      long pos = offset;
+      while (b.hasRemaining()) {
+        int n = ch.read(b, pos);
+        if (n < 0) {
+          return null;
+        }
+        pos += n;
+      }
+    } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+      return null;
+    }
+    MessageDigest d = HashAlgorithm.SHA_256.newDigest();
+    d.update(data);
+    return Hash.finish(HashAlgorithm.SHA_256, d).equals(id) ? data : null;
+  }
+
+  /**
+   * Ends assembly: checks every chunk is present, trims the file to the manifest size and, if
+   * {@code force}, fsyncs it.
+   *
+   * @throws HashMismatchException if a chunk is missing (the staged file cannot be the file)
+   */
+  public synchronized Path finish(boolean force) throws IOException, HashMismatchException {
+    if (present.cardinality() != manifest.chunkCount()) {
+      throw new HashMismatchException(
+          "staged " + manifest.id() + " misses " + (manifest.chunkCount() - present.cardinality()) + " chunk(s)");
+    }
+    if (!finished) {
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        if (ch.size() != manifest.size()) {
+          ch.truncate(manifest.size());
+        }
+        if (force) {
+          ch.force(true);
+        }
+      }
+      finished = true;
+    }
+    return path;
+  }
+
+  /** Closes the open channel, if any (assembly can resume later from what was written). */
+  public synchronized void close() throws IOException {
+    closeChannel();
+  }
+
+  private FileChannel channel() throws IOException {
+    if (channel == null) {
+      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+    return channel;
+  }
+
+  private void closeChannel() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
+  }
+
+  static BitSet verifyExisting(Path path, FileManifest m) throws IOException {
+    BitSet ok = new BitSet(m.chunkCount());
+    if (!Files.isRegularFile(path)) {
+      return ok;
+    }
+    long size = Files.size(path);
+    for (int i = 0; i < m.chunkCount(); i++) {
+      Chunk c = m.chunk(i);
+      if (c.end() <= size && readVerified(path, c.offset(), c.length(), c.id()) != null) {
+        ok.set(i);
+      }
+    }
+    return ok;
+  }
+}

@@ -1,0 +1,69 @@
+package io.chasm.hashtree.publish;
+
+import io.chasm.hashtree.merkle.FileManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Where files are assembled before they are published: a directory on the same file system as
+ * the tree (so publishing is a rename), one file per file id ({@code <hex>.part}). Partial files
+ * survive a crash; {@link #stage} re-verifies them chunk by chunk, so an interrupted sync resumes
+ * from verified bytes only.
+ */
+public final class StagingArea {
+  private static final String SUFFIX = ".part";
+  private final Path dir;
+
+  private StagingArea(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Opens (creating if needed) the staging directory {@code dir}. */
+  public static StagingArea open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    return new StagingArea(dir);
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * The staged file for {@code manifest}: new, or resumed from a partial file whose chunks are
+   * re-hashed (only those that still match count as present).
+   */
+  public StagedFile stage(FileManifest manifest) throws IOException {
+    Path p = dir.resolve(manifest.id().hash().hex() + SUFFIX);
+    BitSet present = StagedFile.verifyExisting(p, manifest);
+    if (manifest.chunkCount() == 0) {
+      Files.newOutputStream(p).close();
+    }
+    return new StagedFile(p, manifest, present);
+  }
+
+  /** True if a partial file for this file id exists (a previous run was interrupted). */
+  public boolean hasPartial(FileManifest manifest) {
+    return Files.exists(dir.resolve(manifest.id().hash().hex() + SUFFIX));
+  }
+
+  /** A fresh temporary path in the staging directory (for symlinks built before their rename). */
+  public Path temporary(String prefix) throws IOException {
+    return Files.createTempFile(dir, prefix, ".tmp");
+  }
+
+  /** Deletes staged files, except those named by {@code keep}. */
+  public void clean(Set<Path> keep) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        if (!keep.contains(p)) {
+          TreePublisher.deleteRecursively(p);
+        }
+      }
+    }
+  }
+}

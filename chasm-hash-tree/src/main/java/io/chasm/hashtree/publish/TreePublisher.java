@@ -1,0 +1,206 @@
+package io.chasm.hashtree.publish;
+
+import io.chasm.api.UnsafePathException;
+import io.chasm.hashtree.internal.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies a {@link PublishPlan} to a live tree so that a reader never sees a torn file and never
+ * a metadata file that refers to content not yet there. Order: (1) directories, content files and
+ * symlinks, each appearing by an atomic rename; (2) files matching the {@link MetadataPatterns};
+ * (3) deletions, deepest first; then the touched directories are made durable.
+ *
+ * <p>Every path is checked: no component may be unsafe, no parent may be a symlink, symlink
+ * targets must stay inside the root. Nothing is ever written outside the root.
+ */
+public final class TreePublisher {
+  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> EXEC_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+
+  private final Path root;
+  private final StagingArea staging;
+  private final MetadataPatterns metadata;
+  private final Set<Path> touchedDirs = new LinkedHashSet<>();
+  private final Set<Path> checkedDirs = new HashSet<>();
+  private boolean fsyncEach = true;
+
+  public TreePublisher(Path root, StagingArea staging, MetadataPatterns metadata) {
+    this.root = root.toAbsolutePath().normalize();
+    this.staging = staging;
+    this.metadata = metadata;
+  }
+
+  /**
+   * Whether each touched directory is fsynced separately (default); callers that flush the whole
+   * file system afterwards ({@link Durability#syncFileSystem}) turn it off.
+   */
+  public TreePublisher fsyncEachDirectory(boolean yes) {
+    this.fsyncEach = yes;
+    return this;
+  }
+
+  /** Observes each step as it is applied (progress reporting). */
+  public interface StepListener {
+    void applied(PublishPlan.Step step);
+  }
+
+  /**
+   * Applies the plan.
+   *
+   * @throws UnsafePathException if a path or symlink target would leave the root (nothing of that
+   *     step is written)
+   */
+  public void publish(PublishPlan plan, StepListener listener) throws IOException, UnsafePathException {
+    List<PublishPlan.Step> content = new ArrayList<>();
+    List<PublishPlan.Step> meta = new ArrayList<>();
+    List<PublishPlan.Step> deletes = new ArrayList<>();
+    for (PublishPlan.Step s : plan.steps()) {
+      SafePaths.resolve(root, s.path());
+      if (s.kind() == PublishPlan.Kind.SYMLINK) {
+        SafePaths.checkSymlinkTarget(s.path(), s.linkTarget());
+      }
+      switch (s.kind()) {
+        case DELETE -> deletes.add(s);
+        case FILE -> (metadata.matches(s.path()) ? meta : content).add(s);
+        default -> content.add(s);
+      }
+    }
+    // Parents before children: path order works because '/' sorts before every other byte we allow.
+    Comparator<PublishPlan.Step> byPath = Comparator.comparing(s -> pathKey(s.path()));
+    content.sort(byPath);
+    meta.sort(byPath);
+    deletes.sort(byPath.reversed());
+    for (PublishPlan.Step s : content) {
+      apply(s);
+      listener.applied(s);
+    }
+    for (PublishPlan.Step s : meta) {
+      apply(s);
+      listener.applied(s);
+    }
+    for (PublishPlan.Step s : deletes) {
+      Path p = SafePaths.resolve(root, s.path());
+      ensureParent(p);
+      deleteRecursively(p);
+      touchedDirs.add(p.getParent());
+      listener.applied(s);
+    }
+    if (fsyncEach) {
+      for (Path d : touchedDirs) {
+        AtomicFiles.fsyncDirectory(d);
+      }
+    }
+    touchedDirs.clear();
+  }
+
+  private static String pathKey(String path) {
+    // Sort by components so "a/b" comes right after "a", before "a-b".
+    return path.replace('/', '\u0000');
+  }
+
+  private void apply(PublishPlan.Step s) throws IOException, UnsafePathException {
+    Path target = SafePaths.resolve(root, s.path());
+    ensureParent(target);
+    if (s.replace() || wrongKind(target, s.kind())) {
+      deleteRecursively(target);
+    }
+    switch (s.kind()) {
+      case DIRECTORY -> {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectory(target);
+        }
+        checkedDirs.add(target);
+      }
+      case FILE -> {
+        Files.setPosixFilePermissions(s.staged(), s.executable() ? EXEC_MODE : FILE_MODE);
+        move(s.staged(), target);
+      }
+      case SYMLINK -> {
+        Path tmp = staging.temporary(".link");
+        Files.delete(tmp);
+        Files.createSymbolicLink(tmp, Path.of(new String(s.linkTarget(), StandardCharsets.UTF_8)));
+        move(tmp, target);
+      }
+      case HARDLINK -> {
+        Path tmp = staging.temporary(".hardlink");
+        Files.delete(tmp);
+        Files.createLink(tmp, s.staged());
+        move(tmp, target);
+      }
+      case DELETE -> throw new IllegalStateException("deletes are applied last");
+    }
+    touchedDirs.add(target.getParent());
+  }
+
+  private static boolean wrongKind(Path target, PublishPlan.Kind kind) {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    boolean dir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+    return kind == PublishPlan.Kind.DIRECTORY ? !dir : dir;
+  }
+
+  private void ensureParent(Path target) throws IOException, UnsafePathException {
+    Path parent = target.getParent();
+    if (checkedDirs.contains(parent)) {
+      return;
+    }
+    SafePaths.createDirectories(root, parent);
+    checkedDirs.add(parent);
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot rename " + from + " to " + to + " atomically (staging must be on the tree's file system)", e);
+    }
+  }
+
+  /** Deletes a file, symlink (not its target) or directory tree; absent is fine. */
+  public static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      Files.deleteIfExists(p);
+      return;
+    }
+    Files.walkFileTree(p, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        try {
+          Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+          // Raced with another writer: leave it.
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
