@@ -1,0 +1,171 @@
+package io.chasm.wire.serve;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.ObjectId;
+import io.chasm.hashtree.index.ChunkLocation;
+import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.publish.ManifestChunkLocator;
+import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.publish.StagedFile;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.wire.RepositoryBackend;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a published tree (an origin after {@code chasm publish}, or a mirror after a sync) as a
+ * {@link RepositoryBackend}: the latest signed envelope of {@code DIR/.chasm/snapshots/} exactly
+ * as signed, trees and manifests from {@code objects.pack}, chunks read from the live files
+ * through a locator built from the snapshot's manifests, each re-hashed before it is sent (a
+ * damaged or edited live file is refused, not served).
+ *
+ * <p>It holds no lock on the tree: a publish or sync may run meanwhile; {@link #refresh()} picks
+ * up the snapshot they record. The repository is the snapshot's origin name; extra names
+ * ({@code aliases}) may be answered too. Thread-safe.
+ */
+public final class PublishedTree implements RepositoryBackend, Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishedTree.class);
+
+  private final Path dir;
+  private final Set<String> aliases;
+  private final Deque<PackObjectStore> retired = new ArrayDeque<>();
+  private volatile Loaded current;
+
+  private record Loaded(long sequence, byte[] envelope, String origin, PackObjectStore store, ManifestChunkLocator locator) {}
+
+  private PublishedTree(Path dir, Set<String> aliases) {
+    this.dir = dir;
+    this.aliases = Set.copyOf(aliases);
+  }
+
+  /**
+   * Opens the published tree in {@code dir}.
+   *
+   * @throws IOException if {@code dir} has no published snapshot or its state cannot be read
+   * @throws ChasmException if the state is damaged
+   */
+  public static PublishedTree open(Path dir, Set<String> aliases) throws IOException, ChasmException {
+    PublishedTree t = new PublishedTree(dir.toAbsolutePath().normalize(), aliases);
+    if (!t.refresh()) {
+      throw new IOException(dir + ": no published snapshot (run chasm publish or chasm sync first)");
+    }
+    return t;
+  }
+
+  /**
+   * Loads the latest recorded snapshot if it is newer than the one served.
+   *
+   * @return true if a new snapshot is now served
+   */
+  public synchronized boolean refresh() throws IOException, ChasmException {
+    Path snaps = dir.resolve(MirrorState.STATE_DIR).resolve("snapshots");
+    if (!Files.isDirectory(snaps)) {
+      return false;
+    }
+    SnapshotHistory h = SnapshotHistory.open(snaps);
+    long seq = h.latestSequence();
+    Loaded c = current;
+    if (seq == 0 || (c != null && c.sequence == seq)) {
+      return false;
+    }
+    SignedSnapshot s = h.get(seq).orElseThrow();
+    PackObjectStore store = PackObjectStore.open(dir.resolve(MirrorState.STATE_DIR).resolve("objects.pack"));
+    ManifestChunkLocator locator;
+    try {
+      locator = ManifestChunkLocator.build(MirrorState.liveRoot(dir), store, s.snapshot().rootTree());
+    } catch (ChasmException | IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    current = new Loaded(seq, s.encode(), s.snapshot().origin(), store, locator);
+    if (c != null) {
+      retired.add(c.store);
+      while (retired.size() > 1) {
+        retired.poll().close();
+      }
+    }
+    LOG.info("serving {} #{} from {}", s.snapshot().origin(), seq, dir);
+    return true;
+  }
+
+  /** The repository name served (the snapshot's origin). */
+  public String repository() {
+    return current.origin;
+  }
+
+  /** Every name this backend answers to. */
+  public List<String> names() {
+    Loaded c = current;
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add(c.origin);
+    for (String a : aliases) {
+      if (!a.equals(c.origin)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Sequence of the snapshot served. */
+  public long sequence() {
+    return current.sequence;
+  }
+
+  private Loaded serving(String repository) {
+    Loaded c = current;
+    return c != null && (c.origin.equals(repository) || aliases.contains(repository)) ? c : null;
+  }
+
+  @Override
+  public Optional<byte[]> head(String repository) {
+    Loaded c = serving(repository);
+    return c == null ? Optional.empty() : Optional.of(c.envelope.clone());
+  }
+
+  @Override
+  public Optional<byte[]> object(String repository, ObjectId id) throws IOException {
+    Loaded c = serving(repository);
+    return c == null ? Optional.empty() : c.store.get(id);
+  }
+
+  @Override
+  public Optional<byte[]> chunk(String repository, Hash id) throws IOException {
+    Loaded c = serving(repository);
+    if (c == null) {
+      return Optional.empty();
+    }
+    Optional<ChunkLocation> at = c.locator.locate(id);
+    if (at.isEmpty()) {
+      return Optional.empty();
+    }
+    ChunkLocation l = at.get();
+    byte[] data = StagedFile.readVerified(l.file(), l.offset(), l.length(), id);
+    if (data == null) {
+      LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since published)", id, l.file());
+      return Optional.empty();
+    }
+    return Optional.of(data);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    Loaded c = current;
+    if (c != null) {
+      c.store.close();
+    }
+    while (!retired.isEmpty()) {
+      retired.poll().close();
+    }
+  }
+}

@@ -1,0 +1,655 @@
+package io.chasm.wire.sync;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.HashMismatchException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.ObjectKind;
+import io.chasm.api.RollbackException;
+import io.chasm.api.TransportException;
+import io.chasm.api.VerificationException;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.index.ChunkLocation;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.publish.Durability;
+import io.chasm.hashtree.publish.ManifestChunkLocator;
+import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.publish.PublishPlan;
+import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.publish.StagedFile;
+import io.chasm.hashtree.publish.TreePublisher;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.Snapshot;
+import io.chasm.hashtree.snapshot.SnapshotVerifier;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.EntryKind;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeChange;
+import io.chasm.hashtree.tree.TreeDiff;
+import io.chasm.hashtree.tree.TreeEntry;
+import io.chasm.hashtree.tree.TreeLimits;
+import io.chasm.wire.ChunkFetch;
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.sync.internal.Upstream;
+import io.chasm.wire.sync.internal.Upstreams;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One-shot verified sync of a local tree from one or more upstreams (docs/sync.md): head,
+ * signature/threshold/sequence/expiry check, diff by tree ids, manifests of changed files, chunks
+ * not already present locally (re-hashed when copied), staging, atomic publish in safe order,
+ * then the snapshot is recorded so the tree can be served onwards.
+ *
+ * <pre>
+ *   SyncResult r = new SyncEngine(SyncOptions.builder(dest, trust).upstream(uri).build()).sync();
+ * </pre>
+ *
+ * <p>Failures: {@link VerificationException} subtypes when an upstream's data does not verify
+ * (after every upstream has been tried), {@link TransportException} when none can be reached,
+ * {@link IOException} for local problems (disk full). In every case the live tree is unchanged or
+ * each of its files is either the old or the new version; a rerun resumes from verified staged
+ * data. One engine may run {@link #sync()} repeatedly, not concurrently.
+ */
+public final class SyncEngine {
+  private final SyncOptions o;
+
+  public SyncEngine(SyncOptions options) {
+    this.o = options;
+  }
+
+  /** Runs one sync. */
+  public SyncResult sync() throws ChasmException, IOException {
+    long t0 = System.nanoTime();
+    List<String> banned = new CopyOnWriteArrayList<>();
+    try (MirrorState state = MirrorState.open(o.destination)) {
+      Optional<SignedSnapshot> localEnv = state.head();
+      Snapshot local = localEnv.map(SignedSnapshot::snapshot).orElse(null);
+      String repo = o.repository != null ? o.repository : local != null ? local.origin() : SyncOptions.DEFAULT_REPOSITORY;
+      ClientOptions co = o.client.withObjectVerifier(SyncEngine::verifyObject);
+      try (Upstreams ups = Upstreams.connect(o.upstreams, co, o.stallTimeout, (u, why) -> {
+        banned.add(SyncResult.ban(u, why));
+        o.listener.peerBanned(u, why);
+      })) {
+        Run run = new Run(state, ups, repo, local);
+        boolean changed = run.run();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long seq = changed ? run.remote.sequence() : local.sequence();
+        return new SyncResult(seq, !changed, ups.bytesReceived(), ups.bytesSent(), run.chunksFetched.get(),
+            run.chunksReused.get(), run.filesAdded, run.filesChanged, run.filesDeleted, secs, banned);
+      }
+    }
+  }
+
+  /** Checks a fetched tree or manifest against its id (installed as the client's verifier). */
+  static void verifyObject(ObjectId id, byte[] data) throws VerificationException {
+    try {
+      if (id.kind() == ObjectKind.TREE) {
+        Tree.decode(data, id, TreeLimits.DEFAULT);
+      } else if (id.kind() == ObjectKind.FILE) {
+        FileManifest.decode(data, id);
+      } else {
+        throw new VerificationException("unexpected object kind " + id);
+      }
+    } catch (io.chasm.api.LimitExceededException e) {
+      throw new VerificationException(id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One file to publish and where its bytes come from. */
+  private static final class FileJob {
+    final String path;
+    final TreeEntry entry;
+    final TreeEntry before;
+    final boolean replace;
+    FileManifest manifest;
+    StagedFile staged;
+    boolean inPlace;
+    Path hardlinkFrom;
+
+    FileJob(String path, TreeEntry entry, TreeEntry before, boolean replace) {
+      this.path = path;
+      this.entry = entry;
+      this.before = before;
+      this.replace = replace;
+    }
+  }
+
+  private record Target(StagedFile file, int index) {}
+
+  /** The state of one sync run. */
+  private final class Run {
+    final MirrorState state;
+    final ObjectStore store;
+    final Upstreams ups;
+    final String repo;
+    final Snapshot local;
+    Snapshot remote;
+    byte[] remoteEnvelope;
+    final AtomicLong chunksFetched = new AtomicLong();
+    final AtomicLong chunksReused = new AtomicLong();
+    long filesAdded;
+    long filesChanged;
+    long filesDeleted;
+    final List<FileJob> jobs = new ArrayList<>();
+    final PublishPlan plan = new PublishPlan();
+
+    Run(MirrorState state, Upstreams ups, String repo, Snapshot local) {
+      this.state = state;
+      this.store = state.objects();
+      this.ups = ups;
+      this.repo = repo;
+      this.local = local;
+    }
+
+    /** Returns false if already up to date. */
+    boolean run() throws ChasmException, IOException {
+      if (!chooseHead()) {
+        o.listener.upToDate(local);
+        return false;
+      }
+      o.listener.headAccepted(remote, local);
+      ObjectId empty = store.put(Tree.empty());
+      ObjectId oldRoot = local != null ? local.rootTree() : empty;
+      boolean flip = o.flip;
+      Path oldLive = state.liveRoot();
+      if (!flip && state.flipMode()) {
+        throw new IOException(o.destination + " is published in flip mode (has a 'current' symlink); sync it with --flip");
+      }
+      fetchTrees(remote.rootTree(), oldRoot);
+      if (flip) {
+        planFlip(oldRoot, oldLive);
+      } else {
+        planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
+      }
+      fetchManifests();
+      Path liveForReuse = oldLive;
+      prepareFiles(liveForReuse, flip);
+      reuseLocal(liveForReuse, oldRoot);
+      fetchChunks();
+      publish(flip);
+      return true;
+    }
+
+    private boolean chooseHead() throws ChasmException, IOException {
+      SnapshotVerifier verifier = new SnapshotVerifier(o.trust, o.clock);
+      Map<Upstream, CompletableFuture<Optional<byte[]>>> asked = new LinkedHashMap<>();
+      for (Upstream u : ups.usable()) {
+        asked.put(u, u.client().head(repo));
+      }
+      Map<Upstream, Snapshot> heads = new LinkedHashMap<>();
+      Map<Upstream, byte[]> envelopes = new HashMap<>();
+      ChasmException notFound = null;
+      for (Map.Entry<Upstream, CompletableFuture<Optional<byte[]>>> e : asked.entrySet()) {
+        Upstream u = e.getKey();
+        try {
+          Optional<byte[]> env = ups.await(u, e.getValue());
+          if (env.isEmpty()) {
+            notFound = new ChasmException(u + " does not hold repository '" + repo + "'");
+            u.markBehind();
+            continue;
+          }
+          heads.put(u, verifier.verify(env.get(), SnapshotVerifier.NONE_ACCEPTED));
+          envelopes.put(u, env.get());
+        } catch (ChasmException | IOException ex) {
+          ups.ban(u, ex);
+        }
+      }
+      if (heads.isEmpty()) {
+        ChasmException f = ups.failure();
+        throw f != null ? f : notFound != null ? notFound : new TransportException("no upstream answered");
+      }
+      Upstream best = null;
+      for (Map.Entry<Upstream, Snapshot> h : heads.entrySet()) {
+        if (best == null || h.getValue().sequence() > heads.get(best).sequence()) {
+          best = h.getKey();
+        }
+      }
+      remote = heads.get(best);
+      remoteEnvelope = envelopes.get(best);
+      for (Map.Entry<Upstream, Snapshot> h : heads.entrySet()) {
+        if (!h.getValue().id().equals(remote.id())) {
+          h.getKey().markBehind();
+        }
+      }
+      if (local != null) {
+        if (remote.id().equals(local.id())) {
+          return false;
+        }
+        if (remote.sequence() <= local.sequence()) {
+          throw new RollbackException("upstream head " + remote.origin() + " #" + remote.sequence()
+              + " is not newer than the local snapshot #" + local.sequence());
+        }
+        if (!remote.origin().equals(local.origin())) {
+          throw new VerificationException("upstream snapshot is of '" + remote.origin() + "', this tree follows '" + local.origin() + "'");
+        }
+      }
+      return true;
+    }
+
+    /** Fetches, level by level, every tree of the new snapshot whose id differs from the old one at the same path. */
+    private void fetchTrees(ObjectId newRoot, ObjectId oldRoot) throws ChasmException, IOException {
+      List<ObjectId[]> level = new ArrayList<>();
+      level.add(new ObjectId[] {newRoot, oldRoot});
+      Set<ObjectId> seen = new HashSet<>();
+      while (!level.isEmpty()) {
+        List<ObjectId> missing = new ArrayList<>();
+        for (ObjectId[] p : level) {
+          if (!p[0].equals(p[1]) && !store.contains(p[0]) && seen.add(p[0])) {
+            missing.add(p[0]);
+          }
+        }
+        fetchObjects(missing);
+        List<ObjectId[]> next = new ArrayList<>();
+        for (ObjectId[] p : level) {
+          if (p[0].equals(p[1])) {
+            continue;
+          }
+          Tree nt = store.tree(p[0]);
+          Tree ot = p[1] == null ? null : store.tree(p[1]);
+          for (TreeEntry e : nt.entries()) {
+            if (e.kind() != EntryKind.DIRECTORY) {
+              continue;
+            }
+            TreeEntry oe = ot == null ? null : ot.entry(e.name());
+            ObjectId oid = oe != null && oe.kind() == EntryKind.DIRECTORY ? oe.id() : null;
+            if (!e.id().equals(oid)) {
+              next.add(new ObjectId[] {e.id(), oid});
+            }
+          }
+        }
+        level = next;
+      }
+    }
+
+    private void fetchObjects(List<ObjectId> ids) throws ChasmException, IOException {
+      if (ids.isEmpty()) {
+        return;
+      }
+      Set<ObjectId> need = ConcurrentHashMap.newKeySet();
+      need.addAll(ids);
+      ups.fetch(ids, 1024, o.batchesInFlight, (u, batch) -> u.client().objects(repo, batch).thenApply(got -> {
+        u.progress();
+        try {
+          for (Map.Entry<ObjectId, byte[]> e : got.entrySet()) {
+            store.put(e.getKey(), e.getValue());
+            need.remove(e.getKey());
+          }
+        } catch (IOException ex) {
+          ups.failLocally(ex);
+          throw new java.io.UncheckedIOException(ex);
+        }
+        List<ObjectId> miss = new ArrayList<>();
+        for (ObjectId id : batch) {
+          if (!got.containsKey(id)) {
+            miss.add(id);
+          }
+        }
+        return (Collection<ObjectId>) miss;
+      }), need::contains);
+    }
+
+    private void planChanges(List<TreeChange> changes) throws ChasmException, IOException {
+      for (TreeChange c : changes) {
+        String p = c.pathString();
+        SafePaths.resolve(o.destination, p);
+        TreeEntry before = c.before();
+        TreeEntry after = c.after();
+        switch (c.type()) {
+          case ADDED -> add(p, after, null, false);
+          case KIND_CHANGED -> {
+            filesDeleted += countFiles(before);
+            add(p, after, null, true);
+          }
+          case MODIFIED -> {
+            if (after.kind() == EntryKind.FILE) {
+              jobs.add(new FileJob(p, after, before, false));
+              filesChanged++;
+            } else if (after.kind() == EntryKind.SYMLINK) {
+              SafePaths.checkSymlinkTarget(p, after.linkTarget());
+              plan.symlink(p, after.linkTarget(), false);
+            }
+          }
+          case REMOVED -> {
+            filesDeleted += countFiles(before);
+            plan.delete(p);
+          }
+        }
+      }
+    }
+
+    private void add(String p, TreeEntry e, TreeEntry before, boolean replace) throws ChasmException, IOException {
+      switch (e.kind()) {
+        case FILE -> {
+          jobs.add(new FileJob(p, e, before, replace));
+          filesAdded++;
+        }
+        case SYMLINK -> {
+          SafePaths.checkSymlinkTarget(p, e.linkTarget());
+          plan.symlink(p, e.linkTarget(), replace);
+        }
+        case DIRECTORY -> {
+          plan.directory(p, replace);
+          for (TreeEntry child : store.tree(e.id()).entries()) {
+            add(p + "/" + child.nameString(), child, null, false);
+          }
+        }
+      }
+    }
+
+    private long countFiles(TreeEntry e) throws ChasmException, IOException {
+      if (e.kind() == EntryKind.FILE) {
+        return 1;
+      }
+      if (e.kind() != EntryKind.DIRECTORY) {
+        return 0;
+      }
+      long n = 0;
+      Optional<byte[]> t = store.get(e.id());
+      if (t.isEmpty()) {
+        return 0;
+      }
+      for (TreeEntry c : store.tree(e.id()).entries()) {
+        n += countFiles(c);
+      }
+      return n;
+    }
+
+    /** Flip mode: the complete new tree; unchanged files are hard links to the current ones. */
+    private void planFlip(ObjectId oldRoot, Path oldLive) throws ChasmException, IOException {
+      Map<String, TreeEntry> old = new HashMap<>();
+      if (local != null) {
+        collectFiles("", oldRoot, old);
+      }
+      Map<String, TreeEntry> now = new LinkedHashMap<>();
+      planFlipDir("", remote.rootTree(), now);
+      for (Map.Entry<String, TreeEntry> e : now.entrySet()) {
+        TreeEntry was = old.remove(e.getKey());
+        FileJob j = new FileJob(e.getKey(), e.getValue(), was, false);
+        if (was != null && was.id().equals(e.getValue().id()) && was.executable() == e.getValue().executable()) {
+          j.hardlinkFrom = SafePaths.resolve(oldLive, e.getKey());
+        } else if (was != null) {
+          filesChanged++;
+        } else {
+          filesAdded++;
+        }
+        jobs.add(j);
+      }
+      filesDeleted += old.size();
+    }
+
+    private void planFlipDir(String prefix, ObjectId tree, Map<String, TreeEntry> files) throws ChasmException, IOException {
+      for (TreeEntry e : store.tree(tree).entries()) {
+        String p = prefix.isEmpty() ? e.nameString() : prefix + "/" + e.nameString();
+        switch (e.kind()) {
+          case FILE -> files.put(p, e);
+          case SYMLINK -> {
+            SafePaths.checkSymlinkTarget(p, e.linkTarget());
+            plan.symlink(p, e.linkTarget(), false);
+          }
+          case DIRECTORY -> {
+            plan.directory(p, false);
+            planFlipDir(p, e.id(), files);
+          }
+        }
+      }
+    }
+
+    private void collectFiles(String prefix, ObjectId tree, Map<String, TreeEntry> out) throws ChasmException, IOException {
+      for (TreeEntry e : store.tree(tree).entries()) {
+        String p = prefix.isEmpty() ? e.nameString() : prefix + "/" + e.nameString();
+        if (e.kind() == EntryKind.FILE) {
+          out.put(p, e);
+        } else if (e.kind() == EntryKind.DIRECTORY) {
+          collectFiles(p, e.id(), out);
+        }
+      }
+    }
+
+    private void fetchManifests() throws ChasmException, IOException {
+      Set<ObjectId> missing = new java.util.LinkedHashSet<>();
+      for (FileJob j : jobs) {
+        if (j.hardlinkFrom == null && !store.contains(j.entry.id())) {
+          missing.add(j.entry.id());
+        }
+      }
+      fetchObjects(new ArrayList<>(missing));
+      for (FileJob j : jobs) {
+        if (j.hardlinkFrom == null) {
+          j.manifest = store.manifest(j.entry.id());
+          if (j.manifest.size() != j.entry.size()) {
+            throw new HashMismatchException("'" + SafePaths.printable(j.path) + "': tree says " + j.entry.size()
+                + " bytes, its manifest " + j.manifest.size());
+          }
+        }
+      }
+    }
+
+    /** Finds files already in place (an interrupted earlier run published them) and stages the rest. */
+    private void prepareFiles(Path live, boolean flip) throws ChasmException, IOException {
+      Map<ObjectId, StagedFile> byId = new HashMap<>();
+      for (FileJob j : jobs) {
+        if (j.hardlinkFrom != null) {
+          continue;
+        }
+        if (!flip && alreadyInPlace(live, j)) {
+          j.inPlace = true;
+          continue;
+        }
+        StagedFile s = byId.get(j.entry.id());
+        if (s == null) {
+          s = state.staging().stage(j.manifest);
+          byId.put(j.entry.id(), s);
+        }
+        j.staged = s;
+      }
+    }
+
+    private boolean alreadyInPlace(Path live, FileJob j) throws IOException, ChasmException {
+      Path p = SafePaths.resolve(live, j.path);
+      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != j.manifest.size()) {
+        return false;
+      }
+      for (Chunk c : j.manifest.chunks()) {
+        if (StagedFile.readVerified(p, c.offset(), c.length(), c.id()) == null) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    final Map<Hash, List<Target>> need = new ConcurrentHashMap<>();
+    final List<Hash> needOrder = new ArrayList<>();
+
+    private void reuseLocal(Path live, ObjectId oldRoot) throws ChasmException, IOException {
+      Set<StagedFile> done = new HashSet<>();
+      Map<Hash, ChunkLocation> oldVersions = new HashMap<>();
+      for (FileJob j : jobs) {
+        if (j.staged == null || !done.add(j.staged)) {
+          continue;
+        }
+        for (int i = 0; i < j.manifest.chunkCount(); i++) {
+          if (!j.staged.has(i)) {
+            Hash id = j.manifest.chunk(i).id();
+            List<Target> t = need.get(id);
+            if (t == null) {
+              t = new ArrayList<>();
+              need.put(id, t);
+              needOrder.add(id);
+            }
+            t.add(new Target(j.staged, i));
+          }
+        }
+        if (j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id())) {
+          Path p = SafePaths.resolve(live, j.path);
+          for (Chunk c : store.manifest(j.before.id()).chunks()) {
+            oldVersions.putIfAbsent(c.id(), new ChunkLocation(p, c.offset(), c.length()));
+          }
+        }
+      }
+      ManifestChunkLocator anywhere = null;
+      List<Hash> fetch = new ArrayList<>();
+      for (Hash id : needOrder) {
+        ChunkLocation at = oldVersions.get(id);
+        byte[] data = at == null ? null : StagedFile.readVerified(at.file(), at.offset(), at.length(), id);
+        if (data == null && local != null) {
+          if (anywhere == null) {
+            anywhere = ManifestChunkLocator.build(live, store, oldRoot);
+          }
+          Optional<ChunkLocation> l = anywhere.locate(id);
+          if (l.isPresent()) {
+            data = StagedFile.readVerified(l.get().file(), l.get().offset(), l.get().length(), id);
+          }
+        }
+        if (data != null) {
+          for (Target t : need.remove(id)) {
+            t.file.write(t.index, data);
+          }
+          chunksReused.incrementAndGet();
+        } else {
+          fetch.add(id);
+        }
+      }
+      needOrder.clear();
+      needOrder.addAll(fetch);
+      o.listener.planned(jobs.size(), fetch.size(), chunksReused.get());
+    }
+
+    private void fetchChunks() throws ChasmException, IOException {
+      if (needOrder.isEmpty()) {
+        return;
+      }
+      ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
+        CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, (id, data) -> {
+          u.progress();
+          List<Target> ts = need.remove(id);
+          if (ts == null) {
+            return;
+          }
+          try {
+            for (Target t : ts) {
+              t.file.write(t.index, data);
+            }
+          } catch (IOException e) {
+            need.put(id, ts);
+            ups.failLocally(e);
+            throw e;
+          }
+          chunksFetched.incrementAndGet();
+        });
+        return f.thenApply(r -> {
+          o.listener.chunksFetched(r.delivered(), r.rawBytes());
+          return (Collection<Hash>) r.missing();
+        });
+      }, need::containsKey);
+      if (!need.isEmpty()) {
+        throw new ChasmException("no upstream sent chunk " + need.keySet().iterator().next());
+      }
+    }
+
+    private void publish(boolean flip) throws ChasmException, IOException {
+      Set<StagedFile> finished = new HashSet<>();
+      for (FileJob j : jobs) {
+        if (j.staged != null && finished.add(j.staged)) {
+          j.staged.finish(false);
+        }
+      }
+      boolean fsAll = Durability.syncFileSystem(state.staging().directory());
+      if (!fsAll) {
+        for (StagedFile s : finished) {
+          Durability.force(s.path());
+        }
+      }
+      Path target = flip ? state.stateDirectory().resolve("trees").resolve(String.format("%020d", remote.sequence())) : o.destination;
+      if (flip) {
+        TreePublisher.deleteRecursively(target);
+        Files.createDirectories(target);
+      }
+      Set<StagedFile> moved = new HashSet<>();
+      for (FileJob j : jobs) {
+        if (j.hardlinkFrom != null) {
+          plan.hardlink(j.path, j.hardlinkFrom);
+        } else if (j.inPlace) {
+          Path p = SafePaths.resolve(target, j.path);
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(j.entry.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+        } else if (moved.add(j.staged)) {
+          plan.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
+        } else {
+          // Another path has the same content: give it its own copy (files are never shared).
+          Path copy = state.staging().temporary(".dup");
+          Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+          Durability.force(copy);
+          plan.file(j.path, copy, j.entry.executable(), j.replace);
+        }
+      }
+      TreePublisher publisher = new TreePublisher(target, state.staging(), o.metadata).fsyncEachDirectory(!fsAll);
+      publisher.publish(plan, s -> {});
+      if (flip) {
+        switchCurrent(target);
+      }
+      if (fsAll) {
+        Durability.syncFileSystem(o.destination);
+      }
+      state.objects().sync();
+      state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+      state.staging().clean(Set.of());
+      if (flip) {
+        removeOldTrees(target);
+      }
+      o.listener.published(remote);
+    }
+
+    private void switchCurrent(Path tree) throws IOException {
+      Path dest = o.destination.toAbsolutePath().normalize();
+      Path current = dest.resolve(MirrorState.CURRENT);
+      if (Files.exists(current, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(current)) {
+        throw new IOException(current + " exists and is not a symlink; refusing to replace it in flip mode");
+      }
+      Path tmp = state.staging().temporary(".current");
+      Files.delete(tmp);
+      Files.createSymbolicLink(tmp, dest.relativize(tree));
+      Path tmpInDest = dest.resolve(".current.tmp");
+      Files.move(tmp, tmpInDest, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmpInDest, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Keeps the live tree and the one before it (readers may still be in it). */
+    private void removeOldTrees(Path live) throws IOException {
+      Path trees = live.getParent();
+      List<Path> all = new ArrayList<>();
+      try (var s = Files.list(trees)) {
+        s.filter(p -> !p.equals(live)).sorted().forEach(all::add);
+      }
+      for (int i = 0; i < all.size() - 1; i++) {
+        TreePublisher.deleteRecursively(all.get(i));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SyncEngine[" + o.destination + " from " + o.upstreams + "]";
+  }
+
+  static URI first(List<URI> l) {
+    return l.get(0);
+  }
+}

@@ -1,0 +1,161 @@
+package io.chasm.wire.sync;
+
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.publish.MetadataPatterns;
+import io.chasm.wire.ClientOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link SyncEngine} needs: where to sync from and to, whom to trust, how to
+ * publish. Build with {@link #builder(Path, TrustPolicy)}; immutable.
+ */
+public final class SyncOptions {
+  /** Repository name asked for when none is given and the destination has no snapshot yet. */
+  public static final String DEFAULT_REPOSITORY = "default";
+
+  final Path destination;
+  final TrustPolicy trust;
+  final List<URI> upstreams;
+  final String repository;
+  final boolean flip;
+  final MetadataPatterns metadata;
+  final ClientOptions client;
+  final Clock clock;
+  final Duration stallTimeout;
+  final int chunksPerBatch;
+  final int batchesInFlight;
+  final SyncListener listener;
+
+  private SyncOptions(Builder b) {
+    this.destination = b.destination;
+    this.trust = b.trust;
+    this.upstreams = List.copyOf(b.upstreams);
+    this.repository = b.repository;
+    this.flip = b.flip;
+    this.metadata = b.metadata;
+    this.client = b.client;
+    this.clock = b.clock;
+    this.stallTimeout = b.stallTimeout;
+    this.chunksPerBatch = b.chunksPerBatch;
+    this.batchesInFlight = b.batchesInFlight;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder(Path destination, TrustPolicy trust) {
+    return new Builder(destination, trust);
+  }
+
+  public Path destination() {
+    return destination;
+  }
+
+  public List<URI> upstreams() {
+    return upstreams;
+  }
+
+  /** The repository name asked for, or null to use the local snapshot's origin or {@link #DEFAULT_REPOSITORY}. */
+  public String repository() {
+    return repository;
+  }
+
+  public boolean flip() {
+    return flip;
+  }
+
+  /** Builder; defaults: metadata patterns {@link MetadataPatterns#defaults()}, 30 s stall timeout. */
+  public static final class Builder {
+    private final Path destination;
+    private final TrustPolicy trust;
+    private final List<URI> upstreams = new ArrayList<>();
+    private String repository;
+    private boolean flip;
+    private MetadataPatterns metadata = MetadataPatterns.defaults();
+    private ClientOptions client = ClientOptions.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Duration stallTimeout = Duration.ofSeconds(30);
+    private int chunksPerBatch = 256;
+    private int batchesInFlight = 8;
+    private SyncListener listener = SyncListener.NONE;
+
+    private Builder(Path destination, TrustPolicy trust) {
+      this.destination = Objects.requireNonNull(destination, "destination");
+      this.trust = Objects.requireNonNull(trust, "trust");
+    }
+
+    /** Adds an upstream ({@code tcp://host:port}, {@code unix:///path}, ...); at least one is needed. */
+    public Builder upstream(URI uri) {
+      upstreams.add(Objects.requireNonNull(uri));
+      return this;
+    }
+
+    public Builder upstreams(List<URI> uris) {
+      uris.forEach(this::upstream);
+      return this;
+    }
+
+    public Builder repository(String name) {
+      this.repository = name;
+      return this;
+    }
+
+    /** Publish a complete new tree and switch the {@code current} symlink. */
+    public Builder flip(boolean yes) {
+      this.flip = yes;
+      return this;
+    }
+
+    public Builder metadata(MetadataPatterns patterns) {
+      this.metadata = Objects.requireNonNull(patterns);
+      return this;
+    }
+
+    /** How connections are made (identity, limits, zstd); the sync adds its object verifier. */
+    public Builder client(ClientOptions options) {
+      this.client = Objects.requireNonNull(options);
+      return this;
+    }
+
+    /** The clock snapshot expiry is checked against. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** An upstream that makes no progress for this long is dropped. */
+    public Builder stallTimeout(Duration d) {
+      this.stallTimeout = Objects.requireNonNull(d);
+      return this;
+    }
+
+    /** Chunk ids per request and requests in flight per upstream (pipelining depth). */
+    public Builder pipelining(int chunksPerBatch, int batchesInFlight) {
+      if (chunksPerBatch < 1 || batchesInFlight < 1) {
+        throw new IllegalArgumentException("pipelining values must be positive");
+      }
+      this.chunksPerBatch = chunksPerBatch;
+      this.batchesInFlight = batchesInFlight;
+      return this;
+    }
+
+    public Builder listener(SyncListener l) {
+      this.listener = Objects.requireNonNull(l);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if no upstream was given
+     */
+    public SyncOptions build() {
+      if (upstreams.isEmpty()) {
+        throw new IllegalArgumentException("at least one upstream is needed");
+      }
+      return new SyncOptions(this);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package io.chasm.wire.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chasm.api.ExpiredSnapshotException;
+import io.chasm.api.SignatureException;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.wire.serve.TreeServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncEngineTest {
+  static final URI ANY_PORT = URI.create("tcp://127.0.0.1:0");
+
+  @TempDir Path tmp;
+  final Ed25519Signer key = Ed25519.generate();
+
+  Path origin() throws Exception {
+    Path o = tmp.resolve("origin");
+    Origins.write(o.resolve("README"), "hello\n");
+    Files.write(o.resolve("big.bin"), Origins.random(1, 700_000));
+    Origins.write(o.resolve("pool/main/a/pkg_1.0.deb"), "package a ".repeat(5000));
+    Origins.write(o.resolve("dists/stable/Release"), "Release file\n");
+    Origins.write(o.resolve("dists/stable/main/binary-amd64/Packages"), "Package: a\n");
+    Files.createDirectories(o.resolve("empty-dir"));
+    Files.createSymbolicLink(o.resolve("latest"), Path.of("pool/main/a/pkg_1.0.deb"));
+    Files.write(o.resolve("empty"), new byte[0]);
+    Files.write(o.resolve("dup1"), Origins.random(7, 30_000));
+    Files.write(o.resolve("dup2"), Origins.random(7, 30_000));
+    return o;
+  }
+
+  SyncResult sync(URI from, Path dest) throws Exception {
+    return new SyncEngine(SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(from).build()).sync();
+  }
+
+  @Test
+  void sync_initialUpdateNoChange_mirrorsExactly() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      URI uri = server.uris().get(0);
+      SyncResult r = sync(uri, dest);
+      assertThat(r.upToDate()).isFalse();
+      assertThat(r.filesAdded()).isEqualTo(8);
+      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Files.isDirectory(dest.resolve("empty-dir"))).isTrue();
+
+      SyncResult again = sync(uri, dest);
+      assertThat(again.upToDate()).isTrue();
+      assertThat(again.bytesReceived() + again.bytesSent()).isLessThan(2048);
+
+      // Update: append to the big file (most chunks reusable), add, delete, retarget the symlink.
+      Files.write(o.resolve("big.bin"), Origins.random(2, 1000), java.nio.file.StandardOpenOption.APPEND);
+      Origins.write(o.resolve("pool/main/b/pkg_2.0.deb"), "package b ".repeat(100));
+      Files.delete(o.resolve("README"));
+      Files.delete(o.resolve("latest"));
+      Files.createSymbolicLink(o.resolve("latest"), Path.of("pool/main/b/pkg_2.0.deb"));
+      Origins.publish(o, "demo", key);
+      server.poll();
+      SyncResult u = sync(uri, dest);
+      assertThat(u.filesAdded()).isEqualTo(1);
+      assertThat(u.filesChanged()).isEqualTo(1);
+      assertThat(u.filesDeleted()).isEqualTo(1);
+      assertThat(u.chunksReused()).isGreaterThan(0);
+      assertThat(u.chunksFetched()).isLessThan(5);
+      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(u.sequence()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void sync_fromAMirror_relaysTheOriginEnvelope() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path tier1 = tmp.resolve("tier1");
+    Path tier2 = tmp.resolve("tier2");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      sync(server.uris().get(0), tier1);
+    }
+    try (TreeServer mirror = TreeServer.start(tier1, List.of(ANY_PORT))) {
+      SyncResult r = sync(mirror.uris().get(0), tier2);
+      assertThat(r.sequence()).isEqualTo(1);
+    }
+    assertThat(listing(tier2)).isEqualTo(listing(o));
+    assertThat(Files.readAllBytes(tier2.resolve(".chasm/snapshots/00000000000000000001.snapshot")))
+        .isEqualTo(Files.readAllBytes(o.resolve(".chasm/snapshots/00000000000000000001.snapshot")));
+  }
+
+  @Test
+  void sync_flip_switchesCurrentSymlink() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("flip");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      URI uri = server.uris().get(0);
+      SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(uri).flip(true).build();
+      new SyncEngine(opts).sync();
+      assertThat(Files.isSymbolicLink(dest.resolve("current"))).isTrue();
+      assertThat(listing(dest.resolve("current"))).isEqualTo(listing(o));
+      Origins.write(o.resolve("new-file"), "new\n");
+      Origins.publish(o, "demo", key);
+      server.poll();
+      SyncResult r = new SyncEngine(opts).sync();
+      assertThat(r.filesAdded()).isEqualTo(1);
+      assertThat(listing(dest.resolve("current"))).isEqualTo(listing(o));
+      assertThat(MirrorState.liveRoot(dest).toString()).endsWith("00000000000000000002");
+    }
+  }
+
+  @Test
+  void sync_untrustedKey_failsWithSignatureException() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", Ed25519.generate());
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      assertThatThrownBy(() -> sync(server.uris().get(0), dest)).isInstanceOf(SignatureException.class);
+    }
+    assertThat(listing(dest)).isEmpty();
+  }
+
+  @Test
+  void sync_expiredSnapshot_failsWithExpiredSnapshotException() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(30)), ZoneOffset.UTC);
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey()))
+          .upstream(server.uris().get(0)).clock(later).build();
+      assertThatThrownBy(() -> new SyncEngine(opts).sync()).isInstanceOf(ExpiredSnapshotException.class);
+    }
+  }
+
+  /** Relative path -> "file:sha256" / "link:target" / "dir", excluding the state directory. */
+  static Map<String, String> listing(Path root) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.exists(root)) {
+      return out;
+    }
+    Path real = root.toRealPath();
+    try (Stream<Path> s = Files.walk(real)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String rel = real.relativize(p).toString();
+        if (rel.isEmpty() || rel.equals(".chasm") || rel.startsWith(".chasm/")) {
+          continue;
+        }
+        if (Files.isSymbolicLink(p)) {
+          out.put(rel, "link:" + Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.put(rel, "dir");
+        } else {
+          byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+          out.put(rel, "file:" + Files.isExecutable(p) + ":" + HexFormat.of().formatHex(d));
+        }
+      }
+    }
+    return out;
+  }
+}
