@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       DemoCommand.class,
       ChunksCommand.class,
+      ServeCommand.class,
+      SyncCommand.class,
       io.chasm.examples.collector.CollectorCommand.class,
       StatsCommand.class,
     })
