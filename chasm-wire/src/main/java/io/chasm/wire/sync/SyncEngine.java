@@ -70,6 +70,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * data. One engine may run {@link #sync()} repeatedly, not concurrently.
  */
 public final class SyncEngine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncEngine.class);
   private final SyncOptions o;
 
   public SyncEngine(SyncOptions options) {
@@ -85,10 +86,12 @@ public final class SyncEngine {
       Snapshot local = localEnv.map(SignedSnapshot::snapshot).orElse(null);
       String repo = o.repository != null ? o.repository : local != null ? local.origin() : SyncOptions.DEFAULT_REPOSITORY;
       ClientOptions co = o.client.withObjectVerifier(SyncEngine::verifyObject);
+      LOG.debug("state open after {} ms", (System.nanoTime() - t0) / 1_000_000);
       try (Upstreams ups = Upstreams.connect(o.upstreams, co, o.stallTimeout, (u, why) -> {
         banned.add(SyncResult.ban(u, why));
         o.listener.peerBanned(u, why);
       })) {
+        LOG.debug("connected after {} ms", (System.nanoTime() - t0) / 1_000_000);
         Run run = new Run(state, ups, repo, local);
         boolean changed = run.run();
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -162,7 +165,10 @@ public final class SyncEngine {
 
     /** Returns false if already up to date. */
     boolean run() throws ChasmException, IOException {
-      if (!chooseHead()) {
+      long t0 = System.nanoTime();
+      boolean newer = chooseHead();
+      LOG.debug("head after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      if (!newer) {
         o.listener.upToDate(local);
         return false;
       }
@@ -175,17 +181,23 @@ public final class SyncEngine {
         throw new IOException(o.destination + " is published in flip mode (has a 'current' symlink); sync it with --flip");
       }
       fetchTrees(remote.rootTree(), oldRoot);
+      LOG.debug("fetchTrees done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (flip) {
         planFlip(oldRoot, oldLive);
       } else {
         planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
       }
       fetchManifests();
+      LOG.debug("fetchManifests done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       Path liveForReuse = oldLive;
       prepareFiles(liveForReuse, flip);
+      LOG.debug("prepareFiles done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       reuseLocal(liveForReuse, oldRoot);
+      LOG.debug("reuseLocal done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       fetchChunks();
+      LOG.debug("fetchChunks done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       publish(flip);
+      LOG.debug("publish done after {} ms", (System.nanoTime() - t0) / 1_000_000);
       return true;
     }
 
