@@ -1,6 +1,8 @@
 package io.chasm.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ProtocolException;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Sync DEST from one or more upstreams: verify the signed head, fetch only what changed, verify every",
       "chunk and file, publish atomically (content, then metadata, then deletions).",
-      "Exit 0 ok, 1 verification failure (typed error named), 2 usage or I/O error."
+      "Exit 0 ok, 1 an upstream failed verification or broke the protocol (typed error named), 2 usage or I/O error."
     })
 public final class SyncCommand implements Callable<Integer> {
   @Parameters(arity = "2..*", paramLabel = "URI... DEST", description = "upstream endpoints, then the destination directory")
@@ -83,7 +85,12 @@ public final class SyncCommand implements Callable<Integer> {
     SyncResult r;
     try {
       r = new SyncEngine(b.build()).sync();
-    } catch (VerificationException e) {
+    } catch (io.chasm.wire.PeerErrorException e) {
+      // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
+      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + ChasmCli.oneLine(e));
+      return ChasmCli.EXIT_ERROR;
+    } catch (VerificationException | ProtocolException | LimitExceededException e) {
+      // The upstream's data or behaviour failed a check: the tree was left as it was.
       System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + ChasmCli.oneLine(e));
       return ChasmCli.EXIT_FAILED_CHECK;
     } catch (io.chasm.api.ChasmException e) {

@@ -1,0 +1,262 @@
+package io.chasm.examples.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chasm.api.Hash;
+import io.chasm.api.ObjectId;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.examples.cli.ChasmCli;
+import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.hashtree.sign.Ed25519Signer;
+import io.chasm.hashtree.sign.KeyFiles;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.Snapshot;
+import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
+import io.chasm.wire.InMemoryBackend;
+import io.chasm.wire.PeerServer;
+import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.serve.PublishedTree;
+import io.chasm.wire.serve.TreeServer;
+import io.chasm.wire.sync.SyncEngine;
+import io.chasm.wire.sync.SyncOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A hostile upstream against the real {@code chasm sync} process: each attack must end in exit 1
+ * naming the typed error, with the mirror's served tree unchanged and nothing written outside it.
+ */
+class HostileUpstreamTest {
+  static final Duration LIMIT = Duration.ofSeconds(60);
+  static final String REPO = "demo";
+
+  @TempDir static Path shared;
+  static Ed25519Signer key;
+  static Path keyFile;
+  static Path origin2;
+  static Path mirror;
+  static SignedSnapshot first;
+  static Map<String, String> mirrorListing;
+
+  @TempDir Path work;
+  Path dest;
+  Path outside;
+
+  @BeforeAll
+  static void origins() throws Exception {
+    keyFile = shared.resolve("origin.key");
+    assertThat(ChasmCli.run("keygen", "--out", keyFile.toString())).isZero();
+    key = KeyFiles.readSigner(keyFile);
+    Path origin = shared.resolve("origin");
+    Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
+    Cli.write(origin.resolve("dists/stable/Release"), "Release\n");
+    assertThat(ChasmCli.run("publish", origin.toString(), "--key", keyFile.toString(), "--origin", REPO)).isZero();
+    first = SnapshotHistory.open(origin.resolve(".chasm/snapshots")).latest().orElseThrow();
+    origin2 = shared.resolve("origin2");
+    Cli.copyTree(origin, origin2);
+    Cli.write(origin2.resolve("pool/b.deb"), "package b, new in snapshot 2\n".repeat(5000));
+    assertThat(ChasmCli.run("publish", origin2.toString(), "--key", keyFile.toString())).isZero();
+    mirror = shared.resolve("mirror");
+    try (TreeServer s = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
+      new SyncEngine(SyncOptions.builder(mirror, TrustPolicy.single(key.publicKey())).upstream(s.uris().get(0)).build()).sync();
+    }
+    mirrorListing = Cli.listing(mirror);
+    assertThat(mirrorListing).containsKey("pool/a.deb");
+  }
+
+  @BeforeEach
+  void freshMirror() throws Exception {
+    dest = work.resolve("mirror");
+    Cli.copyTree(mirror, dest);
+    outside = Files.createDirectories(work.resolve("outside"));
+  }
+
+  void expectRejected(URI upstream, String error) throws Exception {
+    Cli.Result r = Cli.run(work, LIMIT, "sync", upstream.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO);
+    assertThat(r.exit()).as(r.err()).isEqualTo(ChasmCli.EXIT_FAILED_CHECK);
+    assertThat(r.err()).contains(error);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(Cli.listing(dest)).isEqualTo(mirrorListing);
+    assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(1);
+    try (var s = Files.list(outside)) {
+      assertThat(s.toList()).isEmpty();
+    }
+    try (var s = Files.list(work)) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("mirror", "outside");
+    }
+  }
+
+  void withServer(RepositoryBackend backend, String error) throws Exception {
+    try (PeerServer s = PeerServer.builder(backend).build()) {
+      expectRejected(s.listen(URI.create("tcp://127.0.0.1:0")), error);
+    }
+  }
+
+  /** A snapshot 2 over {@code root} whose objects are served from memory. */
+  InMemoryBackend evil(Tree root) {
+    SignedSnapshot s2 = first.snapshot().next(root.id()).sign(key);
+    return new InMemoryBackend().putHead(REPO, s2.encode()).putObject(root.id(), root.encode());
+  }
+
+  @Test
+  void wrongChunkBytes_hashMismatch() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
+      RepositoryBackend corrupting = new RepositoryBackend() {
+        @Override
+        public Optional<byte[]> head(String r) {
+          return good.head(r);
+        }
+
+        @Override
+        public Optional<byte[]> object(String r, ObjectId id) throws java.io.IOException {
+          return good.object(r, id);
+        }
+
+        @Override
+        public Optional<byte[]> chunk(String r, Hash id) throws java.io.IOException {
+          Optional<byte[]> d = good.chunk(r, id);
+          d.ifPresent(b -> b[b.length / 2] ^= 1);
+          served.incrementAndGet();
+          return d;
+        }
+      };
+      withServer(corrupting, "HashMismatchException");
+    }
+    assertThat(served.get()).isPositive();
+  }
+
+  @Test
+  void oversizedFrame_limitExceeded() throws Exception {
+    byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
+        HostileUpstream h = new HostileUpstream(HostileUpstream.Mode.OVERSIZED_FRAME, s2, good)) {
+      expectRejected(h.uri(), "LimitExceededException");
+    }
+  }
+
+  @Test
+  void endlessStream_protocolError() throws Exception {
+    byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
+        HostileUpstream h = new HostileUpstream(HostileUpstream.Mode.ENDLESS_ITEMS, s2, good)) {
+      expectRejected(h.uri(), "ProtocolException");
+    }
+  }
+
+  @Test
+  void dotDotName_unsafePath() throws Exception {
+    byte[] tree = rawTree("..");
+    ObjectId id = ObjectId.tree(Hash.sha256(tree));
+    SignedSnapshot s2 = first.snapshot().next(id).sign(key);
+    withServer(new InMemoryBackend().putHead(REPO, s2.encode()).putObject(id, tree), "UnsafePathException");
+  }
+
+  @Test
+  void absoluteName_unsafePath() throws Exception {
+    byte[] tree = rawTree("/etc/cron.d");
+    ObjectId id = ObjectId.tree(Hash.sha256(tree));
+    SignedSnapshot s2 = first.snapshot().next(id).sign(key);
+    withServer(new InMemoryBackend().putHead(REPO, s2.encode()).putObject(id, tree), "UnsafePathException");
+  }
+
+  @Test
+  void absoluteSymlink_unsafePath() throws Exception {
+    withServer(evil(Tree.of(List.of(TreeEntry.symlink("passwd", "/etc/passwd")))), "UnsafePathException");
+  }
+
+  @Test
+  void symlinkEscapingRoot_unsafePath() throws Exception {
+    Tree sub = Tree.of(List.of(TreeEntry.symlink("x", "../../outside")));
+    InMemoryBackend b = evil(Tree.of(List.of(TreeEntry.directory("d", sub.id()))));
+    b.putObject(sub.id(), sub.encode());
+    withServer(b, "UnsafePathException");
+  }
+
+  @Test
+  void untrustedSignature_signatureError() throws Exception {
+    Snapshot s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().snapshot();
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
+      withServer(new DelegatingBackend(good, SignedSnapshot.sign(s2, Ed25519.generate()).encode()), "SignatureException");
+    }
+  }
+
+  @Test
+  void tamperedSignature_signatureError() throws Exception {
+    byte[] env = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    env[env.length - 5] ^= 1;
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
+      withServer(new DelegatingBackend(good, env), "SignatureException");
+    }
+  }
+
+  @Test
+  void olderSnapshot_rollback() throws Exception {
+    Tree other = Tree.of(List.of());
+    SignedSnapshot replay = Snapshot.first(REPO, other.id()).sign(key);
+    withServer(new InMemoryBackend().putHead(REPO, replay.encode()).putObject(other.id(), other.encode()), "RollbackException");
+  }
+
+  @Test
+  void expiredSnapshot_expired() throws Exception {
+    Snapshot s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().snapshot();
+    SignedSnapshot stale = first.snapshot().next(s2.rootTree())
+        .createdAt(Instant.now().minus(Duration.ofDays(10))).expiresIn(Duration.ofDays(1)).sign(key);
+    try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
+      withServer(new DelegatingBackend(good, stale.encode()), "ExpiredSnapshotException");
+    }
+  }
+
+  /** Tree bytes with one empty-file entry of the given (unsafe) name, bypassing the encoder's checks. */
+  static byte[] rawTree(String name) throws Exception {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    d.writeByte(3);
+    d.writeByte(1);
+    d.writeInt(1);
+    d.writeShort(n.length);
+    d.write(n);
+    d.writeByte(1);
+    d.writeByte(0);
+    d.writeLong(0);
+    d.writeByte(1);
+    d.write(new byte[32]);
+    return b.toByteArray();
+  }
+
+  /** A good backend whose head is replaced. */
+  record DelegatingBackend(PublishedTree good, byte[] head) implements RepositoryBackend {
+    @Override
+    public Optional<byte[]> head(String r) {
+      return Optional.of(head);
+    }
+
+    @Override
+    public Optional<byte[]> object(String r, ObjectId id) throws java.io.IOException {
+      return good.object(r, id);
+    }
+
+    @Override
+    public Optional<byte[]> chunk(String r, Hash id) throws java.io.IOException {
+      return good.chunk(r, id);
+    }
+  }
+}
