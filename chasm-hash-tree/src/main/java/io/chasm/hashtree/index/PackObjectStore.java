@@ -33,6 +33,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
 
   private final Path file;
   private final FileChannel ch;
+  private final boolean readOnly;
   /** End of the pack including buffered records. */
   private long end;
   /** End of what has been written to the file; records from here on are in {@link #pending}. */
@@ -44,9 +45,10 @@ public final class PackObjectStore implements ObjectStore, Closeable {
   private long[] offsets = new long[1024];
   private int size;
 
-  private PackObjectStore(Path file, FileChannel ch) {
+  private PackObjectStore(Path file, FileChannel ch, boolean readOnly) {
     this.file = file;
     this.ch = ch;
+    this.readOnly = readOnly;
   }
 
   /** Opens or creates the pack. */
@@ -55,7 +57,16 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     // The lookup table is built on first use: a no-change re-index never needs it.
-    return new PackObjectStore(file, ch);
+    return new PackObjectStore(file, ch, false);
+  }
+
+  /**
+   * Opens the pack for reading only, e.g. by a server while a publish or sync may be appending to
+   * it: a torn tail is ignored (it is the other process's append in progress), never cut off, and
+   * {@link #put} is refused. Objects appended after opening are not seen; reopen to see them.
+   */
+  public static PackObjectStore openReadOnly(Path file) throws IOException {
+    return new PackObjectStore(file, FileChannel.open(file, StandardOpenOption.READ), true);
   }
 
   private boolean scanned;
@@ -92,7 +103,9 @@ public final class PackObjectStore implements ObjectStore, Closeable {
       insert(key(buf.array(), at), pos);
       pos += HEADER + n;
     }
-    if (pos < len) {
+    if (pos < len && readOnly) {
+      LOG.debug("{}: ignoring {} bytes past the last whole record (an append in progress?)", file, len - pos);
+    } else if (pos < len) {
       LOG.warn("{}: cutting a damaged or torn tail of {} bytes", file, len - pos);
       ch.truncate(pos);
     }
@@ -235,6 +248,9 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     scan();
     if (id.hash().algorithm() != HashAlgorithm.SHA_256 || id.kind() == ObjectKind.CHUNK) {
       throw new IllegalArgumentException("the pack holds SHA-256 trees, manifests and snapshots, not " + id);
+    }
+    if (readOnly) {
+      throw new IOException(file + ": opened read-only");
     }
     if (find(id) >= 0) {
       return;
