@@ -80,7 +80,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return false;
     }
     SignedSnapshot s = h.get(seq).orElseThrow();
-    PackObjectStore store = PackObjectStore.open(dir.resolve(MirrorState.STATE_DIR).resolve("objects.pack"));
+    PackObjectStore store = PackObjectStore.openReadOnly(dir.resolve(MirrorState.STATE_DIR).resolve("objects.pack"));
     ManifestChunkLocator locator;
     try {
       locator = ManifestChunkLocator.build(MirrorState.liveRoot(dir), store, s.snapshot().rootTree());
