@@ -24,13 +24,15 @@ public final class StagedFile {
   private final Path path;
   private final FileManifest manifest;
   private final BitSet present;
+  private final boolean existed;
   private FileChannel channel;
   private boolean finished;
 
-  StagedFile(Path path, FileManifest manifest, BitSet present) {
+  StagedFile(Path path, FileManifest manifest, BitSet present, boolean existed) {
     this.path = path;
     this.manifest = manifest;
     this.present = present;
+    this.existed = existed;
   }
 
   public Path path() {
@@ -128,6 +130,10 @@ public final class StagedFile {
     if (present.cardinality() != manifest.chunkCount()) {
       throw new HashMismatchException(
           "staged " + manifest.id() + " misses " + (manifest.chunkCount() - present.cardinality()) + " chunk(s)");
+    }
+    if (!finished && !existed && !force && manifest.chunkCount() > 0) {
+      // Written from scratch: the chunks tile [0, size) exactly, so the length is already right.
+      finished = true;
     }
     if (!finished) {
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

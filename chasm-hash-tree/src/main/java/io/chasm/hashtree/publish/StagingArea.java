@@ -39,11 +39,12 @@ public final class StagingArea {
    */
   public StagedFile stage(FileManifest manifest) throws IOException {
     Path p = dir.resolve(manifest.id().hash().hex() + SUFFIX);
-    BitSet present = StagedFile.verifyExisting(p, manifest);
+    boolean existed = Files.exists(p);
+    BitSet present = existed ? StagedFile.verifyExisting(p, manifest) : new BitSet();
     if (manifest.chunkCount() == 0) {
       Files.newOutputStream(p).close();
     }
-    return new StagedFile(p, manifest, present);
+    return new StagedFile(p, manifest, present, existed);
   }
 
   /** True if a partial file for this file id exists (a previous run was interrupted). */
