@@ -28,6 +28,21 @@ origin="$work/origin"
 echo "copying $src_tree ..." >&2
 mkdir -p "$origin"
 cp -a "$src_tree/." "$origin/" 2>/dev/null || true
+# chasm refuses symlinks that are absolute or climb out of the tree (UnsafePathException: a mirror's
+# web server must not be led to /etc); /usr/share has a few. Both tools get the same tree without them.
+python3 - "$origin" >&2 <<'PY'
+import os, sys
+root = os.path.realpath(sys.argv[1]); n = 0
+for d, dirs, files in os.walk(root):
+    for f in dirs + files:
+        p = os.path.join(d, f)
+        if os.path.islink(p):
+            t = os.readlink(p)
+            full = os.path.normpath(os.path.join(os.path.dirname(p), t))
+            if t.startswith('/') or not (full + '/').startswith(root + '/'):
+                os.unlink(p); n += 1
+print("removed %d absolute or escaping symlinks from the copy" % n)
+PY
 # Deterministic update: 1% of regular files get a line appended, 1% new files, 0.5% deleted.
 mutate() {
   local dir="$1"
