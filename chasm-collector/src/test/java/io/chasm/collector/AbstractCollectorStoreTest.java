@@ -72,6 +72,21 @@ abstract class AbstractCollectorStoreTest {
   }
 
   @Test
+  void open_refusesASchemaNewerThanTheCode() throws Exception {
+    store.close();
+    store = null;
+    String url = freshDatabaseUrl();
+    CollectorStore.open(url).close();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("INSERT INTO schema_migrations (version, name, applied_unix) VALUES (99, 'V99__future', 0)");
+    }
+    assertThatThrownBy(() -> CollectorStore.open(url))
+        .isInstanceOf(java.sql.SQLException.class)
+        .hasMessageContaining("newer than this collector");
+  }
+
+  @Test
   void ingest_newBatch_countsItsRows() throws Exception {
     IngestOutcome o = store.ingest(alpha.signed(simple(alpha, "b1", 7)));
     assertThat(o.duplicate()).isFalse();

@@ -1,16 +1,15 @@
 package io.chasm.collector;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The server tests on a real PostgreSQL 14, started once for the class. */
 class PostgresCollectorServerTest extends AbstractCollectorServerTest {
-  static EmbeddedPostgres pg;
+  static TestPostgres pg;
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "120").start();
+    pg = TestPostgres.start();
   }
 
   @AfterAll
@@ -22,7 +21,7 @@ class PostgresCollectorServerTest extends AbstractCollectorServerTest {
 
   @Override
   String freshDatabaseUrl() throws Exception {
-    return PostgresCollectorStoreTest.newDatabase(pg);
+    return pg.newDatabase();
   }
 
   @Override

@@ -4,18 +4,20 @@ import java.util.Locale;
 
 /** The two databases the collector runs on; SQL differs only where this enum says. */
 public enum Dialect {
-  SQLITE("sqlite"),
-  POSTGRESQL("postgresql");
+  SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB"),
+  POSTGRESQL("BIGSERIAL PRIMARY KEY", "BYTEA");
 
-  private final String resourceDir;
+  private final String autoIdColumn;
+  private final String blobType;
 
-  Dialect(String resourceDir) {
-    this.resourceDir = resourceDir;
+  Dialect(String autoIdColumn, String blobType) {
+    this.autoIdColumn = autoIdColumn;
+    this.blobType = blobType;
   }
 
-  /** Folder of this dialect's migration scripts under {@code io/chasm/collector/db/}. */
-  public String resourceDir() {
-    return resourceDir;
+  /** A migration script in this dialect: the shared script with its type placeholders filled. */
+  public String render(String script) {
+    return script.replace("{{id}}", autoIdColumn).replace("{{blob}}", blobType);
   }
 
   /**

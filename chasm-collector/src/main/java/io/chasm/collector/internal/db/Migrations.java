@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Versioned schema migrations: plain SQL scripts per dialect under {@code io/chasm/collector/db/},
- * listed in order in {@code migrations.txt} ({@code V<n>__<name>}). Each script runs in its own
+ * Versioned schema migrations: plain SQL scripts under {@code io/chasm/collector/db/}, listed in
+ * order in {@code migrations.txt} ({@code V<n>__<name>}), written once for both databases with the
+ * few type names that differ as placeholders ({@link Dialect#render}). Each script runs in its own
  * transaction together with the row that records it, so a crash leaves either the old or the new
  * version, never half of one.
  */
@@ -62,7 +63,7 @@ public final class Migrations {
       if (v <= current) {
         continue;
       }
-      String sql = resource(BASE + db.dialect().resourceDir() + "/" + name + ".sql");
+      String sql = db.dialect().render(resource(BASE + name + ".sql"));
       db.inTransaction(
           c -> {
             if (db.dialect() == Dialect.POSTGRESQL) {

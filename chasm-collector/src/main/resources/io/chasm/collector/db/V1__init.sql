@@ -1,6 +1,7 @@
--- Collector schema, version 1 (SQLite). Keep in step with ../postgresql/V1__init.sql.
+-- Collector schema, version 1. One script for both databases: {{id}} and {{blob}} are replaced
+-- by the dialect's auto-increment key and byte-string types (see Dialect).
 CREATE TABLE mirrors (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {{id}},
   name TEXT NOT NULL UNIQUE,
   key_id TEXT NOT NULL UNIQUE,
   public_key TEXT NOT NULL,
@@ -35,7 +36,7 @@ CREATE TABLE stats (
   downloads BIGINT NOT NULL,
   bytes BIGINT NOT NULL,
   bot_requests BIGINT NOT NULL,
-  sketch BLOB,
+  sketch {{blob}},
   PRIMARY KEY (granularity, project, period_start, artifact, type, protocol, mirror_id)
 );
 CREATE INDEX stats_artifact ON stats (project, artifact, granularity, period_start);
@@ -52,7 +53,7 @@ CREATE TABLE countme (
 );
 
 CREATE TABLE alerts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id {{id}},
   created_unix BIGINT NOT NULL,
   mirror_id BIGINT,
   kind TEXT NOT NULL,
