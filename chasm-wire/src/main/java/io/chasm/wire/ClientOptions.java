@@ -20,6 +20,7 @@ public final class ClientOptions {
   private final Duration handshakeTimeout;
   private final String agent;
   private ObjectVerifier objectVerifier = ObjectVerifier.CANONICAL;
+  private Duration stallTimeout = Duration.ofSeconds(60);
 
   private ClientOptions(Signer identity, PublicKey expectedServerKey, SignatureVerifier verifier, WireLimits limits,
       boolean acceptZstd, Duration handshakeTimeout, String agent) {
@@ -72,14 +73,30 @@ public final class ClientOptions {
    * ObjectVerifier#CANONICAL}).
    */
   public ClientOptions withObjectVerifier(ObjectVerifier v) {
-    ClientOptions o = new ClientOptions(identity, expectedServerKey, verifier, limits, acceptZstd, handshakeTimeout, agent);
+    ClientOptions o = copy(new ClientOptions(identity, expectedServerKey, verifier, limits, acceptZstd, handshakeTimeout, agent));
     o.objectVerifier = Objects.requireNonNull(v);
     return o;
   }
 
   private ClientOptions copy(ClientOptions o) {
     o.objectVerifier = objectVerifier;
+    o.stallTimeout = stallTimeout;
     return o;
+  }
+
+  /**
+   * A connection on which requests are outstanding but nothing has arrived for this long is
+   * failed with a {@link io.chasm.api.TransportException} (default 60 s), so a peer that goes
+   * silent mid-transfer cannot hold a sync forever. Subscriptions alone may stay quiet.
+   */
+  public ClientOptions withStallTimeout(Duration d) {
+    ClientOptions o = copy(new ClientOptions(identity, expectedServerKey, verifier, limits, acceptZstd, handshakeTimeout, agent));
+    o.stallTimeout = Objects.requireNonNull(d);
+    return o;
+  }
+
+  public Duration stallTimeout() {
+    return stallTimeout;
   }
 
   public ObjectVerifier objectVerifier() {

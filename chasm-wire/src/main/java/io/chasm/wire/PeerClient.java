@@ -108,6 +108,9 @@ public final class PeerClient implements Closeable {
   private final AtomicLong nextId = new AtomicLong(1);
   private final ExecutorService callbacks = Executors.newSingleThreadExecutor(PeerServer.threads("chasm-client-callback"));
   private volatile ChasmException failure;
+  /** When a frame last arrived, or requests became outstanding after a quiet time. */
+  private volatile long lastProgressNanos = System.nanoTime();
+  private ScheduledFuture<?> stallWatch;
 
   private PeerClient(Connection connection, ClientOptions options, CountingInputStream in, TimedOutputStream out,
       FrameReader reader, FrameWriter writer, Welcome welcome, PublicKey serverKey, Set<Permission> permissions) {
@@ -154,6 +157,8 @@ public final class PeerClient implements Closeable {
       if (!deadline.cancel(false) || timedOut.get()) {
         throw new TransportException("handshake with " + connection.peerDescription() + " timed out");
       }
+      long period = Math.max(50, options.stallTimeout().toMillis() / 4);
+      c.stallWatch = TIMER.scheduleAtFixedRate(c::checkStall, period, period, TimeUnit.MILLISECONDS);
       Thread t = PeerServer.threads("chasm-client-reader").newThread(c::readLoop);
       t.start();
       return c;
@@ -465,6 +470,11 @@ public final class PeerClient implements Closeable {
     long[] idHolder = new long[1];
     Pending p = new Pending() {
       @Override
+      boolean mayIdle() {
+        return true;
+      }
+
+      @Override
       boolean onReply(Reply r) throws ProtocolException {
         switch (r.getKindCase()) {
           case HEAD -> {
@@ -561,7 +571,39 @@ public final class PeerClient implements Closeable {
   // ------------------------------------------------------------------ machinery
 
   /** A request waiting for replies. */
+  /** True if a request other than a subscription is outstanding. */
+  private boolean busy() {
+    for (Pending p : pending.values()) {
+      if (!p.mayIdle()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long lastBytesSeen;
+
+  /** Runs on the timer thread only. Any byte received counts as progress (a big frame may be slow). */
+  private void checkStall() {
+    long received = in.bytesRead();
+    if (received != lastBytesSeen) {
+      lastBytesSeen = received;
+      lastProgressNanos = System.nanoTime();
+      return;
+    }
+    long quiet = System.nanoTime() - lastProgressNanos;
+    if (failure == null && quiet > options.stallTimeout().toNanos() && busy()) {
+      fail(new TransportException(peer + " stopped answering (nothing for "
+          + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms with requests outstanding)"));
+    }
+  }
+
   private abstract static class Pending {
+    /** Subscriptions may wait silently for a long time; other requests may not. */
+    boolean mayIdle() {
+      return false;
+    }
+
     /** Handles one reply; true if it was the last one. Throws to kill the connection. */
     abstract boolean onReply(Reply r) throws ChasmException;
 
@@ -681,6 +723,9 @@ public final class PeerClient implements Closeable {
       return 0;
     }
     long id = nextId.getAndIncrement();
+    if (!busy()) {
+      lastProgressNanos = System.nanoTime();
+    }
     pending.put(id, p);
     if (failure != null && pending.remove(id) != null) {
       permits.release();
@@ -705,6 +750,7 @@ public final class PeerClient implements Closeable {
   private void readLoop() {
     try {
       for (Frame f; (f = reader.read()) != null; ) {
+        lastProgressNanos = System.nanoTime();
         switch (f.getBodyCase()) {
           case REPLY -> dispatch(f.getReply());
           case GOODBYE -> {
@@ -743,6 +789,9 @@ public final class PeerClient implements Closeable {
       failure = cause;
     }
     closeQuietly(connection);
+    if (stallWatch != null) {
+      stallWatch.cancel(false);
+    }
     for (Long id : List.copyOf(pending.keySet())) {
       Pending p = pending.remove(id);
       if (p != null) {

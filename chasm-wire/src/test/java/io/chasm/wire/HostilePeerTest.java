@@ -328,6 +328,25 @@ class HostilePeerTest {
   }
 
   @Test
+  void server_silentAfterHandshake_requestFailsAfterStallTimeout() throws Exception {
+    URI uri = fakeServer((s, req) -> {});
+    try (PeerClient c = PeerClient.connect(uri, ClientOptions.defaults().withStallTimeout(Duration.ofMillis(300)))) {
+      assertThat(failure(c.head(REPO))).isInstanceOf(TransportException.class).hasMessageContaining("stopped answering");
+    }
+  }
+
+  @Test
+  void quietSubscription_isNotAStall() throws Exception {
+    PeerServer s = server(PeerServer.builder(backend));
+    try (PeerClient c = PeerClient.connect(serve(s), ClientOptions.defaults().withStallTimeout(Duration.ofMillis(200)))) {
+      c.subscribe("nothing-published-here", (r, e) -> {});
+      Thread.sleep(1000);
+      assertThat(c.isOpen()).isTrue();
+      assertThat(c.head(REPO).get(10, TimeUnit.SECONDS)).isPresent();
+    }
+  }
+
+  @Test
   void server_neverAnswersHello_handshakeTimesOut() throws Exception {
     Listener l = Transports.listen(URI.create("tcp://127.0.0.1:0"));
     toClose.add(l);
