@@ -151,6 +151,45 @@ class SyncEngineTest {
     }
   }
 
+  @Test
+  void sync_badUpstreamAmongGood_bannedAndRetriedElsewhere() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer good = TreeServer.start(o, List.of(ANY_PORT));
+        io.chasm.wire.serve.PublishedTree tree = io.chasm.wire.serve.PublishedTree.open(o, java.util.Set.of("default"));
+        io.chasm.wire.PeerServer bad = io.chasm.wire.PeerServer.builder(new Corrupting(tree)).build()) {
+      URI badUri = bad.listen(ANY_PORT);
+      URI dead = URI.create("tcp://127.0.0.1:1");
+      SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey()))
+          .upstreams(List.of(badUri, dead, good.uris().get(0))).pipelining(1, 1).build();
+      SyncResult r = new SyncEngine(opts).sync();
+      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(r.banned()).anyMatch(b -> b.startsWith(dead.toString()));
+      assertThat(r.banned()).anyMatch(b -> b.startsWith(badUri.toString()) && b.contains("does not match"));
+    }
+  }
+
+  /** Serves everything right except chunk bytes, which get one bit flipped. */
+  record Corrupting(io.chasm.wire.serve.PublishedTree tree) implements io.chasm.wire.RepositoryBackend {
+    @Override
+    public java.util.Optional<byte[]> head(String r) {
+      return tree.head(r);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> object(String r, io.chasm.api.ObjectId id) throws java.io.IOException {
+      return tree.object(r, id);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> chunk(String r, io.chasm.api.Hash id) throws java.io.IOException {
+      java.util.Optional<byte[]> d = tree.chunk(r, id);
+      d.ifPresent(b -> b[0] ^= 1);
+      return d;
+    }
+  }
+
   /** Relative path -> "file:sha256" / "link:target" / "dir", excluding the state directory. */
   static Map<String, String> listing(Path root) throws Exception {
     Map<String, String> out = new TreeMap<>();
