@@ -181,23 +181,23 @@ public final class SyncEngine {
         throw new IOException(o.destination + " is published in flip mode (has a 'current' symlink); sync it with --flip");
       }
       fetchTrees(remote.rootTree(), oldRoot);
-      LOG.debug("fetchTrees done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("fetchTrees done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       if (flip) {
         planFlip(oldRoot, oldLive);
       } else {
         planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
       }
       fetchManifests();
-      LOG.debug("fetchManifests done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("fetchManifests done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       Path liveForReuse = oldLive;
       prepareFiles(liveForReuse, flip);
-      LOG.debug("prepareFiles done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("prepareFiles done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       reuseLocal(liveForReuse, oldRoot);
-      LOG.debug("reuseLocal done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("reuseLocal done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       fetchChunks();
-      LOG.debug("fetchChunks done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("fetchChunks done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       publish(flip);
-      LOG.debug("publish done after {} ms", (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("publish done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       return true;
     }
 
