@@ -156,12 +156,7 @@ public final class LogScanner {
           a.drainInto(delta, tracker);
         }
         tracker.finish(delta);
-        long maxEpoch = state.maxEpoch;
-        for (StatsRow r : delta.rows()) {
-          if (r.granularity == StatsRow.Granularity.HOUR) {
-            maxEpoch = Math.max(maxEpoch, r.periodStart);
-          }
-        }
+        long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
         for (Item it : step) {
           if (it.newOffset > it.start) {
             delta.addCoverage(new Coverage(it.w.cp.identity, it.start, it.newOffset));
@@ -195,28 +190,12 @@ public final class LogScanner {
           state.save(statePath);
           Files.deleteIfExists(opt.stateDir.resolve("intent.bin"));
         }
-        summarise(delta, res.summary);
+        res.summary.merge(delta, StatsRow.Granularity.DAY);
       }
     } finally {
       pool.shutdownNow();
     }
     return res;
-  }
-
-  private static void summarise(StatsDelta delta, StatsDelta summary) {
-    StatsDelta days = new StatsDelta();
-    for (StatsRow r : delta.rows()) {
-      if (r.granularity == StatsRow.Granularity.DAY) {
-        StatsRow d = days.row(r.periodStart, r.granularity, r.project, r.artifact, r.type, r.protocol);
-        d.add(r.downloads, r.bytes, r.botRequests);
-        d.addUniques(r.uniques());
-      }
-    }
-    for (CountmeRow c : delta.countmeRows()) {
-      days.countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);
-    }
-    days.totals().add(delta.totals());
-    summary.merge(days);
   }
 
   // The step seed: random, recorded in intent.bin before the step runs, reused if the step is

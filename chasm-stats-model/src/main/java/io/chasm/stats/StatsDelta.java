@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * delta serialises the same way every time.
  */
 public final class StatsDelta {
-  private final Map<String, StatsRow> rows = new TreeMap<>();
+  private final Map<StatsRow.Key, StatsRow> rows = new java.util.HashMap<>();
+  private long maxHour = Long.MIN_VALUE;
   private final Map<String, CountmeRow> countme = new TreeMap<>();
   private final RunTotals totals = new RunTotals();
   private final List<Coverage> coverage = new ArrayList<>();
@@ -20,11 +21,14 @@ public final class StatsDelta {
   /** The row for this key, created empty when absent. */
   public StatsRow row(long periodStart, StatsRow.Granularity g, String project, String artifact,
       String type, String protocol) {
-    String k = StatsRow.key(periodStart, g, artifact, protocol, type);
+    StatsRow.Key k = new StatsRow.Key(periodStart, g, protocol, type, artifact);
     StatsRow r = rows.get(k);
     if (r == null) {
       r = new StatsRow(periodStart, g, project, artifact, type, protocol);
       rows.put(k, r);
+      if (g == StatsRow.Granularity.HOUR && periodStart > maxHour) {
+        maxHour = periodStart;
+      }
     }
     return r;
   }
@@ -50,8 +54,23 @@ public final class StatsDelta {
     return l;
   }
 
+  /** Rows sorted by period, granularity, protocol, type and artifact. */
   public List<StatsRow> rows() {
-    return new ArrayList<>(rows.values());
+    List<Map.Entry<StatsRow.Key, StatsRow>> es = new ArrayList<>(rows.entrySet());
+    es.sort(Map.Entry.comparingByKey());
+    List<StatsRow> out = new ArrayList<>(es.size());
+    es.forEach(e -> out.add(e.getValue()));
+    return out;
+  }
+
+  /** Rows in no particular order (cheaper than {@link #rows()}). */
+  public java.util.Collection<StatsRow> unorderedRows() {
+    return java.util.Collections.unmodifiableCollection(rows.values());
+  }
+
+  /** Start of the latest hour with a row, or Long.MIN_VALUE. */
+  public long maxHour() {
+    return maxHour;
   }
 
   public List<CountmeRow> countmeRows() {
@@ -64,7 +83,15 @@ public final class StatsDelta {
 
   /** Adds another delta's rows, countme, totals and coverage. */
   public void merge(StatsDelta o) {
+    merge(o, null);
+  }
+
+  /** Like {@link #merge(StatsDelta)}, taking only rows of the given granularity (null = all). */
+  public void merge(StatsDelta o, StatsRow.Granularity only) {
     for (StatsRow r : o.rows.values()) {
+      if (only != null && r.granularity != only) {
+        continue;
+      }
       StatsRow m = row(r.periodStart, r.granularity, r.project, r.artifact, r.type, r.protocol);
       m.add(r.downloads, r.bytes, r.botRequests);
       m.addUniques(r.uniques());

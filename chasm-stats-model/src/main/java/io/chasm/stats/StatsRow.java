@@ -23,6 +23,9 @@ public final class StatsRow {
   long downloads;
   long bytes;
   long botRequests;
+  // One source sketch is kept as is (the common case: one worker saw the row); a Union is made
+  // only when a second one arrives. Source sketches are never modified.
+  private HllSketch single;
   private Union uniques;
 
   public StatsRow(long periodStart, Granularity granularity, String project, String artifact,
@@ -57,34 +60,60 @@ public final class StatsRow {
     if (s == null || s.isEmpty()) {
       return;
     }
-    if (uniques == null) {
-      uniques = new Union(LG_K);
+    if (uniques == null && single == null) {
+      single = s;
+      return;
     }
-    uniques.update(s);
+    union().update(s);
   }
 
   public void addUnique(long clientHash) {
-    if (uniques == null) {
-      uniques = new Union(LG_K);
-    }
-    uniques.update(clientHash);
+    union().update(clientHash);
   }
 
-  /** The unique-downloader sketch (HLL_4, compact), or null when nobody was counted. */
+  private Union union() {
+    if (uniques == null) {
+      uniques = new Union(LG_K);
+      if (single != null) {
+        uniques.update(single);
+        single = null;
+      }
+    }
+    return uniques;
+  }
+
+  /** The unique-downloader sketch, or null when nobody was counted. Do not modify it. */
   public HllSketch uniques() {
-    return uniques == null || uniques.isEmpty() ? null : uniques.getResult(TgtHllType.HLL_4);
+    if (uniques != null) {
+      return uniques.isEmpty() ? null : uniques.getResult(TgtHllType.HLL_4);
+    }
+    return single;
   }
 
   /** Estimated unique downloaders, rounded; 0 when none. */
   public long uniqueEstimate() {
-    return uniques == null ? 0 : Math.round(uniques.getCompositeEstimate());
+    if (uniques != null) {
+      return Math.round(uniques.getCompositeEstimate());
+    }
+    return single == null ? 0 : Math.round(single.getCompositeEstimate());
   }
 
-  String key() {
-    return key(periodStart, granularity, artifact, protocol, type);
-  }
-
-  static String key(long period, Granularity g, String artifact, String protocol, String type) {
-    return period + "|" + g.ordinal() + "|" + protocol + "|" + type + "|" + artifact;
+  /** Identity of a row within a delta; orders rows by period, granularity, protocol, type, path. */
+  record Key(long period, Granularity granularity, String protocol, String type, String artifact)
+      implements Comparable<Key> {
+    @Override
+    public int compareTo(Key o) {
+      int c = Long.compare(period, o.period);
+      if (c == 0) {
+        c = granularity.compareTo(o.granularity);
+      }
+      if (c == 0) {
+        c = protocol.compareTo(o.protocol);
+      }
+      if (c == 0) {
+        c = type.compareTo(o.type);
+      }
+      return c != 0 ? c : artifact.compareTo(o.artifact);
+    }
   }
 }

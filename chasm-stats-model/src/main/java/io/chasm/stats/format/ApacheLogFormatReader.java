@@ -180,7 +180,8 @@ public final class ApacheLogFormatReader implements LogReader {
         fe = Bytes.indexOf(b, p, end, (byte) ']');
         fe = fe < 0 ? -1 : fe + 1;
       } else {
-        fe = k + 1 < ts.length ? delimiter(b, p, end, ts[k + 1].literal) : fieldEnd(b, p, end);
+        fe = k + 1 < ts.length ? delimiter(b, p, end, ts[k + 1].literal, k + 2 == ts.length)
+            : fieldEnd(b, p, end);
       }
       if (fe < 0) {
         return rec.reject("line does not match the log format");
@@ -204,7 +205,9 @@ public final class ApacheLogFormatReader implements LogReader {
     return sp < 0 ? end : sp;
   }
 
-  private static int delimiter(byte[] b, int p, int end, byte[] lit) {
+  // The closing literal of the line's last field must be followed by the end or a space (extra
+  // trailing fields), so a stray quote inside a user agent does not end it early.
+  private static int delimiter(byte[] b, int p, int end, byte[] lit, boolean last) {
     byte c = lit[0];
     boolean quoted = c == '"';
     for (int i = p; i < end; i++) {
@@ -212,7 +215,10 @@ public final class ApacheLogFormatReader implements LogReader {
       if (quoted && x == '\\') {
         i++;
       } else if (x == c && Bytes.startsWith(b, i, end, lit)) {
-        return i;
+        int after = i + lit.length;
+        if (!last || after == end || b[after] == ' ') {
+          return i;
+        }
       }
     }
     return -1;

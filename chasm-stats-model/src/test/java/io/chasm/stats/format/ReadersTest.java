@@ -44,6 +44,14 @@ class ReadersTest {
   }
 
   @Test
+  void combined_unescapedQuotesInAgent() {
+    LogRecord r = parse(ApacheLogFormatReader.combined(),
+        "192.0.2.1 - - [24/Nov/2024:00:00:01 +0000] \"GET /a.whl HTTP/1.1\" 200 5 \"-\" \"pip/24.0 {\"python\":\"3.12.1\"}\"");
+    assertThat(r.kind).isEqualTo(Kind.REQUEST);
+    assertThat(r.agent()).isEqualTo("pip/24.0 {\"python\":\"3.12.1\"}");
+  }
+
+  @Test
   void common_and_vhost() {
     LogRecord c = parse(ApacheLogFormatReader.common(),
         "192.0.2.1 - - [24/Nov/2024:00:00:01 +0000] \"HEAD /a HTTP/1.0\" 304 -");

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Stats agent throughput against peers on synthetic mirror logs (issue 4).
+#
+#   bench/logs-vs-peers.sh [SIZE_MB]      # default 5120 (5 GB); e.g. 1024 for a quick run
+#
+# Generates a combined access log of SIZE_MB with shared/bench/gen-mirror-log.py (plus xferlog and
+# rsyncd logs of SIZE_MB/4), then times on the same bytes:
+#   chasm   ./chasm stats scan --format F FILE --json   (all cores, JAVA_OPTS=-Xmx256m)
+#   mawk    summing bytes per path                      (one core)
+#   GoAccess 1.7 on a 500 MB slice of the combined log  (scaled to MB/s)
+# and prints MB/s and ratios. "per core" divides chasm's MB/s by the cores it used (CPU time /
+# wall time), so it compares the work per core. Peak live heap (max heap after GC) is measured
+# for two runs that differ only in the number of distinct paths, giving bytes per artifact.
+# Needs: python3, mawk, goaccess, /usr/bin/time (apt-get install -y mawk goaccess time).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+size_mb="${1:-5120}"
+out="$root/bench/out/logs"
+mkdir -p "$out"
+gen="$root/../shared/bench/gen-mirror-log.py"
+[ -f "$gen" ] || gen="/work/shared/bench/gen-mirror-log.py"
+for t in mawk goaccess python3 /usr/bin/time; do
+  command -v "$t" >/dev/null || { echo "missing $t (apt-get install -y mawk goaccess time)" >&2; exit 2; }
+done
+cores=$(nproc)
+
+# gen FORMAT MB FILE [extra args]: two generator processes in parallel, different seeds and times
+gen() {
+  local fmt=$1 mb=$2 file=$3; shift 3
+  local per_line=184
+  [ "$fmt" = xferlog ] && per_line=110
+  [ "$fmt" = rsyncd ] && per_line=150
+  local lines=$(( mb * 1000000 / per_line / 2 ))
+  if [ -f "$file" ] && [ "$(stat -c %s "$file")" -gt $(( mb * 900000 )) ]; then return; fi
+  python3 "$gen" --format "$fmt" --lines "$lines" --seed 1 --start 1732406400 "$@" > "$file.a" &
+  python3 "$gen" --format "$fmt" --lines "$lines" --seed 2 --start $(( 1732406400 + lines / 20 )) "$@" > "$file.b"
+  wait
+  cat "$file.a" "$file.b" > "$file" && rm -f "$file.a" "$file.b"
+}
+
+# run NAME CMD...: prints elapsed and cpu seconds into $out/NAME.time
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || {
+    echo "$name failed:" >&2; tail -5 "$out/$name.err" >&2; exit 1; }
+}
+mbs() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
+field() { awk -v i="$2" '{ print $i }' "$out/$1.time"; }
+
+echo "generating ~${size_mb} MB combined, ~$((size_mb / 4)) MB xferlog and rsyncd logs in $out ..."
+gen combined "$size_mb" "$out/access.log"
+gen xferlog $(( size_mb / 4 )) "$out/xferlog"
+gen rsyncd $(( size_mb / 4 )) "$out/rsyncd.log"
+head -c 500000000 "$out/access.log" | head -n -1 > "$out/slice.log"
+
+(cd "$root" && ./chasm --version >/dev/null) # build outside the timings
+export JAVA_OPTS="-Xmx256m"
+
+printf "\n%-10s %-9s %9s %8s %9s %8s %9s\n" input tool MB wall_s MB/s cores MB/s/core
+report() { # report INPUT TOOL FILE NAME
+  local bytes e u s c
+  bytes=$(stat -c %s "$3"); e=$(field "$4" 1); u=$(field "$4" 2); s=$(field "$4" 3)
+  c=$(awk -v u="$u" -v s="$s" -v e="$e" 'BEGIN { c = (u + s) / e; printf "%.2f", c < 1 ? 1 : c }')
+  printf "%-10s %-9s %9.0f %8.2f %9s %8s %9s\n" "$1" "$2" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" "$e" \
+    "$(mbs "$bytes" "$e")" "$c" "$(awk -v b="$bytes" -v e="$e" -v c="$c" 'BEGIN { printf "%.1f", b / 1e6 / e / c }')"
+  eval "mbs_$4=$(mbs "$bytes" "$e"); core_$4=$(awk -v b="$bytes" -v e="$e" -v c="$c" 'BEGIN { printf "%.3f", b / 1e6 / e / c }')"
+}
+
+run chasm_combined "$root/chasm" stats scan --format combined --json "$out/access.log"
+run mawk_combined mawk '{ b[$7] += $10 } END { for (p in b) print p, b[p] }' "$out/access.log"
+run goaccess_slice goaccess "$out/slice.log" --log-format=COMBINED --no-progress --no-global-config -o "$out/goaccess.json"
+run chasm_xferlog "$root/chasm" stats scan --format xferlog --json "$out/xferlog"
+run mawk_xferlog mawk '{ b[$9] += $8 } END { for (p in b) print p, b[p] }' "$out/xferlog"
+run chasm_rsyncd "$root/chasm" stats scan --format rsyncd --json "$out/rsyncd.log"
+run mawk_rsyncd mawk '{ b[$9] += $10 } END { for (p in b) print p, b[p] }' "$out/rsyncd.log"
+
+report combined chasm "$out/access.log" chasm_combined
+report combined mawk "$out/access.log" mawk_combined
+report slice500 goaccess "$out/slice.log" goaccess_slice
+report xferlog chasm "$out/xferlog" chasm_xferlog
+report xferlog mawk "$out/xferlog" mawk_xferlog
+report rsyncd chasm "$out/rsyncd.log" chasm_rsyncd
+report rsyncd mawk "$out/rsyncd.log" mawk_rsyncd
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+echo
+echo "combined: chasm vs mawk $(ratio "$mbs_chasm_combined" "$mbs_mawk_combined") wall, $(ratio "$core_chasm_combined" "$core_mawk_combined") per core (target >= 2x per core)"
+echo "combined: chasm vs GoAccess $(ratio "$mbs_chasm_combined" "$mbs_goaccess_slice") (GoAccess on the 500 MB slice; target >= 50x)"
+echo "xferlog:  chasm vs mawk $(ratio "$mbs_chasm_xferlog" "$mbs_mawk_xferlog") wall, $(ratio "$core_chasm_xferlog" "$core_mawk_xferlog") per core"
+echo "rsyncd:   chasm vs mawk $(ratio "$mbs_chasm_rsyncd" "$mbs_mawk_rsyncd") wall, $(ratio "$core_chasm_rsyncd" "$core_mawk_rsyncd") per core"
+echo "chasm combined: $(grep -m1 lines_total "$out/chasm_combined.out" | tr -d ' ,') lines, peak RSS $(( $(field chasm_combined 4) / 1024 )) MiB with -Xmx256m"
+
+# Heap per distinct artifact: same size, 5,000 vs 50,000 distinct paths; peak heap after GC.
+mem_mb=$(( size_mb / 10 > 200 ? 200 : size_mb / 10 ))
+gen combined "$mem_mb" "$out/few.log" --paths 5000
+gen combined "$mem_mb" "$out/many.log" --paths 50000
+peak() {
+  JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -Xlog:gc:file=$out/$1.gc" "$root/chasm" stats scan --format combined --json "$2" > "$out/$1.json"
+  grep -o '[0-9]*M->[0-9]*M' "$out/$1.gc" | sed 's/.*->//; s/M//' | sort -n | tail -1
+}
+few=$(peak few "$out/few.log"); many=$(peak many "$out/many.log")
+a_few=$(grep -c '"artifact"' "$out/few.json"); a_many=$(grep -c '"artifact"' "$out/many.json")
+echo "peak live heap: ${few} MiB with ${a_few} distinct artifacts, ${many} MiB with ${a_many}:" \
+  "$(awk -v f="$few" -v m="$many" -v a="$a_few" -v b="$a_many" 'BEGIN { if (b > a) printf "%.0f", (m - f) * 1048576 / (b - a); else print "n/a" }') bytes per distinct artifact"
