@@ -61,7 +61,7 @@ public final class LogScanner {
     public ClassificationRules rules = ClassificationRules.defaults();
     /** Directory of the state file; null = no checkpoints (one-off scan). */
     public Path stateDir;
-    public long stepBytes = 1L << 30;
+    public long stepBytes = 256L << 20;
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Tests only: derive step seeds from this instead of random bytes. */
     public byte[] fixedSeed;
@@ -69,7 +69,7 @@ public final class LogScanner {
 
   /** What a scan read, for the report. */
   public static final class Result {
-    /** Day rows of everything read, with totals. */
+    /** One row per artifact (period 0) over everything read, countme rows and totals. */
     public final StatsDelta summary = new StatsDelta();
     /** One line per file that could not be read or recognised. */
     public final List<String> errors = new ArrayList<>();
@@ -190,12 +190,28 @@ public final class LogScanner {
           state.save(statePath);
           Files.deleteIfExists(opt.stateDir.resolve("intent.bin"));
         }
-        res.summary.merge(delta, StatsRow.Granularity.DAY);
+        summarise(delta, res.summary);
       }
     } finally {
       pool.shutdownNow();
     }
     return res;
+  }
+
+  // The run's report needs totals per artifact only: folding the day rows into period-0 rows keeps
+  // its memory to one row per distinct artifact, however many days the logs span.
+  private static void summarise(StatsDelta delta, StatsDelta summary) {
+    for (StatsRow r : delta.unorderedRows()) {
+      if (r.granularity == StatsRow.Granularity.DAY) {
+        StatsRow t = summary.row(0, StatsRow.Granularity.DAY, r.project, r.artifact, r.type, r.protocol);
+        t.add(r.downloads, r.bytes, r.botRequests);
+        t.addUniques(r.uniques());
+      }
+    }
+    for (CountmeRow c : delta.countmeRows()) {
+      summary.countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);
+    }
+    summary.totals().add(delta.totals());
   }
 
   // The step seed: random, recorded in intent.bin before the step runs, reused if the step is
