@@ -61,7 +61,7 @@ public final class LogScanner {
     public ClassificationRules rules = ClassificationRules.defaults();
     /** Directory of the state file; null = no checkpoints (one-off scan). */
     public Path stateDir;
-    public long stepBytes = 256L << 20;
+    public long stepBytes = 64L << 20;
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Tests only: derive step seeds from this instead of random bytes. */
     public byte[] fixedSeed;
@@ -150,7 +150,7 @@ public final class LogScanner {
           break;
         }
         secrets.seed(stepSeed(state));
-        StatsDelta delta = runStep(step, pool, aggs, res);
+        StatsDelta delta = runStep(step, pool, aggs, res, sink);
         RangeTracker tracker = new RangeTracker();
         for (Aggregator a : aggs) {
           a.drainInto(delta, tracker);
@@ -271,7 +271,7 @@ public final class LogScanner {
   }
 
   private StatsDelta runStep(List<Item> step, ExecutorService pool, BlockingQueue<Aggregator> aggs,
-      Result res) throws IOException {
+      Result res, BatchSink sink) throws IOException {
     List<Future<long[]>> futures = new ArrayList<>();
     List<Item> owners = new ArrayList<>();
     for (Item it : step) {
@@ -314,7 +314,7 @@ public final class LogScanner {
     if (failure != null) {
       throw failure;
     }
-    return new StatsDelta();
+    return new StatsDelta(sink != null);
   }
 
   /**

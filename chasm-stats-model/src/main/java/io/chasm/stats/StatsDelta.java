@@ -14,6 +14,19 @@ import java.util.TreeMap;
 public final class StatsDelta {
   private final Map<StatsRow.Key, StatsRow> rows = new java.util.HashMap<>();
   private long maxHour = Long.MIN_VALUE;
+  private final boolean keepHours;
+
+  public StatsDelta() {
+    this(true);
+  }
+
+  /**
+   * @param keepHours false for a delta that only feeds a report: HOUR rows are not kept (only
+   *     their latest start is noted), which saves most of a step's memory and time
+   */
+  public StatsDelta(boolean keepHours) {
+    this.keepHours = keepHours;
+  }
   private final Map<String, CountmeRow> countme = new TreeMap<>();
   private final RunTotals totals = new RunTotals();
   private final List<Coverage> coverage = new ArrayList<>();
@@ -21,6 +34,10 @@ public final class StatsDelta {
   /** The row for this key, created empty when absent. */
   public StatsRow row(long periodStart, StatsRow.Granularity g, String project, String artifact,
       String type, String protocol) {
+    if (!keepHours && g == StatsRow.Granularity.HOUR) {
+      maxHour = Math.max(maxHour, periodStart);
+      return new StatsRow(periodStart, g, project, artifact, type, protocol);
+    }
     StatsRow.Key k = new StatsRow.Key(periodStart, g, protocol, type, artifact);
     StatsRow r = rows.get(k);
     if (r == null) {

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * heavy hitters; it lives in memory only and is dropped with the hasher.
  */
 public final class ClientHasher {
-  private static final int CACHE = 4096;
+  // 64 Ki entries (a few MiB): mirror clients are heavy-tailed, so most lines hit.
+  private static final int CACHE = 1 << 16;
   private static final int MAX_KEY = 64;
   private final PeriodSecrets secrets;
   private final byte[][] cacheKey = new byte[CACHE][];

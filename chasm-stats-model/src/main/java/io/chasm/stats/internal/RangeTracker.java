@@ -30,16 +30,21 @@ public final class RangeTracker {
     }
   }
 
-  private final Map<String, Entry> entries = new HashMap<>();
-  private final Map<String, Long> fullSize = new HashMap<>();
+  // Keys hold references to the artifact and protocol Strings the aggregators already have.
+  private record Key(long day, long client, String protocol, String artifact) {}
+
+  private record Art(String protocol, String artifact) {}
+
+  private final Map<Key, Entry> entries = new HashMap<>();
+  private final Map<Art, Long> fullSize = new HashMap<>();
 
   public synchronized void fullSize(String artifact, String protocol, long size) {
-    fullSize.merge(protocol + "|" + artifact, size, Math::max);
+    fullSize.merge(new Art(protocol, artifact), size, Math::max);
   }
 
   public synchronized void add(String project, String artifact, String type, String protocol,
       long day, long client, long bytes, long ts) {
-    String k = day + "|" + client + "|" + protocol + "|" + artifact;
+    Key k = new Key(day, client, protocol, artifact);
     Entry e = entries.get(k);
     if (e == null) {
       if (entries.size() >= MAX_ENTRIES) {
@@ -55,7 +60,7 @@ public final class RangeTracker {
   /** Adds the completed ranged downloads to the delta's hour and day rows. */
   public synchronized void finish(StatsDelta delta) {
     for (Entry e : entries.values()) {
-      Long full = fullSize.get(e.protocol + "|" + e.artifact);
+      Long full = fullSize.get(new Art(e.protocol, e.artifact));
       if (full == null || full <= 0 || e.bytes < full) {
         continue;
       }

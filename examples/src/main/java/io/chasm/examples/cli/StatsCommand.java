@@ -67,7 +67,7 @@ public final class StatsCommand implements Runnable {
     @Option(names = "--json", description = "print the report as JSON")
     boolean json;
 
-    @Option(names = "--commit-every", paramLabel = "BYTES", defaultValue = "268435456",
+    @Option(names = "--commit-every", paramLabel = "BYTES", defaultValue = "67108864",
         description = "bytes per checkpointed step (default: ${DEFAULT-VALUE})")
     long stepBytes;
 
