@@ -1,110 +1,343 @@
 package io.chasm.examples.cli;
 
+import io.chasm.examples.chasmd.DaemonProcess;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.PeerClient;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Random;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chasm demo}: the story so far, in a temporary directory: make a small distribution-like
- * tree, generate a key, publish a signed snapshot, verify the tree, tamper with one file, and
- * watch verification refuse it. Each step is one small method so later stories (mirroring over
- * several processes) can be added in between.
+ * {@code chasm demo}: the whole story on loopback, with real processes. A generated Debian-like
+ * origin is published and served by {@code chasmd oracle} + {@code chasmd peer}; a tier-1 mirror
+ * ({@code chasmd --all}) follows it over tcp; a tier-2 mirror, as three processes (oracle, peer,
+ * fetcher) talking over Unix sockets, follows the tier-1. An update published at the origin is
+ * pushed through both tiers; then a file is damaged on the tier-1's disk and the tier-2 refuses
+ * the bytes while its served tree stays intact. Every child is stopped on exit, also on Ctrl-C.
+ *
+ * <p>Each step is one method, so later stories (the collector) slot in: see {@link #collectorStep()}.
  */
-@Command(name = "demo", description = "Run the whole story on a small generated tree in a temporary directory.")
+@Command(name = "demo", description = "Run the whole story (origin, two tiers of mirrors, push, tampering) on loopback.")
 public final class DemoCommand implements Callable<Integer> {
+  private static final Duration READY = Duration.ofSeconds(60);
+  private static final Duration PROPAGATION = Duration.ofSeconds(60);
+  private static final String REPO = "debian";
+
   @Option(names = "--keep", description = "keep the temporary directory and print its path")
   boolean keep;
 
+  @Option(names = "--no-wait", description = "do not wait for Ctrl-C at the end (steps that serve something, like the collector, stop at once)")
+  boolean noWait;
+
+  @Option(names = "--image-mib", paramLabel = "N", description = "size of the generated installer image (default 32 MiB)")
+  int imageMiB = 32;
+
+  private final List<DaemonProcess> children = new ArrayList<>();
+  private final Map<String, Map<Long, Long>> heads = new ConcurrentHashMap<>();
+  private final List<PeerClient> watchers = new ArrayList<>();
   private Path work;
-  private Path tree;
+  private Path logs;
+  private DistroTree origin;
+  private Path tier1;
+  private Path tier2;
   private Path key;
+  private DaemonProcess originPeer;
+  private DaemonProcess tier1Daemon;
+  private DaemonProcess tier2Peer;
+  private DaemonProcess tier2Fetcher;
+  private String tamperedPath;
+  private long mirrorsStarted;
   private int step;
+  private final long t0 = System.nanoTime();
 
   @Override
   public Integer call() throws Exception {
     work = Files.createTempDirectory("chasm-demo-");
+    logs = work.resolve("logs");
+    Thread onCtrlC = new Thread(this::stopChildrenQuietly, "chasm-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    boolean ok = false;
     try {
-      boolean ok =
-          makeTree()
-              && keygen()
-              && publish()
-              && verifyExpecting(ChasmCli.EXIT_OK, "the untouched tree verifies")
-              && tamper()
-              && verifyExpecting(ChasmCli.EXIT_FAILED_CHECK, "the tampered tree is refused");
-      System.out.println(ok ? "\ndemo: all steps behaved as expected" : "\ndemo: FAILED (see above)");
-      return ok ? ChasmCli.EXIT_OK : ChasmCli.EXIT_FAILED_CHECK;
+      ok = makeOrigin()
+          && keygen()
+          && publish(1)
+          && startOrigin()
+          && startTier1()
+          && startTier2()
+          && initialSync()
+          && pushUpdate()
+          && verifyExpecting(tier2, ChasmCli.EXIT_OK, "the tier-2 tree verifies against the origin's signed snapshot")
+          && tamperTier1AndWatchTier2Refuse()
+          && verifyExpecting(tier2, ChasmCli.EXIT_OK, "the tier-2's served tree is intact")
+          && collectorStep()
+          && stopAll();
+    } catch (IOException | RuntimeException e) {
+      System.out.println("-> " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
-      if (keep) {
-        System.out.println("demo: kept " + work);
+      stopChildrenQuietly();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running already.
+      }
+      System.out.printf(Locale.ROOT, "%ndemo: %s in %.1f s%n", ok ? "all steps behaved as expected" : "FAILED (see above)", secondsSince(t0));
+      if (keep || !ok) {
+        System.out.println("demo: kept " + work + " (daemon logs in " + logs + ")");
       } else {
         deleteRecursively(work);
       }
     }
+    return ok ? ChasmCli.EXIT_OK : ChasmCli.EXIT_FAILED_CHECK;
   }
 
   private void announce(String what) {
-    System.out.println("\n== " + (++step) + ". " + what);
+    System.out.printf(Locale.ROOT, "%n== %d. %s   [%.1f s]%n", ++step, what, secondsSince(t0));
   }
 
-  boolean makeTree() throws IOException {
-    announce("make a small distribution-like tree");
-    tree = work.resolve("origin/debian");
-    Random rnd = new Random(42);
-    write("README", "Demo archive for chasm.\n".getBytes(StandardCharsets.UTF_8));
-    write("dists/stable/Release", "Origin: Demo\nSuite: stable\n".getBytes(StandardCharsets.UTF_8));
-    write("dists/stable/main/binary-amd64/Packages", "Package: hello\nVersion: 1.0\n".getBytes(StandardCharsets.UTF_8));
-    for (String pkg : new String[] {"hello_1.0_amd64.deb", "world_2.3_amd64.deb", "tiny_0.1_all.deb"}) {
-      byte[] b = new byte[pkg.startsWith("tiny") ? 2_000 : 300_000 + rnd.nextInt(200_000)];
-      rnd.nextBytes(b);
-      write("pool/main/" + pkg.charAt(0) + "/" + pkg.substring(0, pkg.indexOf('_')) + "/" + pkg, b);
-    }
-    Files.createSymbolicLink(tree.resolve("dists/latest"), Path.of("stable"));
-    System.out.println("tree " + tree + ": 6 files, 1 symlink");
+  boolean makeOrigin() throws IOException {
+    announce("generate a Debian-like origin tree");
+    origin = new DistroTree(work.resolve("origin/debian"), 42);
+    origin.create(36, imageMiB);
+    Files.createSymbolicLink(origin.root().resolve("dists/latest"), Path.of("stable"));
+    long[] s = origin.stats();
+    System.out.printf(Locale.ROOT, "%s: %d files, %.1f MiB (pool/ of .deb packages, dists/stable/{Release,Packages}, a %d MiB image)%n",
+        origin.root(), s[0], s[1] / 1048576.0, imageMiB);
     return true;
   }
 
-  private void write(String rel, byte[] content) throws IOException {
-    Path p = tree.resolve(rel);
-    Files.createDirectories(p.getParent());
-    Files.write(p, content);
-  }
-
   boolean keygen() {
-    announce("chasm keygen --out KEY");
+    announce("chasm keygen --out origin.key");
     key = work.resolve("origin.key");
-    return expect(ChasmCli.run("keygen", "--out", key.toString()), ChasmCli.EXIT_OK, "key pair written");
+    return expect(ChasmCli.run("keygen", "--out", key.toString()), ChasmCli.EXIT_OK, "the origin's signing key");
   }
 
-  boolean publish() {
-    announce("chasm publish TREE --key KEY --expires 1d");
-    return expect(
-        ChasmCli.run("publish", tree.toString(), "--key", key.toString(), "--expires", "1d"),
-        ChasmCli.EXIT_OK,
-        "snapshot 1 signed");
+  boolean publish(int expected) {
+    return expect(ChasmCli.run("publish", origin.root().toString(), "--key", key.toString(), "--origin", REPO, "--expires", "1d"),
+        ChasmCli.EXIT_OK, "snapshot " + expected + " signed");
   }
 
-  boolean verifyExpecting(int exitCode, String meaning) {
-    announce("chasm verify TREE --trust KEY.pub   (expect exit " + exitCode + ")");
-    return expect(ChasmCli.run("verify", tree.toString(), "--trust", key + ".pub"), exitCode, meaning);
+  boolean startOrigin() throws IOException {
+    announce("origin: chasmd oracle (Unix socket) + chasmd peer (tcp, relays to the oracle), two processes");
+    String tree = origin.root().toString();
+    start("origin-oracle", "oracle", "--tree", tree);
+    originPeer = start("origin-peer", "peer", "--tree", tree, "--listen", "tcp://127.0.0.1:0");
+    System.out.println("origin serves " + originPeer.peerUri());
+    return true;
   }
 
-  boolean tamper() throws IOException {
-    announce("tamper: flip one bit in pool/main/h/hello/hello_1.0_amd64.deb");
-    try (RandomAccessFile f = new RandomAccessFile(tree.resolve("pool/main/h/hello/hello_1.0_amd64.deb").toFile(), "rw")) {
+  boolean startTier1() throws IOException {
+    announce("tier-1 mirror: chasmd --all (oracle + peer + fetcher in one JVM) following the origin");
+    tier1 = work.resolve("tier1/debian");
+    Files.createDirectories(tier1);
+    mirrorsStarted = System.nanoTime();
+    // Plays a mirror that serves whatever its disk holds, unchecked (the default re-hashes each
+    // chunk before sending it): step "tamper" shows that the tier-2 refuses such bytes itself.
+    tier1Daemon = start("tier1", "--all", "--tree", tier1.toString(), "--upstream", originPeer.peerUri(),
+        "--trust", key + ".pub", "--listen", "tcp://127.0.0.1:0", "--set", "oracle.check-served-chunks=false");
+    System.out.println("tier-1 serves " + tier1Daemon.peerUri());
+    return true;
+  }
+
+  boolean startTier2() throws IOException {
+    announce("tier-2 mirror: chasmd oracle, peer and fetcher as three processes over Unix sockets, following the tier-1");
+    tier2 = work.resolve("tier2/debian");
+    Files.createDirectories(tier2);
+    start("tier2-oracle", "oracle", "--tree", tier2.toString(), "--trust", key + ".pub");
+    tier2Peer = start("tier2-peer", "peer", "--tree", tier2.toString(), "--listen", "tcp://127.0.0.1:0");
+    tier2Fetcher = startTier2Fetcher();
+    System.out.println("tier-2 serves " + tier2Peer.peerUri());
+    return true;
+  }
+
+  private DaemonProcess startTier2Fetcher() throws IOException {
+    return start("tier2-fetcher", "fetcher", "--tree", tier2.toString(), "--upstream", tier1Daemon.peerUri(),
+        "--trust", key + ".pub");
+  }
+
+  boolean initialSync() throws Exception {
+    announce("initial sync: origin -> tier-1 -> tier-2");
+    watch("tier-1", tier1Daemon.peerUri());
+    watch("tier-2", tier2Peer.peerUri());
+    boolean ok = waitFor(() -> has("tier-2", 1), PROPAGATION);
+    printSyncLines(tier1Daemon, 1);
+    printSyncLines(tier2Fetcher, 1);
+    System.out.printf(Locale.ROOT, "-> tier-2 serves snapshot 1, %.1f s after the tier-1 daemon was started (JVM start-ups included)%n",
+        secondsSince(mirrorsStarted));
+    return ok || fail("tier-2 did not reach snapshot 1: " + tier2Fetcher.logTail(3));
+  }
+
+  boolean pushUpdate() throws Exception {
+    announce("update at the origin: a package replaced, a new one added, Packages/Release rewritten; chasm publish");
+    origin.update(2);
+    long published = System.nanoTime();
+    if (!publish(2)) {
+      return false;
+    }
+    long afterPublish = System.nanoTime();
+    boolean ok = waitFor(() -> has("tier-2", 2), PROPAGATION);
+    printSyncLines(tier1Daemon, 2);
+    printSyncLines(tier2Fetcher, 2);
+    if (!ok) {
+      return fail("snapshot 2 did not reach tier-2: " + tier2Fetcher.logTail(3));
+    }
+    System.out.printf(Locale.ROOT, "-> pushed through both tiers: tier-1 serves it %.0f ms and tier-2 %.0f ms after `chasm publish` returned"
+        + " (publish itself, indexing included: %.0f ms)%n",
+        (heads.get("tier-1").get(2L) - afterPublish) / 1e6, (heads.get("tier-2").get(2L) - afterPublish) / 1e6,
+        (afterPublish - published) / 1e6);
+    return true;
+  }
+
+  boolean verifyExpecting(Path tree, int exit, String meaning) {
+    announce("chasm verify " + work.relativize(tree) + " --trust origin.key.pub   (expect exit " + exit + ")");
+    return expect(ChasmCli.run("verify", tree.toString(), "--trust", key + ".pub"), exit, meaning);
+  }
+
+  boolean tamperTier1AndWatchTier2Refuse() throws Exception {
+    announce("tamper: the tier-2 fetcher is stopped; the origin publishes snapshot 3; a byte of its new package is flipped on the tier-1's disk");
+    int code = tier2Fetcher.stop(Duration.ofSeconds(20));
+    children.remove(tier2Fetcher);
+    System.out.println("tier-2 fetcher stopped by SIGTERM, exit " + code);
+    tamperedPath = origin.update(3);
+    if (!publish(3) || !waitFor(() -> has("tier-1", 3), PROPAGATION)) {
+      return fail("tier-1 did not reach snapshot 3");
+    }
+    Path victim = tier1.resolve(tamperedPath);
+    try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
       f.seek(1000);
       int b = f.read();
       f.seek(1000);
       f.write(b ^ 0x10);
     }
+    System.out.println("flipped one bit at offset 1000 of tier-1's " + tamperedPath);
+
+    announce("the tier-2 fetcher starts again and syncs snapshot 3 from the tier-1");
+    tier2Fetcher = startTier2Fetcher();
+    boolean refused = waitFor(() -> logContains(tier2Fetcher, "HashMismatchException"), PROPAGATION);
+    for (String line : tier2Fetcher.logText().split("\n")) {
+      if (line.contains("HashMismatchException") || line.contains("banned")) {
+        System.out.println("  tier-2 fetcher: " + line.substring(line.indexOf(']') + 2));
+      }
+    }
+    if (!refused) {
+      return fail("the tier-2 did not refuse the damaged bytes: " + tier2Fetcher.logTail(3));
+    }
+    System.out.println("-> refused: the chunk of " + tamperedPath + " does not hash to its id, so nothing of snapshot 3 was published");
+    System.out.println("-> tier-2 still serves snapshot " + servedSequence(tier2Peer.peerUri()) + " (not 3)");
+    return servedSequence(tier2Peer.peerUri()) == 2 || fail("tier-2 moved off snapshot 2");
+  }
+
+  /**
+   * Hook for the download-statistics part of the story (the collector engineer's step, wired by
+   * the lead): run a collector, feed it, print where to browse, then wait for Ctrl-C unless
+   * {@code --no-wait}. Returns true when its step behaved.
+   */
+  boolean collectorStep() {
     return true;
+  }
+
+  boolean stopAll() {
+    announce("stop every daemon with SIGTERM (sockets removed, exit 0)");
+    closeWatchers();
+    boolean clean = true;
+    for (int i = children.size() - 1; i >= 0; i--) {
+      DaemonProcess d = children.get(i);
+      int code = d.stop(Duration.ofSeconds(20));
+      System.out.println(d.name() + ": exit " + code);
+      clean &= code == 0;
+    }
+    children.clear();
+    boolean socketsGone = !Files.exists(origin.root().resolve(".chasm/oracle.sock")) && !Files.exists(tier1.resolve(".chasm/oracle.sock"))
+        && !Files.exists(tier2.resolve(".chasm/oracle.sock"));
+    System.out.println(socketsGone ? "-> no socket files left" : "-> socket files left behind");
+    return (clean && socketsGone) || fail("unclean shutdown");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private DaemonProcess start(String name, String... args) throws IOException {
+    List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
+    DaemonProcess d = DaemonProcess.start(name, logs, READY, jvm, args);
+    children.add(d);
+    System.out.println("started " + d);
+    return d;
+  }
+
+  /** Records when each snapshot sequence is first served by a node (its pushes). */
+  private void watch(String node, String uri) throws Exception {
+    Map<Long, Long> seen = heads.computeIfAbsent(node, k -> new ConcurrentHashMap<>());
+    PeerClient c = PeerClient.connect(URI.create(uri), ClientOptions.defaults().withAgent("chasm-demo"));
+    watchers.add(c);
+    c.subscribe(REPO, (repo, envelope) -> {
+      try {
+        seen.putIfAbsent(SignedSnapshot.decode(envelope).snapshot().sequence(), System.nanoTime());
+      } catch (io.chasm.api.CorruptObjectException e) {
+        System.out.println("  (" + node + " pushed an undecodable head: " + e.getMessage() + ")");
+      }
+    });
+  }
+
+  private boolean has(String node, long sequence) {
+    Map<Long, Long> m = heads.get(node);
+    return m != null && m.containsKey(sequence);
+  }
+
+  private static long servedSequence(String uri) throws Exception {
+    try (PeerClient c = PeerClient.connect(URI.create(uri))) {
+      return PeerClient.await(c.head(REPO)).map(e -> {
+        try {
+          return SignedSnapshot.decode(e).snapshot().sequence();
+        } catch (io.chasm.api.CorruptObjectException x) {
+          return -1L;
+        }
+      }).orElse(0L);
+    }
+  }
+
+  private static void printSyncLines(DaemonProcess d, long sequence) throws IOException {
+    for (String line : d.logText().split("\n")) {
+      if (line.contains("synced #" + sequence + " ")) {
+        System.out.println("  " + d.name() + ": " + line.substring(line.indexOf("synced")));
+      }
+    }
+  }
+
+  private static boolean logContains(DaemonProcess d, String s) {
+    try {
+      return d.logText().contains(s);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  private static boolean fail(String why) {
+    System.out.println("-> FAILED: " + why);
+    return false;
   }
 
   private static boolean expect(int got, int wanted, String meaning) {
@@ -116,7 +349,27 @@ public final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
+  private void closeWatchers() {
+    watchers.forEach(PeerClient::close);
+    watchers.clear();
+  }
+
+  private synchronized void stopChildrenQuietly() {
+    closeWatchers();
+    for (int i = children.size() - 1; i >= 0; i--) {
+      children.get(i).stop(Duration.ofSeconds(10));
+    }
+    children.clear();
+  }
+
+  private static double secondsSince(long t) {
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

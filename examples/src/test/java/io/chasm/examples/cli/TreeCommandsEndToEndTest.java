@@ -186,11 +186,4 @@ class TreeCommandsEndToEndTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith("chasm: ").contains("public key file");
   }
-
-  @Test
-  void demo_runsAllSteps() {
-    Run r = chasm("demo");
-    assertThat(r.exit()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("the tampered tree is refused");
-  }
 }

@@ -1,0 +1,260 @@
+package io.chasm.examples.chasmd;
+
+import io.chasm.api.trust.PublicKey;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.sign.KeyFiles;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code chasmd}: the mirror daemon. Runs one or more roles ({@code oracle}, {@code peer},
+ * {@code fetcher}; {@code --all} = every role that is configured) until SIGTERM or SIGINT, then
+ * closes listeners (removing socket files), lets a running sync reach a safe point, and exits 0.
+ * Operator guide: {@code docs/chasmd.md}.
+ */
+@Command(
+    name = "chasmd",
+    mixinStandardHelpOptions = true,
+    description = "CHASM mirror daemon: oracle (owns the tree, Unix socket), peer (network), fetcher (follows upstreams).",
+    footer = "%nExit codes: 0 stopped cleanly; 2 bad configuration or a role could not start.")
+public final class Chasmd implements Callable<Integer> {
+  enum Role { oracle, peer, fetcher }
+
+  @Parameters(paramLabel = "ROLE", arity = "0..*", description = "roles to run in this process: oracle, peer, fetcher")
+  List<Role> roles = new ArrayList<>();
+
+  @Option(names = "--all", description = "run every role in this JVM (fetcher only if upstreams are configured)")
+  boolean all;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (Java properties; see docs/chasmd.md)")
+  Path config;
+
+  @Option(names = "--tree", paramLabel = "DIR", description = "the tree (key: tree)")
+  String tree;
+
+  @Option(names = "--socket", paramLabel = "PATH", description = "the oracle's Unix socket (key: oracle.socket)")
+  String socket;
+
+  @Option(names = "--listen", paramLabel = "URI", description = "peer listener, repeatable (key: peer.listen)")
+  List<String> listen;
+
+  @Option(names = "--upstream", paramLabel = "URI", description = "upstream to follow, repeatable (key: fetcher.upstream)")
+  List<String> upstream;
+
+  @Option(names = "--trust", paramLabel = "KEY.pub", description = "origin public key, repeatable (key: fetcher.trust)")
+  List<String> trust;
+
+  @Option(names = "--repository", paramLabel = "NAME", description = "repository name (key: repository)")
+  String repository;
+
+  @Option(names = "--run-file", paramLabel = "FILE", description = "write pid and bound URIs here once ready (key: run-file)")
+  String runFile;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn, error (key: log.level)")
+  String logLevel;
+
+  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any config key, repeatable")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Deque<Closeable> running = new ArrayDeque<>();
+  private Path writtenRunFile;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Parses {@code args}, runs until stopped, returns the exit code. */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Chasmd()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      commandLine.getErr().println("chasmd: " + oneLine(ex));
+      return 2;
+    });
+    cl.setExitCodeExceptionMapper(ex -> 2);
+    return cl.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DaemonConfig c = DaemonConfig.load(config, overrides());
+    configureLogging(c.logLevel());
+    Logger log = LoggerFactory.getLogger(Chasmd.class);
+    Set<Role> want = all ? EnumSet.allOf(Role.class) : EnumSet.noneOf(Role.class);
+    want.addAll(roles);
+    if (want.isEmpty()) {
+      throw new IllegalArgumentException("no role: name oracle, peer and/or fetcher, or pass --all");
+    }
+    if (all && c.uris(DaemonConfig.FETCHER_UPSTREAM).isEmpty()) {
+      log.info("no upstream configured: running as an origin (oracle and peer only)");
+      want.remove(Role.fetcher);
+    }
+    TrustPolicy policy = trust(c);
+
+    installSignalHandlers();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "chasmd-shutdown"));
+    Map<String, String> status = new LinkedHashMap<>();
+    status.put("pid", Long.toString(ProcessHandle.current().pid()));
+    try {
+      OracleRole oracle = null;
+      if (want.contains(Role.oracle)) {
+        oracle = started(OracleRole.start(c, policy));
+        status.put("oracle", oracle.socket().toString());
+      }
+      if (want.contains(Role.fetcher)) {
+        OracleRole o = oracle;
+        FetcherRole.Announcer a = o != null
+            ? envelope -> o.backend().refresh()
+            : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonConfig.FETCHER_ADVERTISE));
+        started(FetcherRole.start(c, policy, a));
+        status.put("fetcher", String.join(",", c.list(DaemonConfig.FETCHER_UPSTREAM)));
+      }
+      if (want.contains(Role.peer)) {
+        PeerRole peer = started(oracle != null ? PeerRole.inProcess(c, oracle) : PeerRole.relaying(c));
+        status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
+      }
+      if (c.isSet(DaemonConfig.RUN_FILE)) {
+        writeRunFile(Path.of(c.get(DaemonConfig.RUN_FILE)), status);
+      }
+    } catch (Exception e) {
+      closeAll();
+      throw e;
+    }
+    log.info("chasmd ready: {}", status);
+    stop.await();
+    log.info("stopping");
+    closeAll();
+    return 0;
+  }
+
+  private Map<String, String> overrides() {
+    Map<String, String> o = new LinkedHashMap<>(set);
+    putIf(o, DaemonConfig.TREE, tree);
+    putIf(o, DaemonConfig.ORACLE_SOCKET, socket);
+    putIf(o, DaemonConfig.PEER_LISTEN, listen == null ? null : String.join(",", listen));
+    putIf(o, DaemonConfig.FETCHER_UPSTREAM, upstream == null ? null : String.join(",", upstream));
+    putIf(o, DaemonConfig.FETCHER_TRUST, trust == null ? null : String.join(",", trust));
+    putIf(o, DaemonConfig.REPOSITORY, repository);
+    putIf(o, DaemonConfig.RUN_FILE, runFile);
+    putIf(o, DaemonConfig.LOG_LEVEL, logLevel);
+    return o;
+  }
+
+  private static void putIf(Map<String, String> m, String key, String value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  private static TrustPolicy trust(DaemonConfig c) throws IOException {
+    List<Path> files = c.paths(DaemonConfig.FETCHER_TRUST);
+    if (files.isEmpty()) {
+      return null;
+    }
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path p : files) {
+      keys.add(KeyFiles.readPublicKey(p));
+    }
+    return TrustPolicy.of(keys, c.threshold());
+  }
+
+  private <T extends Closeable> T started(T role) {
+    synchronized (running) {
+      running.push(role);
+    }
+    return role;
+  }
+
+  /** Closes roles in reverse start order (fetcher and peer before the oracle they use). Idempotent. */
+  private void closeAll() {
+    List<Closeable> toClose = new ArrayList<>();
+    synchronized (running) {
+      while (!running.isEmpty()) {
+        toClose.add(running.pop());
+      }
+    }
+    for (Closeable r : toClose) {
+      try {
+        r.close();
+      } catch (IOException | RuntimeException e) {
+        LoggerFactory.getLogger(Chasmd.class).warn("closing {}: {}", r, e.toString());
+      }
+    }
+    Path f = writtenRunFile;
+    if (f != null) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException ignored) {
+        // Best effort: a stale run file names a pid that is gone.
+      }
+    }
+  }
+
+  /**
+   * SIGTERM and SIGINT end {@link #call()} normally so the exit code is 0 (a JVM killed by a
+   * signal otherwise exits 143); the shutdown hook stays as a safety net for other exits.
+   */
+  @SuppressWarnings("restriction")
+  private void installSignalHandlers() {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // Signal not available here: the shutdown hook still closes everything.
+      }
+    }
+  }
+
+  private void writeRunFile(Path file, Map<String, String> status) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    status.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    writtenRunFile = abs;
+  }
+
+  /** slf4j-simple reads these once, at the first logger: set them before any is created. */
+  static void configureLogging(String level) {
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXX");
+    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    return (m == null || m.isBlank()) ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+  }
+}

@@ -1,0 +1,228 @@
+package io.chasm.examples.chasmd;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The settings of a {@code chasmd} process: a Java properties file ({@code key = value}, {@code #}
+ * comments; see {@code examples/chasmd.example.conf} and {@code docs/chasmd.md}) overlaid by
+ * command-line flags. Unknown keys are an error, so a typo never silently falls back to a default.
+ */
+final class DaemonConfig {
+  static final String TREE = "tree";
+  static final String REPOSITORY = "repository";
+  static final String RUN_FILE = "run-file";
+  static final String LOG_LEVEL = "log.level";
+  static final String ORACLE_SOCKET = "oracle.socket";
+  static final String ORACLE_SOCKET_MODE = "oracle.socket-mode";
+  static final String ORACLE_POLL = "oracle.poll";
+  static final String ORACLE_CHECK_CHUNKS = "oracle.check-served-chunks";
+  static final String PEER_LISTEN = "peer.listen";
+  static final String PEER_IDENTITY = "peer.identity";
+  static final String PEER_ALLOW = "peer.allow";
+  static final String FETCHER_UPSTREAM = "fetcher.upstream";
+  static final String FETCHER_TRUST = "fetcher.trust";
+  static final String FETCHER_THRESHOLD = "fetcher.threshold";
+  static final String FETCHER_INTERVAL = "fetcher.interval";
+  static final String FETCHER_ADVERTISE = "fetcher.advertise";
+  static final String FETCHER_FLIP = "fetcher.flip";
+
+  /** Every key with its default ("" = unset). */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> m = new TreeMap<>();
+    m.put(TREE, "");
+    m.put(REPOSITORY, "");
+    m.put(RUN_FILE, "");
+    m.put(LOG_LEVEL, "info");
+    m.put(ORACLE_SOCKET, "");
+    m.put(ORACLE_SOCKET_MODE, "660");
+    m.put(ORACLE_POLL, "2s");
+    m.put(ORACLE_CHECK_CHUNKS, "true");
+    m.put(PEER_LISTEN, "tcp://0.0.0.0:7420");
+    m.put(PEER_IDENTITY, "");
+    m.put(PEER_ALLOW, "");
+    m.put(FETCHER_UPSTREAM, "");
+    m.put(FETCHER_TRUST, "");
+    m.put(FETCHER_THRESHOLD, "1");
+    m.put(FETCHER_INTERVAL, "5m");
+    m.put(FETCHER_ADVERTISE, "");
+    m.put(FETCHER_FLIP, "false");
+    return Map.copyOf(m);
+  }
+
+  private final Map<String, String> values;
+
+  private DaemonConfig(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /**
+   * Reads {@code file} (may be null) and applies {@code overrides} on top.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value that does not parse
+   */
+  static DaemonConfig load(Path file, Map<String, String> overrides) throws IOException {
+    Map<String, String> v = new TreeMap<>(DEFAULTS);
+    if (file != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(r);
+      }
+      for (String k : p.stringPropertyNames()) {
+        put(v, k, p.getProperty(k), file.toString());
+      }
+    }
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      put(v, e.getKey(), e.getValue(), "command line");
+    }
+    DaemonConfig c = new DaemonConfig(v);
+    c.validate();
+    return c;
+  }
+
+  private static void put(Map<String, String> v, String key, String value, String where) {
+    if (!DEFAULTS.containsKey(key)) {
+      throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
+    }
+    v.put(key, value.trim());
+  }
+
+  private void validate() {
+    duration(ORACLE_POLL);
+    duration(FETCHER_INTERVAL);
+    bool(ORACLE_CHECK_CHUNKS);
+    bool(FETCHER_FLIP);
+    uris(PEER_LISTEN);
+    uris(FETCHER_UPSTREAM);
+    if (threshold() < 1) {
+      throw new IllegalArgumentException(FETCHER_THRESHOLD + " must be at least 1");
+    }
+    if (!Set.of("trace", "debug", "info", "warn", "error", "off").contains(logLevel())) {
+      throw new IllegalArgumentException(LOG_LEVEL + " must be one of trace, debug, info, warn, error, off");
+    }
+  }
+
+  String get(String key) {
+    return values.get(key);
+  }
+
+  boolean isSet(String key) {
+    return !values.get(key).isEmpty();
+  }
+
+  /** The tree this node serves or writes. */
+  Path tree() {
+    if (!isSet(TREE)) {
+      throw new IllegalArgumentException("no tree: set 'tree' in the config file or pass --tree DIR");
+    }
+    return Path.of(get(TREE)).toAbsolutePath().normalize();
+  }
+
+  /** The oracle's Unix socket: {@code oracle.socket}, else {@code TREE/.chasm/oracle.sock}. */
+  URI oracleSocket() {
+    Path p = isSet(ORACLE_SOCKET) ? Path.of(get(ORACLE_SOCKET)) : defaultSocket(tree());
+    return URI.create("unix://" + p.toAbsolutePath().normalize());
+  }
+
+  static Path defaultSocket(Path tree) {
+    return tree.resolve(".chasm").resolve("oracle.sock");
+  }
+
+  String logLevel() {
+    return get(LOG_LEVEL).toLowerCase(Locale.ROOT);
+  }
+
+  int threshold() {
+    try {
+      return Integer.parseInt(get(FETCHER_THRESHOLD));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(FETCHER_THRESHOLD + " must be a number, got '" + get(FETCHER_THRESHOLD) + "'");
+    }
+  }
+
+  List<URI> uris(String key) {
+    List<URI> out = new ArrayList<>();
+    for (String s : list(key)) {
+      URI u;
+      try {
+        u = URI.create(s);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(key + ": not a URI: '" + s + "'");
+      }
+      if (u.getScheme() == null || u.isOpaque()) {
+        throw new IllegalArgumentException(key + ": '" + s + "' has no scheme (tcp://host:port or unix:///path)");
+      }
+      out.add(u);
+    }
+    return out;
+  }
+
+  List<Path> paths(String key) {
+    return list(key).stream().map(Path::of).toList();
+  }
+
+  List<String> list(String key) {
+    List<String> out = new ArrayList<>();
+    for (String s : get(key).split("[,\\s]+")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  boolean bool(String key) {
+    String s = get(key).toLowerCase(Locale.ROOT);
+    return switch (s) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new IllegalArgumentException(key + " must be true or false, got '" + get(key) + "'");
+    };
+  }
+
+  Duration duration(String key) {
+    return parseDuration(key, get(key));
+  }
+
+  /** {@code 500ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d}. */
+  static Duration parseDuration(String key, String value) {
+    String s = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (s.endsWith("ms")) {
+        return positive(key, value, Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2))));
+      }
+      long n = Long.parseLong(s.substring(0, s.length() - 1));
+      Duration d = switch (s.charAt(s.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> throw new NumberFormatException();
+      };
+      return positive(key, value, d);
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(key + " must be a duration like 500ms, 2s, 5m, 1h; got '" + value + "'");
+    }
+  }
+
+  private static Duration positive(String key, String value, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive, got '" + value + "'");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,166 @@
+package io.chasm.examples.chasmd;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.ObjectId;
+import io.chasm.api.VerificationException;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.SnapshotVerifier;
+import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.serve.PublishedTree;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The oracle's repository: the published tree of one directory (a {@link PublishedTree}: heads
+ * as signed, objects from the pack, chunks from the live files), which may not exist yet on a
+ * mirror that has never synced. An Announce (from {@code chasm publish} or the fetcher) makes it
+ * load the snapshot recorded on disk at once instead of at the next poll.
+ */
+final class OracleBackend implements RepositoryBackend, Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(OracleBackend.class);
+
+  private final Path tree;
+  private final Set<String> aliases;
+  private final boolean checkChunks;
+  private final TrustPolicy trust;
+  private final List<Consumer<List<String>>> onNewHead = new CopyOnWriteArrayList<>();
+  private final List<String> holders = new CopyOnWriteArrayList<>();
+  private volatile PublishedTree published;
+
+  /** @param trust if not null, announced envelopes must verify against it */
+  OracleBackend(Path tree, Set<String> aliases, boolean checkChunks, TrustPolicy trust) {
+    this.tree = tree;
+    this.aliases = Set.copyOf(aliases);
+    this.checkChunks = checkChunks;
+    this.trust = trust;
+  }
+
+  /** Called with the names served whenever a new snapshot is loaded. */
+  void onNewHead(Consumer<List<String>> listener) {
+    onNewHead.add(listener);
+  }
+
+  /**
+   * Loads the newest snapshot recorded in the tree's state, if newer than the one served.
+   *
+   * @return true if a new snapshot is now served
+   */
+  synchronized boolean refresh() throws IOException, ChasmException {
+    boolean fresh;
+    if (published == null) {
+      if (!Files.isDirectory(tree.resolve(".chasm").resolve("snapshots"))) {
+        return false;
+      }
+      try {
+        published = PublishedTree.open(tree, aliases).checkServedChunks(checkChunks);
+      } catch (IOException e) {
+        // Not published yet (an empty snapshot history): keep serving nothing.
+        LOG.debug("nothing to serve in {} yet: {}", tree, e.getMessage());
+        return false;
+      }
+      fresh = true;
+    } else {
+      fresh = published.refresh();
+    }
+    if (fresh) {
+      List<String> names = published.names();
+      LOG.info("head of {} is now #{} (names {})", tree, published.sequence(), names);
+      onNewHead.forEach(l -> l.accept(names));
+    }
+    return fresh;
+  }
+
+  /** Sequence served, 0 if none. */
+  long sequence() {
+    PublishedTree p = published;
+    return p == null ? 0 : p.sequence();
+  }
+
+  /** The names this backend answers to, empty before the first snapshot. */
+  List<String> names() {
+    PublishedTree p = published;
+    return p == null ? List.of() : p.names();
+  }
+
+  @Override
+  public Optional<byte[]> head(String repository) throws IOException, ChasmException {
+    PublishedTree p = published;
+    return p == null ? Optional.empty() : p.head(repository);
+  }
+
+  @Override
+  public Optional<byte[]> object(String repository, ObjectId id) throws IOException, ChasmException {
+    PublishedTree p = published;
+    return p == null ? Optional.empty() : p.object(repository, id);
+  }
+
+  @Override
+  public Optional<byte[]> chunk(String repository, Hash id) throws IOException, ChasmException {
+    PublishedTree p = published;
+    return p == null ? Optional.empty() : p.chunk(repository, id);
+  }
+
+  @Override
+  public List<String> holders(String repository, Hash snapshot) {
+    return List.copyOf(holders);
+  }
+
+  /**
+   * The announcer has recorded a snapshot in the tree (publish or sync finished): load it now. The
+   * envelope must be the one recorded (or older); with a trust policy it must also verify, so a
+   * confused client cannot make the oracle claim a head it does not hold.
+   */
+  @Override
+  public void announce(String repository, byte[] envelope, List<String> announcedHolders)
+      throws IOException, ChasmException {
+    SignedSnapshot s = SignedSnapshot.decode(envelope);
+    if (trust != null) {
+      new SnapshotVerifier(trust, Clock.systemUTC()).verify(s, SnapshotVerifier.NONE_ACCEPTED);
+    }
+    refresh();
+    long have = sequence();
+    if (have < s.snapshot().sequence()) {
+      throw new VerificationException("announced snapshot #" + s.snapshot().sequence() + " of " + s.snapshot().origin()
+          + " is not recorded in " + tree + " (it holds #" + have + ")");
+    }
+    for (String h : announcedHolders) {
+      if (!holders.contains(h) && holders.size() < 64) {
+        holders.add(h);
+      }
+    }
+    LOG.info("announce of #{} accepted (serving #{})", s.snapshot().sequence(), have);
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    PublishedTree p = published;
+    published = null;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "oracle of " + tree;
+  }
+
+  static List<String> union(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    b.stream().filter(x -> !out.contains(x)).forEach(out::add);
+    return out;
+  }
+}

@@ -1,0 +1,120 @@
+package io.chasm.examples.chasmd;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.trust.TrustPolicy;
+import io.chasm.wire.PeerServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code chasmd oracle}: owns a tree's published state and serves it on a Unix socket to the
+ * node's other processes (peer, fetcher, {@code chasm publish}), which may Announce there. It
+ * never listens on the network. New snapshots are loaded when announced, or at the latest after
+ * {@code oracle.poll}, and pushed to every subscriber of every server that serves this backend.
+ */
+final class OracleRole implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(OracleRole.class);
+
+  private final OracleBackend backend;
+  private final PeerServer server;
+  private final URI socket;
+  private final List<PeerServer> pushTo = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService poller;
+
+  private OracleRole(OracleBackend backend, PeerServer server, URI socket, Duration poll) {
+    this.backend = backend;
+    this.server = server;
+    this.socket = socket;
+    pushTo.add(server);
+    backend.onNewHead(this::push);
+    poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "chasmd-oracle-poll");
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  static OracleRole start(DaemonConfig c, TrustPolicy trust) throws IOException, ChasmException {
+    Path tree = c.tree();
+    if (!Files.isDirectory(tree)) {
+      throw new IOException("tree " + tree + " is not a directory");
+    }
+    Set<String> aliases = new LinkedHashSet<>();
+    aliases.add(FetcherRole.DEFAULT_REPOSITORY);
+    if (c.isSet(DaemonConfig.REPOSITORY)) {
+      aliases.add(c.get(DaemonConfig.REPOSITORY));
+    }
+    OracleBackend backend = new OracleBackend(tree, aliases, c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS), trust);
+    if (!c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS)) {
+      LOG.warn("oracle.check-served-chunks=false: chunks are sent as the live files hold them, unchecked");
+    }
+    // Only the node's own processes reach this socket (mode 660 by default): they may announce.
+    PeerServer server = PeerServer.builder(backend).anyoneMayAnnounce(true).agent("chasmd-oracle").build();
+    URI socket = c.oracleSocket();
+    Files.createDirectories(Path.of(socket.getPath()).getParent());
+    OracleRole role = new OracleRole(backend, server, socket, c.duration(DaemonConfig.ORACLE_POLL));
+    try {
+      role.poll();
+      server.listen(URI.create(socket + "?mode=" + c.get(DaemonConfig.ORACLE_SOCKET_MODE)));
+    } catch (ChasmException | RuntimeException e) {
+      role.close();
+      throw e;
+    }
+    LOG.info("oracle of {} on {} (serving #{})", tree, socket, backend.sequence());
+    return role;
+  }
+
+  /** The backend, for a peer role in the same JVM (no socket hop). */
+  OracleBackend backend() {
+    return backend;
+  }
+
+  URI socket() {
+    return socket;
+  }
+
+  /** Pushes new heads also to the subscribers of {@code other} (an in-process peer). */
+  void pushAlsoTo(PeerServer other) {
+    pushTo.add(other);
+  }
+
+  private void push(List<String> names) {
+    for (PeerServer s : pushTo) {
+      names.forEach(s::publish);
+    }
+  }
+
+  private void poll() {
+    try {
+      backend.refresh();
+    } catch (IOException | ChasmException | RuntimeException e) {
+      LOG.warn("cannot load the newest snapshot: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
+    server.close();
+    try {
+      backend.close();
+    } catch (IOException e) {
+      LOG.debug("closing {}: {}", backend, e.toString());
+    }
+    LOG.info("oracle stopped");
+  }
+}

@@ -1,0 +1,36 @@
+package io.chasm.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@code chasm demo} from the packaged jar, as the README's first command runs it. */
+class DemoIT {
+  @Test
+  void demo_runsTheWholeStoryAndLeavesNothingRunning() throws Exception {
+    String jar = System.getProperty("chasm.jar");
+    assertThat(jar).isNotNull();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+        "demo", "--no-wait", "--keep", "--image-mib", "8").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out)
+        .contains("pushed through both tiers")
+        .contains("HashMismatchException")
+        .contains("tier-2 still serves snapshot 2")
+        .contains("the tier-2's served tree is intact")
+        .contains("no socket files left")
+        .contains("demo: all steps behaved as expected");
+    // Every daemon the demo started (all name its work directory in their arguments) has exited.
+    String work = out.substring(out.indexOf("demo: kept ") + "demo: kept ".length()).split(" ")[0].strip();
+    assertThat(work).startsWith("/");
+    long alive = ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().map(c -> c.contains(work)).orElse(false)).count();
+    assertThat(alive).isZero();
+    DemoCommand.deleteRecursively(Path.of(work));
+  }
+}
