@@ -73,14 +73,16 @@ public final class SoakRun {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 600;
     Path dir = Files.createTempDirectory("chasm-soak-");
+    int exit;
     try {
       Result r = run(Duration.ofSeconds(seconds), dir, System.getProperty("java.class.path"), System.out);
       String g = r.growth();
       System.out.println(g == null ? "soak: FLAT (heap, fds and threads within bounds)" : "soak: GREW: " + g);
-      System.exit(g == null && r.mirrorVerifies() && r.reached() == r.publishes() ? 0 : 1);
+      exit = g == null && r.mirrorVerifies() && r.reached() == r.publishes() ? 0 : 1;
     } finally {
       deleteRecursively(dir);
     }
+    System.exit(exit);
   }
 
   /**
@@ -107,13 +109,19 @@ public final class SoakRun {
 
   private static Result runWith(Duration duration, DistroTree origin, Path key, Path mirror, Path logs, List<String> jvm,
       Duration ready, String classPath, PrintStream out) throws Exception {
+    List<DaemonProcess> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Ctrl-C or a kill of this JVM must not leave the daemons running.
+    Thread cleanup = new Thread(() -> children.forEach(d -> d.stop(Duration.ofSeconds(10))), "chasm-soak-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     DaemonProcess o = DaemonProcess.start("origin", logs, ready, jvm, classPath,
         List.of("oracle", "peer", "--tree", origin.root().toString(), "--listen", "tcp://127.0.0.1:0", "--log-level", "warn"));
+    children.add(o);
     DaemonProcess m = null;
     try {
       m = DaemonProcess.start("mirror", logs, ready, jvm, classPath,
           List.of("--all", "--tree", mirror.toString(), "--upstream", o.peerUri(), "--trust", key + ".pub",
               "--listen", "tcp://127.0.0.1:0", "--log-level", "warn"));
+      children.add(m);
       AtomicLong mirrorHead = new AtomicLong();
       try (PeerClient watch = PeerClient.connect(URI.create(m.peerUri()), ClientOptions.defaults().withAgent("chasm-soak"))) {
         watch.subscribe("soak", (repo, env) -> {
@@ -186,6 +194,11 @@ public final class SoakRun {
       int mc = m == null ? 0 : m.stop(Duration.ofSeconds(30));
       int oc = o.stop(Duration.ofSeconds(30));
       out.println("soak: daemons stopped, exit codes origin " + oc + ", mirror " + mc);
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it stops the same daemons again, harmlessly.
+      }
     }
   }
 
