@@ -13,6 +13,8 @@ import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.wire.RepositoryBackend;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -41,6 +43,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
   private final Set<String> aliases;
   private final Deque<PackObjectStore> retired = new ArrayDeque<>();
   private volatile Loaded current;
+  private volatile boolean checkChunks = true;
 
   private record Loaded(long sequence, byte[] envelope, String origin, PackObjectStore store, ManifestChunkLocator locator) {}
 
@@ -99,6 +102,16 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     return true;
   }
 
+  /**
+   * Whether each chunk is re-hashed before it is sent (default true). Turning it off plays a
+   * careless or malicious server that sends whatever the live file holds now: for demos and tests
+   * of the receiving side, which must refuse such bytes itself.
+   */
+  public PublishedTree checkServedChunks(boolean check) {
+    this.checkChunks = check;
+    return this;
+  }
+
   /** The repository name served (the snapshot's origin). */
   public String repository() {
     return current.origin;
@@ -150,12 +163,22 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return Optional.empty();
     }
     ChunkLocation l = at.get();
-    byte[] data = StagedFile.readVerified(l.file(), l.offset(), l.length(), id);
+    byte[] data = checkChunks ? StagedFile.readVerified(l.file(), l.offset(), l.length(), id) : readRaw(l);
     if (data == null) {
       LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since published)", id, l.file());
       return Optional.empty();
     }
     return Optional.of(data);
+  }
+
+  private static byte[] readRaw(ChunkLocation l) throws IOException {
+    try (FileChannel ch = FileChannel.open(l.file())) {
+      ByteBuffer b = ByteBuffer.allocate(l.length());
+      while (b.hasRemaining() && ch.read(b, l.offset() + b.position()) >= 0) {
+        // keep reading
+      }
+      return b.hasRemaining() ? null : b.array();
+    }
   }
 
   @Override
