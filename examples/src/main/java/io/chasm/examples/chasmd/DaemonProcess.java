@@ -51,6 +51,9 @@ public final class DaemonProcess implements AutoCloseable {
     Files.deleteIfExists(run);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // As the launcher does: lets the index read inode numbers and ctime without extra syscalls.
+    cmd.add("--add-opens");
+    cmd.add("java.base/sun.nio.fs=ALL-UNNAMED");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classPath);
