@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -156,11 +155,5 @@ final class OracleBackend implements RepositoryBackend, Closeable {
   @Override
   public String toString() {
     return "oracle of " + tree;
-  }
-
-  static List<String> union(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    b.stream().filter(x -> !out.contains(x)).forEach(out::add);
-    return out;
   }
 }

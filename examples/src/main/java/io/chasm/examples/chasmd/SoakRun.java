@@ -1,6 +1,7 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.cli.DemoCommand;
 import io.chasm.examples.cli.DistroTree;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
@@ -80,7 +81,7 @@ public final class SoakRun {
       System.out.println(g == null ? "soak: FLAT (heap, fds and threads within bounds)" : "soak: GREW: " + g);
       exit = g == null && r.mirrorVerifies() && r.reached() == r.publishes() ? 0 : 1;
     } finally {
-      deleteRecursively(dir);
+      DemoCommand.deleteRecursively(dir);
     }
     System.exit(exit);
   }
@@ -248,17 +249,6 @@ public final class SoakRun {
       return call.getAsInt();
     } finally {
       System.setOut(old);
-    }
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

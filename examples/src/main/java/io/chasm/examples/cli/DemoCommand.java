@@ -366,7 +366,8 @@ public final class DemoCommand implements Callable<Integer> {
     return (System.nanoTime() - t) / 1e9;
   }
 
-  static void deleteRecursively(Path root) throws IOException {
+  /** Removes a directory tree (symlinks are removed, not followed). */
+  public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
