@@ -64,6 +64,15 @@ class PagesTest {
   }
 
   @Test
+  void pages_badParameter_isAnHtml400_withoutScriptAllowed() throws Exception {
+    HttpResponse<String> r = get("projects/proj?period=%3Cb%3E");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(r.body()).contains("period must be");
+    assertThat(get("").headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+  }
+
+  @Test
   void pages_unknownProjectOrMirror_is404() throws Exception {
     assertThat(get("projects/nope").statusCode()).isEqualTo(404);
     assertThat(get("mirrors/nope").statusCode()).isEqualTo(404);

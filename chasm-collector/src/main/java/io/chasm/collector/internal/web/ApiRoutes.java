@@ -67,6 +67,14 @@ public final class ApiRoutes {
       LOG.warn("database error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
       error(ctx, 503, "database unavailable, retry later");
     });
+    app.after(ctx -> {
+      ctx.header("X-Content-Type-Options", "nosniff");
+      if (!ctx.path().startsWith("/api/")) {
+        // The pages carry no script and load nothing from elsewhere; say so to the browser.
+        ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'");
+        ctx.header("Referrer-Policy", "no-referrer");
+      }
+    });
   }
 
   private void submit(Context ctx) throws IOException, SQLException {
@@ -274,7 +282,14 @@ public final class ApiRoutes {
     }
   }
 
+  /** A one-line error: JSON for the API, a small page for the website. */
   static void error(Context ctx, int status, String message) {
-    ctx.status(status).json(Map.of("error", message == null ? "error" : message));
+    String m = message == null ? "error" : message;
+    if (ctx.path().startsWith("/api/")) {
+      ctx.status(status).json(Map.of("error", m));
+    } else {
+      ctx.status(status).html(Html.page("Error", "<h1>" + (status >= 500 ? "Unavailable" : "Bad request") + "</h1><p>"
+          + Html.esc(m) + "</p><p><a href=\"/\">Home</a></p>"));
+    }
   }
 }
