@@ -29,18 +29,23 @@ bytes=$(du -sb "$tree" | cut -f1)
 tar c -C "$tree" . 2>/dev/null | cat >/dev/null   # warm the page cache for everyone
 
 now() { date +%s.%N; }
-# best_of CMD...: runs CMD $runs times, prints the fastest wall time in seconds.
+# best_of CMD...: runs CMD $runs times; prints "wall cpu" of the fastest run, in seconds (cpu =
+# user + system of the command and its children: a fairer figure on a busy machine).
 best_of() {
-  local best="" t s
+  local best="" cpu="" out w c
   for _ in $(seq "$runs"); do
     [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    s=$(now); "$@" >/dev/null 2>&1; t=$(echo "$(now) - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+    out=$(/usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null | tail -1)
+    w=$(echo "$out" | cut -d' ' -f1)
+    c=$(echo "$out" | awk '{print $2 + $3}')
+    if [ -z "$best" ] || [ "$(echo "$w < $best" | bc -l)" = 1 ]; then best=$w; cpu=$c; fi
   done
-  printf '%.3f' "$best"
+  printf '%.3f %.3f' "$best" "$cpu"
 }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 maxrss_kb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
-ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+ratio() { if [ "$(echo "$2 <= 0" | bc -l)" = 1 ]; then printf 'n/a'; else printf '%.2f' "$(echo "$1 / $2" | bc -l)"; fi; }
 
 echo "tree: $files files, $entries entries, $((bytes / 1048576)) MiB; $(nproc) cores; best of $runs" >&2
 
@@ -59,19 +64,23 @@ warm_rss=$(maxrss_kb "$chasm" index "$tree" --state "$state")
 index_bytes=$(stat -c %s "$state/index")
 pack_bytes=$(stat -c %s "$state/objects.pack")
 
-warm_net=$(echo "$warm - $startup" | bc -l)
-printf '\n%-44s %8s\n' "step" "seconds"
-printf '%-44s %8s\n' "chasm --version (start-up)" "$startup"
-printf '%-44s %8s\n' "chasm index, cold (state removed)" "$cold"
-printf '%-44s %8s\n' "casync make" "$casync_t"
-printf '%-44s %8s\n' "tar c | openssl sha256" "$tar_t"
-printf '%-44s %8s\n' "chasm index, nothing changed" "$warm"
-printf '%-44s %8s\n' "find -printf '%s %T@'" "$find_t"
+row() { printf '%-44s %8s %8s\n' "$1" "$(wall "$2")" "$(cpu "$2")"; }
+printf '\n%-44s %8s %8s\n' "step (load average: $(cut -d' ' -f1 /proc/loadavg))" "wall s" "cpu s"
+row "chasm --version (start-up)" "$startup"
+row "chasm index, cold (state removed)" "$cold"
+row "casync make" "$casync_t"
+row "tar c | openssl sha256" "$tar_t"
+row "chasm index, nothing changed" "$warm"
+row "find -printf '%s %T@'" "$find_t"
 echo
+both() { # label, a, b: ratio of wall times and of cpu times
+  printf '  %-38s = %5s wall, %5s cpu   [%s]\n' "$1" "$(ratio "$(wall "$2")" "$(wall "$3")")" "$(ratio "$(cpu "$2")" "$(cpu "$3")")" "$4"
+}
+warm_net="$(echo "$(wall "$warm") - $(wall "$startup")" | bc -l) $(echo "$(cpu "$warm") - $(cpu "$startup")" | bc -l)"
 echo "ratios (target in brackets):"
-echo "  cold index / casync make             = $(ratio "$cold" "$casync_t")   [<= 0.25]"
-echo "  cold index / tar|openssl             = $(ratio "$cold" "$tar_t")   [<= 1.25]"
-echo "  (no-change index - start-up) / find  = $(ratio "$warm_net" "$find_t")   [<= 2]"
+both "cold index / casync make" "$cold" "$casync_t" "<= 0.25"
+both "cold index / tar|openssl" "$cold" "$tar_t" "<= 1.25"
+both "(no-change index - start-up) / find" "$warm_net" "$find_t" "<= 2"
 echo
 echo "memory (max RSS; JAVA_OPTS='${JAVA_OPTS:-}'):"
 echo "  chasm --version                      = $((base_rss / 1024)) MiB"
