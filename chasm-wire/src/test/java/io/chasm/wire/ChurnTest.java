@@ -41,8 +41,9 @@ class ChurnTest {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         assertThat(server.connectionCount()).isZero();
         assertThat(server.subscriptionCount()).isZero();
-        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads + 4);
-        assertThat(openFds()).isLessThanOrEqualTo(fds + 4);
+        // Slack for idle pool threads (kept 30 s) on a loaded machine; a leak per connection is 300.
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads + 16);
+        assertThat(openFds()).isLessThanOrEqualTo(fds + 16);
       });
     }
   }

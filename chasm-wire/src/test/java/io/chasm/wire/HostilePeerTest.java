@@ -340,9 +340,8 @@ class HostilePeerTest {
     PeerServer s = server(PeerServer.builder(backend));
     try (PeerClient c = PeerClient.connect(serve(s), ClientOptions.defaults().withStallTimeout(Duration.ofMillis(200)))) {
       c.subscribe("nothing-published-here", (r, e) -> {});
-      Thread.sleep(1000);
+      Thread.sleep(1000); // five stall periods with only the subscription outstanding
       assertThat(c.isOpen()).isTrue();
-      assertThat(c.head(REPO).get(10, TimeUnit.SECONDS)).isPresent();
     }
   }
 
