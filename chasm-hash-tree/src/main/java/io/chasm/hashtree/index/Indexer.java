@@ -197,7 +197,11 @@ final class Indexer {
         try {
           a = Lstat.of(p);
         } catch (NoSuchFileException e) {
-          warn(display(rel) + ": vanished during the walk; not indexed");
+          // A name the platform charset cannot round-trip cannot be opened by name either.
+          boolean undecodable = new String(name, StandardCharsets.UTF_8).indexOf('\uFFFD') >= 0;
+          warn(display(rel) + (undecodable
+              ? ": name is not valid in the platform charset (run with a UTF-8 locale); not indexed"
+              : ": vanished during the walk; not indexed"));
           continue;
         }
         progress.entriesSeen.incrementAndGet();
