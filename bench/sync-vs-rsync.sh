@@ -140,7 +140,7 @@ mutate "$origin"
 t0=$(now); chasm_publish "$origin"; echo "chasm publish after update: $(elapsed "$t0") s (origin side, not in the ratio)"
 r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "1% update" "$r" "$c"
 r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "no change after update" "$r" "$c"
-diff -r --exclude=.chasm "$origin" "$work/c1" >/dev/null && echo "chasm copy identical to origin: yes" || echo "chasm copy identical to origin: NO"
+diff -r --no-dereference --exclude=.chasm "$origin" "$work/c1" >/dev/null && echo "chasm copy identical to origin: yes" || echo "chasm copy identical to origin: NO"
 
 echo "generating $small_files small files ..." >&2
 make_small_tree "$work/small" "$small_files"
