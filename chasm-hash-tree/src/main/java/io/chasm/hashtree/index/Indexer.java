@@ -156,6 +156,8 @@ final class Indexer {
     }
   }
 
+  private record Listed(byte[] name, Path path) {}
+
   private final class Scan extends RecursiveTask<Node> {
     private final Path dir;
     private final byte[] prefix;
@@ -175,24 +177,25 @@ final class Indexer {
     }
 
     private Node scan() throws IOException {
-      List<byte[]> names = new ArrayList<>();
+      List<Listed> listed = new ArrayList<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path p : ds) {
-          names.add(p.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+          listed.add(new Listed(p.getFileName().toString().getBytes(StandardCharsets.UTF_8), p));
         }
       } catch (AccessDeniedException e) {
         throw new IOException(display(prefix) + ": permission denied listing directory", e);
       }
-      names.sort(Arrays::compareUnsigned);
-      Node n = new Node(names.size());
+      listed.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+      Node n = new Node(listed.size());
       List<Scan> forks = new ArrayList<>();
       int k = 0;
-      for (byte[] name : names) {
+      for (Listed entry : listed) {
+        byte[] name = entry.name();
         byte[] rel = concat(prefix, name);
         if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
           continue;
         }
-        Path p = dir.resolve(new String(name, StandardCharsets.UTF_8));
+        Path p = entry.path();
         Lstat a;
         try {
           a = Lstat.of(p);
@@ -254,7 +257,7 @@ final class Indexer {
           n.extra[i] = sub.join();
         }
       }
-      return k == names.size() ? n : trimmed(n, k);
+      return k == listed.size() ? n : trimmed(n, k);
     }
   }
 
