@@ -48,6 +48,8 @@ public final class DemoCommand implements Callable<Integer> {
   int imageMiB = 32;
 
   private final List<DaemonProcess> children = new ArrayList<>();
+  /** Set by Ctrl-C (the shutdown hook): no child may be started after it. */
+  private boolean closing;
   private final Map<String, Map<Long, Long>> heads = new ConcurrentHashMap<>();
   private final List<PeerClient> watchers = new ArrayList<>();
   private Path work;
@@ -69,7 +71,16 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     work = Files.createTempDirectory("chasm-demo-");
     logs = work.resolve("logs");
-    Thread onCtrlC = new Thread(this::stopChildrenQuietly, "chasm-demo-cleanup");
+    Thread onCtrlC = new Thread(() -> {
+      stopChildrenQuietly();
+      if (!keep) {
+        try {
+          deleteRecursively(work);
+        } catch (IOException | RuntimeException e) {
+          System.err.println("chasm: demo: could not remove " + work + ": " + e.getMessage());
+        }
+      }
+    }, "chasm-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     boolean ok = false;
     try {
@@ -210,7 +221,9 @@ public final class DemoCommand implements Callable<Integer> {
   boolean tamperTier1AndWatchTier2Refuse() throws Exception {
     announce("tamper: the tier-2 fetcher is stopped; the origin publishes snapshot 3; a byte of its new package is flipped on the tier-1's disk");
     int code = tier2Fetcher.stop(Duration.ofSeconds(20));
-    children.remove(tier2Fetcher);
+    synchronized (this) {
+      children.remove(tier2Fetcher);
+    }
     System.out.println("tier-2 fetcher stopped by SIGTERM, exit " + code);
     tamperedPath = origin.update(3);
     if (!publish(3) || !waitFor(() -> has("tier-1", 3), PROPAGATION)) {
@@ -254,13 +267,19 @@ public final class DemoCommand implements Callable<Integer> {
     announce("stop every daemon with SIGTERM (sockets removed, exit 0)");
     closeWatchers();
     boolean clean = true;
-    for (int i = children.size() - 1; i >= 0; i--) {
-      DaemonProcess d = children.get(i);
+    List<DaemonProcess> all;
+    synchronized (this) {
+      all = new ArrayList<>(children);
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      DaemonProcess d = all.get(i);
       int code = d.stop(Duration.ofSeconds(20));
       System.out.println(d.name() + ": exit " + code);
       clean &= code == 0;
     }
-    children.clear();
+    synchronized (this) {
+      children.clear();
+    }
     boolean socketsGone = !Files.exists(origin.root().resolve(".chasm/oracle.sock")) && !Files.exists(tier1.resolve(".chasm/oracle.sock"))
         && !Files.exists(tier2.resolve(".chasm/oracle.sock"));
     System.out.println(socketsGone ? "-> no socket files left" : "-> socket files left behind");
@@ -272,7 +291,13 @@ public final class DemoCommand implements Callable<Integer> {
   private DaemonProcess start(String name, String... args) throws IOException {
     List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xshare:auto");
     DaemonProcess d = DaemonProcess.start(name, logs, READY, jvm, args);
-    children.add(d);
+    synchronized (this) {
+      if (closing) {
+        d.kill();
+        throw new IOException("interrupted");
+      }
+      children.add(d);
+    }
     System.out.println("started " + d);
     return d;
   }
@@ -349,17 +374,28 @@ public final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  private void closeWatchers() {
+  private synchronized void closeWatchers() {
     watchers.forEach(PeerClient::close);
     watchers.clear();
   }
 
-  private synchronized void stopChildrenQuietly() {
-    closeWatchers();
-    for (int i = children.size() - 1; i >= 0; i--) {
-      children.get(i).stop(Duration.ofSeconds(10));
+  private void stopChildrenQuietly() {
+    List<DaemonProcess> all;
+    synchronized (this) {
+      closing = true;
+      all = new ArrayList<>(children);
+      children.clear();
     }
-    children.clear();
+    closeWatchers();
+    // SIGTERM to all at once, then wait: a Ctrl-C should not take a timeout per child.
+    all.forEach(d -> d.process().destroy());
+    all.forEach(d -> d.stop(Duration.ofSeconds(10)));
+    // A child still starting when Ctrl-C came is not in the list yet: it is a child all the same.
+    ProcessHandle.current().children().forEach(ProcessHandle::destroy);
+    ProcessHandle.current().children().forEach(h -> h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
+      h.destroyForcibly();
+      return h;
+    }).join());
   }
 
   private static double secondsSince(long t) {
