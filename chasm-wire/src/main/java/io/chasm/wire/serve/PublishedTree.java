@@ -45,7 +45,36 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
   private volatile Loaded current;
   private volatile boolean checkChunks = true;
 
-  private record Loaded(long sequence, byte[] envelope, String origin, PackObjectStore store, ManifestChunkLocator locator) {}
+  /** One served snapshot. The locator is built on the first chunk request: heads need none. */
+  private static final class Loaded {
+    final long sequence;
+    final byte[] envelope;
+    final String origin;
+    final PackObjectStore store;
+    final Path live;
+    final ObjectId root;
+    private ManifestChunkLocator locator;
+
+    Loaded(long sequence, byte[] envelope, String origin, PackObjectStore store, Path live, ObjectId root) {
+      this.sequence = sequence;
+      this.envelope = envelope;
+      this.origin = origin;
+      this.store = store;
+      this.live = live;
+      this.root = root;
+    }
+
+    synchronized ManifestChunkLocator locator() throws IOException {
+      if (locator == null) {
+        try {
+          locator = ManifestChunkLocator.build(live, store, root);
+        } catch (ChasmException e) {
+          throw new IOException("cannot locate the chunks of snapshot " + sequence + ": " + e.getMessage(), e);
+        }
+      }
+      return locator;
+    }
+  }
 
   private PublishedTree(Path dir, Set<String> aliases) {
     this.dir = dir;
@@ -84,14 +113,14 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     }
     SignedSnapshot s = h.get(seq).orElseThrow();
     PackObjectStore store = PackObjectStore.openReadOnly(dir.resolve(MirrorState.STATE_DIR).resolve("objects.pack"));
-    ManifestChunkLocator locator;
+    Path live;
     try {
-      locator = ManifestChunkLocator.build(MirrorState.liveRoot(dir), store, s.snapshot().rootTree());
-    } catch (ChasmException | IOException | RuntimeException e) {
+      live = MirrorState.liveRoot(dir);
+    } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
     }
-    current = new Loaded(seq, s.encode(), s.snapshot().origin(), store, locator);
+    current = new Loaded(seq, s.encode(), s.snapshot().origin(), store, live, s.snapshot().rootTree());
     if (c != null) {
       retired.add(c.store);
       while (retired.size() > 1) {
@@ -158,7 +187,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     if (c == null) {
       return Optional.empty();
     }
-    Optional<ChunkLocation> at = c.locator.locate(id);
+    Optional<ChunkLocation> at = c.locator().locate(id);
     if (at.isEmpty()) {
       return Optional.empty();
     }
