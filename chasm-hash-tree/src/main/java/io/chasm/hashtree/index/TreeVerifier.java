@@ -100,7 +100,7 @@ public final class TreeVerifier {
     if (!Files.exists(pack)) {
       throw new IOException(dir + " does not match snapshot " + s.sequence() + ", and " + pack + " is missing, so the differing paths cannot be named");
     }
-    try (PackObjectStore expected = PackObjectStore.open(pack)) {
+    try (PackObjectStore expected = PackObjectStore.openReadOnly(pack)) {
       ObjectStore both =
           new ObjectStore() {
             @Override

@@ -52,7 +52,7 @@ public final class DiffCommand implements Callable<Integer> {
     ObjectId fromRoot = fromSeq == 0 ? empty.id() : root(history, fromSeq);
     ObjectId toRoot = toSeq == 0 ? empty.id() : root(history, toSeq);
     List<TreeChange> changes;
-    try (PackObjectStore pack = PackObjectStore.open(stateDir.resolve("objects.pack"))) {
+    try (PackObjectStore pack = PackObjectStore.openReadOnly(stateDir.resolve("objects.pack"))) {
       ObjectStore withEmpty =
           new ObjectStore() {
             @Override
