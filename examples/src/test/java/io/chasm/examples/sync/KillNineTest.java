@@ -3,10 +3,8 @@ package io.chasm.examples.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
-import io.chasm.api.ObjectId;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.wire.PeerServer;
-import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.serve.PublishedTree;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +49,7 @@ class KillNineTest {
     assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
     Path dest = work.resolve("mirror");
     try (PublishedTree tree = PublishedTree.open(origin, Set.of());
-        PeerServer server = PeerServer.builder(new Slow(tree)).build()) {
+        PeerServer server = PeerServer.builder(Relay.slow(tree, 6)).build()) {
       URI uri = server.listen(URI.create("tcp://127.0.0.1:0"));
       String[] sync = {"sync", uri.toString(), dest.toString(), "--trust", key + ".pub", "--repo", "demo"};
       assertThat(Cli.run(work, Duration.ofSeconds(60), sync).exit()).isZero();
@@ -110,28 +107,4 @@ class KillNineTest {
   static String sha(byte[] b) {
     return Hash.sha256(b).hex();
   }
-
-  /** A slow upstream: sync takes a couple of seconds, so kills land in every phase. */
-  record Slow(PublishedTree tree) implements RepositoryBackend {
-    @Override
-    public Optional<byte[]> head(String r) {
-      return tree.head(r);
-    }
-
-    @Override
-    public Optional<byte[]> object(String r, ObjectId id) throws java.io.IOException {
-      return tree.object(r, id);
-    }
-
-    @Override
-    public Optional<byte[]> chunk(String r, Hash id) throws java.io.IOException {
-      try {
-        Thread.sleep(6);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return tree.chunk(r, id);
-    }
-  }
-
 }
