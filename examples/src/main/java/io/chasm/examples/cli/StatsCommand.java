@@ -136,7 +136,7 @@ public final class StatsCommand implements Runnable {
             int pct = (int) Math.min(100, done * 100 / plan);
             double mbs = done / 1e6 / Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
             String bar = "#".repeat(pct / 5) + " ".repeat(20 - pct / 5);
-            System.err.printf("\r[%s] %3d%%  %,d MB  %.0f MB/s", bar, pct, done / 1_000_000, mbs);
+            System.err.printf("\r[%s] %3d%%  %,d MB  %.0f MB/s\033[K", bar, pct, done / 1_000_000, mbs);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
