@@ -37,6 +37,12 @@ public final class StatsBatches {
    * and distinct; all integers big-endian.
    */
   public static byte[] batchId(String mirrorId, List<Coverage> coverage, List<long[]> periods) {
+    return batchId(mirrorId, coverage, periods, 0, 1);
+  }
+
+  /** SPEC §11.1 for part {@code part} of {@code parts}; appends both as u32 when parts > 1. */
+  public static byte[] batchId(String mirrorId, List<Coverage> coverage, List<long[]> periods,
+      int part, int parts) {
     try {
       ByteArrayOutputStream bo = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bo);
@@ -59,6 +65,10 @@ public final class StatsBatches {
         out.writeByte((int) p[0]);
         out.writeLong(p[1]);
       }
+      if (parts > 1) {
+        out.writeInt(part);
+        out.writeInt(parts);
+      }
       out.flush();
       return MessageDigest.getInstance("SHA-256").digest(bo.toByteArray());
     } catch (IOException e) {
@@ -68,8 +78,32 @@ public final class StatsBatches {
     }
   }
 
-  /** The batch for one delta; {@code createdUnix} is informational and not part of the id. */
+  /** Rows per batch when a delta is split: at most about 4.5 MB even if every sketch is full. */
+  public static final int MAX_ROWS = 2_000;
+
+  /** The batch for one delta, unsplit (see {@link #buildAll}). */
   public static StatsBatch build(String mirrorId, StatsDelta delta, long createdUnix) {
+    return build(mirrorId, delta, delta.rows(), 0, 1, createdUnix);
+  }
+
+  /**
+   * The batches for one delta: rows in canonical order, cut every {@code maxRows}; countme rows
+   * and totals go with part 0, the coverage with every part.
+   */
+  public static List<StatsBatch> buildAll(String mirrorId, StatsDelta delta, int maxRows,
+      long createdUnix) {
+    List<io.chasm.stats.StatsRow> rows = delta.rows();
+    int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
+    List<StatsBatch> out = new java.util.ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      List<io.chasm.stats.StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
+      out.add(build(mirrorId, delta, slice, k, parts, createdUnix));
+    }
+    return out;
+  }
+
+  private static StatsBatch build(String mirrorId, StatsDelta delta,
+      List<io.chasm.stats.StatsRow> rows, int part, int parts, long createdUnix) {
     if (mirrorId == null || mirrorId.isEmpty()) {
       throw new IllegalArgumentException("mirror id must not be empty");
     }
@@ -86,7 +120,10 @@ public final class StatsBatches {
     }
     TreeSet<String> seen = new TreeSet<>();
     List<long[]> periods = new java.util.ArrayList<>();
-    for (io.chasm.stats.StatsRow r : delta.rows()) {
+    if (parts > 1) {
+      b.setPart(part).setParts(parts);
+    }
+    for (io.chasm.stats.StatsRow r : rows) {
       Granularity g = r.granularity == io.chasm.stats.StatsRow.Granularity.HOUR
           ? Granularity.HOUR : Granularity.DAY;
       io.chasm.wire.proto.stats.StatsRow.Builder rb = io.chasm.wire.proto.stats.StatsRow.newBuilder()
@@ -101,6 +138,9 @@ public final class StatsBatches {
           .setBotRequests(r.botRequests());
       HllSketch s = r.uniques();
       if (s != null) {
+        if (s.getTgtHllType() != org.apache.datasketches.hll.TgtHllType.HLL_4) {
+          s = s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4); // half the bytes of HLL_8
+        }
         rb.setUniqueSketch(ByteString.copyFrom(s.toCompactByteArray()));
       }
       b.addRows(rb);
@@ -109,7 +149,7 @@ public final class StatsBatches {
       }
     }
     periods.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
-    for (CountmeRow c : delta.countmeRows()) {
+    for (CountmeRow c : part == 0 ? delta.countmeRows() : List.<CountmeRow>of()) {
       b.addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder()
           .setWeekStart(c.weekStart)
           .setProject(c.project)
@@ -117,7 +157,7 @@ public final class StatsBatches {
           .setLabel(c.label)
           .setSystems(c.systems()));
     }
-    RunTotals t = delta.totals();
+    RunTotals t = part == 0 ? delta.totals() : new RunTotals();
     b.setTotals(io.chasm.wire.proto.stats.RunTotals.newBuilder()
         .setLinesTotal(t.linesTotal)
         .setLinesRejected(t.linesRejected)
@@ -129,7 +169,7 @@ public final class StatsBatches {
         .setNonRequestLines(t.nonRequestLines)
         .setBotRequests(t.botRequests)
         .setLateLines(t.lateLines));
-    b.setBatchId(ByteString.copyFrom(batchId(mirrorId, coverage, periods)));
+    b.setBatchId(ByteString.copyFrom(batchId(mirrorId, coverage, periods, part, parts)));
     return b.build();
   }
 }

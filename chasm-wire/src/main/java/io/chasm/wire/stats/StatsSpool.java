@@ -38,8 +38,10 @@ public final class StatsSpool implements LogScanner.BatchSink {
 
   @Override
   public void accept(StatsDelta delta) throws IOException {
-    StatsBatch batch = StatsBatches.build(mirrorId, delta, System.currentTimeMillis() / 1000);
-    write(batch);
+    long now = System.currentTimeMillis() / 1000;
+    for (StatsBatch batch : StatsBatches.buildAll(mirrorId, delta, StatsBatches.MAX_ROWS, now)) {
+      write(batch);
+    }
   }
 
   /** Spools one batch unless its id is already there; returns its file. */

@@ -38,7 +38,8 @@ class StatsBatchesTest {
       periods.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
       java.util.LinkedHashMap<String, long[]> dedup = new java.util.LinkedHashMap<>();
       periods.forEach(p -> dedup.put(p[0] + "|" + p[1], p));
-      byte[] id = StatsBatches.batchId(c.get("mirror_id").asText(), d.coverage(), new ArrayList<>(dedup.values()));
+      byte[] id = StatsBatches.batchId(c.get("mirror_id").asText(), d.coverage(), new ArrayList<>(dedup.values()),
+          c.path("part").asInt(0), c.path("parts").asInt(1));
       assertThat(HEX.formatHex(id)).as(c.get("name").asText()).isEqualTo(c.get("batch_id").asText());
     }
   }
@@ -64,6 +65,27 @@ class StatsBatchesTest {
     assertThat(a.getRowsCount()).isEqualTo(2);
     assertThat(a.getRows(0).getUniqueSketch().isEmpty()).isFalse();
     assertThat(a.getTotals().getLinesTotal()).isEqualTo(3);
+  }
+
+  @Test
+  void buildAll_splitsRowsIntoParts_withDistinctIds() {
+    StatsDelta d = new StatsDelta();
+    d.addCoverage(new Coverage(new byte[32], 0, 100));
+    for (int i = 0; i < 5; i++) {
+      d.row(1732406400 + 3600L * i, StatsRow.Granularity.HOUR, "p", "/a" + i, "other", "http").add(1, 1, 0);
+    }
+    d.countme(0, "p", 1, "").add(3);
+    d.totals().linesTotal = 5;
+    List<StatsBatch> parts = StatsBatches.buildAll("m", d, 2, 1);
+    assertThat(parts).hasSize(3);
+    assertThat(parts).extracting(StatsBatch::getRowsCount).containsExactly(2, 2, 1);
+    assertThat(parts).extracting(b -> b.getTotals().getLinesTotal()).containsExactly(5L, 0L, 0L);
+    assertThat(parts).extracting(StatsBatch::getCountmeCount).containsExactly(1, 0, 0);
+    assertThat(parts).extracting(StatsBatch::getPart).containsExactly(0, 1, 2);
+    assertThat(parts.stream().map(StatsBatch::getBatchId).distinct()).hasSize(3);
+    assertThat(StatsBatches.buildAll("m", d, 2, 99).get(1).getBatchId()).isEqualTo(parts.get(1).getBatchId());
+    assertThat(StatsBatches.buildAll("m", d, 10, 1)).singleElement()
+        .satisfies(b -> assertThat(b.getBatchId()).isEqualTo(StatsBatches.build("m", d, 1).getBatchId()));
   }
 
   @Test
