@@ -44,6 +44,12 @@ public final class StatsReader {
 
   public record Slice(String key, Totals totals) {}
 
+  /**
+   * Active systems (DNF countme) of one week, age bucket and label, summed over mirrors; {@code
+   * systems} is null when below the privacy threshold.
+   */
+  public record Countme(String week, int ageBucket, String label, Long systems) {}
+
   /** Days [from, to) in UTC. */
   public record Range(LocalDate from, LocalDate to) {
     public Range {
@@ -254,6 +260,29 @@ public final class StatsReader {
         .sorted((a, b) -> Long.compare(b.getValue().downloads, a.getValue().downloads))
         .forEach(e -> out.add(new Slice(e.getKey(), totals(e.getValue()))));
     return out;
+  }
+
+  /** A project's countme rows of the weeks that overlap the range, oldest week first. */
+  public List<Countme> countme(String project, Range range) throws SQLException {
+    return db.read(
+        c -> {
+          List<Countme> out = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(
+              "SELECT week_start, age_bucket, label, SUM(systems) FROM countme WHERE project = ? AND week_start >= ?"
+                  + " AND week_start < ? GROUP BY week_start, age_bucket, label ORDER BY week_start, age_bucket, label")) {
+            ps.setString(1, project);
+            ps.setLong(2, range.fromUnix() - 6 * 86400L);
+            ps.setLong(3, range.toUnix());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long systems = rs.getLong(4);
+                out.add(new Countme(day(rs.getLong(1)).toString(), rs.getInt(2), rs.getString(3),
+                    systems < threshold ? null : systems));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   private Map<String, Acc> aggregate(Range range, String project, String artifact, String keyColumn,

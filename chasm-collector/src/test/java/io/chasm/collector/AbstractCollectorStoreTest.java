@@ -214,6 +214,19 @@ abstract class AbstractCollectorStoreTest {
   }
 
   @Test
+  void ingest_countmeRows_sumOverMirrorsAndBatches() throws Exception {
+    long week = D1.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    CountmeRow.Builder cm = CountmeRow.newBuilder().setWeekStart(week).setProject("fedora").setAgeBucket(2).setLabel("f40");
+    store.ingest(alpha.signed(alpha.batch("c1").addCountme(cm.setSystems(4)).build()));
+    store.ingest(alpha.signed(alpha.batch("c2").addCountme(cm.setSystems(3)).build()));
+    store.ingest(beta.signed(beta.batch("c1").addCountme(cm.setSystems(5))
+        .addCountme(cm.clone().setAgeBucket(1).setSystems(1)).build()));
+    var rows = store.reader().countme("fedora", ALL);
+    assertThat(rows).containsExactly(
+        new StatsReader.Countme("2026-11-02", 1, "f40", 1L), new StatsReader.Countme("2026-11-02", 2, "f40", 12L));
+  }
+
+  @Test
   void ingest_concurrentResends_countOnce() throws Exception {
     byte[] body = alpha.signed(simple(alpha, "race", 5));
     ExecutorService pool = Executors.newFixedThreadPool(8);

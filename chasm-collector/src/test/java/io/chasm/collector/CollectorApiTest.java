@@ -120,6 +120,7 @@ class CollectorApiTest {
     assertThat(getJson("api/v1/projects/debian/breakdown?by=protocol").get("breakdown").get(0).get("key").asText())
         .isEqualTo("http");
     assertThat(get("api/v1/projects/debian/breakdown?by=colour").statusCode()).isEqualTo(400);
+    assertThat(getJson("api/v1/projects/debian/countme").get("countme")).isEmpty();
     assertThat(get("api/v1/projects/debian/series?from=yesterday").statusCode()).isEqualTo(400);
     assertThat(getJson("api/v1/mirrors/alpha/series?interval=week").get("series").get(0).get("downloads").asLong())
         .isGreaterThanOrEqualTo(40);
@@ -135,6 +136,7 @@ class CollectorApiTest {
     assertThat(spec.body()).startsWith("openapi: 3");
     for (String path : List.of("/api/v1/batches", "/api/v1/projects", "/api/v1/projects/{project}",
         "/api/v1/projects/{project}/artifacts", "/api/v1/projects/{project}/series", "/api/v1/projects/{project}/breakdown",
+        "/api/v1/projects/{project}/countme",
         "/api/v1/mirrors", "/api/v1/mirrors/{mirror}/series", "/api/v1/openapi.yaml")) {
       assertThat(spec.body()).as("documented: " + path).contains("\n  " + path + ":\n");
     }

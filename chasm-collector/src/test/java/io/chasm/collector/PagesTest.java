@@ -34,6 +34,10 @@ class PagesTest {
     server.store().ingest(m1.signed(new TestMirror("m2").batch("1").setMirrorId("m2")
         .addRows(day(LocalDate.of(2026, 3, 1), "proj", EVIL, "iso", 9, 900, people("e", 9)))
         .addRows(day(LocalDate.of(2026, 3, 1), "proj", "/secret-few.iso", "iso", 2, 200, people("f", 2)))
+        .addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder().setProject("proj").setAgeBucket(1).setLabel("f40")
+            .setWeekStart(LocalDate.of(2026, 2, 23).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()).setSystems(123))
+        .addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder().setProject("proj").setAgeBucket(2).setLabel("f40")
+            .setWeekStart(LocalDate.of(2026, 2, 23).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()).setSystems(3))
         .build()));
   }
 
@@ -70,6 +74,12 @@ class PagesTest {
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
     assertThat(r.body()).contains("period must be");
     assertThat(get("").headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+  }
+
+  @Test
+  void projectPage_showsCountmeWithSmallCountsWithheld() throws Exception {
+    String body = get("projects/proj?period=all").body();
+    assertThat(body).contains("<table id=countme>").contains(">123<").contains("&lt; 5").doesNotContain(">3</td></tr>");
   }
 
   @Test

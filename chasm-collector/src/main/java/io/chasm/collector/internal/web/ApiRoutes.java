@@ -55,6 +55,7 @@ public final class ApiRoutes {
     app.get("/api/v1/projects/{project}/artifacts", this::artifacts);
     app.get("/api/v1/projects/{project}/series", this::series);
     app.get("/api/v1/projects/{project}/breakdown", this::breakdown);
+    app.get("/api/v1/projects/{project}/countme", this::countme);
     app.get("/api/v1/mirrors", this::mirrors);
     app.get("/api/v1/mirrors/{mirror}/series", this::mirrorSeries);
     app.get("/api/v1/openapi.yaml", ctx -> {
@@ -209,6 +210,26 @@ public final class ApiRoutes {
     Map<String, Object> body = envelope(range, r, "breakdown", rows);
     body.put("by", by.name().toLowerCase(java.util.Locale.ROOT));
     ctx.json(body);
+  }
+
+  private void countme(Context ctx) throws SQLException {
+    StatsReader r = store.reader();
+    Range range = range(ctx, r);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (StatsReader.Countme cm : r.countme(ctx.pathParam("project"), range)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("week", cm.week());
+      m.put("age_bucket", cm.ageBucket());
+      m.put("label", cm.label());
+      m.put("systems", cm.systems());
+      m.put("suppressed", cm.systems() == null);
+      rows.add(m);
+    }
+    if (csv(ctx)) {
+      Csv.write(ctx, "countme.csv", List.of("week", "age_bucket", "label", "systems", "suppressed"), rows);
+      return;
+    }
+    ctx.json(envelope(range, r, "countme", rows));
   }
 
   private void mirrors(Context ctx) throws SQLException {

@@ -158,6 +158,17 @@ public final class PageRoutes {
     b.append(breakdown("By protocol", "by-protocol", r.breakdown(project, Optional.empty(), By.PROTOCOL, range), null, r));
     b.append(breakdown("By mirror", "by-mirror", r.breakdown(project, Optional.empty(), By.MIRROR, range), "/mirrors/", r));
     b.append("</div>");
+    List<StatsReader.Countme> countme = r.countme(project, range);
+    if (!countme.isEmpty()) {
+      b.append("<h2>Active systems (DNF countme)</h2><div class=card><table id=countme><thead><tr><th>Week</th>"
+          + "<th class=num>Age bucket</th><th>Label</th><th class=num>Systems</th></tr></thead><tbody>");
+      for (StatsReader.Countme cm : countme) {
+        b.append("<tr><td>").append(esc(cm.week())).append("</td><td class=num>").append(cm.ageBucket())
+            .append("</td><td>").append(esc(cm.label())).append("</td><td class=\"num").append(cm.systems() == null ? " sup\">&lt; "
+                + r.privacyThreshold() : "\">" + Html.count(cm.systems())).append("</td></tr>");
+      }
+      b.append("</tbody></table></div>");
+    }
     ctx.html(Html.page(project, b.toString()));
   }
 
