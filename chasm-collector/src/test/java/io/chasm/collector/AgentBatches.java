@@ -23,8 +23,8 @@ final class AgentBatches {
   long totalDownloads;
 
   static Path sample() {
-    Path p = Path.of(System.getProperty("user.dir")).resolve("../../shared/data/apache-combined-sample.log").normalize();
-    return Files.exists(p) ? p : Path.of("/work/shared/data/apache-combined-sample.log");
+    // Surefire runs in the module directory; the sample lives in the repository's data/.
+    return Path.of("..", "data", "apache-combined-sample.log");
   }
 
   static AgentBatches scan(String mirrorId, Path work) throws IOException {

@@ -1,9 +1,12 @@
 package io.chasm.examples.cli;
 
+import io.chasm.collector.CollectorConfig;
 import io.chasm.examples.chasmd.DaemonProcess;
+import io.chasm.examples.collector.CollectorDemo;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerClient;
+import io.chasm.wire.stats.StatsSubmitter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -28,11 +31,13 @@ import picocli.CommandLine.Option;
  * ({@code chasmd --all}) follows it over tcp; a tier-2 mirror, as three processes (oracle, peer,
  * fetcher) talking over Unix sockets, follows the tier-1. An update published at the origin is
  * pushed through both tiers; then a file is damaged on the tier-1's disk and the tier-2 refuses
- * the bytes while its served tree stays intact. Every child is stopped on exit, also on Ctrl-C.
+ * the bytes while its served tree stays intact. Then the stats agent scans a real Apache log and
+ * submits to an embedded collector, which stays up for browsing until Ctrl-C (or stops at once
+ * with {@code --no-wait}). Every child is stopped on exit, also on Ctrl-C.
  *
- * <p>Each step is one method, so later stories (the collector) slot in: see {@link #collectorStep()}.
+ * <p>Each step is one method returning whether it behaved.
  */
-@Command(name = "demo", description = "Run the whole story (origin, two tiers of mirrors, push, tampering) on loopback.")
+@Command(name = "demo", description = "Run the whole story on loopback: origin, two tiers of mirrors, push, tampering, then download statistics into a collector.")
 public final class DemoCommand implements Callable<Integer> {
   private static final Duration READY = Duration.ofSeconds(60);
   private static final Duration PROPAGATION = Duration.ofSeconds(60);
@@ -63,6 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
   private DaemonProcess tier2Peer;
   private DaemonProcess tier2Fetcher;
   private String tamperedPath;
+  private volatile CollectorDemo collector;
   private long mirrorsStarted;
   private int step;
   private final long t0 = System.nanoTime();
@@ -96,7 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
           && tamperTier1AndWatchTier2Refuse()
           && verifyExpecting(tier2, ChasmCli.EXIT_OK, "the tier-2's served tree is intact")
           && collectorStep()
-          && stopAll();
+          && stopAll()
+          && waitForBrowsing();
     } catch (IOException | RuntimeException e) {
       System.out.println("-> " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
@@ -255,11 +262,89 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Hook for the download-statistics part of the story (the collector engineer's step, wired by
-   * the lead): run a collector, feed it, print where to browse, then wait for Ctrl-C unless
-   * {@code --no-wait}. Returns true when its step behaved.
+   * The download-statistics part of the story: the stats agent scans the real sample log bundled
+   * in the jar, spools signed-to-be batches, and they are submitted to an embedded collector,
+   * whose API must then report the agent's totals. A resend must change nothing.
    */
-  boolean collectorStep() {
+  boolean collectorStep() throws IOException {
+    announce("stats: the agent scans a real Apache log, submits to a collector");
+    Path statsDir = Files.createDirectories(work.resolve("stats"));
+    Path log = statsDir.resolve("access.log");
+    try (var in = DemoCommand.class.getResourceAsStream("/demo/apache-combined-sample.log")) {
+      if (in == null) {
+        return fail("the sample log is missing from the jar");
+      }
+      Files.copy(in, log);
+    }
+    Path state = statsDir.resolve("agent-state");
+    if (!expect(ChasmCli.run("stats", "scan", log.toString(), "--state", state.toString(),
+        "--mirror-id", CollectorDemo.MIRROR), ChasmCli.EXIT_OK, "the agent's report (client addresses never leave the agent)")) {
+      return false;
+    }
+    try {
+      collector = CollectorDemo.start(statsDir.resolve("collector"), CollectorConfig.DEFAULT_PRIVACY_THRESHOLD);
+      StatsSubmitter.Report first = collector.submit(state.resolve("spool"));
+      System.out.println("-> submitted: " + first.acknowledged() + " batches acknowledged, " + first.rejected() + " rejected");
+      String before = projectTotals();
+      System.out.print(before);
+      // Resending is always safe: the collector recognises the batch ids and counts nothing twice.
+      for (Path b : spooledBatches(state.resolve("spool"))) {
+        collector.submit(Files.readAllBytes(b));
+      }
+      boolean same = before.equals(projectTotals());
+      System.out.println(same ? "-> resent every batch: totals unchanged" : "-> resend changed the totals");
+      System.out.println("-> browse the downloads at " + collector.uri());
+      return first.acknowledged() > 0 && first.rejected() == 0 && same || fail("the collector did not count the batches exactly once");
+    } catch (java.sql.SQLException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return fail("collector: " + e.getMessage());
+    }
+  }
+
+  private static List<Path> spooledBatches(Path spool) throws IOException {
+    if (!Files.isDirectory(spool)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(spool)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".batch")).sorted().toList();
+    }
+  }
+
+  /** One line per project from the collector's public read API. */
+  private String projectTotals() throws IOException, InterruptedException {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var r = http.send(java.net.http.HttpRequest.newBuilder(collector.uri().resolve("api/v1/projects")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("collector API answered " + r.statusCode());
+    }
+    StringBuilder out = new StringBuilder();
+    for (var p : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("projects")) {
+      out.append(String.format(Locale.ROOT, "   collector: %-12s %6d downloads %14d bytes%n",
+          p.get("project").asText(), p.get("downloads").asLong(), p.get("bytes").asLong()));
+    }
+    return out.toString();
+  }
+
+  /** Keeps the collector up for browsing until Ctrl-C, unless {@code --no-wait}. */
+  boolean waitForBrowsing() {
+    if (collector == null) {
+      return true;
+    }
+    if (noWait) {
+      collector.close();
+      collector = null;
+      return true;
+    }
+    System.out.println();
+    System.out.println("The collector keeps running at " + collector.uri() + " -- press Ctrl-C to stop.");
+    try {
+      new java.util.concurrent.CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return true;
   }
 
@@ -380,6 +465,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void stopChildrenQuietly() {
+    CollectorDemo c = collector;
+    if (c != null) {
+      c.close();
+    }
     List<DaemonProcess> all;
     synchronized (this) {
       closing = true;

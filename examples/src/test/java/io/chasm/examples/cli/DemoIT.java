@@ -24,6 +24,8 @@ class DemoIT {
         .contains("tier-2 still serves snapshot 2")
         .contains("the tier-2's served tree is intact")
         .contains("no socket files left")
+        .contains("batches acknowledged, 0 rejected")
+        .contains("resent every batch: totals unchanged")
         .contains("demo: all steps behaved as expected");
     // Every daemon the demo started (all name its work directory in their arguments) has exited.
     String work = out.substring(out.indexOf("demo: kept ") + "demo: kept ".length()).split(" ")[0].strip();
