@@ -122,6 +122,19 @@ def check(vectors_dir):
         assert len(raw) == 4 + int.from_bytes(raw[:4], "big"), f["name"]
         checks += 1
 
+    # Held prefix (SPEC 9.17): the offered hash is SHA-256 of the first `length` bytes of the
+    # chunk, and prefix || rest hashes to the chunk id.
+    byname = {f["name"]: bytes.fromhex(f["hex"]) for f in v["frames"]}
+    chunk = next(e for e in v["ids"] if "hash" in e)
+    data = chunk["data_utf8"].encode()
+    gc = field(field(field(byname["get-chunks-prefix"][4:], 5), 4), 4)
+    length = field(gc, 2)
+    assert field(gc, 1) in (0, b"") and length == 7 and field(gc, 3) == b"\x01" + hashlib.sha256(data[:length]).digest()
+    item = field(field(byname["item-after-prefix"][4:], 6), 3)
+    assert field(item, 6) == length and field(item, 4) == len(data) - length
+    assert hashlib.sha256(data[:length] + field(item, 2)).digest() == bytes.fromhex(chunk["hash"].split(":")[1])
+    checks += 1
+
     # Handshake (SPEC 8.4-8.8).
     h = v["handshake"]
     keys = {}

@@ -22,6 +22,7 @@ import io.chasm.wire.internal.Transcripts;
 import io.chasm.wire.proto.peer.Announce;
 import io.chasm.wire.proto.peer.Auth;
 import io.chasm.wire.proto.peer.Cancel;
+import io.chasm.wire.proto.peer.ChunkPrefix;
 import io.chasm.wire.proto.peer.Compression;
 import io.chasm.wire.proto.peer.ErrorCode;
 import io.chasm.wire.proto.peer.Frame;
@@ -349,7 +350,8 @@ public final class PeerClient implements Closeable {
       batch.forEach(id -> wire.add(WireIds.objectId(id)));
       CompletableFuture<Void> part = new CompletableFuture<>();
       parts.add(part);
-      send(Request.newBuilder().setGetObjects(GetObjects.newBuilder().setRepository(repository).addAllIds(wire)),
+      boolean zstd = options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
+      send(Request.newBuilder().setGetObjects(GetObjects.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd)),
           new ItemsPending(wire, part, "object") {
             @Override
             void deliver(int index, byte[] data) throws ChasmException {
@@ -371,6 +373,18 @@ public final class PeerClient implements Closeable {
    * chunk reaches the sink).
    */
   public CompletableFuture<ChunkFetch> chunks(String repository, Collection<Hash> ids, ChunkSink sink) {
+    return chunks(repository, ids, id -> null, sink);
+  }
+
+  /**
+   * As {@link #chunks(String, Collection, ChunkSink)}, offering for each id the prefix of the chunk
+   * the caller already holds ({@code prefixes} returns null for none; SPEC §9.17), e.g. the old
+   * version of a file that was appended to. The server may then send only the rest; the whole
+   * chunk (prefix and rest) is verified against its id before it reaches the sink, so a wrong
+   * prefix or wrong rest is a {@link HashMismatchException} like any bad chunk.
+   */
+  public CompletableFuture<ChunkFetch> chunks(String repository, Collection<Hash> ids,
+      java.util.function.Function<Hash, byte[]> prefixes, ChunkSink sink) {
     List<Hash> all = List.copyOf(ids);
     List<Hash> missing = new ArrayList<>();
     long[] counts = new long[3]; // delivered, wire bytes, raw bytes
@@ -382,10 +396,39 @@ public final class PeerClient implements Closeable {
       batch.forEach(id -> wire.add(WireIds.hash(id)));
       CompletableFuture<Void> part = new CompletableFuture<>();
       parts.add(part);
-      send(Request.newBuilder().setGetChunks(GetChunks.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd)),
+      GetChunks.Builder req = GetChunks.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd);
+      byte[][] held = new byte[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        byte[] p = prefixes.apply(batch.get(i));
+        if (p != null && p.length > 0) {
+          held[i] = p;
+          MessageDigest d = batch.get(i).algorithm().newDigest();
+          d.update(p);
+          Hash h = Hash.finish(batch.get(i).algorithm(), d);
+          req.addPrefixes(ChunkPrefix.newBuilder().setIndex(i).setLength(p.length).setHash(WireIds.hash(h)));
+        }
+      }
+      send(Request.newBuilder().setGetChunks(req),
           new ItemsPending(wire, part, "chunk") {
             @Override
+            byte[] assemble(int index, int prefixLength, byte[] rest) throws ChasmException {
+              byte[] p = held[index];
+              if (p == null || p.length != prefixLength) {
+                throw new ProtocolException(peer + " sent the rest of chunk " + batch.get(index) + " after a prefix of "
+                    + Integer.toUnsignedString(prefixLength) + " bytes that was not offered");
+              }
+              held[index] = null;
+              if ((long) p.length + rest.length > options.limits().maxFrameBytes()) {
+                throw new LimitExceededException("chunk " + batch.get(index) + " from " + peer + " exceeds the frame limit");
+              }
+              byte[] whole = java.util.Arrays.copyOf(p, p.length + rest.length);
+              System.arraycopy(rest, 0, whole, p.length, rest.length);
+              return whole;
+            }
+
+            @Override
             void deliver(int index, byte[] data) throws IOException, ChasmException {
+              held[index] = null;
               Hash id = batch.get(index);
               verifyChunk(id, data);
               sink.accept(id, data);
@@ -626,6 +669,11 @@ public final class PeerClient implements Closeable {
 
     abstract void deliver(int index, byte[] data) throws IOException, ChasmException;
 
+    /** Joins an offered prefix and the rest the server sent (§9.17); only chunk requests offer prefixes. */
+    byte[] assemble(int index, int prefixLength, byte[] rest) throws ChasmException {
+      throw new ProtocolException(peer + " sent a partial " + kind + " that was not asked for");
+    }
+
     void wire(int bytes) {}
 
     void missing(int index) {}
@@ -651,6 +699,9 @@ public final class PeerClient implements Closeable {
           }
           try {
             byte[] data = decode(item);
+            if (item.getPrefixLength() != 0) {
+              data = assemble(index, item.getPrefixLength(), data);
+            }
             wire(item.getData().size());
             deliver(index, data);
           } catch (ChasmException | IOException e) {

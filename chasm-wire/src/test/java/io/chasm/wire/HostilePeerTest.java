@@ -9,6 +9,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.Hash;
+import io.chasm.api.HashMismatchException;
+import io.chasm.api.ObjectId;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.TransportException;
@@ -324,6 +326,48 @@ class HostilePeerTest {
     try (PeerClient c = PeerClient.connect(uri)) {
       assertThat(failure(c.chunks(REPO, List.of(chunk)))).isInstanceOf(CorruptObjectException.class)
           .hasMessageStartingWith("compressed chunk");
+    }
+  }
+
+  /** The chunk "chunk": the client offers "ch" as held, a hostile server sends a wrong rest. */
+  @Test
+  void server_wrongRestAfterPrefix_isHashMismatch() throws Exception {
+    URI uri = fakeServer((s, req) -> {
+      assertThat(req.getGetChunks().getPrefixesList()).singleElement().satisfies(p -> assertThat(p.getLength()).isEqualTo(2));
+      byte[] rest = "UNK".getBytes(StandardCharsets.UTF_8);
+      s.send(item(req.getId(), req.getGetChunks().getIds(0), Item.newBuilder().setPrefixLength(2)
+          .setData(ByteString.copyFrom(rest)).setRawSize(rest.length)));
+    });
+    byte[] prefix = "ch".getBytes(StandardCharsets.UTF_8);
+    try (PeerClient c = PeerClient.connect(uri)) {
+      List<Hash> got = new ArrayList<>();
+      assertThat(failure(c.chunks(REPO, List.of(chunk), id -> prefix, (id, d) -> got.add(id))))
+          .isInstanceOf(HashMismatchException.class).hasMessageContaining(chunk.toString());
+      assertThat(got).isEmpty();
+    }
+  }
+
+  @Test
+  void server_restAfterPrefixNotOffered_isProtocolError() throws Exception {
+    URI uri = fakeServer((s, req) -> {
+      byte[] rest = "unk".getBytes(StandardCharsets.UTF_8);
+      s.send(item(req.getId(), req.getGetChunks().getIds(0), Item.newBuilder().setPrefixLength(2)
+          .setData(ByteString.copyFrom(rest)).setRawSize(rest.length)));
+    });
+    try (PeerClient c = PeerClient.connect(uri)) {
+      assertThat(failure(c.chunks(REPO, List.of(chunk)))).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("was not offered");
+    }
+  }
+
+  @Test
+  void server_partialObject_isProtocolError() throws Exception {
+    ObjectId tree = ObjectId.tree(Hash.sha256(new byte[] {1}));
+    URI uri = fakeServer((s, req) -> s.send(item(req.getId(), req.getGetObjects().getIds(0),
+        Item.newBuilder().setPrefixLength(1).setData(ByteString.copyFrom(new byte[] {1})).setRawSize(1))));
+    try (PeerClient c = PeerClient.connect(uri)) {
+      assertThat(failure(c.objects(REPO, List.of(tree)))).isInstanceOf(ProtocolException.class)
+          .hasMessageContaining("partial object");
     }
   }
 

@@ -164,6 +164,26 @@ class PeerProtocolTest {
   }
 
   @Test
+  void chunks_withHeldPrefix_onlyTheRestTravels_wrongPrefixGetsWholeChunk() throws Exception {
+    Random r = new Random(7);
+    byte[] old = new byte[20000];
+    r.nextBytes(old); // incompressible, so wire bytes are raw bytes
+    byte[] appended = java.util.Arrays.copyOf(old, old.length + 30);
+    byte[] other = new byte[5000];
+    r.nextBytes(other);
+    Hash a = backend.putChunk(appended);
+    Hash b = backend.putChunk(other);
+    PeerClient c = client(serve());
+    Map<Hash, byte[]> got = new java.util.HashMap<>();
+    byte[] wrong = "not the start of chunk b".getBytes(StandardCharsets.UTF_8);
+    ChunkFetch f = c.chunks(REPO, List.of(a, b), id -> id.equals(a) ? old : wrong, got::put).get();
+    assertThat(got.get(a)).isEqualTo(appended);
+    assertThat(got.get(b)).isEqualTo(other);
+    assertThat(f.wireBytes()).isEqualTo(30 + other.length);
+    assertThat(f.rawBytes()).isEqualTo(appended.length + other.length);
+  }
+
+  @Test
   void chunks_wrongBytesFromServer_hashMismatchNamingTheChunk() throws Exception {
     Hash good = backend.putChunk(bytes("good"));
     Hash lied = Hash.sha256(bytes("the real content"));

@@ -14,6 +14,7 @@ import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.wire.internal.Transcripts;
 import io.chasm.wire.proto.peer.AccessPolicy;
 import io.chasm.wire.proto.peer.Auth;
+import io.chasm.wire.proto.peer.ChunkPrefix;
 import io.chasm.wire.proto.peer.Compression;
 import io.chasm.wire.proto.peer.End;
 import io.chasm.wire.proto.peer.Error;
@@ -96,6 +97,15 @@ class WireVectorsTest {
         Item.newBuilder().setId(WireIds.hash(chunkId)).setData(ByteString.copyFrom(chunk)).setCompression(Compression.NONE).setRawSize(chunk.length))).build());
     frames.put("item-missing", Frame.newBuilder().setReply(Reply.newBuilder().setRequestId(2).setItem(
         Item.newBuilder().setId(WireIds.hash(chunkId)).setMissing(ErrorCode.NOT_FOUND))).build());
+    // §9.17: the client holds "hello, " (7 bytes) of the chunk; the server sends the rest.
+    byte[] held = java.util.Arrays.copyOf(chunk, 7);
+    byte[] rest = java.util.Arrays.copyOfRange(chunk, 7, chunk.length);
+    frames.put("get-chunks-prefix", Frame.newBuilder().setRequest(Request.newBuilder().setId(4).setGetChunks(
+        GetChunks.newBuilder().setRepository("debian").addIds(WireIds.hash(chunkId)).setAcceptZstd(true)
+            .addPrefixes(ChunkPrefix.newBuilder().setIndex(0).setLength(held.length).setHash(WireIds.hash(Hash.sha256(held)))))).build());
+    frames.put("item-after-prefix", Frame.newBuilder().setReply(Reply.newBuilder().setRequestId(4).setItem(
+        Item.newBuilder().setId(WireIds.hash(chunkId)).setData(ByteString.copyFrom(rest)).setRawSize(rest.length)
+            .setPrefixLength(held.length))).build());
     frames.put("end", Frame.newBuilder().setReply(Reply.newBuilder().setRequestId(2).setEnd(End.getDefaultInstance())).build());
     frames.put("error", Frame.newBuilder().setReply(Reply.newBuilder().setRequestId(3).setError(
         Error.newBuilder().setCode(ErrorCode.LIMIT).setMessage("2000 ids in one request exceed the limit of 1024"))).build());

@@ -72,6 +72,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SyncEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncEngine.class);
   private final SyncOptions o;
+  /** A prefix offer costs about 40 bytes on the wire: shorter ones are not worth it. */
+  private static final int MIN_PREFIX = 64;
 
   public SyncEngine(SyncOptions options) {
     this.o = options;
@@ -512,9 +514,11 @@ public final class SyncEngine {
         }
         if (j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id())) {
           Path p = SafePaths.resolve(live, j.path);
-          for (Chunk c : store.manifest(j.before.id()).chunks()) {
+          FileManifest old = store.manifest(j.before.id());
+          for (Chunk c : old.chunks()) {
             oldVersions.putIfAbsent(c.id(), new ChunkLocation(p, c.offset(), c.length()));
           }
+          notePrefix(j, p, old.size());
         }
       }
       ManifestChunkLocator anywhere = null;
@@ -545,12 +549,47 @@ public final class SyncEngine {
       o.listener.planned(jobs.size(), fetch.size(), chunksReused.get());
     }
 
+    /** Where each chunk to fetch may start with bytes this tree already holds (SPEC §9.17). */
+    final Map<Hash, ChunkLocation> prefixAt = new HashMap<>();
+
+    /**
+     * An appended-to file: the new chunk that spans the old end of file starts with the old
+     * file's tail, which the live file still holds. Offered as a prefix, the server sends only
+     * the rest. Only that one chunk per file, so what is held in memory stays bounded.
+     */
+    private void notePrefix(FileJob j, Path old, long oldSize) {
+      for (int i = 0; i < j.manifest.chunkCount(); i++) {
+        Chunk c = j.manifest.chunk(i);
+        long held = oldSize - c.offset();
+        if (c.offset() < oldSize && oldSize <= c.offset() + c.length() && held >= MIN_PREFIX && !j.staged.has(i)) {
+          prefixAt.putIfAbsent(c.id(), new ChunkLocation(old, c.offset(), (int) held));
+        }
+      }
+    }
+
+    /** The bytes of a noted prefix as the live file holds them now, or null (they are verified with the rest). */
+    private byte[] prefix(Hash id) {
+      ChunkLocation l = prefixAt.get(id);
+      if (l == null) {
+        return null;
+      }
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(l.file())) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(l.length());
+        while (b.hasRemaining() && ch.read(b, l.offset() + b.position()) >= 0) {
+          // keep reading
+        }
+        return b.hasRemaining() ? null : b.array();
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
     private void fetchChunks() throws ChasmException, IOException {
       if (needOrder.isEmpty()) {
         return;
       }
       ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
-        CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, (id, data) -> {
+        CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, this::prefix, (id, data) -> {
           u.progress();
           List<Target> ts = need.remove(id);
           if (ts == null) {

@@ -89,6 +89,28 @@ class SyncEngineTest {
   }
 
   @Test
+  void sync_appendedSmallFile_fetchesOnlyTheAppendedBytes() throws Exception {
+    Path o = tmp.resolve("origin");
+    Files.createDirectories(o);
+    Files.write(o.resolve("log.txt"), Origins.random(3, 12_000)); // one chunk, below the minimum size
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      URI uri = server.uris().get(0);
+      sync(uri, dest);
+      Files.write(o.resolve("log.txt"), Origins.random(4, 100), java.nio.file.StandardOpenOption.APPEND);
+      Origins.publish(o, "demo", key);
+      server.poll();
+      SyncResult u = sync(uri, dest);
+      assertThat(u.filesChanged()).isEqualTo(1);
+      assertThat(u.chunksFetched()).isEqualTo(1);
+      // Head, one tree, one manifest and the 100 new bytes: far less than the 12,100-byte chunk.
+      assertThat(u.bytesReceived()).isLessThan(3000);
+      assertThat(Files.readAllBytes(dest.resolve("log.txt"))).isEqualTo(Files.readAllBytes(o.resolve("log.txt")));
+    }
+  }
+
+  @Test
   void sync_fromAMirror_relaysTheOriginEnvelope() throws Exception {
     Path o = origin();
     Origins.publish(o, "demo", key);

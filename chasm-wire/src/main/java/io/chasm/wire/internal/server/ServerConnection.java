@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.chasm.api.ChasmException;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.Hash;
+import io.chasm.api.HashAlgorithm;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
@@ -24,6 +25,7 @@ import io.chasm.wire.internal.TimedOutputStream;
 import io.chasm.wire.proto.peer.AccessPolicy;
 import io.chasm.wire.proto.peer.Announce;
 import io.chasm.wire.proto.peer.Auth;
+import io.chasm.wire.proto.peer.ChunkPrefix;
 import io.chasm.wire.proto.peer.Compression;
 import io.chasm.wire.proto.peer.End;
 import io.chasm.wire.proto.peer.Error;
@@ -45,8 +47,10 @@ import io.chasm.wire.proto.peer.Welcome;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -332,10 +336,11 @@ public final class ServerConnection implements Runnable {
         throw new RequestError(ErrorCode.BAD_REQUEST, "bad object id: " + e.getMessage());
       }
     }
+    boolean zstd = r.getAcceptZstd() && capabilities.contains(Capabilities.ZSTD);
     for (int i = 0; i < ids.size(); i++) {
       ObjectId oid = ids.get(i);
       Optional<byte[]> data = backend(() -> config.backend().object(repository, oid));
-      reply(id, Reply.newBuilder().setItem(item(r.getIds(i), data, false)), false);
+      reply(id, Reply.newBuilder().setItem(item(r.getIds(i), data, zstd, 0)), false);
     }
     reply(id, Reply.newBuilder().setEnd(End.getDefaultInstance()), true);
   }
@@ -352,6 +357,7 @@ public final class ServerConnection implements Runnable {
       }
     }
     boolean zstd = r.getAcceptZstd() && capabilities.contains(Capabilities.ZSTD);
+    ChunkPrefix[] prefixes = prefixes(r);
     for (int from = 0; from < ids.size(); from += CHUNK_BATCH) {
       List<Hash> batch = ids.subList(from, Math.min(ids.size(), from + CHUNK_BATCH));
       List<Optional<byte[]>> data = backend(() -> config.backend().chunks(repository, batch));
@@ -359,18 +365,54 @@ public final class ServerConnection implements Runnable {
         throw new RequestError(ErrorCode.INTERNAL, "the server failed to read the data");
       }
       for (int i = 0; i < batch.size(); i++) {
-        reply(id, Reply.newBuilder().setItem(item(r.getIds(from + i), data.get(i), zstd)), false);
+        Optional<byte[]> d = data.get(i);
+        ChunkPrefix p = prefixes == null ? null : prefixes[from + i];
+        int skip = p != null && d.isPresent() && prefixMatches(d.get(), p, batch.get(i).algorithm()) ? p.getLength() : 0;
+        reply(id, Reply.newBuilder().setItem(item(r.getIds(from + i), d, zstd, skip)), false);
       }
     }
     reply(id, Reply.newBuilder().setEnd(End.getDefaultInstance()), true);
   }
 
-  private Item item(ByteString id, Optional<byte[]> data, boolean zstd) {
+  /** The prefixes offered, by index into the ids (SPEC §9.17); null when none. */
+  private static ChunkPrefix[] prefixes(GetChunks r) throws RequestError {
+    if (r.getPrefixesCount() == 0) {
+      return null;
+    }
+    ChunkPrefix[] out = new ChunkPrefix[r.getIdsCount()];
+    for (ChunkPrefix p : r.getPrefixesList()) {
+      if (p.getIndex() >= out.length || out[p.getIndex()] != null || p.getLength() == 0) {
+        throw new RequestError(ErrorCode.BAD_REQUEST, "bad chunk prefix (index out of range or repeated, or length 0)");
+      }
+      out[p.getIndex()] = p;
+    }
+    return out;
+  }
+
+  /** True if the chunk's first {@code p.length} bytes hash to {@code p.hash} (any other hash: no match). */
+  private static boolean prefixMatches(byte[] chunk, ChunkPrefix p, HashAlgorithm alg) {
+    int n = p.getLength();
+    if (Integer.compareUnsigned(n, chunk.length) > 0) {
+      return false;
+    }
+    MessageDigest d = alg.newDigest();
+    d.update(chunk, 0, n);
+    byte[] want = p.getHash().toByteArray();
+    byte[] got = d.digest();
+    return want.length == got.length + 1 && (want[0] & 0xff) == alg.code()
+        && MessageDigest.isEqual(Arrays.copyOfRange(want, 1, want.length), got);
+  }
+
+  private Item item(ByteString id, Optional<byte[]> data, boolean zstd, int skip) {
     Item.Builder b = Item.newBuilder().setId(id);
     if (data.isEmpty()) {
       return b.setMissing(ErrorCode.NOT_FOUND).build();
     }
     byte[] raw = data.get();
+    if (skip > 0) {
+      raw = Arrays.copyOfRange(raw, skip, raw.length);
+      b.setPrefixLength(skip);
+    }
     if (raw.length + ITEM_OVERHEAD > sendLimit) {
       return b.setMissing(ErrorCode.LIMIT).build();
     }
