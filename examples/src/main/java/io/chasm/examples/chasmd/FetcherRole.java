@@ -40,6 +40,7 @@ final class FetcherRole implements Closeable {
   static final String DEFAULT_REPOSITORY = SyncOptions.DEFAULT_REPOSITORY;
   private static final Logger LOG = LoggerFactory.getLogger(FetcherRole.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(500);
 
   /** Tells the oracle that a new snapshot is recorded in the tree. */
   @FunctionalInterface
@@ -57,6 +58,7 @@ final class FetcherRole implements Closeable {
   private final ScheduledExecutorService watchers;
   private final AtomicBoolean queued = new AtomicBoolean();
   private final AtomicLong pushedSequence = new AtomicLong();
+  private final AtomicLong retryDelay = new AtomicLong(FIRST_RETRY.toMillis());
   private final List<Watch> watches = new ArrayList<>();
   private volatile boolean closed;
 
@@ -122,6 +124,14 @@ final class FetcherRole implements Closeable {
     }
   }
 
+  private void retryAfter(long millis) {
+    try {
+      watchers.schedule(() -> requestSync("retry"), millis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // Shutting down: nothing to retry.
+    }
+  }
+
   private void runSync(String why) {
     if (closed) {
       return;
@@ -131,9 +141,16 @@ final class FetcherRole implements Closeable {
       LOG.debug("sync ({}) from {}", why, upstreams);
       r = engine.sync();
     } catch (ChasmException | IOException | RuntimeException e) {
-      LOG.error("sync of {} failed ({}): {}: {}", tree, why, e.getClass().getSimpleName(), e.getMessage());
+      // A failure may be passing (an upstream still starting, a network blip, a peer banned
+      // for bad bytes while a good one may appear): retry with backoff rather than wait for
+      // the next push or interval.
+      long delay = retryDelay.get();
+      retryDelay.set(Math.min(delay * 2, MAX_BACKOFF.toMillis()));
+      LOG.error("sync of {} failed ({}): {}: {}; retrying in {} ms", tree, why, e.getClass().getSimpleName(), e.getMessage(), delay);
+      retryAfter(delay);
       return;
     }
+    retryDelay.set(FIRST_RETRY.toMillis());
     if (r.upToDate()) {
       LOG.debug("up to date at #{}", r.sequence());
       return;
