@@ -2,6 +2,7 @@ package io.chasm.hashtree.sign;
 
 import io.chasm.api.internal.Hex;
 import io.chasm.api.trust.PublicKey;
+import io.chasm.api.trust.TrustPolicy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -135,6 +136,21 @@ public final class KeyFiles {
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": not a public key: " + e.getMessage());
     }
+  }
+
+  /**
+   * Loads the trusted public key files and requires {@code threshold} distinct signatures among
+   * them.
+   *
+   * @throws IOException with a one-line message naming the file if one is missing or invalid
+   * @throws IllegalArgumentException if the keys repeat or the threshold is not in 1..keys
+   */
+  public static TrustPolicy readTrustPolicy(List<Path> files, int threshold) throws IOException {
+    List<PublicKey> keys = new java.util.ArrayList<>(files.size());
+    for (Path p : files) {
+      keys.add(readPublicKey(p));
+    }
+    return TrustPolicy.of(keys, threshold);
   }
 
   private static List<String> meaningfulLines(Path file, String what) throws IOException {

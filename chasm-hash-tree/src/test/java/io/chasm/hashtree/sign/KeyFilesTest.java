@@ -88,4 +88,19 @@ class KeyFilesTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining(pub.toString());
   }
+
+  @Test
+  void readTrustPolicy_twoOfTwo_namesBadFileAndRejectsImpossibleThreshold() throws Exception {
+    Path a = dir.resolve("a.key");
+    Path b = dir.resolve("b.key");
+    KeyFiles.writeKeyPair(a, Ed25519.generate());
+    KeyFiles.writeKeyPair(b, Ed25519.generate());
+    var policy = KeyFiles.readTrustPolicy(java.util.List.of(KeyFiles.publicKeyFile(a), KeyFiles.publicKeyFile(b)), 2);
+    assertThat(policy.threshold()).isEqualTo(2);
+    assertThat(policy.keys()).hasSize(2);
+    assertThatThrownBy(() -> KeyFiles.readTrustPolicy(java.util.List.of(KeyFiles.publicKeyFile(a)), 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+    assertThatThrownBy(() -> KeyFiles.readTrustPolicy(java.util.List.of(a), 1))
+        .isInstanceOf(IOException.class).hasMessageContaining(a.toString());
+  }
 }

@@ -1,6 +1,5 @@
 package io.chasm.examples.chasmd;
 
-import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.Closeable;
@@ -172,11 +171,7 @@ public final class Chasmd implements Callable<Integer> {
     if (files.isEmpty()) {
       return null;
     }
-    List<PublicKey> keys = new ArrayList<>();
-    for (Path p : files) {
-      keys.add(KeyFiles.readPublicKey(p));
-    }
-    return TrustPolicy.of(keys, c.threshold());
+    return KeyFiles.readTrustPolicy(files, c.threshold());
   }
 
   private <T extends Closeable> T started(T role) {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.VerificationException;
-import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.publish.MetadataPatterns;
-import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.sync.SyncEngine;
 import io.chasm.wire.sync.SyncOptions;
 import io.chasm.wire.sync.SyncResult;
@@ -35,11 +33,7 @@ public final class SyncCommand implements Callable<Integer> {
   @Parameters(arity = "2..*", paramLabel = "URI... DEST", description = "upstream endpoints, then the destination directory")
   List<String> args;
 
-  @Option(names = "--trust", required = true, paramLabel = "KEY.pub", description = "trusted public key file (repeatable)")
-  List<Path> trust;
-
-  @Option(names = "--threshold", paramLabel = "K", description = "signatures required from distinct trusted keys (default 1)")
-  int threshold = 1;
+  @CommandLine.Mixin TrustOptions trust;
 
   @Option(names = "--repo", paramLabel = "NAME",
       description = "repository name (default: DEST's origin after the first sync, else the upstream's default)")
@@ -68,16 +62,7 @@ public final class SyncCommand implements Callable<Integer> {
       upstreams.add(u);
     }
     Path dest = Path.of(args.get(args.size() - 1));
-    List<PublicKey> keys = new ArrayList<>();
-    for (Path p : trust) {
-      keys.add(KeyFiles.readPublicKey(p));
-    }
-    TrustPolicy policy;
-    try {
-      policy = TrustPolicy.of(keys, threshold);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    TrustPolicy policy = trust.policy(spec);
     SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip);
     if (metadata != null) {
       b.metadata(MetadataPatterns.of(metadata));

@@ -1,15 +1,12 @@
 package io.chasm.examples.cli;
 
 import io.chasm.api.VerificationException;
-import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.index.TreeVerifier;
-import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +27,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "directory tree to verify")
   Path dir;
 
-  @Option(names = "--trust", required = true, paramLabel = "KEY.pub", description = "trusted public key file (repeatable)")
-  List<Path> trust;
-
-  @Option(names = "--threshold", paramLabel = "K", description = "signatures required from distinct trusted keys (default 1)")
-  int threshold = 1;
+  @CommandLine.Mixin TrustOptions trust;
 
   @Mixin StateOptions state;
 
@@ -45,16 +38,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<PublicKey> keys = new ArrayList<>();
-    for (Path p : trust) {
-      keys.add(KeyFiles.readPublicKey(p));
-    }
-    TrustPolicy policy;
-    try {
-      policy = TrustPolicy.of(keys, threshold);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+    TrustPolicy policy = trust.policy(spec);
     Path stateDir = state.stateFor(dir);
     SignedSnapshot latest =
         SnapshotHistory.open(stateDir.resolve("snapshots"))
