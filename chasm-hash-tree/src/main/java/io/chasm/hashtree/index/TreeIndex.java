@@ -7,14 +7,12 @@ import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotBuilder;
+import io.chasm.hashtree.internal.StateLock;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +53,7 @@ public final class TreeIndex implements Closeable {
   private final ChunkingParams params;
   private final PackObjectStore objects;
   private final SnapshotHistory snapshots;
-  private final FileChannel lockChannel;
+  private final StateLock lock;
   private final List<String> pendingWarnings = new ArrayList<>();
   private int threads = Runtime.getRuntime().availableProcessors();
   private volatile IndexTable table;
@@ -63,13 +61,13 @@ public final class TreeIndex implements Closeable {
   private volatile TableChunkLocator locator;
 
   private TreeIndex(
-      Path root, Path state, ChunkingParams params, PackObjectStore objects, SnapshotHistory snapshots, FileChannel lock) {
+      Path root, Path state, ChunkingParams params, PackObjectStore objects, SnapshotHistory snapshots, StateLock lock) {
     this.root = root;
     this.state = state;
     this.params = params;
     this.objects = objects;
     this.snapshots = snapshots;
-    this.lockChannel = lock;
+    this.lock = lock;
   }
 
   /** Opens the index of {@code root} with state in {@code root/.chasm} and default chunking. */
@@ -88,18 +86,9 @@ public final class TreeIndex implements Closeable {
       throw new IOException(root + ": not a directory");
     }
     Files.createDirectories(stateDir);
-    FileChannel lock = FileChannel.open(stateDir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    StateLock lock = StateLock.acquire(stateDir);
     PackObjectStore pack = null;
     try {
-      FileLock l;
-      try {
-        l = lock.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException e) {
-        l = null; // held by this JVM
-      }
-      if (l == null) {
-        throw new IOException(stateDir + ": in use by another chasm process");
-      }
       pack = PackObjectStore.open(stateDir.resolve("objects.pack"));
       TreeIndex index = new TreeIndex(root, stateDir, params, pack, SnapshotHistory.open(stateDir.resolve("snapshots")), lock);
       index.load();
@@ -283,7 +272,7 @@ public final class TreeIndex implements Closeable {
     try {
       objects.close();
     } finally {
-      lockChannel.close();
+      lock.close();
     }
   }
 

@@ -1,18 +1,15 @@
 package io.chasm.hashtree.publish;
 
 import io.chasm.api.CorruptObjectException;
+import io.chasm.hashtree.internal.StateLock;
 import io.chasm.hashtree.index.PackObjectStore;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -32,15 +29,15 @@ public final class MirrorState implements Closeable {
   private final PackObjectStore objects;
   private final SnapshotHistory snapshots;
   private final StagingArea staging;
-  private final FileChannel lockChannel;
+  private final StateLock lock;
 
-  private MirrorState(Path dest, Path state, PackObjectStore objects, SnapshotHistory snapshots, StagingArea staging, FileChannel lock) {
+  private MirrorState(Path dest, Path state, PackObjectStore objects, SnapshotHistory snapshots, StagingArea staging, StateLock lock) {
     this.dest = dest;
     this.state = state;
     this.objects = objects;
     this.snapshots = snapshots;
     this.staging = staging;
-    this.lockChannel = lock;
+    this.lock = lock;
   }
 
   /**
@@ -53,17 +50,8 @@ public final class MirrorState implements Closeable {
     Files.createDirectories(d);
     Path state = d.resolve(STATE_DIR);
     Files.createDirectories(state);
-    FileChannel lock = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    StateLock lock = StateLock.acquire(state);
     try {
-      FileLock l;
-      try {
-        l = lock.tryLock();
-      } catch (OverlappingFileLockException e) {
-        l = null;
-      }
-      if (l == null) {
-        throw new IOException(state + ": in use by another chasm process");
-      }
       PackObjectStore pack = PackObjectStore.open(state.resolve("objects.pack"));
       return new MirrorState(d, state, pack, SnapshotHistory.open(state.resolve("snapshots")),
           StagingArea.open(state.resolve("staging")), lock);
@@ -125,7 +113,7 @@ public final class MirrorState implements Closeable {
     try {
       objects.close();
     } finally {
-      lockChannel.close();
+      lock.close();
     }
   }
 
