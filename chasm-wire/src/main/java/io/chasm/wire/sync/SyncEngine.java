@@ -74,6 +74,10 @@ public final class SyncEngine {
   private final SyncOptions o;
   /** A prefix offer costs about 40 bytes on the wire: shorter ones are not worth it. */
   private static final int MIN_PREFIX = 64;
+  /** Bytes of verified chunks that may wait for a writer thread (bounds memory). */
+  private static final int WRITE_BUDGET = 64 << 20;
+  /** Staged-file writers: file creation in one directory serialises in the kernel, so two suffice. */
+  private static final int WRITERS = 2;
 
   public SyncEngine(SyncOptions options) {
     this.o = options;
@@ -584,33 +588,69 @@ public final class SyncEngine {
       }
     }
 
+    /**
+     * Fetches the missing chunks. The connection's reader thread only decodes and verifies; the
+     * verified bytes go to writer threads, because creating and writing staged files can block
+     * for milliseconds each (measured: file creation took more of the reader's time than the
+     * network on a busy disk) and the socket must keep being read meanwhile. At most
+     * {@link #WRITE_BUDGET} bytes wait for a writer; past that the reader waits (back-pressure).
+     */
     private void fetchChunks() throws ChasmException, IOException {
       if (needOrder.isEmpty()) {
         return;
       }
-      ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
-        CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, this::prefix, (id, data) -> {
-          u.progress();
-          List<Target> ts = need.remove(id);
-          if (ts == null) {
-            return;
-          }
-          try {
-            for (Target t : ts) {
-              t.file.write(t.index, data);
+      java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(WRITE_BUDGET);
+      java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(WRITERS, r -> {
+        Thread t = new Thread(r, "chasm-sync-writer");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
+          CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, this::prefix, (id, data) -> {
+            u.progress();
+            List<Target> ts = need.remove(id);
+            if (ts == null) {
+              return;
             }
-          } catch (IOException e) {
-            need.put(id, ts);
-            ups.failLocally(e);
-            throw e;
+            int cost = Math.min(WRITE_BUDGET, data.length + 1);
+            budget.acquireUninterruptibly(cost);
+            writers.execute(() -> {
+              try {
+                for (Target t : ts) {
+                  t.file.write(t.index, data);
+                }
+                chunksFetched.incrementAndGet();
+              } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException x ? x : new IOException(e.toString(), e);
+                need.put(id, ts);
+                writeFailure.compareAndSet(null, io);
+                ups.failLocally(io);
+              } finally {
+                budget.release(cost);
+              }
+            });
+          });
+          return f.thenApply(r -> {
+            o.listener.chunksFetched(r.delivered(), r.rawBytes());
+            return (Collection<Hash>) r.missing();
+          });
+        }, need::containsKey);
+      } finally {
+        writers.shutdown();
+        try {
+          while (!writers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+            LOG.debug("waiting for staged writes to finish");
           }
-          chunksFetched.incrementAndGet();
-        });
-        return f.thenApply(r -> {
-          o.listener.chunksFetched(r.delivered(), r.rawBytes());
-          return (Collection<Hash>) r.missing();
-        });
-      }, need::containsKey);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while writing staged chunks");
+        }
+      }
+      if (writeFailure.get() != null) {
+        throw writeFailure.get();
+      }
       if (!need.isEmpty()) {
         throw new ChasmException("no upstream sent chunk " + need.keySet().iterator().next());
       }
@@ -623,10 +663,25 @@ public final class SyncEngine {
           j.staged.finish(false);
         }
       }
+      // Another path with the same content gets its own copy (files are never shared). Copies are
+      // made before the one file-system sync so they need no fsync each: a distribution tree has
+      // thousands of identical files (licences), and an fsync each cost seconds.
+      Map<FileJob, Path> copies = new HashMap<>();
+      Set<StagedFile> first = new HashSet<>();
+      for (FileJob j : jobs) {
+        if (j.hardlinkFrom == null && !j.inPlace && !first.add(j.staged)) {
+          Path copy = state.staging().temporary(".dup");
+          Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+          copies.put(j, copy);
+        }
+      }
       boolean fsAll = Durability.syncFileSystem(state.staging().directory());
       if (!fsAll) {
         for (StagedFile s : finished) {
           Durability.force(s.path());
+        }
+        for (Path c : copies.values()) {
+          Durability.force(c);
         }
       }
       Path target = flip ? state.stateDirectory().resolve("trees").resolve(String.format("%020d", remote.sequence())) : o.destination;
@@ -634,21 +689,16 @@ public final class SyncEngine {
         TreePublisher.deleteRecursively(target);
         Files.createDirectories(target);
       }
-      Set<StagedFile> moved = new HashSet<>();
       for (FileJob j : jobs) {
         if (j.hardlinkFrom != null) {
           plan.hardlink(j.path, j.hardlinkFrom);
         } else if (j.inPlace) {
           Path p = SafePaths.resolve(target, j.path);
           Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(j.entry.executable() ? "rwxr-xr-x" : "rw-r--r--"));
-        } else if (moved.add(j.staged)) {
-          plan.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
+        } else if (copies.containsKey(j)) {
+          plan.file(j.path, copies.get(j), j.entry.executable(), j.replace);
         } else {
-          // Another path has the same content: give it its own copy (files are never shared).
-          Path copy = state.staging().temporary(".dup");
-          Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
-          Durability.force(copy);
-          plan.file(j.path, copy, j.entry.executable(), j.replace);
+          plan.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
         }
       }
       TreePublisher publisher = new TreePublisher(target, state.staging(), o.metadata).fsyncEachDirectory(!fsAll);
