@@ -186,12 +186,31 @@ public final class SyncEngine {
       if (!flip && state.flipMode()) {
         throw new IOException(o.destination + " is published in flip mode (has a 'current' symlink); sync it with --flip");
       }
-      fetchTrees(remote.rootTree(), oldRoot);
+      // A publish that was interrupted (kill, power loss) left some paths at the version it was
+      // publishing, others at the local head's: diffing the local head against the remote would
+      // miss the first kind whenever the remote has the local head's version again. Then every
+      // file is checked against the remote instead (files already right are left in place).
+      ObjectId interrupted = flip ? null : interruptedPublish();
+      fetchTrees(remote.rootTree(), interrupted != null ? empty : oldRoot);
       LOG.debug("fetchTrees done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       if (flip) {
         planFlip(oldRoot, oldLive);
       } else {
-        planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
+        if (interrupted != null) {
+          LOG.info("the previous publish was interrupted: checking every file against snapshot #{}", remote.sequence());
+          planChanges(TreeDiff.diff(store, empty, remote.rootTree()));
+          for (ObjectId from : List.of(oldRoot, interrupted)) {
+            if (store.contains(from)) {
+              for (TreeChange c : TreeDiff.diff(store, from, remote.rootTree())) {
+                if (c.type() == TreeChange.Type.REMOVED) {
+                  plan.delete(c.pathString());
+                }
+              }
+            }
+          }
+        } else {
+          planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
+        }
       }
       fetchManifests();
       LOG.debug("fetchManifests done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
@@ -675,8 +694,16 @@ public final class SyncEngine {
           copies.put(j, copy);
         }
       }
+      if (!flip) {
+        // The trees named by the marker must survive with it (the next run diffs against them).
+        state.objects().sync();
+        Files.writeString(publishingMarker(), remote.rootTree().hash().toString());
+      }
       boolean fsAll = Durability.syncFileSystem(state.staging().directory());
       if (!fsAll) {
+        if (!flip) {
+          Durability.force(publishingMarker());
+        }
         for (StagedFile s : finished) {
           Durability.force(s.path());
         }
@@ -711,11 +738,30 @@ public final class SyncEngine {
       }
       state.objects().sync();
       state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+      Files.deleteIfExists(publishingMarker());
       state.staging().clean(Set.of());
       if (flip) {
         removeOldTrees(target);
       }
       o.listener.published(remote);
+    }
+
+    /** Exists from just before the first rename of a publish until its snapshot is recorded. */
+    private Path publishingMarker() {
+      return state.stateDirectory().resolve("publishing");
+    }
+
+    /** The root tree an interrupted publish was writing, or null if the last publish completed. */
+    private ObjectId interruptedPublish() throws IOException {
+      Path m = publishingMarker();
+      if (!Files.exists(m)) {
+        return null;
+      }
+      try {
+        return ObjectId.tree(Hash.parse(Files.readString(m).trim()));
+      } catch (RuntimeException e) {
+        return ObjectId.tree(Hash.sha256(new byte[0])); // unreadable: still check every file
+      }
     }
 
     private void switchCurrent(Path tree) throws IOException {

@@ -3,6 +3,7 @@ package io.chasm.wire.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chasm.api.Hash;
 import io.chasm.api.ExpiredSnapshotException;
 import io.chasm.api.SignatureException;
 import io.chasm.api.trust.TrustPolicy;
@@ -107,6 +108,34 @@ class SyncEngineTest {
       // Head, one tree, one manifest and the 100 new bytes: far less than the 12,100-byte chunk.
       assertThat(u.bytesReceived()).isLessThan(3000);
       assertThat(Files.readAllBytes(dest.resolve("log.txt"))).isEqualTo(Files.readAllBytes(o.resolve("log.txt")));
+    }
+  }
+
+  /**
+   * A publish killed after some renames leaves those paths at its version; if the upstream then
+   * returns to the local head's content, a plain diff of the two snapshots finds nothing to do.
+   */
+  @Test
+  void sync_afterInterruptedPublish_repairsPathsTheDiffWouldMiss() throws Exception {
+    Path o = tmp.resolve("origin");
+    Origins.write(o.resolve("a.txt"), "version 1 of a\n");
+    Origins.write(o.resolve("sub/b.txt"), "b\n");
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      URI uri = server.uris().get(0);
+      sync(uri, dest);
+      // The interrupted run of version 2 had renamed a.txt into place, then died.
+      Origins.write(dest.resolve("a.txt"), "version 2 of a\n");
+      Files.writeString(dest.resolve(".chasm/publishing"), Hash.sha256(new byte[] {9}).toString());
+      // The origin goes back to version 1's content (a new snapshot with the same root tree).
+      Origins.write(o.resolve("sub/b.txt"), "b\n");
+      Origins.publish(o, "demo", key);
+      server.poll();
+      SyncResult r = sync(uri, dest);
+      assertThat(r.upToDate()).isFalse();
+      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Files.exists(dest.resolve(".chasm/publishing"))).isFalse();
     }
   }
 
