@@ -46,6 +46,11 @@ public final class Aggregator {
   private long[] botReq = new long[256];
   private HllSketch[] sketch = new HllSketch[256];
   private long[] fullSize = new long[256];
+  // Protocols (bit per ordinal) whose full size of an artifact went to the tracker in this drain.
+  private byte[] fullSizeSent = new byte[256];
+  // (project, artifact, type) per artifact id: classified once per run, and the same String
+  // instances every step, so the delta's row lookups compare by reference.
+  private String[][] cls = new String[256][];
   // Ranged (206) requests: (day, artifact, protocol, client) -> bytes and last time.
   private final LongIntMap rangeIndex = new LongIntMap();
   private int ranges;
@@ -225,6 +230,7 @@ public final class Aggregator {
     }
     if (art >= fullSize.length) {
       fullSize = Arrays.copyOf(fullSize, Math.max(art + 1, fullSize.length * 2));
+      fullSizeSent = Arrays.copyOf(fullSizeSent, fullSize.length);
     }
     rowHour[i] = hour;
     rowArt[i] = art;
@@ -297,9 +303,11 @@ public final class Aggregator {
 
   /** Moves everything counted so far into the step's delta and range tracker. */
   public void drainInto(StatsDelta delta, RangeTracker tracker) {
-    String[][] cls = new String[arts.size()][];
+    if (cls.length < arts.size()) {
+      cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
+    }
     for (int i = 0; i < rows; i++) {
-      String[] c = classify(cls, rowArt[i]);
+      String[] c = classify(rowArt[i]);
       String protocol = LogRecord.Protocol.values()[rowProto[i]].label();
       StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
           protocol);
@@ -309,25 +317,28 @@ public final class Aggregator {
           c[0], c[1], c[2], protocol);
       d.add(downloads[i], bytes[i], botReq[i]);
       d.addUniques(sketch[i]);
-      if (fullSize[rowArt[i]] > 0) {
+      int bit = 1 << rowProto[i];
+      if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
+        fullSizeSent[rowArt[i]] |= (byte) bit;
         tracker.fullSize(c[1], protocol, fullSize[rowArt[i]]);
       }
     }
     for (int i = 0; i < ranges; i++) {
-      String[] c = classify(cls, rArt[i]);
+      String[] c = classify(rArt[i]);
       tracker.add(c[0], c[1], c[2], LogRecord.Protocol.values()[rProto[i]].label(), rDay[i],
           rClient[i], rBytes[i], rTs[i]);
     }
     for (Map.Entry<String, long[]> e : countme.entrySet()) {
       String[] f = e.getKey().split("\n", 4);
-      String[] c = classify(cls, Integer.parseInt(f[1]));
+      String[] c = classify(Integer.parseInt(f[1]));
       delta.countme(Long.parseLong(f[0]), c[0], Integer.parseInt(f[2]), f[3]).add(e.getValue()[0]);
     }
     delta.totals().add(totals);
     reset();
   }
 
-  private String[] classify(String[][] cache, int art) {
+  private String[] classify(int art) {
+    String[][] cache = cls;
     String[] c = cache[art];
     if (c == null) {
       String name = arts.name(art);
@@ -351,6 +362,7 @@ public final class Aggregator {
     Arrays.fill(rBytes, 0);
     Arrays.fill(rTs, 0);
     Arrays.fill(fullSize, 0);
+    Arrays.fill(fullSizeSent, (byte) 0);
     rowIndex.clear();
     rangeIndex.clear();
     countme.clear();

@@ -7,17 +7,25 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256(day secret, client address bytes), first 8 bytes as a long: the only form in which
- * a client ever reaches a sketch. A small direct-mapped cache avoids recomputing the MAC for the
- * heavy hitters; it lives in memory only and is dropped with the hasher.
+ * a client ever reaches a sketch. Mirror clients repeat a lot (heavy-tailed), so the MAC of each
+ * address seen on the current day is remembered in a bounded open-addressing map (addresses in one
+ * byte arena, no object per entry), emptied when the day changes or it is full. It lives in memory
+ * only and is dropped with the hasher.
  */
 public final class ClientHasher {
-  // 64 Ki entries (a few MiB): mirror clients are heavy-tailed, so most lines hit.
-  private static final int CACHE = 1 << 16;
+  private static final int SLOTS = 1 << 18;
+  private static final int MAX_ENTRIES = SLOTS / 2;
   private static final int MAX_KEY = 64;
+  private static final int ARENA = 4 << 20;
   private final PeriodSecrets secrets;
-  private final byte[][] cacheKey = new byte[CACHE][];
-  private final long[] cacheDay = new long[CACHE];
-  private final long[] cacheVal = new long[CACHE];
+  // Slot -> 1 + arena offset of the address (0 = empty); the arena holds a length byte + bytes.
+  private final int[] slotOff = new int[SLOTS];
+  private final int[] slotHash = new int[SLOTS];
+  private final long[] slotVal = new long[SLOTS];
+  private final byte[] arena = new byte[ARENA];
+  private int arenaUsed;
+  private int entries;
+  private long cacheDay = Long.MIN_VALUE;
   private final byte[] out = new byte[32];
   private Mac mac;
   private long macDay = Long.MIN_VALUE;
@@ -31,12 +39,23 @@ public final class ClientHasher {
    */
   public long hash(long day, byte[] b, int s, int e) {
     int len = e - s;
-    int slot = len <= MAX_KEY ? (ArtifactTable.hash(b, s, e) ^ (int) day) & (CACHE - 1) : -1;
-    if (slot >= 0) {
-      byte[] k = cacheKey[slot];
-      if (k != null && cacheDay[slot] == day && k.length == len
-          && Arrays.equals(k, 0, len, b, s, e)) {
-        return cacheVal[slot];
+    int slot = -1;
+    int h = 0;
+    if (len <= MAX_KEY) {
+      if (day != cacheDay || entries >= MAX_ENTRIES || arenaUsed + 1 + len > ARENA) {
+        clearCache(day);
+      }
+      h = ArtifactTable.hash(b, s, e);
+      byte[] a = arena;
+      for (slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
+        int off = slotOff[slot];
+        if (off == 0) {
+          break;
+        }
+        if (slotHash[slot] == h && a[off - 1] == len
+            && Arrays.equals(a, off, off + len, b, s, e)) {
+          return slotVal[slot];
+        }
       }
     }
     if (day != macDay) {
@@ -66,15 +85,22 @@ public final class ClientHasher {
       v = 1;
     }
     if (slot >= 0) {
-      byte[] k = cacheKey[slot];
-      if (k == null || k.length != len) {
-        k = new byte[len];
-        cacheKey[slot] = k;
-      }
-      System.arraycopy(b, s, k, 0, len);
-      cacheDay[slot] = day;
-      cacheVal[slot] = v;
+      arena[arenaUsed] = (byte) len;
+      System.arraycopy(b, s, arena, arenaUsed + 1, len);
+      slotOff[slot] = arenaUsed + 1;
+      arenaUsed += 1 + len;
+      slotHash[slot] = h;
+      slotVal[slot] = v;
+      entries++;
     }
     return v;
+  }
+
+  private void clearCache(long day) {
+    Arrays.fill(slotOff, 0);
+    Arrays.fill(arena, 0, arenaUsed, (byte) 0);
+    arenaUsed = 0;
+    entries = 0;
+    cacheDay = day;
   }
 }
