@@ -1,6 +1,7 @@
 package io.chasm.stats;
 
 import io.chasm.stats.internal.Aggregator;
+import io.chasm.stats.internal.Bytes;
 import io.chasm.stats.internal.ByteSource;
 import io.chasm.stats.internal.PeriodSecrets;
 import io.chasm.stats.internal.RangeTracker;
@@ -357,10 +358,8 @@ public final class LogScanner {
         progress.addAndGet(n);
         reported += n;
         int lineStart = 0;
-        for (int i = scan; i < len; i++) {
-          if (buf[i] != '\n') {
-            continue;
-          }
+        for (int i = Bytes.indexOf(buf, scan, len, (byte) '\n'); i >= 0;
+            i = Bytes.indexOf(buf, i + 1, len, (byte) '\n')) {
           long absStart = base + lineStart;
           if (skip) {
             skip = false;

@@ -210,16 +210,23 @@ public final class ApacheLogFormatReader implements LogReader {
   private static int delimiter(byte[] b, int p, int end, byte[] lit, boolean last) {
     byte c = lit[0];
     boolean quoted = c == '"';
-    for (int i = p; i < end; i++) {
-      byte x = b[i];
-      if (quoted && x == '\\') {
-        i++;
-      } else if (x == c && Bytes.startsWith(b, i, end, lit)) {
-        int after = i + lit.length;
+    int i = p;
+    while (i < end) {
+      int j = quoted ? Bytes.indexOfEither(b, i, end, (byte) '\\', c) : Bytes.indexOf(b, i, end, c);
+      if (j < 0) {
+        return -1;
+      }
+      if (quoted && b[j] == '\\') {
+        i = j + 2;
+        continue;
+      }
+      if (Bytes.startsWith(b, j, end, lit)) {
+        int after = j + lit.length;
         if (!last || after == end || b[after] == ' ') {
-          return i;
+          return j;
         }
       }
+      i = j + 1;
     }
     return -1;
   }

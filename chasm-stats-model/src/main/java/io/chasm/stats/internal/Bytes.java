@@ -7,9 +7,50 @@ public final class Bytes {
 
   private Bytes() {}
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+          java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  // High bit set in each byte of v that is zero (exact for the lowest such byte, which is all the
+  // callers use: a borrow can only mark bytes above a true zero).
+  private static long zeros(long v) {
+    return (v - ONES) & ~v & HIGHS;
+  }
+
+  /** First index of c in b[from,to), or -1; eight bytes per step (lines are mostly long fields). */
   public static int indexOf(byte[] b, int from, int to, byte c) {
-    for (int i = from; i < to; i++) {
+    int i = from;
+    long pat = (c & 0xffL) * ONES;
+    for (; i + 8 <= to; i += 8) {
+      long m = zeros((long) LONGS.get(b, i) ^ pat);
+      if (m != 0) {
+        return i + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
       if (b[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** First index of c1 or c2 in b[from,to), or -1. */
+  public static int indexOfEither(byte[] b, int from, int to, byte c1, byte c2) {
+    int i = from;
+    long p1 = (c1 & 0xffL) * ONES;
+    long p2 = (c2 & 0xffL) * ONES;
+    for (; i + 8 <= to; i += 8) {
+      long v = (long) LONGS.get(b, i);
+      long m = zeros(v ^ p1) | zeros(v ^ p2);
+      if (m != 0) {
+        return i + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == c1 || b[i] == c2) {
         return i;
       }
     }
