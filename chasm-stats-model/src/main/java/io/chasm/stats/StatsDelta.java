@@ -31,6 +31,16 @@ public final class StatsDelta {
   private final RunTotals totals = new RunTotals();
   private final List<Coverage> coverage = new ArrayList<>();
 
+  /** False when HOUR rows are not kept: callers may then {@link #noteHour} instead of adding them. */
+  public boolean keepsHours() {
+    return keepHours;
+  }
+
+  /** Records an hour that had a row, for a delta that does not keep HOUR rows. */
+  public void noteHour(long periodStart) {
+    maxHour = Math.max(maxHour, periodStart);
+  }
+
   /** The row for this key, created empty when absent. */
   public StatsRow row(long periodStart, StatsRow.Granularity g, String project, String artifact,
       String type, String protocol) {

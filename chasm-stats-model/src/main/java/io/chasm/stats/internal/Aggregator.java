@@ -306,13 +306,18 @@ public final class Aggregator {
     if (cls.length < arts.size()) {
       cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
     }
+    boolean keepHours = delta.keepsHours();
     for (int i = 0; i < rows; i++) {
       String[] c = classify(rowArt[i]);
       String protocol = LogRecord.Protocol.values()[rowProto[i]].label();
-      StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
-          protocol);
-      h.add(downloads[i], bytes[i], botReq[i]);
-      h.addUniques(sketch[i]);
+      if (keepHours) {
+        StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
+            protocol);
+        h.add(downloads[i], bytes[i], botReq[i]);
+        h.addUniques(sketch[i]);
+      } else {
+        delta.noteHour(rowHour[i] * 3600);
+      }
       StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
           c[0], c[1], c[2], protocol);
       d.add(downloads[i], bytes[i], botReq[i]);

@@ -65,10 +65,14 @@ public final class RangeTracker {
         continue;
       }
       long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
-      StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.project, e.artifact, e.type,
-          e.protocol);
-      h.add(1, 0, 0);
-      h.addUnique(e.client);
+      if (delta.keepsHours()) {
+        StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.project, e.artifact, e.type,
+            e.protocol);
+        h.add(1, 0, 0);
+        h.addUnique(e.client);
+      } else {
+        delta.noteHour(hour);
+      }
       StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.project, e.artifact,
           e.type, e.protocol);
       d.add(1, 0, 0);
