@@ -31,10 +31,12 @@ class CsvAndSketchPropertiesTest {
     List<byte[]> stored = new ArrayList<>();
     Union all = new Union(12);
     int next = 0;
+    java.util.Set<String> exact = new java.util.HashSet<>();
     for (int n : sizes) {
       HllSketch s = new HllSketch(12);
       for (int i = 0; i < n; i++) {
         s.update("u" + (next + i));
+        exact.add("u" + (next + i));
       }
       next += n / 2; // half of each group overlaps the next
       all.update(s);
@@ -52,11 +54,15 @@ class CsvAndSketchPropertiesTest {
     Sketches.addTo(u1, left);
     Union u2 = Sketches.newUnion();
     Sketches.addTo(u2, right);
-    // HLL merges keep the same registers in any order; the estimate may move by a rounding step
-    // as sketches change mode (list, set, HLL), so both orders must match a one-shot union closely.
-    var close = org.assertj.core.data.Percentage.withPercentage(2);
-    assertThat((double) Sketches.estimate(u1)).isCloseTo(all.getEstimate(), close);
-    assertThat((double) Sketches.estimate(u2)).isCloseTo(all.getEstimate(), close);
+    // HLL merges keep the same registers in any order, but the estimator may differ as sketches
+    // change mode (list, set, HLL): a fixed percentage against the one-shot union flakes (2.003%
+    // was seen). What must hold whatever the order: the true count lies within the sketch's own
+    // 3-standard-deviation bounds, for both orders and the one-shot union alike.
+    for (Union u : List.of(u1, u2, all)) {
+      assertThat((double) exact.size()).isBetween(u.getLowerBound(3), u.getUpperBound(3));
+    }
+    long width = (long) Math.ceil(u1.getUpperBound(3) - u1.getLowerBound(3));
+    assertThat(Sketches.estimate(u1)).isCloseTo(Sketches.estimate(u2), org.assertj.core.data.Offset.offset(Math.max(2L, width)));
   }
 
   private static String parseOne(String s) {
