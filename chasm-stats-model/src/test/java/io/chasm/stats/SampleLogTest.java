@@ -25,13 +25,10 @@ class SampleLogTest {
       "facebookexternalhit", "ia_archiver", "semrush", "ahrefs", "yandex", "baidu", "mj12",
       "headlesschrome", "scrapy", "feedfetcher");
 
-  static Path sample() {
-    return SAMPLE;
-  }
 
   @Test
   void totals_matchNaiveReference() throws Exception {
-    List<String> lines = Files.readAllLines(sample(), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(SAMPLE, StandardCharsets.UTF_8);
     long total = 0, rejected = 0, bytes = 0, downloads = 0;
     Set<String> uniq = new HashSet<>();
     Map<String, Long> full = new HashMap<>();
@@ -76,7 +73,7 @@ class SampleLogTest {
 
     LogScanner.Options o = new LogScanner.Options();
     o.threads = 2;
-    LogScanner.Result r = new LogScanner(o).scan(List.of(sample()), null);
+    LogScanner.Result r = new LogScanner(o).scan(List.of(SAMPLE), null);
     RunTotals t = r.summary.totals();
     assertThat(r.errors).isEmpty();
     assertThat(t.linesTotal).isEqualTo(total).isEqualTo(10_000);

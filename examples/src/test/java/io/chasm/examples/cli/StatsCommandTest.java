@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,42 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class StatsCommandTest {
+class StatsCommandTest extends CapturedOutput {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
 
   /** Surefire runs in the module directory; the sample lives in the repository's data/. */
   static final Path SAMPLE = Path.of("..", "data", "apache-combined-sample.log");
 
-  static Path sample() {
-    return SAMPLE;
-  }
 
   @Test
   void scan_json_hasTheDocumentedKeys() throws IOException {
-    int rc = ChasmCli.run("stats", "scan", sample().toString(), "--json");
+    int rc = ChasmCli.run("stats", "scan", SAMPLE.toString(), "--json");
     assertThat(rc).as(err.toString()).isZero();
     JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     assertThat(j.get("lines_total").asLong()).isEqualTo(10_000);
@@ -69,7 +44,7 @@ class StatsCommandTest {
 
   @Test
   void scan_human_summary() {
-    int rc = ChasmCli.run("stats", "scan", sample().toString());
+    int rc = ChasmCli.run("stats", "scan", SAMPLE.toString());
     assertThat(rc).isZero();
     assertThat(out.toString()).contains("top artifacts", "by type", "by protocol", "/favicon.ico");
   }
