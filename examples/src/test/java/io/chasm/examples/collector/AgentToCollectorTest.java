@@ -10,6 +10,7 @@ import io.chasm.collector.CollectorServer;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.KeyFiles;
+import io.chasm.stats.StatsRow;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.stats.StatsSubmitter;
@@ -110,8 +111,12 @@ class AgentToCollectorTest {
       assertThat(row.get("artifact").asText()).isEqualTo(top.get("artifact").asText());
       assertThat(row.get("downloads").asLong()).isEqualTo(top.get("downloads").asLong());
       assertThat(row.get("bytes").asLong()).isEqualTo(top.get("bytes").asLong());
+      // Two estimates of one true count: the agent folds its sketches at lgK 12, the collector at
+      // lgK 14 (and keeps sparse coupons exact longer), so they differ by noise, not by a fixed 2%
+      // (which flaked at 2.09%). Allow three standard deviations of the difference.
+      double rse = Math.hypot(1.04 / Math.sqrt(1 << StatsRow.LG_K), 1.04 / Math.sqrt(1 << 14));
       assertThat((double) row.get("unique").asLong())
-          .isCloseTo(top.get("unique_downloaders").asDouble(), org.assertj.core.data.Percentage.withPercentage(2));
+          .isCloseTo(top.get("unique_downloaders").asDouble(), org.assertj.core.data.Percentage.withPercentage(300 * rse));
 
       // Resend every batch: acknowledged as already counted, nothing changes.
       StatsSubmitter submitter = new StatsSubmitter(server.uri(), KeyFiles.readSigner(key));
