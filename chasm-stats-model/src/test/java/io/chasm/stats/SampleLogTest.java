@@ -83,6 +83,9 @@ class SampleLogTest {
     assertThat(got).isEqualTo(downloads);
     org.apache.datasketches.hll.Union u = new org.apache.datasketches.hll.Union(StatsRow.LG_K);
     r.summary.rows().forEach(x -> u.update(x.uniques()));
-    assertThat(u.getCompositeEstimate()).isCloseTo(uniq.size(), within(uniq.size() * 0.05));
+    // The per-period keys are random, so the estimate differs run to run: allow four standard errors
+    // of HLL at this lgK (a fixed 5% is only about three and would flake now and then).
+    double rse = 1.04 / Math.sqrt(1 << StatsRow.LG_K);
+    assertThat(u.getCompositeEstimate()).isCloseTo(uniq.size(), within(uniq.size() * 4 * rse));
   }
 }
