@@ -28,8 +28,9 @@ origin="$work/origin"
 echo "copying $src_tree ..." >&2
 mkdir -p "$origin"
 cp -a "$src_tree/." "$origin/" 2>/dev/null || true
-# chasm refuses symlinks that are absolute or climb out of the tree (UnsafePathException: a mirror's
-# web server must not be led to /etc); /usr/share has a few. Both tools get the same tree without them.
+# chasm does not create symlinks that are absolute or climb out of the tree (a mirror's web server
+# must not be led to /etc; rsync only skips them with --safe-links); /usr/share has hundreds. Both
+# tools get the same tree without them, so both publish the same files.
 python3 - "$origin" >&2 <<'PY'
 import os, sys
 root = os.path.realpath(sys.argv[1]); n = 0

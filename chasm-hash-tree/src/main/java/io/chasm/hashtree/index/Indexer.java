@@ -4,11 +4,13 @@ import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
+import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.publish.SafePaths;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeEntry;
@@ -241,6 +243,9 @@ final class Indexer {
             byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
             n.extra[k] = target;
             same = same && Arrays.equals(old.linkTargets.get(o), target);
+            if (!same) {
+              warnIfMirrorsSkip(rel, target);
+            }
           }
           default -> {
             if (!same || old.racy(o)) {
@@ -554,6 +559,15 @@ final class Indexer {
   }
 
   // ---- helpers ----
+
+  /** Recorded as is, but mirrors will not create it (tck/SPEC.md §10.4): tell the publisher once, when it appears. */
+  private void warnIfMirrorsSkip(byte[] rel, byte[] target) {
+    try {
+      SafePaths.checkSymlinkTarget(display(rel), target);
+    } catch (UnsafePathException e) {
+      warn(e.getMessage() + "; mirrors will not create it");
+    }
+  }
 
   private void warn(String message) {
     LOG.warn(message);

@@ -7,6 +7,7 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.api.RollbackException;
 import io.chasm.api.TransportException;
+import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.index.ChunkLocation;
@@ -103,7 +104,7 @@ public final class SyncEngine {
         double secs = (System.nanoTime() - t0) / 1e9;
         long seq = changed ? run.remote.sequence() : local.sequence();
         return new SyncResult(seq, !changed, ups.bytesReceived(), ups.bytesSent(), run.chunksFetched.get(),
-            run.chunksReused.get(), run.filesAdded, run.filesChanged, run.filesDeleted, secs, banned);
+            run.chunksReused.get(), run.filesAdded, run.filesChanged, run.filesDeleted, secs, banned, run.skippedLinks);
       }
     }
   }
@@ -160,6 +161,8 @@ public final class SyncEngine {
     long filesDeleted;
     final List<FileJob> jobs = new ArrayList<>();
     final PublishPlan plan = new PublishPlan();
+    /** Symlinks of the snapshot not created because they point outside the tree. */
+    final List<String> skippedLinks = new ArrayList<>();
 
     Run(MirrorState state, Upstreams ups, String repo, Snapshot local) {
       this.state = state;
@@ -361,8 +364,7 @@ public final class SyncEngine {
               jobs.add(new FileJob(p, after, before, false));
               filesChanged++;
             } else if (after.kind() == EntryKind.SYMLINK) {
-              SafePaths.checkSymlinkTarget(p, after.linkTarget());
-              plan.symlink(p, after.linkTarget(), false);
+              symlink(p, after.linkTarget(), false, o.destination);
             }
           }
           case REMOVED -> {
@@ -379,10 +381,7 @@ public final class SyncEngine {
           jobs.add(new FileJob(p, e, before, replace));
           filesAdded++;
         }
-        case SYMLINK -> {
-          SafePaths.checkSymlinkTarget(p, e.linkTarget());
-          plan.symlink(p, e.linkTarget(), replace);
-        }
+        case SYMLINK -> symlink(p, e.linkTarget(), replace, o.destination);
         case DIRECTORY -> {
           plan.directory(p, replace);
           for (TreeEntry child : store.tree(e.id()).entries()) {
@@ -390,6 +389,27 @@ public final class SyncEngine {
           }
         }
       }
+    }
+
+    /**
+     * Plans a symlink of the snapshot, or skips it when its target is absolute or climbs above the
+     * root (rsync's --safe-links): a web server serving the mirror could otherwise be led to
+     * {@code /etc}. Whatever the path held before is removed, so it never shows content the
+     * snapshot does not name. {@code live} is the tree the path is removed from (null: a new tree).
+     */
+    private void symlink(String p, byte[] target, boolean replace, Path live) throws UnsafePathException {
+      try {
+        SafePaths.checkSymlinkTarget(p, target);
+      } catch (UnsafePathException e) {
+        LOG.warn("{}: not created (a mirror creates no link out of its tree)", e.getMessage());
+        skippedLinks.add(p);
+        o.listener.symlinkSkipped(p, e.getMessage());
+        if (live != null && Files.exists(SafePaths.resolve(live, p), LinkOption.NOFOLLOW_LINKS)) {
+          plan.delete(p);
+        }
+        return;
+      }
+      plan.symlink(p, target, replace);
     }
 
     private long countFiles(TreeEntry e) throws ChasmException, IOException {
@@ -438,10 +458,7 @@ public final class SyncEngine {
         String p = prefix.isEmpty() ? e.nameString() : prefix + "/" + e.nameString();
         switch (e.kind()) {
           case FILE -> files.put(p, e);
-          case SYMLINK -> {
-            SafePaths.checkSymlinkTarget(p, e.linkTarget());
-            plan.symlink(p, e.linkTarget(), false);
-          }
+          case SYMLINK -> symlink(p, e.linkTarget(), false, null);
           case DIRECTORY -> {
             plan.directory(p, false);
             planFlipDir(p, e.id(), files);

@@ -21,6 +21,9 @@ public interface SyncListener {
   /** Some chunks arrived (verified and staged). */
   default void chunksFetched(int count, long bytes) {}
 
+  /** A symlink of the snapshot is not created: its target is absolute or leaves the tree. */
+  default void symlinkSkipped(String path, String reason) {}
+
   /** An upstream is dropped for the rest of this sync. */
   default void peerBanned(URI upstream, String reason) {}
 

@@ -17,6 +17,8 @@ import java.util.List;
  * @param filesDeleted regular files removed
  * @param seconds wall-clock time of the sync
  * @param banned upstreams dropped for misbehaving, with the reason
+ * @param skippedSymlinks paths of the snapshot's symlinks not created because their target is
+ *     absolute or leaves the tree (docs/sync.md); everything else was published
  */
 public record SyncResult(
     long sequence,
@@ -29,9 +31,11 @@ public record SyncResult(
     long filesChanged,
     long filesDeleted,
     double seconds,
-    List<String> banned) {
+    List<String> banned,
+    List<String> skippedSymlinks) {
   public SyncResult {
     banned = List.copyOf(banned);
+    skippedSymlinks = List.copyOf(skippedSymlinks);
   }
 
   static String ban(URI uri, String reason) {

@@ -95,6 +95,7 @@ public final class SyncCommand implements Callable<Integer> {
       m.put("files_deleted", r.filesDeleted());
       m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
       m.put("banned", r.banned());
+      m.put("skipped_symlinks", r.skippedSymlinks());
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else if (r.upToDate()) {
       System.out.printf("up to date at snapshot %d (%d bytes on the wire, %.2f s)%n", r.sequence(),

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hostile upstream against the real {@code chasm sync} process: each attack must end in exit 1
  * naming the typed error, with the mirror's served tree unchanged and nothing written outside it.
+ * A signed tree with symlinks out of the tree is no attack on the mirror itself: those links are
+ * skipped and the rest is published, still with nothing written outside.
  */
 class HostileUpstreamTest {
   static final Duration LIMIT = Duration.ofSeconds(60);
@@ -155,16 +157,37 @@ class HostileUpstreamTest {
   }
 
   @Test
-  void absoluteSymlink_unsafePath() throws Exception {
-    withServer(evil(Tree.of(List.of(TreeEntry.symlink("passwd", "/etc/passwd")))), "UnsafePathException");
+  void absoluteSymlink_notCreatedNothingOutside() throws Exception {
+    expectSymlinkSkipped(evil(Tree.of(List.of(TreeEntry.symlink("passwd", "/etc/passwd")))), "passwd");
   }
 
   @Test
-  void symlinkEscapingRoot_unsafePath() throws Exception {
+  void symlinkEscapingRoot_notCreatedNothingOutside() throws Exception {
     Tree sub = Tree.of(List.of(TreeEntry.symlink("x", "../../outside")));
     InMemoryBackend b = evil(Tree.of(List.of(TreeEntry.directory("d", sub.id()))));
     b.putObject(sub.id(), sub.encode());
-    withServer(b, "UnsafePathException");
+    expectSymlinkSkipped(b, "d/x");
+  }
+
+  /**
+   * A signed tree with an unsafe symlink is published without it (docs/sync.md): the link is
+   * reported, never created, and nothing appears outside the mirror.
+   */
+  void expectSymlinkSkipped(RepositoryBackend backend, String link) throws Exception {
+    try (PeerServer s = PeerServer.builder(backend).build()) {
+      URI upstream = s.listen(URI.create("tcp://127.0.0.1:0"));
+      Cli.Result r = Cli.run(work, LIMIT, "sync", upstream.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO, "--json");
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(UnsafeSymlinkSyncTest.skipped(r)).containsExactly(link);
+      assertThat(Files.exists(dest.resolve(link), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+      assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(2);
+    }
+    try (var s = Files.list(outside)) {
+      assertThat(s.toList()).isEmpty();
+    }
+    try (var s = Files.list(work)) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("mirror", "outside");
+    }
   }
 
   @Test
