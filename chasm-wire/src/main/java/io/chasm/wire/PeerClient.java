@@ -107,6 +107,8 @@ public final class PeerClient implements Closeable {
   private final PublicKey serverKey;
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
+  /** Used by the reader thread only (decoding happens there). */
+  private final ChunkCodec codec = new ChunkCodec();
   private final ExecutorService callbacks = Executors.newSingleThreadExecutor(PeerServer.threads("chasm-client-callback"));
   private volatile ChasmException failure;
   /** When a frame last arrived, or requests became outstanding after a quiet time. */
@@ -385,10 +387,20 @@ public final class PeerClient implements Closeable {
    */
   public CompletableFuture<ChunkFetch> chunks(String repository, Collection<Hash> ids,
       java.util.function.Function<Hash, byte[]> prefixes, ChunkSink sink) {
+    return chunks(repository, ids, prefixes, sink, true);
+  }
+
+  /**
+   * As {@link #chunks(String, Collection, java.util.function.Function, ChunkSink)}; {@code compressed}
+   * false asks for the chunks uncompressed even though zstd was negotiated (a link faster than the
+   * compressor, such as loopback or a Unix socket, gains nothing from it and both ends pay CPU).
+   */
+  public CompletableFuture<ChunkFetch> chunks(String repository, Collection<Hash> ids,
+      java.util.function.Function<Hash, byte[]> prefixes, ChunkSink sink, boolean compressed) {
     List<Hash> all = List.copyOf(ids);
     List<Hash> missing = new ArrayList<>();
     long[] counts = new long[3]; // delivered, wire bytes, raw bytes
-    boolean zstd = options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
+    boolean zstd = compressed && options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     for (int from = 0; from < all.size(); from += idsPerRequest) {
       List<Hash> batch = all.subList(from, Math.min(all.size(), from + idsPerRequest));
@@ -745,7 +757,7 @@ public final class PeerClient implements Closeable {
           throw new CorruptObjectException(peer + " sent zstd data that was not asked for");
         }
         byte[] packed = data.toByteArray();
-        return ChunkCodec.decompress(packed, 0, packed.length, Integer.toUnsignedLong(item.getRawSize()), options.limits().maxFrameBytes());
+        return codec.decompress(packed, 0, packed.length, Integer.toUnsignedLong(item.getRawSize()), options.limits().maxFrameBytes());
       }
       default -> throw new CorruptObjectException(peer + " sent an item with unknown compression " + item.getCompressionValue());
     }
@@ -799,7 +811,7 @@ public final class PeerClient implements Closeable {
   }
 
   private void readLoop() {
-    try {
+    try (codec) {
       for (Frame f; (f = reader.read()) != null; ) {
         lastProgressNanos = System.nanoTime();
         switch (f.getBodyCase()) {

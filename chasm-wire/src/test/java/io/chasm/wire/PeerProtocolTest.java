@@ -164,6 +164,17 @@ class PeerProtocolTest {
   }
 
   @Test
+  void chunks_askedUncompressed_travelRawThoughZstdWasNegotiated() throws Exception {
+    byte[] text = bytes("x".repeat(10000));
+    Hash id = backend.putChunk(text);
+    PeerClient c = client(serve());
+    byte[][] got = new byte[1][];
+    ChunkFetch f = c.chunks(REPO, List.of(id), h -> null, (h, d) -> got[0] = d, false).get();
+    assertThat(got[0]).isEqualTo(text);
+    assertThat(f.wireBytes()).isEqualTo(text.length);
+  }
+
+  @Test
   void chunks_withHeldPrefix_onlyTheRestTravels_wrongPrefixGetsWholeChunk() throws Exception {
     Random r = new Random(7);
     byte[] old = new byte[20000];

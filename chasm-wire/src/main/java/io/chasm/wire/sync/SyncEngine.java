@@ -667,7 +667,7 @@ public final class SyncEngine {
                 budget.release(cost);
               }
             });
-          });
+          }, o.chunkCompression.compress(u.uri()));
           return f.thenApply(r -> {
             o.listener.chunksFetched(r.delivered(), r.rawBytes());
             return (Collection<Hash>) r.missing();

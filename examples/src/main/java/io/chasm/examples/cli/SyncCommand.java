@@ -46,6 +46,10 @@ public final class SyncCommand implements Callable<Integer> {
       description = "metadata published after content (repeatable; default Debian dists/ indexes and RPM repodata/)")
   List<String> metadata;
 
+  @Option(names = "--compress", paramLabel = "WHEN", defaultValue = "auto",
+      description = "zstd for chunks: auto (not from this host: loopback, unix://), always, never; default ${DEFAULT-VALUE}")
+  String compress;
+
   @Option(names = "--json", description = "print a JSON report")
   boolean json;
 
@@ -64,6 +68,11 @@ public final class SyncCommand implements Callable<Integer> {
     Path dest = Path.of(args.get(args.size() - 1));
     TrustPolicy policy = trust.policy(spec);
     SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip);
+    try {
+      b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compress must be auto, always or never, not '" + compress + "'");
+    }
     if (metadata != null) {
       b.metadata(MetadataPatterns.of(metadata));
     }

@@ -83,6 +83,8 @@ public final class ServerConnection implements Runnable {
   private final FrameWriter writer;
   private final long startNanos = System.nanoTime();
   private final Map<Long, Subscriptions.Sub> subs = new ConcurrentHashMap<>();
+  /** Used by this connection's thread only (items are built there). */
+  private final ChunkCodec codec = new ChunkCodec();
   private volatile boolean handshakeDone;
   private volatile boolean closed;
   private Set<String> capabilities = Set.of();
@@ -112,7 +114,7 @@ public final class ServerConnection implements Runnable {
 
   @Override
   public void run() {
-    try {
+    try (codec) {
       FrameReader reader =
           new FrameReader(new BufferedInputStream(connection.input(), 64 << 10), config.limits().maxRequestFrameBytes());
       if (!handshake(reader)) {
@@ -417,7 +419,7 @@ public final class ServerConnection implements Runnable {
       return b.setMissing(ErrorCode.LIMIT).build();
     }
     b.setRawSize(raw.length);
-    byte[] packed = zstd ? ChunkCodec.compressIfSmaller(raw) : null;
+    byte[] packed = zstd ? codec.compressIfSmaller(raw) : null;
     if (packed != null) {
       return b.setData(UnsafeByteOperations.unsafeWrap(packed)).setCompression(Compression.ZSTD).build();
     }
