@@ -1,6 +1,7 @@
 package io.chasm.stats;
 
 import io.chasm.stats.internal.Aggregator;
+import io.chasm.stats.internal.ArtifactCatalog;
 import io.chasm.stats.internal.Bytes;
 import io.chasm.stats.internal.ByteSource;
 import io.chasm.stats.internal.PeriodSecrets;
@@ -88,6 +89,16 @@ public final class LogScanner {
     boolean active = true;
   }
 
+  // One worker's counts and read buffer; workers take one for each part they read.
+  private static final class Worker {
+    final Aggregator agg;
+    final byte[] buf = new byte[BUF];
+
+    Worker(Aggregator agg) {
+      this.agg = agg;
+    }
+  }
+
   private static final class Item {
     FileWork w;
     long start, cut;
@@ -140,9 +151,11 @@ public final class LogScanner {
       t.setDaemon(true);
       return t;
     });
-    BlockingQueue<Aggregator> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
+    BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
+    ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
-      aggs.add(new Aggregator(opt.rules, secrets));
+      // Without a sink the step deltas keep no HOUR rows (see runStep): count per day.
+      aggs.add(new Worker(new Aggregator(opt.rules, secrets, sink != null, catalog)));
     }
     try {
       while (true) {
@@ -153,8 +166,8 @@ public final class LogScanner {
         secrets.seed(stepSeed(state));
         StatsDelta delta = runStep(step, pool, aggs, res, sink);
         RangeTracker tracker = new RangeTracker();
-        for (Aggregator a : aggs) {
-          a.drainInto(delta, tracker);
+        for (Worker a : aggs) {
+          a.agg.drainInto(delta, tracker);
         }
         tracker.finish(delta);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
@@ -204,9 +217,8 @@ public final class LogScanner {
   private static void summarise(StatsDelta delta, StatsDelta summary) {
     for (StatsRow r : delta.unorderedRows()) {
       if (r.granularity == StatsRow.Granularity.DAY) {
-        StatsRow t = summary.row(0, StatsRow.Granularity.DAY, r.project, r.artifact, r.type, r.protocol);
-        t.add(r.downloads, r.bytes, r.botRequests);
-        t.addUniques(r.uniques());
+        summary.row(0, StatsRow.Granularity.DAY, r.project, r.artifact, r.type, r.protocol)
+            .addAll(r);
       }
     }
     for (CountmeRow c : delta.countmeRows()) {
@@ -271,7 +283,7 @@ public final class LogScanner {
     return step;
   }
 
-  private StatsDelta runStep(List<Item> step, ExecutorService pool, BlockingQueue<Aggregator> aggs,
+  private StatsDelta runStep(List<Item> step, ExecutorService pool, BlockingQueue<Worker> aggs,
       Result res, BatchSink sink) throws IOException {
     List<Future<long[]>> futures = new ArrayList<>();
     List<Item> owners = new ArrayList<>();
@@ -286,9 +298,9 @@ public final class LogScanner {
         long pe = k == parts - 1 ? it.cut : it.start + len * (k + 1) / parts;
         boolean first = k == 0;
         futures.add(pool.submit(() -> {
-          Aggregator a = aggs.take();
+          Worker a = aggs.take();
           try {
-            return readPart(it.w, ps, pe, first, a, res);
+            return readPart(it.w, ps, pe, first, a.agg, a.buf, res);
           } finally {
             aggs.add(a);
           }
@@ -323,13 +335,12 @@ public final class LogScanner {
    * not past the planned end of the file). Returns {end of the last complete line read}.
    */
   private long[] readPart(FileWork w, long from, long to, boolean atLineStart, Aggregator agg,
-      Result res) throws IOException {
+      byte[] buf, Result res) throws IOException {
     LogReader reader = w.reader.fresh();
     LogRecord rec = new LogRecord();
     RunTotals t = agg.totals();
     long lastEnd = from;
     boolean skip = !atLineStart && from > 0 && !precededByNewline(w, from);
-    byte[] buf = new byte[BUF];
     int len = 0;
     long base = from; // file offset of buf[0]
     boolean oversize = false;

@@ -67,6 +67,17 @@ public final class StatsRow {
     union().update(s);
   }
 
+  /** Adds another row's counts and unique downloaders. */
+  void addAll(StatsRow o) {
+    add(o.downloads, o.bytes, o.botRequests);
+    if (o.uniques == null) {
+      addUniques(o.single);
+    } else if (!o.uniques.isEmpty()) {
+      // The union's registers as they are: no conversion to the compact HLL_4 form.
+      union().update(o.uniques.getResult(TgtHllType.HLL_8));
+    }
+  }
+
   public void addUnique(long clientHash) {
     union().update(clientHash);
   }
@@ -101,6 +112,33 @@ public final class StatsRow {
   /** Identity of a row within a delta; orders rows by period, granularity, protocol, type, path. */
   record Key(long period, Granularity granularity, String protocol, String type, String artifact)
       implements Comparable<Key> {
+    // Written out: the generated record methods go through method handles, measurably slower in
+    // the per-row hand-over (JFR), and the Strings are usually the same instances.
+    @Override
+    public int hashCode() {
+      int h = Long.hashCode(period) * 31 + granularity.ordinal();
+      h = h * 31 + protocol.hashCode();
+      h = h * 31 + type.hashCode();
+      return h * 31 + artifact.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (this == o) {
+        return true;
+      }
+      if (!(o instanceof Key)) {
+        return false;
+      }
+      Key k = (Key) o;
+      return period == k.period && granularity == k.granularity && same(artifact, k.artifact)
+          && same(type, k.type) && same(protocol, k.protocol);
+    }
+
+    private static boolean same(String a, String b) {
+      return a == b || a.equals(b);
+    }
+
     @Override
     public int compareTo(Key o) {
       int c = Long.compare(period, o.period);

@@ -29,10 +29,15 @@ public final class Aggregator {
   private static final byte[] COUNTME = Bytes.ascii("countme=");
   private static final int MAX_PATH = 4096;
   private static final byte GIT_MARK = 1;
+  private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
 
-  private final ClassificationRules rules;
+  private final ArtifactCatalog catalog;
   private final BotMatcher bots;
   private final ClientHasher hasher;
+  // False when the step's delta keeps no HOUR rows (a report-only scan): rows are then per day,
+  // which gives the same day rows with fewer rows, sketches and hand-overs.
+  private final boolean hourRows;
+  private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
   private final LongIntMap rowIndex = new LongIntMap();
@@ -48,8 +53,7 @@ public final class Aggregator {
   private long[] fullSize = new long[256];
   // Protocols (bit per ordinal) whose full size of an artifact went to the tracker in this drain.
   private byte[] fullSizeSent = new byte[256];
-  // (project, artifact, type) per artifact id: classified once per run, and the same String
-  // instances every step, so the delta's row lookups compare by reference.
+  // (project, artifact, type) per artifact id, from the shared catalog.
   private String[][] cls = new String[256][];
   // Ranged (206) requests: (day, artifact, protocol, client) -> bytes and last time.
   private final LongIntMap rangeIndex = new LongIntMap();
@@ -61,7 +65,17 @@ public final class Aggregator {
   private final Map<String, long[]> countme = new HashMap<>();
 
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets) {
-    this.rules = rules;
+    this(rules, secrets, true, new ArtifactCatalog(rules));
+  }
+
+  /**
+   * @param hourRows false when the deltas this aggregator drains into keep no HOUR rows
+   * @param catalog shared by the aggregators that drain into the same deltas
+   */
+  public Aggregator(ClassificationRules rules, PeriodSecrets secrets, boolean hourRows,
+      ArtifactCatalog catalog) {
+    this.catalog = catalog;
+    this.hourRows = hourRows;
     this.bots = new BotMatcher(rules.botPatterns());
     this.hasher = new ClientHasher(secrets);
   }
@@ -124,14 +138,17 @@ public final class Aggregator {
       return null;
     }
     long hour = Math.floorDiv(r.epochSecond, 3600L);
-    int row = row(hour, art, proto.ordinal());
+    long day = Math.floorDiv(hour, 24L);
+    int row = row(hourRows ? hour : day * 24, art, proto.ordinal());
+    if (hour > maxHour) {
+      maxHour = hour;
+    }
     if (http && bots.isBot(b, r.agentStart, r.agentEnd)) {
       botReq[row]++;
       totals.botRequests++;
       return null;
     }
     bytes[row] += r.bytes;
-    long day = Math.floorDiv(hour, 24L);
     if (http && r.status == 206) {
       long c = client(day, r);
       if (c != 0) {
@@ -307,16 +324,20 @@ public final class Aggregator {
       cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
     }
     boolean keepHours = delta.keepsHours();
+    if (keepHours && !hourRows) {
+      throw new IllegalStateException("this aggregator counted days only; the delta keeps hours");
+    }
+    if (!keepHours && maxHour != Long.MIN_VALUE) {
+      delta.noteHour(maxHour * 3600);
+    }
     for (int i = 0; i < rows; i++) {
       String[] c = classify(rowArt[i]);
-      String protocol = LogRecord.Protocol.values()[rowProto[i]].label();
+      String protocol = PROTOCOLS[rowProto[i]].label();
       if (keepHours) {
         StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
             protocol);
         h.add(downloads[i], bytes[i], botReq[i]);
         h.addUniques(sketch[i]);
-      } else {
-        delta.noteHour(rowHour[i] * 3600);
       }
       StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
           c[0], c[1], c[2], protocol);
@@ -330,8 +351,8 @@ public final class Aggregator {
     }
     for (int i = 0; i < ranges; i++) {
       String[] c = classify(rArt[i]);
-      tracker.add(c[0], c[1], c[2], LogRecord.Protocol.values()[rProto[i]].label(), rDay[i],
-          rClient[i], rBytes[i], rTs[i]);
+      tracker.add(c[0], c[1], c[2], PROTOCOLS[rProto[i]].label(), rDay[i], rClient[i], rBytes[i],
+          rTs[i]);
     }
     for (Map.Entry<String, long[]> e : countme.entrySet()) {
       String[] f = e.getKey().split("\n", 4);
@@ -346,11 +367,7 @@ public final class Aggregator {
     String[][] cache = cls;
     String[] c = cache[art];
     if (c == null) {
-      String name = arts.name(art);
-      boolean git = !name.isEmpty() && name.charAt(0) == GIT_MARK;
-      String path = git ? name.substring(1) : name;
-      String type = git ? "git-clone" : rules.type(path);
-      c = new String[] {rules.project(path, null), path, type};
+      c = catalog.classify(arts.name(art));
       cache[art] = c;
     }
     return c;
@@ -360,6 +377,7 @@ public final class Aggregator {
     // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
     rows = 0;
     ranges = 0;
+    maxHour = Long.MIN_VALUE;
     Arrays.fill(sketch, null);
     Arrays.fill(downloads, 0);
     Arrays.fill(bytes, 0);

@@ -30,16 +30,45 @@ public final class RangeTracker {
     }
   }
 
-  // Keys hold references to the artifact and protocol Strings the aggregators already have.
-  private record Key(long day, long client, String protocol, String artifact) {}
+  // Keys hold references to the artifact and protocol Strings the aggregators already have. The
+  // record methods are written out: the generated ones are slower, and this runs per row.
+  private record Key(long day, long client, String protocol, String artifact) {
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(day * 31 + client) * 31 + protocol.hashCode()) * 31
+          + artifact.hashCode();
+    }
 
-  private record Art(String protocol, String artifact) {}
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && ((Key) o).day == day && ((Key) o).client == client
+          && same(((Key) o).artifact, artifact) && same(((Key) o).protocol, protocol);
+    }
+  }
+
+  private record Art(String protocol, String artifact) {
+    @Override
+    public int hashCode() {
+      return protocol.hashCode() * 31 + artifact.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Art && same(((Art) o).artifact, artifact)
+          && same(((Art) o).protocol, protocol);
+    }
+  }
+
+  private static boolean same(String a, String b) {
+    return a == b || a.equals(b);
+  }
 
   private final Map<Key, Entry> entries = new HashMap<>();
-  private final Map<Art, Long> fullSize = new HashMap<>();
+  private final Map<Art, long[]> fullSize = new HashMap<>();
 
   public synchronized void fullSize(String artifact, String protocol, long size) {
-    fullSize.merge(new Art(protocol, artifact), size, Math::max);
+    long[] v = fullSize.computeIfAbsent(new Art(protocol, artifact), k -> new long[1]);
+    v[0] = Math.max(v[0], size);
   }
 
   public synchronized void add(String project, String artifact, String type, String protocol,
@@ -60,8 +89,8 @@ public final class RangeTracker {
   /** Adds the completed ranged downloads to the delta's hour and day rows. */
   public synchronized void finish(StatsDelta delta) {
     for (Entry e : entries.values()) {
-      Long full = fullSize.get(new Art(e.protocol, e.artifact));
-      if (full == null || full <= 0 || e.bytes < full) {
+      long[] full = fullSize.get(new Art(e.protocol, e.artifact));
+      if (full == null || full[0] <= 0 || e.bytes < full[0]) {
         continue;
       }
       long hour = Math.floorDiv(e.lastTs, 3600) * 3600;

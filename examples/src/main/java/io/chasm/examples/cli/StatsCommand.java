@@ -152,40 +152,36 @@ public final class StatsCommand implements Runnable {
   static final class Report {
     static final class Art {
       String project, artifact, type, protocol;
-      long downloads, bytes, bots;
-      Union uniques = new Union(StatsRow.LG_K);
+      long downloads, bytes, bots, uniques;
     }
 
     final List<Art> artifacts = new ArrayList<>();
     final Union all = new Union(StatsRow.LG_K);
     long downloads;
 
+    // The summary has one period-0 row per (protocol, type, artifact): one Art per row.
     static Report of(LogScanner.Result r) {
       Report rep = new Report();
-      Map<String, Art> by = new TreeMap<>();
-      for (StatsRow row : r.summary.rows()) {
-        String k = row.protocol + "|" + row.type + "|" + row.artifact;
-        Art a = by.computeIfAbsent(k, x -> {
-          Art n = new Art();
-          n.project = row.project;
-          n.artifact = row.artifact;
-          n.type = row.type;
-          n.protocol = row.protocol;
-          return n;
-        });
-        a.downloads += row.downloads();
-        a.bytes += row.bytes();
-        a.bots += row.botRequests();
+      for (StatsRow row : r.summary.unorderedRows()) {
+        Art a = new Art();
+        a.project = row.project;
+        a.artifact = row.artifact;
+        a.type = row.type;
+        a.protocol = row.protocol;
+        a.downloads = row.downloads();
+        a.bytes = row.bytes();
+        a.bots = row.botRequests();
+        a.uniques = row.uniqueEstimate();
         var s = row.uniques();
         if (s != null) {
-          a.uniques.update(s);
           rep.all.update(s);
         }
         rep.downloads += row.downloads();
+        rep.artifacts.add(a);
       }
-      rep.artifacts.addAll(by.values());
       rep.artifacts.sort(Comparator.comparingLong((Art a) -> -a.downloads)
-          .thenComparingLong(a -> -a.bytes).thenComparing(a -> a.artifact));
+          .thenComparingLong(a -> -a.bytes).thenComparing(a -> a.artifact)
+          .thenComparing(a -> a.protocol).thenComparing(a -> a.type));
       return rep;
     }
 
@@ -222,7 +218,7 @@ public final class StatsCommand implements Runnable {
         x.put("protocol", a.protocol);
         x.put("downloads", a.downloads);
         x.put("bytes", a.bytes);
-        x.put("unique_downloaders", estimate(a.uniques));
+        x.put("unique_downloaders", a.uniques);
         x.put("bot_requests", a.bots);
         rows.add(x);
       }
@@ -254,7 +250,7 @@ public final class StatsCommand implements Runnable {
           "proto", "artifact");
       for (Art a : artifacts.subList(0, Math.min(20, artifacts.size()))) {
         out.printf("  %,10d %10s %,8d  %-9s %-5s %s%n", a.downloads, human(a.bytes),
-            estimate(a.uniques), a.type, a.protocol, a.artifact);
+            a.uniques, a.type, a.protocol, a.artifact);
       }
       Map<String, long[]> types = new TreeMap<>();
       Map<String, long[]> protos = new TreeMap<>();
