@@ -5,6 +5,7 @@ import io.chasm.stats.internal.ArtifactCatalog;
 import io.chasm.stats.internal.Bytes;
 import io.chasm.stats.internal.ByteSource;
 import io.chasm.stats.internal.PeriodSecrets;
+import io.chasm.stats.internal.SummaryRows;
 import io.chasm.stats.internal.RangeTracker;
 import io.chasm.stats.internal.RotatedOrder;
 import io.chasm.stats.internal.StateFile;
@@ -153,6 +154,9 @@ public final class LogScanner {
     });
     BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
+    // Without a sink nothing needs day rows: the aggregators' rows go straight to the report.
+    SummaryRows report = sink == null ? new SummaryRows(res.summary) : null;
+    RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
       // Without a sink the step deltas keep no HOUR rows (see runStep): count per day.
       aggs.add(new Worker(new Aggregator(opt.rules, secrets, sink != null, catalog)));
@@ -165,9 +169,8 @@ public final class LogScanner {
         }
         secrets.seed(stepSeed(state));
         StatsDelta delta = runStep(step, pool, aggs, res, sink);
-        RangeTracker tracker = new RangeTracker();
         for (Worker a : aggs) {
-          a.agg.drainInto(delta, tracker);
+          a.agg.drainInto(delta, tracker, report);
         }
         tracker.finish(delta);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());

@@ -54,7 +54,7 @@ public final class Aggregator {
   // Protocols (bit per ordinal) whose full size of an artifact went to the tracker in this drain.
   private byte[] fullSizeSent = new byte[256];
   // (project, artifact, type) per artifact id, from the shared catalog.
-  private String[][] cls = new String[256][];
+  private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   // Ranged (206) requests: (day, artifact, protocol, client) -> bytes and last time.
   private final LongIntMap rangeIndex = new LongIntMap();
   private int ranges;
@@ -320,52 +320,62 @@ public final class Aggregator {
 
   /** Moves everything counted so far into the step's delta and range tracker. */
   public void drainInto(StatsDelta delta, RangeTracker tracker) {
+    drainInto(delta, tracker, null);
+  }
+
+  /**
+   * Like {@link #drainInto(StatsDelta, RangeTracker)}, but with {@code report} set (a delta that
+   * keeps no HOUR rows and only feeds the report) the rows go straight to the report's period-0
+   * rows; the delta gets the rest (totals, countme, the latest hour; ranges via the tracker).
+   */
+  public void drainInto(StatsDelta delta, RangeTracker tracker, SummaryRows report) {
     if (cls.length < arts.size()) {
       cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
     }
     boolean keepHours = delta.keepsHours();
-    if (keepHours && !hourRows) {
-      throw new IllegalStateException("this aggregator counted days only; the delta keeps hours");
+    if (keepHours && (!hourRows || report != null)) {
+      throw new IllegalStateException("hour rows are kept: rows must go to the delta");
     }
     if (!keepHours && maxHour != Long.MIN_VALUE) {
       delta.noteHour(maxHour * 3600);
     }
     for (int i = 0; i < rows; i++) {
-      String[] c = classify(rowArt[i]);
-      String protocol = PROTOCOLS[rowProto[i]].label();
+      ArtifactCatalog.Artifact c = classify(rowArt[i]);
+      int proto = rowProto[i];
+      String protocol = PROTOCOLS[proto].label();
       if (keepHours) {
-        StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c[0], c[1], c[2],
-            protocol);
+        StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.project, c.path,
+            c.type, protocol);
         h.add(downloads[i], bytes[i], botReq[i]);
         h.addUniques(sketch[i]);
       }
-      StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
-          c[0], c[1], c[2], protocol);
+      StatsRow d = report != null ? report.row(c, proto, protocol)
+          : delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+              c.project, c.path, c.type, protocol);
       d.add(downloads[i], bytes[i], botReq[i]);
       d.addUniques(sketch[i]);
-      int bit = 1 << rowProto[i];
+      int bit = 1 << proto;
       if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
         fullSizeSent[rowArt[i]] |= (byte) bit;
-        tracker.fullSize(c[1], protocol, fullSize[rowArt[i]]);
+        tracker.fullSize(c, proto, fullSize[rowArt[i]]);
       }
     }
     for (int i = 0; i < ranges; i++) {
-      String[] c = classify(rArt[i]);
-      tracker.add(c[0], c[1], c[2], PROTOCOLS[rProto[i]].label(), rDay[i], rClient[i], rBytes[i],
-          rTs[i]);
+      tracker.add(classify(rArt[i]), rProto[i], rDay[i], rClient[i], rBytes[i], rTs[i]);
     }
     for (Map.Entry<String, long[]> e : countme.entrySet()) {
       String[] f = e.getKey().split("\n", 4);
-      String[] c = classify(Integer.parseInt(f[1]));
-      delta.countme(Long.parseLong(f[0]), c[0], Integer.parseInt(f[2]), f[3]).add(e.getValue()[0]);
+      ArtifactCatalog.Artifact c = classify(Integer.parseInt(f[1]));
+      delta.countme(Long.parseLong(f[0]), c.project, Integer.parseInt(f[2]), f[3])
+          .add(e.getValue()[0]);
     }
     delta.totals().add(totals);
     reset();
   }
 
-  private String[] classify(int art) {
-    String[][] cache = cls;
-    String[] c = cache[art];
+  private ArtifactCatalog.Artifact classify(int art) {
+    ArtifactCatalog.Artifact[] cache = cls;
+    ArtifactCatalog.Artifact c = cache[art];
     if (c == null) {
       c = catalog.classify(arts.name(art));
       cache[art] = c;

@@ -1,7 +1,9 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -9,77 +11,64 @@ import java.util.Map;
  * The ranged-download heuristic for one step. A client's 206 responses for one artifact on one
  * day add up; when their bytes reach the artifact's full size (the largest 200 response for it in
  * the step) they count as one download, attributed to the hour of the last range. Ranges split
- * across steps are not joined (they may go uncounted: the heuristic errs low).
+ * across steps are not joined (they may go uncounted: the heuristic errs low). {@link #finish}
+ * empties the tracker for the next step.
  */
 public final class RangeTracker {
   /** Tracked (client, artifact, day) triples per step; further ranges count bytes only. */
   public static final int MAX_ENTRIES = 1 << 20;
+  private static final int PROTOCOLS = 4;
+  private static final LogRecord.Protocol[] PROTOCOL = LogRecord.Protocol.values();
 
   private static final class Entry {
-    final String project, artifact, type, protocol;
+    final ArtifactCatalog.Artifact art;
+    final int protocol;
     final long day, client;
     long bytes, lastTs;
 
-    Entry(String project, String artifact, String type, String protocol, long day, long client) {
-      this.project = project;
-      this.artifact = artifact;
-      this.type = type;
+    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client) {
+      this.art = art;
       this.protocol = protocol;
       this.day = day;
       this.client = client;
     }
   }
 
-  // Keys hold references to the artifact and protocol Strings the aggregators already have. The
-  // record methods are written out: the generated ones are slower, and this runs per row.
-  private record Key(long day, long client, String protocol, String artifact) {
+  // pathProto = path id * 4 + protocol ordinal (by path, as the full size)
+  private record Key(long day, long client, int pathProto) {
     @Override
     public int hashCode() {
-      return (Long.hashCode(day * 31 + client) * 31 + protocol.hashCode()) * 31
-          + artifact.hashCode();
+      return Long.hashCode((day * 31 + client) * 31 + pathProto);
     }
 
     @Override
     public boolean equals(Object o) {
       return o instanceof Key && ((Key) o).day == day && ((Key) o).client == client
-          && same(((Key) o).artifact, artifact) && same(((Key) o).protocol, protocol);
+          && ((Key) o).pathProto == pathProto;
     }
-  }
-
-  private record Art(String protocol, String artifact) {
-    @Override
-    public int hashCode() {
-      return protocol.hashCode() * 31 + artifact.hashCode();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Art && same(((Art) o).artifact, artifact)
-          && same(((Art) o).protocol, protocol);
-    }
-  }
-
-  private static boolean same(String a, String b) {
-    return a == b || a.equals(b);
   }
 
   private final Map<Key, Entry> entries = new HashMap<>();
-  private final Map<Art, long[]> fullSize = new HashMap<>();
+  // Largest 200 response per (path id, protocol ordinal) in the step.
+  private long[] fullSize = new long[1024];
 
-  public synchronized void fullSize(String artifact, String protocol, long size) {
-    long[] v = fullSize.computeIfAbsent(new Art(protocol, artifact), k -> new long[1]);
-    v[0] = Math.max(v[0], size);
+  public synchronized void fullSize(ArtifactCatalog.Artifact art, int protocol, long size) {
+    int i = art.pathId * PROTOCOLS + protocol;
+    if (i >= fullSize.length) {
+      fullSize = Arrays.copyOf(fullSize, Math.max(i + 1, fullSize.length * 2));
+    }
+    fullSize[i] = Math.max(fullSize[i], size);
   }
 
-  public synchronized void add(String project, String artifact, String type, String protocol,
-      long day, long client, long bytes, long ts) {
-    Key k = new Key(day, client, protocol, artifact);
+  public synchronized void add(ArtifactCatalog.Artifact art, int protocol, long day, long client,
+      long bytes, long ts) {
+    Key k = new Key(day, client, art.pathId * PROTOCOLS + protocol);
     Entry e = entries.get(k);
     if (e == null) {
       if (entries.size() >= MAX_ENTRIES) {
         return;
       }
-      e = new Entry(project, artifact, type, protocol, day, client);
+      e = new Entry(art, protocol, day, client);
       entries.put(k, e);
     }
     e.bytes += bytes;
@@ -89,25 +78,27 @@ public final class RangeTracker {
   /** Adds the completed ranged downloads to the delta's hour and day rows. */
   public synchronized void finish(StatsDelta delta) {
     for (Entry e : entries.values()) {
-      long[] full = fullSize.get(new Art(e.protocol, e.artifact));
-      if (full == null || full[0] <= 0 || e.bytes < full[0]) {
+      int i = e.art.pathId * PROTOCOLS + e.protocol;
+      long full = i < fullSize.length ? fullSize[i] : 0;
+      if (full <= 0 || e.bytes < full) {
         continue;
       }
+      String protocol = PROTOCOL[e.protocol].label();
       long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
       if (delta.keepsHours()) {
-        StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.project, e.artifact, e.type,
-            e.protocol);
+        StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
+            e.art.type, protocol);
         h.add(1, 0, 0);
         h.addUnique(e.client);
       } else {
         delta.noteHour(hour);
       }
-      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.project, e.artifact,
-          e.type, e.protocol);
+      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project, e.art.path,
+          e.art.type, protocol);
       d.add(1, 0, 0);
       d.addUnique(e.client);
     }
     entries.clear();
-    fullSize.clear();
+    Arrays.fill(fullSize, 0);
   }
 }
