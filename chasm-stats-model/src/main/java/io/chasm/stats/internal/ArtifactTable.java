@@ -9,17 +9,27 @@ import java.util.Arrays;
 
 /**
  * Interns normalised artifact paths given as bytes: a line costs a hash and a compare, and a
- * String is made once per distinct artifact. Open addressing over parallel arrays.
+ * String is made once per distinct artifact. Open addressing: one slot array (hash and arena
+ * offset in one long) and one byte arena (id, length, path), so a hit reads two places in memory.
  */
 public final class ArtifactTable {
-  private byte[][] keys = new byte[1024][];
-  private int[] ids = new int[1024];
+  // Slot: high 32 bits the path hash, low 32 bits 1 + arena offset of the entry (0 = empty).
+  // Entry: id (4 bytes), length (2 bytes), path bytes.
+  private long[] slots = new long[1024];
+  private byte[] arena = new byte[1 << 16];
+  private int arenaUsed;
   private String[] names = new String[256];
   private boolean[] invalid = new boolean[256];
   private int size;
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class,
+          java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle SHORTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class,
+          java.nio.ByteOrder.LITTLE_ENDIAN);
 
   public int size() {
     return size;
@@ -38,7 +48,7 @@ public final class ArtifactTable {
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
           java.nio.ByteOrder.LITTLE_ENDIAN);
 
-  /** A hash of b[s,e) for tables and caches (never stored): eight bytes per multiply. */
+  /** A hash of b[s,e) for in-memory tables (never persisted): eight bytes per multiply. */
   public static int hash(byte[] b, int s, int e) {
     long h = 0x9E3779B97F4A7C15L ^ (e - s);
     int i = s;
@@ -55,46 +65,62 @@ public final class ArtifactTable {
     return (int) (h ^ (h >>> 29));
   }
 
-  /** The id of {@code b[s,e)}, adding it when new. */
+  /** The id of {@code b[s,e)} (at most 65,535 bytes), adding it when new. */
   public int intern(byte[] b, int s, int e) {
+    int len = e - s;
+    if (len > 0xffff) {
+      throw new IllegalArgumentException("artifact path longer than 65535 bytes");
+    }
     int h = hash(b, s, e);
-    int mask = keys.length - 1;
+    long[] t = slots;
+    byte[] a = arena;
+    int mask = t.length - 1;
     int i = h & mask;
     while (true) {
-      byte[] k = keys[i];
-      if (k == null) {
+      long v = t[i];
+      if (v == 0) {
         break;
       }
-      if (k.length == e - s && Arrays.equals(k, 0, k.length, b, s, e)) {
-        return ids[i];
+      if ((int) (v >>> 32) == h) {
+        int off = (int) v - 1;
+        if (((short) SHORTS.get(a, off + 4) & 0xffff) == len
+            && Arrays.equals(a, off + 6, off + 6 + len, b, s, e)) {
+          return (int) INTS.get(a, off);
+        }
       }
       i = (i + 1) & mask;
     }
-    byte[] key = Arrays.copyOfRange(b, s, e);
     int id = size++;
-    keys[i] = key;
-    ids[i] = id;
+    int off = arenaUsed;
+    if (off + 6 + len > a.length) {
+      arena = a = Arrays.copyOf(a, Math.max(off + 6 + len, a.length * 2));
+    }
+    INTS.set(a, off, id);
+    SHORTS.set(a, off + 4, (short) len);
+    System.arraycopy(b, s, a, off + 6, len);
+    arenaUsed += 6 + len;
+    t[i] = ((long) h << 32) | (off + 1);
     if (id == names.length) {
       names = Arrays.copyOf(names, id * 2);
       invalid = Arrays.copyOf(invalid, id * 2);
     }
     try {
       // Most paths are ASCII: no decoder needed (and one reused decoder for the rest).
-      names[id] = ascii(key) ? new String(key, StandardCharsets.ISO_8859_1)
-          : utf8.reset().decode(ByteBuffer.wrap(key)).toString();
+      names[id] = ascii(b, s, e) ? new String(b, s, len, StandardCharsets.ISO_8859_1)
+          : utf8.reset().decode(ByteBuffer.wrap(b, s, len)).toString();
     } catch (CharacterCodingException ex) {
       invalid[id] = true;
       names[id] = "";
     }
-    if (size * 2 > keys.length) {
+    if (size * 2 > t.length) {
       grow();
     }
     return id;
   }
 
-  private static boolean ascii(byte[] k) {
-    for (byte x : k) {
-      if (x < 0) {
+  private static boolean ascii(byte[] b, int s, int e) {
+    for (int i = s; i < e; i++) {
+      if (b[i] < 0) {
         return false;
       }
     }
@@ -102,20 +128,18 @@ public final class ArtifactTable {
   }
 
   private void grow() {
-    byte[][] ok = keys;
-    int[] oi = ids;
-    keys = new byte[ok.length * 2][];
-    ids = new int[ok.length * 2];
-    int mask = keys.length - 1;
-    for (int j = 0; j < ok.length; j++) {
-      if (ok[j] != null) {
-        int i = hash(ok[j], 0, ok[j].length) & mask;
-        while (keys[i] != null) {
+    long[] old = slots;
+    long[] t = new long[old.length * 2];
+    int mask = t.length - 1;
+    for (long v : old) {
+      if (v != 0) {
+        int i = (int) (v >>> 32) & mask;
+        while (t[i] != 0) {
           i = (i + 1) & mask;
         }
-        keys[i] = ok[j];
-        ids[i] = oi[j];
+        t[i] = v;
       }
     }
+    slots = t;
   }
 }

@@ -1,37 +1,59 @@
 package io.chasm.stats.internal;
 
-import java.security.GeneralSecurityException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256(day secret, client address bytes), first 8 bytes as a long: the only form in which
  * a client ever reaches a sketch. Mirror clients repeat a lot (heavy-tailed), so the MAC of each
- * address seen on the current day is remembered in a bounded open-addressing map (addresses in one
- * byte arena, no object per entry), emptied when the day changes or it is full. It lives in memory
- * only and is dropped with the hasher.
+ * address seen on the current day is remembered: it is computed once per distinct address and
+ * day, up to {@code 2^(slotsLog2-1)} addresses a day (then the cache empties and refills). The
+ * cache is one slot array (hash and arena offset in one long) and one byte arena (length,
+ * address, MAC), so a hit reads two places in memory. It lives in memory only and is dropped with
+ * the hasher.
  */
 public final class ClientHasher {
-  private static final int SLOTS = 1 << 18;
-  private static final int MAX_ENTRIES = SLOTS / 2;
   private static final int MAX_KEY = 64;
-  private static final int ARENA = 4 << 20;
+  private static final int BLOCK = 64; // SHA-256 block size, for HMAC's padded keys
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private final PeriodSecrets secrets;
-  // Slot -> 1 + arena offset of the address (0 = empty); the arena holds a length byte + bytes.
-  private final int[] slotOff = new int[SLOTS];
-  private final int[] slotHash = new int[SLOTS];
-  private final long[] slotVal = new long[SLOTS];
-  private final byte[] arena = new byte[ARENA];
+  private final int mask;
+  private final int maxEntries;
+  // Slot: high 32 bits the address hash, low 32 bits 1 + arena offset of the entry (0 = empty).
+  // Entry: length byte, address bytes, the 8-byte value.
+  private final long[] slots;
+  private final byte[] arena;
   private int arenaUsed;
   private int entries;
   private long cacheDay = Long.MIN_VALUE;
+  private final MessageDigest sha;
+  private final byte[] ipad = new byte[BLOCK];
+  private final byte[] opad = new byte[BLOCK];
+  private final byte[] inner = new byte[32];
   private final byte[] out = new byte[32];
-  private Mac mac;
   private long macDay = Long.MIN_VALUE;
 
   public ClientHasher(PeriodSecrets secrets) {
+    this(secrets, 19);
+  }
+
+  /** With a cache of {@code 2^slotsLog2} slots, half of them used at most (tests use small ones). */
+  ClientHasher(PeriodSecrets secrets, int slotsLog2) {
     this.secrets = secrets;
+    this.slots = new long[1 << slotsLog2];
+    this.mask = slots.length - 1;
+    this.maxEntries = slots.length / 2;
+    this.arena = new byte[maxEntries * 24];
+    try {
+      this.sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException("SHA-256 unavailable", ex);
+    }
   }
 
   /**
@@ -42,19 +64,22 @@ public final class ClientHasher {
     int slot = -1;
     int h = 0;
     if (len <= MAX_KEY) {
-      if (day != cacheDay || entries >= MAX_ENTRIES || arenaUsed + 1 + len > ARENA) {
+      if (day != cacheDay || entries >= maxEntries || arenaUsed + 9 + len > arena.length) {
         clearCache(day);
       }
       h = ArtifactTable.hash(b, s, e);
       byte[] a = arena;
-      for (slot = h & (SLOTS - 1); ; slot = (slot + 1) & (SLOTS - 1)) {
-        int off = slotOff[slot];
-        if (off == 0) {
+      long[] t = slots;
+      for (slot = h & mask; ; slot = (slot + 1) & mask) {
+        long v = t[slot];
+        if (v == 0) {
           break;
         }
-        if (slotHash[slot] == h && a[off - 1] == len
-            && Arrays.equals(a, off, off + len, b, s, e)) {
-          return slotVal[slot];
+        if ((int) (v >>> 32) == h) {
+          int off = (int) v - 1;
+          if (a[off] == len && Arrays.equals(a, off + 1, off + 1 + len, b, s, e)) {
+            return (long) LONGS.get(a, off + 1 + len);
+          }
         }
       }
     }
@@ -63,42 +88,50 @@ public final class ClientHasher {
       if (secret == null) {
         return 0;
       }
-      try {
-        mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      } catch (GeneralSecurityException ex) {
-        throw new IllegalStateException("HmacSHA256 unavailable", ex);
-      }
+      key(secret);
       macDay = day;
     }
-    mac.update(b, s, len);
-    try {
-      mac.doFinal(out, 0);
-    } catch (javax.crypto.ShortBufferException ex) {
-      throw new IllegalStateException(ex);
-    }
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (out[i] & 0xff);
-    }
-    if (v == 0) {
-      v = 1;
-    }
+    long v = mac(b, s, len);
     if (slot >= 0) {
-      arena[arenaUsed] = (byte) len;
-      System.arraycopy(b, s, arena, arenaUsed + 1, len);
-      slotOff[slot] = arenaUsed + 1;
-      arenaUsed += 1 + len;
-      slotHash[slot] = h;
-      slotVal[slot] = v;
+      int off = arenaUsed;
+      arena[off] = (byte) len;
+      System.arraycopy(b, s, arena, off + 1, len);
+      LONGS.set(arena, off + 1 + len, v);
+      slots[slot] = ((long) h << 32) | (off + 1);
+      arenaUsed += 9 + len;
       entries++;
     }
     return v;
   }
 
+  // HMAC (RFC 2104) on the digest directly: javax.crypto.Mac allocates per call.
+  private void key(byte[] secret) {
+    byte[] k = secret.length > BLOCK ? sha.digest(secret) : secret;
+    Arrays.fill(ipad, (byte) 0x36);
+    Arrays.fill(opad, (byte) 0x5c);
+    for (int i = 0; i < k.length; i++) {
+      ipad[i] ^= k[i];
+      opad[i] ^= k[i];
+    }
+  }
+
+  private long mac(byte[] b, int s, int len) {
+    try {
+      sha.update(ipad);
+      sha.update(b, s, len);
+      sha.digest(inner, 0, inner.length);
+      sha.update(opad);
+      sha.update(inner);
+      sha.digest(out, 0, out.length);
+    } catch (java.security.DigestException ex) {
+      throw new IllegalStateException(ex);
+    }
+    long v = (long) LONGS.get(out, 0);
+    return v == 0 ? 1 : v;
+  }
+
   private void clearCache(long day) {
-    Arrays.fill(slotOff, 0);
-    Arrays.fill(arena, 0, arenaUsed, (byte) 0);
+    Arrays.fill(slots, 0);
     arenaUsed = 0;
     entries = 0;
     cacheDay = day;

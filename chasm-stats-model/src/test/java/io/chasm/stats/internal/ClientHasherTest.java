@@ -23,7 +23,18 @@ class ClientHasherTest {
   void cachedHashes_equalTheKeyedMac() throws Exception {
     PeriodSecrets secrets = new PeriodSecrets(0);
     secrets.seed(new byte[32]);
-    ClientHasher h = new ClientHasher(secrets);
+    check(secrets, new ClientHasher(secrets));
+  }
+
+  // A small cache fills many times a day: every refill must give the same results.
+  @Test
+  void smallCache_equalsTheKeyedMac() throws Exception {
+    PeriodSecrets secrets = new PeriodSecrets(0);
+    secrets.seed(new byte[32]);
+    check(secrets, new ClientHasher(secrets, 8));
+  }
+
+  private static void check(PeriodSecrets secrets, ClientHasher h) throws Exception {
     Random rnd = new Random(7);
     byte[] buf = new byte[200];
     for (int i = 0; i < 400_000; i++) {
