@@ -38,7 +38,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
   private long end;
   /** End of what has been written to the file; records from here on are in {@link #pending}. */
   private long flushed;
-  private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(1 << 16);
+  private final PendingRecords pending = new PendingRecords();
   private boolean dirty;
   // Open addressing: key = kind and first 7 digest bytes, value = record offset + 1 (0 = empty).
   private long[] keys = new long[1024];
@@ -116,11 +116,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
   /** Reads from the file or, past {@link #flushed}, from the pending buffer. */
   private int readFully(ByteBuffer b, long pos) throws IOException {
     if (pos >= flushed && pending.size() > 0) {
-      byte[] p = pending.toByteArray();
-      int from = (int) (pos - flushed);
-      int n = Math.max(0, Math.min(b.remaining(), p.length - from));
-      b.put(p, from, n);
-      return n;
+      return pending.read((int) (pos - flushed), b);
     }
     int total = 0;
     while (b.hasRemaining()) {
@@ -137,7 +133,7 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     if (pending.size() == 0) {
       return;
     }
-    ByteBuffer b = ByteBuffer.wrap(pending.toByteArray());
+    ByteBuffer b = pending.buffer();
     long at = flushed;
     while (b.hasRemaining()) {
       at += ch.write(b, at);
@@ -145,6 +141,28 @@ public final class PackObjectStore implements ObjectStore, Closeable {
     flushed = at;
     pending.reset();
     dirty = true;
+  }
+
+  /**
+   * Records appended but not yet written, read in place: copying the buffer for each read cost up
+   * to a megabyte per object read back (a sync reads every tree and manifest right after putting it).
+   */
+  private static final class PendingRecords extends java.io.ByteArrayOutputStream {
+    PendingRecords() {
+      super(1 << 16);
+    }
+
+    /** Copies bytes from {@code from} into {@code b}; returns how many. */
+    int read(int from, ByteBuffer b) {
+      int n = Math.max(0, Math.min(b.remaining(), count - from));
+      b.put(buf, from, n);
+      return n;
+    }
+
+    /** The pending bytes, without a copy (valid until the next write or reset). */
+    ByteBuffer buffer() {
+      return ByteBuffer.wrap(buf, 0, count);
+    }
   }
 
   private static long key(byte[] header, int off) {

@@ -716,7 +716,9 @@ public final class SyncEngine {
         state.objects().sync();
         Files.writeString(publishingMarker(), remote.rootTree().hash().toString());
       }
+      long t0 = System.nanoTime();
       boolean fsAll = Durability.syncFileSystem(state.staging().directory());
+      LOG.debug("publish: staged files durable in {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (!fsAll) {
         if (!flip) {
           Durability.force(publishingMarker());
@@ -747,6 +749,7 @@ public final class SyncEngine {
       }
       TreePublisher publisher = new TreePublisher(target, state.staging(), o.metadata).fsyncEachDirectory(!fsAll);
       publisher.publish(plan, s -> {});
+      LOG.debug("publish: renamed into place after {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (flip) {
         switchCurrent(target);
       }
@@ -756,6 +759,7 @@ public final class SyncEngine {
       state.objects().sync();
       state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
       Files.deleteIfExists(publishingMarker());
+      LOG.debug("publish: durable and recorded after {} ms", (System.nanoTime() - t0) / 1_000_000);
       state.staging().clean(Set.of());
       if (flip) {
         removeOldTrees(target);
