@@ -215,6 +215,9 @@ public final class SyncEngine {
           planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
         }
       }
+      if (!flip && (local == null || o.deleteUnknown)) {
+        planUnknownDeletes(oldRoot, interrupted);
+      }
       fetchManifests();
       LOG.debug("fetchManifests done after {} ms, {} bytes received", (System.nanoTime() - t0) / 1_000_000, ups.bytesReceived());
       Path liveForReuse = oldLive;
@@ -392,6 +395,75 @@ public final class SyncEngine {
     }
 
     /**
+     * A mirror is an exact copy: entries of the live tree that neither the new snapshot, the local
+     * head nor an interrupted publish names were put there by something else. On a first sync they
+     * make the sync refuse (the destination may be the wrong directory) unless deleting them was
+     * asked for; then they are deleted with the other deletions, after the new content is live.
+     */
+    private void planUnknownDeletes(ObjectId oldRoot, ObjectId interrupted) throws ChasmException, IOException {
+      List<ObjectId> known = new ArrayList<>();
+      known.add(remote.rootTree());
+      for (ObjectId id : new ObjectId[] {local != null ? oldRoot : null, interrupted}) {
+        if (id != null && store.contains(id)) {
+          known.add(id);
+        }
+      }
+      List<String> unknown = new ArrayList<>();
+      unknownEntries(o.destination, "", known, unknown);
+      if (unknown.isEmpty()) {
+        return;
+      }
+      if (!o.deleteUnknown) {
+        throw new ChasmException(o.destination + " is not empty: " + unknown.size() + " entries are not in snapshot #"
+            + remote.sequence() + " (first: '" + SafePaths.printable(unknown.get(0))
+            + "'); delete them to make an exact copy (chasm sync --delete, chasmd fetcher.delete) or sync into an empty directory");
+      }
+      LOG.info("deleting {} entries that snapshot #{} does not have (first: '{}')", unknown.size(), remote.sequence(),
+          SafePaths.printable(unknown.get(0)));
+      for (String p : unknown) {
+        try (var files = Files.walk(SafePaths.resolve(o.destination, p))) {
+          filesDeleted += files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).count();
+        }
+        plan.delete(p);
+      }
+    }
+
+    /** Appends to {@code out} the entries under {@code dir} that none of the {@code known} trees names. */
+    private void unknownEntries(Path dir, String prefix, List<ObjectId> known, List<String> out) throws ChasmException, IOException {
+      List<Tree> trees = new ArrayList<>();
+      for (ObjectId id : known) {
+        trees.add(store.tree(id));
+      }
+      List<Path> children;
+      try (var s = Files.list(dir)) {
+        children = s.sorted().toList();
+      }
+      for (Path c : children) {
+        String name = c.getFileName().toString();
+        if (prefix.isEmpty() && name.equals(MirrorState.STATE_DIR)) {
+          continue;
+        }
+        String p = prefix.isEmpty() ? name : prefix + "/" + name;
+        boolean named = false;
+        List<ObjectId> sub = new ArrayList<>();
+        for (Tree t : trees) {
+          TreeEntry e = t.entry(name);
+          if (e != null) {
+            named = true;
+            if (e.kind() == EntryKind.DIRECTORY) {
+              sub.add(e.id());
+            }
+          }
+        }
+        if (!named) {
+          out.add(p);
+        } else if (!sub.isEmpty() && Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+          unknownEntries(c, p, sub, out);
+        }
+      }
+    }
+
+    /**
      * Plans a symlink of the snapshot, or skips it when its target is absolute or climbs above the
      * root (rsync's --safe-links): a web server serving the mirror could otherwise be led to
      * {@code /etc}. Whatever the path held before is removed, so it never shows content the
@@ -521,6 +593,9 @@ public final class SyncEngine {
       Path p = SafePaths.resolve(live, j.path);
       if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != j.manifest.size()) {
         return false;
+      }
+      if (!p.toRealPath().equals(live.toRealPath().resolve(j.path))) {
+        return false; // reached through a symlinked directory (a non-empty first destination): not in place
       }
       for (Chunk c : j.manifest.chunks()) {
         if (StagedFile.readVerified(p, c.offset(), c.length(), c.id()) == null) {

@@ -24,6 +24,7 @@ public final class SyncOptions {
   final List<URI> upstreams;
   final String repository;
   final boolean flip;
+  final boolean deleteUnknown;
   final MetadataPatterns metadata;
   final ClientOptions client;
   final Clock clock;
@@ -84,6 +85,7 @@ public final class SyncOptions {
     this.upstreams = List.copyOf(b.upstreams);
     this.repository = b.repository;
     this.flip = b.flip;
+    this.deleteUnknown = b.deleteUnknown;
     this.metadata = b.metadata;
     this.client = b.client;
     this.clock = b.clock;
@@ -122,6 +124,7 @@ public final class SyncOptions {
     private final List<URI> upstreams = new ArrayList<>();
     private String repository;
     private boolean flip;
+    private boolean deleteUnknown;
     private MetadataPatterns metadata = MetadataPatterns.defaults();
     private ClientOptions client = ClientOptions.defaults();
     private Clock clock = Clock.systemUTC();
@@ -155,6 +158,18 @@ public final class SyncOptions {
     /** Publish a complete new tree and switch the {@code current} symlink. */
     public Builder flip(boolean yes) {
       this.flip = yes;
+      return this;
+    }
+
+    /**
+     * Delete entries of the destination that the snapshot does not have (left by something other
+     * than the sync), after the new content is live, like rsync's --delete-after. Without it a
+     * first sync into a directory holding such entries fails and changes nothing; later syncs
+     * (which apply the diff between snapshots) then only look for them when this is set.
+     * Ignored in flip mode, where only {@code DEST/current} is the mirror.
+     */
+    public Builder deleteUnknown(boolean yes) {
+      this.deleteUnknown = yes;
       return this;
     }
 

@@ -38,6 +38,7 @@ final class DaemonConfig {
   static final String FETCHER_INTERVAL = "fetcher.interval";
   static final String FETCHER_ADVERTISE = "fetcher.advertise";
   static final String FETCHER_FLIP = "fetcher.flip";
+  static final String FETCHER_DELETE = "fetcher.delete";
 
   /** Every key with its default ("" = unset). */
   static final Map<String, String> DEFAULTS = defaults();
@@ -61,6 +62,7 @@ final class DaemonConfig {
     m.put(FETCHER_INTERVAL, "5m");
     m.put(FETCHER_ADVERTISE, "");
     m.put(FETCHER_FLIP, "false");
+    m.put(FETCHER_DELETE, "false");
     return Map.copyOf(m);
   }
 

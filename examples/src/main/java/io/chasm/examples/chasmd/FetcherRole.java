@@ -67,6 +67,7 @@ final class FetcherRole implements Closeable {
     this.repository = c.isSet(DaemonConfig.REPOSITORY) ? c.get(DaemonConfig.REPOSITORY) : DEFAULT_REPOSITORY;
     this.upstreams = c.uris(DaemonConfig.FETCHER_UPSTREAM);
     SyncOptions.Builder b = SyncOptions.builder(tree, trust).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
+        .deleteUnknown(c.bool(DaemonConfig.FETCHER_DELETE))
         .client(ClientOptions.defaults().withAgent("chasmd-fetcher"));
     if (c.isSet(DaemonConfig.REPOSITORY)) {
       b.repository(repository);

@@ -42,6 +42,11 @@ public final class SyncCommand implements Callable<Integer> {
   @Option(names = "--flip", description = "publish a complete new tree under DEST/.chasm/trees and switch DEST/current")
   boolean flip;
 
+  @Option(names = "--delete",
+      description = "delete entries of DEST that the snapshot does not have (after the new content is live);"
+          + " without it a first sync into a non-empty DEST with such entries fails and changes nothing")
+  boolean delete;
+
   @Option(names = "--metadata", paramLabel = "GLOB",
       description = "metadata published after content (repeatable; default Debian dists/ indexes and RPM repodata/)")
   List<String> metadata;
@@ -67,7 +72,8 @@ public final class SyncCommand implements Callable<Integer> {
     }
     Path dest = Path.of(args.get(args.size() - 1));
     TrustPolicy policy = trust.policy(spec);
-    SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip);
+    SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip)
+        .deleteUnknown(delete);
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {

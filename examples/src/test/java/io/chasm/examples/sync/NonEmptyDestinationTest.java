@@ -1,0 +1,70 @@
+package io.chasm.examples.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chasm.examples.cli.ChasmCli;
+import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.wire.serve.TreeServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code chasm sync} into a directory that already holds entries the snapshot does not
+ * have: without --delete it refuses and changes nothing; with --delete the mirror becomes an exact
+ * copy, on the first sync and on later ones.
+ */
+class NonEmptyDestinationTest {
+  static final Duration LIMIT = Duration.ofSeconds(60);
+
+  @TempDir Path work;
+
+  @Test
+  void sync_nonEmptyDestination_refusedWithoutDeleteExactCopyWithIt() throws Exception {
+    Path key = work.resolve("origin.key");
+    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    Path origin = work.resolve("origin");
+    Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
+    Cli.write(origin.resolve("dists/stable/Release"), "Release 1\n");
+    assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
+
+    Path dest = work.resolve("mirror");
+    Cli.write(dest.resolve("stale.deb"), "left over\n");
+    Cli.write(dest.resolve("pool/old.deb"), "an old package\n");
+    Cli.write(dest.resolve("pool/a.deb"), "another version of a\n");
+    Cli.write(dest.resolve("old/x/y"), "deep\n");
+    Files.createSymbolicLink(dest.resolve("dists"), Path.of("/etc"));
+    Map<String, String> before = Cli.listing(dest);
+
+    try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
+      String up = server.uris().get(0).toString();
+      Cli.Result refused = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub");
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(ChasmCli.EXIT_ERROR);
+      assertThat(refused.err().strip().lines()).singleElement().asString()
+          .contains("3 entries are not in snapshot #1", "first: 'old'", "--delete");
+      assertThat(Cli.listing(dest)).isEqualTo(before);
+      assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latest()).isEmpty();
+
+      Cli.Result first = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub", "--delete", "--json");
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(Cli.listing(dest)).isEqualTo(Cli.listing(origin));
+      // stale.deb, pool/old.deb, old/x/y (the replaced pool/a.deb and the dists link are not deletions)
+      assertThat(new ObjectMapper().readTree(first.out()).get("files_deleted").asLong()).isEqualTo(3);
+
+      // Later syncs apply the diff between snapshots; with --delete they also remove strays.
+      Cli.write(dest.resolve("pool/stray.deb"), "dropped in by hand\n");
+      Cli.write(origin.resolve("pool/b.deb"), "package b\n".repeat(1000));
+      assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString())).isZero();
+      server.poll();
+      Cli.Result second = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub", "--delete");
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(Cli.listing(dest)).isEqualTo(Cli.listing(origin));
+    }
+  }
+}
