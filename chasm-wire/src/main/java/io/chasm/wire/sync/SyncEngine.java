@@ -11,6 +11,7 @@ import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.index.ChunkLocation;
+import io.chasm.hashtree.index.SnapshotIndexWriter;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.hashtree.publish.Durability;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
@@ -786,6 +787,15 @@ public final class SyncEngine {
           copies.put(j, copy);
         }
       }
+      // One mtime for every file of this publish, older than the index's racy window (SPEC §6.3):
+      // the stat index written below can then trust them, and any later write moves the mtime.
+      java.nio.file.attribute.FileTime mtime = publishedMtime();
+      for (StagedFile s : finished) {
+        Files.setLastModifiedTime(s.path(), mtime);
+      }
+      for (Path c : copies.values()) {
+        Files.setLastModifiedTime(c, mtime);
+      }
       if (!flip) {
         // The trees named by the marker must survive with it (the next run diffs against them).
         state.objects().sync();
@@ -838,8 +848,40 @@ public final class SyncEngine {
       state.staging().clean(Set.of());
       if (flip) {
         removeOldTrees(target);
+      } else {
+        writeIndex();
       }
       o.listener.published(remote);
+    }
+
+    /** The snapshot's creation time (the same on every mirror), but at least 3 s in the past. */
+    private java.nio.file.attribute.FileTime publishedMtime() {
+      java.time.Instant latest = java.time.Instant.now().minusSeconds(3);
+      java.time.Instant created = remote.created();
+      return java.nio.file.attribute.FileTime.from(created.isBefore(latest) ? created : latest);
+    }
+
+    /**
+     * The stat index of what was just published, so that {@code chasm index} on the mirror
+     * rehashes nothing. Best effort: the snapshot is already recorded, and a missing or older index
+     * only costs a rehash later.
+     */
+    private void writeIndex() {
+      Map<String, FileManifest> verified = new HashMap<>();
+      for (FileJob j : jobs) {
+        if (j.manifest != null) {
+          verified.put(j.path, j.manifest);
+        }
+      }
+      try {
+        long t0 = System.nanoTime();
+        SnapshotIndexWriter.Written w = SnapshotIndexWriter.write(o.destination, state.stateDirectory(), state.objects(),
+            remote.rootTree(), remote.chunking(), verified);
+        LOG.debug("stat index written in {} ms: {} entries, {} files trusted, {} to rehash", (System.nanoTime() - t0) / 1_000_000,
+            w.entries(), w.trustedFiles(), w.filesToRehash());
+      } catch (ChasmException | IOException | RuntimeException e) {
+        LOG.warn("stat index not written ({}); the next 'chasm index' rehashes what it cannot trust", e.getMessage());
+      }
     }
 
     /** Exists from just before the first rename of a publish until its snapshot is recorded. */

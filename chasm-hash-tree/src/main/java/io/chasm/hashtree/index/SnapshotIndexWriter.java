@@ -1,0 +1,242 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.CorruptObjectException;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.UnsafePathException;
+import io.chasm.api.VerificationException;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.EntryKind;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the stat index ({@code STATE/index}, tck/SPEC.md §6) of a tree whose content is known
+ * without reading it: a mirror right after a sync published a snapshot. Every file id and chunk
+ * list comes from the snapshot's manifests; only the stat of each path is taken from the disk.
+ * {@link TreeIndex#update()} on the tree then rehashes nothing that is still as published.
+ *
+ * <p>A file's entry is trusted (not marked racily clean, §6.3) only if the caller verified its
+ * bytes during this publish and its mtime is more than the racy window in the past (the sync sets
+ * it so), or if the previous index vouched for the same stat and id; every other file is marked
+ * racy, so the next index run rehashes it. Symlinks the tree does not hold (a mirror does not
+ * create links out of the tree) are left out, and the trees above them re-encoded, so the index's
+ * root is the tree as it is on disk. A directory whose tree id the previous index recorded is
+ * copied from it without a stat, so an update costs in proportion to what it changed.
+ *
+ * <p>The caller must hold the state directory's lock (a sync holds it through its mirror state).
+ */
+public final class SnapshotIndexWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotIndexWriter.class);
+
+  private final Path root;
+  private final PackObjectStore objects;
+  private final Map<String, FileManifest> verified;
+  private final long racyAfter;
+  private final IndexTable t = new IndexTable();
+  private IndexTable old = new IndexTable();
+  private int trusted;
+
+  private SnapshotIndexWriter(Path root, PackObjectStore objects, Map<String, FileManifest> verified) {
+    this.root = root;
+    this.objects = objects;
+    this.verified = verified;
+    java.time.Instant now = java.time.Instant.now();
+    this.racyAfter = now.getEpochSecond() * 1_000_000_000L + now.getNano() - Indexer.RACY_WINDOW_NANOS;
+  }
+
+  /** What was written. */
+  public record Written(ObjectId root, int entries, int trustedFiles, int filesToRehash) {}
+
+  /**
+   * Writes the index of {@code root} as published from {@code rootTree}.
+   *
+   * @param stateDir the state directory (holds {@code index}; its previous index is consulted)
+   * @param objects the state's object pack: holds every tree and manifest of {@code rootTree}
+   * @param params the snapshot's chunking parameters
+   * @param verified paths (relative, {@code a/b}) whose bytes were verified during this publish,
+   *     with their manifests (spares reading them again)
+   * @throws IOException if the tree changed under the writer (a path vanished or changed kind):
+   *     nothing is written then, and the previous index (checked by stat on use) stays
+   */
+  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
+      Map<String, FileManifest> verified) throws IOException, VerificationException, LimitExceededException {
+    SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified);
+    Path file = stateDir.resolve("index");
+    if (Files.exists(file)) {
+      try {
+        IndexFile.Loaded l = IndexFile.read(file);
+        if (l.params().equals(params) && objects.length() >= l.packLength()) {
+          w.old = l.table();
+        }
+      } catch (CorruptObjectException e) {
+        LOG.debug("previous index unusable: {}", e.getMessage());
+      }
+    }
+    ObjectId r = w.directory(rootTree, new byte[0]);
+    objects.sync();
+    w.t.trim();
+    IndexFile.write(file, w.t, params, r, objects.length());
+    int files = 0;
+    for (int i = 0; i < w.t.count; i++) {
+      byte k = w.t.kind(i);
+      files += k == IndexTable.FILE || k == IndexTable.EXECUTABLE ? 1 : 0;
+    }
+    return new Written(r, w.t.count, w.trusted, files - w.trusted);
+  }
+
+  /** Adds the entries of one directory, depth first; returns its tree id as it is on disk. */
+  private ObjectId directory(ObjectId id, byte[] prefix) throws IOException, VerificationException, LimitExceededException {
+    Tree tree = objects.tree(id);
+    List<TreeEntry> kept = new ArrayList<>(tree.entries().size());
+    boolean same = true;
+    for (TreeEntry e : tree.entries()) {
+      byte[] rel = concat(prefix, e.name());
+      String path = new String(rel, StandardCharsets.UTF_8);
+      if (e.kind() == EntryKind.SYMLINK && !safe(path, e.linkTarget())) {
+        same = false;
+        continue;
+      }
+      if (e.kind() == EntryKind.DIRECTORY && copyUnchanged(rel, e.id())) {
+        kept.add(e);
+        continue;
+      }
+      Lstat a = lstat(rel);
+      switch (e.kind()) {
+        case DIRECTORY -> {
+          expect(a, Lstat.S_IFDIR, rel);
+          int i = t.add(rel, IndexTable.DIRECTORY, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
+          ObjectId sub = directory(e.id(), concat(rel, new byte[] {'/'}));
+          sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
+          same &= sub.equals(e.id());
+          kept.add(sub.equals(e.id()) ? e : TreeEntry.directory(e.name(), sub));
+        }
+        case SYMLINK -> {
+          expect(a, Lstat.S_IFLNK, rel);
+          int i = t.add(rel, IndexTable.SYMLINK, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
+          t.linkTargets.put(i, e.linkTarget());
+          kept.add(e);
+        }
+        case FILE -> {
+          expect(a, Lstat.S_IFREG, rel);
+          file(e, rel, path, a);
+          kept.add(e);
+        }
+      }
+    }
+    if (same) {
+      return id;
+    }
+    Tree onDisk = Tree.of(kept);
+    objects.put(onDisk);
+    return onDisk.id();
+  }
+
+  /**
+   * A directory the previous index recorded with this very tree id: its entries are copied as
+   * they are, without a stat. Safe because every use of the index compares each entry's stat with
+   * the disk first; it keeps an update's cost proportional to what changed.
+   */
+  private boolean copyUnchanged(byte[] rel, ObjectId id) {
+    int o = old.find(rel);
+    if (o < 0 || old.kind(o) != IndexTable.DIRECTORY
+        || !Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, id.hash().bytes(), 0, IndexTable.ID_LENGTH)) {
+      return false;
+    }
+    int start = old.pathStart[o];
+    int len = old.pathStart[o + 1] - start;
+    int end = o + 1;
+    while (end < old.count) {
+      int ps = old.pathStart[end];
+      if (old.pathStart[end + 1] - ps <= len || old.paths[ps + len] != '/'
+          || !Arrays.equals(old.paths, ps, ps + len, old.paths, start, start + len)) {
+        break;
+      }
+      end++;
+    }
+    for (int k = o; k < end; k++) {
+      int i = t.add(old.path(k), old.kinds[k], old.dev[k], old.ino[k], old.size[k], old.mtime[k], old.ctime[k]);
+      System.arraycopy(old.ids, k * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH, IndexTable.ID_LENGTH);
+      byte kind = old.kind(k);
+      if (kind == IndexTable.SYMLINK) {
+        t.linkTargets.put(i, old.linkTargets.get(k));
+      } else if (kind != IndexTable.DIRECTORY) {
+        t.copyChunks(old, k);
+        trusted += old.racy(k) ? 0 : 1;
+      }
+    }
+    return true;
+  }
+
+  private void file(TreeEntry e, byte[] rel, String path, Lstat a) throws IOException, VerificationException, LimitExceededException {
+    byte kind = e.executable() ? IndexTable.EXECUTABLE : IndexTable.FILE;
+    int i = t.add(rel, kind, a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
+    e.id().hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
+    int o = old.find(rel);
+    boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable();
+    boolean vouched = o >= 0 && !old.racy(o) && old.kind(o) == kind && old.dev[o] == a.dev() && old.ino[o] == a.ino()
+        && old.size[o] == a.size() && old.mtime[o] == a.mtime() && old.ctime[o] == a.ctime()
+        && Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH,
+            (i + 1) * IndexTable.ID_LENGTH);
+    FileManifest given = verified.get(path);
+    if (vouched) {
+      t.copyChunks(old, o);
+    } else {
+      FileManifest m = given != null && given.id().equals(e.id()) ? given : objects.manifest(e.id());
+      byte[] id = new byte[IndexTable.ID_LENGTH];
+      for (Chunk c : m.chunks()) {
+        c.id().copyTo(id, 0);
+        t.addChunk(id, 0, c.length());
+      }
+    }
+    boolean verifiedNow = given != null && given.id().equals(e.id()) && a.mtime() < racyAfter;
+    if (stillPublished && (vouched || verifiedNow)) {
+      trusted++;
+    } else {
+      t.kinds[i] |= IndexTable.RACY;
+    }
+  }
+
+  private static boolean safe(String path, byte[] target) {
+    try {
+      SafePaths.checkSymlinkTarget(path, target);
+      return true;
+    } catch (UnsafePathException e) {
+      return false;
+    }
+  }
+
+  private Lstat lstat(byte[] rel) throws IOException {
+    try {
+      return Lstat.of(root.resolve(new String(rel, StandardCharsets.UTF_8)));
+    } catch (NoSuchFileException e) {
+      throw new IOException(Indexer.display(rel) + ": vanished right after publish; index not written", e);
+    }
+  }
+
+  private static void expect(Lstat a, int type, byte[] rel) throws IOException {
+    if (a.type() != type) {
+      throw new IOException(Indexer.display(rel) + ": changed kind right after publish; index not written");
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
