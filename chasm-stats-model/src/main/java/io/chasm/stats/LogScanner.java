@@ -154,12 +154,12 @@ public final class LogScanner {
     });
     BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
-    // Without a sink nothing needs day rows: the aggregators' rows go straight to the report.
+    // Without a sink nothing needs hour or day rows (the step deltas keep none, see runStep):
+    // the aggregators count per artifact over the run and add that to the report at the end.
     SummaryRows report = sink == null ? new SummaryRows(res.summary) : null;
     RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
-      // Without a sink the step deltas keep no HOUR rows (see runStep): count per day.
-      aggs.add(new Worker(new Aggregator(opt.rules, secrets, sink != null, catalog)));
+      aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report)));
     }
     try {
       while (true) {
@@ -170,7 +170,7 @@ public final class LogScanner {
         secrets.seed(stepSeed(state));
         StatsDelta delta = runStep(step, pool, aggs, res, sink);
         for (Worker a : aggs) {
-          a.agg.drainInto(delta, tracker, report);
+          a.agg.drainInto(delta, tracker);
         }
         tracker.finish(delta);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
@@ -208,6 +208,9 @@ public final class LogScanner {
           Files.deleteIfExists(opt.stateDir.resolve("intent.bin"));
         }
         summarise(delta, res.summary);
+      }
+      for (Worker a : aggs) {
+        a.agg.finishRun();
       }
     } finally {
       pool.shutdownNow();

@@ -34,9 +34,10 @@ public final class Aggregator {
   private final ArtifactCatalog catalog;
   private final BotMatcher bots;
   private final ClientHasher hasher;
-  // False when the step's delta keeps no HOUR rows (a report-only scan): rows are then per day,
-  // which gives the same day rows with fewer rows, sketches and hand-overs.
-  private final boolean hourRows;
+  // Set for a report-only scan: rows are then per (artifact, protocol) over the whole run and go
+  // to the report once, at the end (fewer rows, sketches and hand-overs); null: hour rows, drained
+  // into every step's delta.
+  private final SummaryRows report;
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
@@ -65,17 +66,18 @@ public final class Aggregator {
   private final Map<String, long[]> countme = new HashMap<>();
 
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets) {
-    this(rules, secrets, true, new ArtifactCatalog(rules));
+    this(rules, secrets, new ArtifactCatalog(rules), null);
   }
 
   /**
-   * @param hourRows false when the deltas this aggregator drains into keep no HOUR rows
    * @param catalog shared by the aggregators that drain into the same deltas
+   * @param report null, or the report rows of a scan whose deltas keep no HOUR rows: the counted
+   *     rows then go there in {@link #finishRun}, not into the deltas
    */
-  public Aggregator(ClassificationRules rules, PeriodSecrets secrets, boolean hourRows,
-      ArtifactCatalog catalog) {
+  public Aggregator(ClassificationRules rules, PeriodSecrets secrets, ArtifactCatalog catalog,
+      SummaryRows report) {
     this.catalog = catalog;
-    this.hourRows = hourRows;
+    this.report = report;
     this.bots = new BotMatcher(rules.botPatterns());
     this.hasher = new ClientHasher(secrets);
   }
@@ -139,7 +141,7 @@ public final class Aggregator {
     }
     long hour = Math.floorDiv(r.epochSecond, 3600L);
     long day = Math.floorDiv(hour, 24L);
-    int row = row(hourRows ? hour : day * 24, art, proto.ordinal());
+    int row = row(report == null ? hour : 0, art, proto.ordinal());
     if (hour > maxHour) {
       maxHour = hour;
     }
@@ -318,23 +320,17 @@ public final class Aggregator {
     countme.computeIfAbsent(key, k -> new long[1])[0]++;
   }
 
-  /** Moves everything counted so far into the step's delta and range tracker. */
-  public void drainInto(StatsDelta delta, RangeTracker tracker) {
-    drainInto(delta, tracker, null);
-  }
-
   /**
-   * Like {@link #drainInto(StatsDelta, RangeTracker)}, but with {@code report} set (a delta that
-   * keeps no HOUR rows and only feeds the report) the rows go straight to the report's period-0
-   * rows; the delta gets the rest (totals, countme, the latest hour; ranges via the tracker).
+   * Moves everything counted so far into the step's delta and range tracker; with report rows,
+   * only what is per step (totals, countme, ranges, full sizes, the latest hour) moves.
    */
-  public void drainInto(StatsDelta delta, RangeTracker tracker, SummaryRows report) {
+  public void drainInto(StatsDelta delta, RangeTracker tracker) {
     if (cls.length < arts.size()) {
       cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
     }
     boolean keepHours = delta.keepsHours();
-    if (keepHours && (!hourRows || report != null)) {
-      throw new IllegalStateException("hour rows are kept: rows must go to the delta");
+    if (keepHours == (report != null)) {
+      throw new IllegalStateException("hour rows must be kept exactly when there is no report");
     }
     if (!keepHours && maxHour != Long.MIN_VALUE) {
       delta.noteHour(maxHour * 3600);
@@ -348,12 +344,11 @@ public final class Aggregator {
             c.type, protocol);
         h.add(downloads[i], bytes[i], botReq[i]);
         h.addUniques(sketch[i]);
+        StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+            c.project, c.path, c.type, protocol);
+        d.add(downloads[i], bytes[i], botReq[i]);
+        d.addUniques(sketch[i]);
       }
-      StatsRow d = report != null ? report.row(c, proto, protocol)
-          : delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
-              c.project, c.path, c.type, protocol);
-      d.add(downloads[i], bytes[i], botReq[i]);
-      d.addUniques(sketch[i]);
       int bit = 1 << proto;
       if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
         fullSizeSent[rowArt[i]] |= (byte) bit;
@@ -370,7 +365,24 @@ public final class Aggregator {
           .add(e.getValue()[0]);
     }
     delta.totals().add(totals);
-    reset();
+    reset(report == null);
+  }
+
+  /** With report rows: adds the rows counted over the run to them (after the last drain). */
+  public void finishRun() {
+    if (report == null) {
+      return;
+    }
+    if (cls.length < arts.size()) {
+      cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
+    }
+    for (int i = 0; i < rows; i++) {
+      int proto = rowProto[i];
+      StatsRow r = report.row(classify(rowArt[i]), proto, PROTOCOLS[proto].label());
+      r.add(downloads[i], bytes[i], botReq[i]);
+      r.addUniques(sketch[i]);
+    }
+    clearRows();
   }
 
   private ArtifactCatalog.Artifact classify(int art) {
@@ -383,20 +395,26 @@ public final class Aggregator {
     return c;
   }
 
-  private void reset() {
-    // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
+  private void clearRows() {
     rows = 0;
-    ranges = 0;
-    maxHour = Long.MIN_VALUE;
     Arrays.fill(sketch, null);
     Arrays.fill(downloads, 0);
     Arrays.fill(bytes, 0);
     Arrays.fill(botReq, 0);
+    rowIndex.clear();
+  }
+
+  private void reset(boolean rowsToo) {
+    // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
+    if (rowsToo) {
+      clearRows();
+    }
+    ranges = 0;
+    maxHour = Long.MIN_VALUE;
     Arrays.fill(rBytes, 0);
     Arrays.fill(rTs, 0);
     Arrays.fill(fullSize, 0);
     Arrays.fill(fullSizeSent, (byte) 0);
-    rowIndex.clear();
     rangeIndex.clear();
     countme.clear();
     RunTotals fresh = new RunTotals();
