@@ -42,6 +42,8 @@ public final class Aggregator {
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
   private final LongIntMap rowIndex = new LongIntMap();
+  // With report rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
+  private int[] runRow = new int[1024];
   private final byte[] scratch = new byte[MAX_PATH + 2];
   private int rows;
   private long[] rowHour = new long[256];
@@ -232,9 +234,18 @@ public final class Aggregator {
 
   private int row(long hour, int art, int proto) {
     long key = (hour << 34) ^ ((long) art << 2) ^ proto;
-    int i = rowIndex.get(key);
-    if (i >= 0) {
-      return i;
+    int i;
+    if (report != null) {
+      // Run rows: (artifact, protocol) indexes an array directly, artifact ids being dense.
+      int k = (art << 2) | proto;
+      if (k < runRow.length && runRow[k] > 0) {
+        return runRow[k] - 1;
+      }
+    } else {
+      i = rowIndex.get(key);
+      if (i >= 0) {
+        return i;
+      }
     }
     i = rows++;
     if (i == rowHour.length) {
@@ -254,7 +265,15 @@ public final class Aggregator {
     rowHour[i] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
-    rowIndex.put(key, i);
+    if (report != null) {
+      int k = (art << 2) | proto;
+      if (k >= runRow.length) {
+        runRow = Arrays.copyOf(runRow, Math.max(k + 1, runRow.length * 2));
+      }
+      runRow[k] = i + 1;
+    } else {
+      rowIndex.put(key, i);
+    }
     return i;
   }
 
@@ -402,6 +421,7 @@ public final class Aggregator {
     Arrays.fill(bytes, 0);
     Arrays.fill(botReq, 0);
     rowIndex.clear();
+    Arrays.fill(runRow, 0);
   }
 
   private void reset(boolean rowsToo) {
