@@ -39,7 +39,7 @@ public final class StagingArea {
    */
   public StagedFile stage(FileManifest manifest) throws IOException {
     Path p = dir.resolve(manifest.id().hash().hex() + SUFFIX);
-    boolean existed = Files.exists(p);
+    boolean existed = p.toFile().exists(); // no exception per absent file, unlike Files.exists on Java 17
     BitSet present = existed ? StagedFile.verifyExisting(p, manifest) : new BitSet();
     if (manifest.chunkCount() == 0) {
       Files.newOutputStream(p).close();

@@ -39,9 +39,14 @@ public final class TreePublisher {
   private final Path root;
   private final StagingArea staging;
   private final MetadataPatterns metadata;
-  private final Set<Path> touchedDirs = new LinkedHashSet<>();
+  private final Set<Path> touchedDirs = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
   private final Set<Path> checkedDirs = new HashSet<>();
   private boolean fsyncEach = true;
+  private int threads = 1;
+  /** Below this many files a second thread costs more than it saves. */
+  private static final int PARALLEL_MIN = 512;
+  /** Steps a thread takes at a time: neighbours in path order share a directory (and its lock). */
+  private static final int SLICE = 256;
 
   public TreePublisher(Path root, StagingArea staging, MetadataPatterns metadata) {
     this.root = root.toAbsolutePath().normalize();
@@ -58,7 +63,22 @@ public final class TreePublisher {
     return this;
   }
 
-  /** Observes each step as it is applied (progress reporting). */
+  /**
+   * Threads that rename content files into place (default 1). Directories are still made first,
+   * in order, and metadata files and deletions still follow all content: only the order among
+   * content files, which the rules leave free, changes. A rename is a few system calls, and with
+   * tens of thousands of files they were most of a publish (measured: 2.6 s for 46,700 files on a
+   * busy machine, one thread).
+   */
+  public TreePublisher threads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("threads must be positive");
+    }
+    this.threads = n;
+    return this;
+  }
+
+  /** Observes each step as it is applied (progress reporting); may be called from several threads. */
   public interface StepListener {
     void applied(PublishPlan.Step step);
   }
@@ -89,10 +109,17 @@ public final class TreePublisher {
     content.sort(byPath);
     meta.sort(byPath);
     deletes.sort(byPath.reversed());
+    List<PublishPlan.Step> leaves = new ArrayList<>();
     for (PublishPlan.Step s : content) {
-      apply(s);
-      listener.applied(s);
+      if (s.kind() == PublishPlan.Kind.DIRECTORY) {
+        apply(s);
+        listener.applied(s);
+      } else {
+        ensureParent(SafePaths.resolve(root, s.path()));
+        leaves.add(s);
+      }
     }
+    applyAll(leaves, listener);
     for (PublishPlan.Step s : meta) {
       apply(s);
       listener.applied(s);
@@ -110,6 +137,57 @@ public final class TreePublisher {
       }
     }
     touchedDirs.clear();
+  }
+
+  /** Applies steps whose parents exist already, on {@link #threads} threads when there are many. */
+  private void applyAll(List<PublishPlan.Step> steps, StepListener listener) throws IOException, UnsafePathException {
+    int n = Math.min(threads, (steps.size() + SLICE - 1) / SLICE);
+    if (n <= 1 || steps.size() < PARALLEL_MIN) {
+      for (PublishPlan.Step s : steps) {
+        apply(s);
+        listener.applied(s);
+      }
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable worker = () -> {
+      for (int from; failure.get() == null && (from = next.getAndAdd(SLICE)) < steps.size(); ) {
+        for (PublishPlan.Step s : steps.subList(from, Math.min(steps.size(), from + SLICE))) {
+          try {
+            apply(s);
+            listener.applied(s);
+          } catch (IOException | UnsafePathException | RuntimeException e) {
+            failure.compareAndSet(null, e);
+            return;
+          }
+        }
+      }
+    };
+    List<Thread> started = new ArrayList<>();
+    for (int i = 1; i < n; i++) {
+      Thread t = new Thread(worker, "chasm-publish-" + i);
+      t.setDaemon(true);
+      t.start();
+      started.add(t);
+    }
+    worker.run();
+    for (Thread t : started) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure.compareAndSet(null, new java.io.InterruptedIOException("interrupted while publishing"));
+      }
+    }
+    Exception e = failure.get();
+    if (e instanceof IOException io) {
+      throw io;
+    } else if (e instanceof UnsafePathException u) {
+      throw u;
+    } else if (e instanceof RuntimeException r) {
+      throw r;
+    }
   }
 
   private static String pathKey(String path) {

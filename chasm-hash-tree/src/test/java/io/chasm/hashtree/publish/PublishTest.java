@@ -62,6 +62,34 @@ class PublishTest {
   }
 
   @Test
+  void publish_manyFilesOnSeveralThreads_sameTreeAndContentStillBeforeMetadataAndDeletions() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.writeString(Files.createDirectories(root.resolve("old")).resolve("gone"), "x");
+    Files.writeString(Files.createDirectories(root.resolve("pool/d7")).resolve("f7"), "stale"); // replaced
+    StagingArea staging = StagingArea.open(dir.resolve("staging"));
+    PublishPlan plan = new PublishPlan().delete("old").file("dists/stable/Release", staged(staging, "release"), false, false);
+    int n = 1500;
+    for (int d = 0; d < 30; d++) {
+      plan.directory("pool/d" + d, false);
+    }
+    for (int i = 0; i < n; i++) {
+      plan.file("pool/d" + (i % 30) + "/f" + i, staged(staging, "content " + i), i % 2 == 0, i == 7);
+    }
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    new TreePublisher(root, staging, MetadataPatterns.defaults()).threads(4).publish(plan, s -> order.add(s.path()));
+    for (int i = 0; i < n; i++) {
+      Path f = root.resolve("pool/d" + (i % 30) + "/f" + i);
+      assertThat(Files.readString(f)).isEqualTo("content " + i);
+      assertThat(Files.isExecutable(f)).isEqualTo(i % 2 == 0);
+    }
+    assertThat(order).hasSize(n + 30 + 2);
+    assertThat(order.get(order.size() - 2)).isEqualTo("dists/stable/Release");
+    assertThat(order.get(order.size() - 1)).isEqualTo("old");
+    assertThat(order.subList(0, 30)).allMatch(p -> p.matches("pool/d\\d+"));
+    assertThat(root.resolve("old")).doesNotExist();
+  }
+
+  @Test
   void publish_throughSymlinkedParent_refused() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path outside = Files.createDirectories(dir.resolve("outside"));

@@ -80,6 +80,8 @@ public final class SyncEngine {
   private static final int WRITE_BUDGET = 64 << 20;
   /** Staged-file writers: file creation in one directory serialises in the kernel, so two suffice. */
   private static final int WRITERS = 2;
+  /** Threads renaming content into place: renames are system calls, so more than the cores pays off a little. */
+  private static final int PUBLISH_THREADS = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
   public SyncEngine(SyncOptions options) {
     this.o = options;
@@ -592,7 +594,9 @@ public final class SyncEngine {
 
     private boolean alreadyInPlace(Path live, FileJob j) throws IOException, ChasmException {
       Path p = SafePaths.resolve(live, j.path);
-      if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != j.manifest.size()) {
+      // java.io.File answers "absent" without an exception (NIO throws and catches one per call,
+      // tens of thousands in an initial sync); a symlink to a file passes it and is refused below.
+      if (!p.toFile().isFile() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != j.manifest.size()) {
         return false;
       }
       if (!p.toRealPath().equals(live.toRealPath().resolve(j.path))) {
@@ -832,7 +836,8 @@ public final class SyncEngine {
           plan.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
         }
       }
-      TreePublisher publisher = new TreePublisher(target, state.staging(), o.metadata).fsyncEachDirectory(!fsAll);
+      TreePublisher publisher = new TreePublisher(target, state.staging(), o.metadata).fsyncEachDirectory(!fsAll)
+          .threads(PUBLISH_THREADS);
       publisher.publish(plan, s -> {});
       LOG.debug("publish: renamed into place after {} ms", (System.nanoTime() - t0) / 1_000_000);
       if (flip) {
