@@ -579,7 +579,7 @@ final class Indexer {
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
+  static byte[] concat(byte[] a, byte[] b) {
     byte[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;

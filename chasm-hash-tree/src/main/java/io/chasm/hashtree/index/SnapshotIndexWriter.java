@@ -105,7 +105,7 @@ public final class SnapshotIndexWriter {
     List<TreeEntry> kept = new ArrayList<>(tree.entries().size());
     boolean same = true;
     for (TreeEntry e : tree.entries()) {
-      byte[] rel = concat(prefix, e.name());
+      byte[] rel = Indexer.concat(prefix, e.name());
       String path = new String(rel, StandardCharsets.UTF_8);
       if (e.kind() == EntryKind.SYMLINK && !safe(path, e.linkTarget())) {
         same = false;
@@ -120,7 +120,7 @@ public final class SnapshotIndexWriter {
         case DIRECTORY -> {
           expect(a, Lstat.S_IFDIR, rel);
           int i = t.add(rel, IndexTable.DIRECTORY, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
-          ObjectId sub = directory(e.id(), concat(rel, new byte[] {'/'}));
+          ObjectId sub = directory(e.id(), Indexer.concat(rel, new byte[] {'/'}));
           sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
           same &= sub.equals(e.id());
           kept.add(sub.equals(e.id()) ? e : TreeEntry.directory(e.name(), sub));
@@ -232,11 +232,5 @@ public final class SnapshotIndexWriter {
     if (a.type() != type) {
       throw new IOException(Indexer.display(rel) + ": changed kind right after publish; index not written");
     }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
   }
 }

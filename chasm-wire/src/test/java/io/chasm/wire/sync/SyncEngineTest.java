@@ -179,6 +179,23 @@ class SyncEngineTest {
   }
 
   @Test
+  void sync_flipWithUnsafeSymlink_skipsItPublishesTheRest() throws Exception {
+    Path o = origin();
+    Files.createSymbolicLink(o.resolve("pool/passwd"), Path.of("../../etc/passwd"));
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("flip");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(server.uris().get(0))
+          .flip(true).build();
+      SyncResult r = new SyncEngine(opts).sync();
+      assertThat(r.skippedSymlinks()).containsExactly("pool/passwd");
+      Map<String, String> expected = listing(o);
+      expected.remove("pool/passwd");
+      assertThat(listing(dest.resolve("current"))).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void sync_untrustedKey_failsWithSignatureException() throws Exception {
     Path o = origin();
     Origins.publish(o, "demo", Ed25519.generate());

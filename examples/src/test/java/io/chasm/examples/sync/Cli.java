@@ -87,6 +87,24 @@ final class Cli {
     }
   }
 
+  /** A new origin key pair, {@code dir/origin.key} and {@code .pub}, made by {@code chasm keygen}. */
+  static Path originKey(Path dir) {
+    Path key = dir.resolve("origin.key");
+    if (ChasmCli.run("keygen", "--out", key.toString()) != 0) {
+      throw new IllegalStateException("chasm keygen failed");
+    }
+    return key;
+  }
+
+  /** {@code chasm publish TREE --key KEY [ARGS...]} in process; fails unless it exits 0. */
+  static void publish(Path tree, Path key, String... args) {
+    List<String> a = new ArrayList<>(List.of("publish", tree.toString(), "--key", key.toString()));
+    a.addAll(List.of(args));
+    if (ChasmCli.run(a.toArray(String[]::new)) != 0) {
+      throw new IllegalStateException("chasm publish " + tree + " failed");
+    }
+  }
+
   static void write(Path file, String content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, content, StandardCharsets.UTF_8);

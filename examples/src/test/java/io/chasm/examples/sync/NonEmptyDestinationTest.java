@@ -27,12 +27,11 @@ class NonEmptyDestinationTest {
 
   @Test
   void sync_nonEmptyDestination_refusedWithoutDeleteExactCopyWithIt() throws Exception {
-    Path key = work.resolve("origin.key");
-    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    Path key = Cli.originKey(work);
     Path origin = work.resolve("origin");
     Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
     Cli.write(origin.resolve("dists/stable/Release"), "Release 1\n");
-    assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
+    Cli.publish(origin, key, "--origin", "demo");
 
     Path dest = work.resolve("mirror");
     Cli.write(dest.resolve("stale.deb"), "left over\n");
@@ -60,7 +59,7 @@ class NonEmptyDestinationTest {
       // Later syncs apply the diff between snapshots; with --delete they also remove strays.
       Cli.write(dest.resolve("pool/stray.deb"), "dropped in by hand\n");
       Cli.write(origin.resolve("pool/b.deb"), "package b\n".repeat(1000));
-      assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString())).isZero();
+      Cli.publish(origin, key);
       server.poll();
       Cli.Result second = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub", "--delete");
       assertThat(second.exit()).as(second.err()).isZero();

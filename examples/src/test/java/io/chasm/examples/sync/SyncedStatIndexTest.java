@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
@@ -30,8 +29,7 @@ class SyncedStatIndexTest {
 
   @Test
   void sync_writesStatIndex_indexRehashesNothing() throws Exception {
-    Path key = work.resolve("origin.key");
-    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    Path key = Cli.originKey(work);
     Path origin = work.resolve("origin");
     byte[] big = new byte[300_000];
     new Random(7).nextBytes(big);
@@ -45,7 +43,7 @@ class SyncedStatIndexTest {
     Files.setPosixFilePermissions(origin.resolve("bin/tool"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/a.deb"));
     Files.createSymbolicLink(origin.resolve("dists/passwd"), Path.of("/etc/passwd")); // not created on the mirror
-    assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
+    Cli.publish(origin, key, "--origin", "demo");
 
     Path dest = work.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
@@ -63,7 +61,7 @@ class SyncedStatIndexTest {
       Files.delete(origin.resolve("pool/empty"));
       Files.delete(origin.resolve("latest"));
       Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/b.deb"));
-      assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString())).isZero();
+      Cli.publish(origin, key);
       server.poll();
       Cli.Result second = Cli.run(work, LIMIT, sync);
       assertThat(second.exit()).as(second.err()).isZero();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chasm.examples.cli.ChasmCli;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,8 +28,7 @@ class UnsafeSymlinkSyncTest {
 
   @Test
   void sync_unsafeSymlinks_skippedReportedRestPublished() throws Exception {
-    Path key = work.resolve("origin.key");
-    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    Path key = Cli.originKey(work);
     Path origin = work.resolve("origin");
     Path outside = Files.createDirectories(work.resolve("outside"));
     Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
@@ -39,7 +37,7 @@ class UnsafeSymlinkSyncTest {
     Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/a.deb"));
     Files.createSymbolicLink(origin.resolve("passwd"), Path.of("/etc/passwd"));
     Files.createSymbolicLink(origin.resolve("pool/escape"), Path.of("../../outside"));
-    assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
+    Cli.publish(origin, key, "--origin", "demo");
 
     Path dest = work.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
@@ -62,7 +60,7 @@ class UnsafeSymlinkSyncTest {
       Files.createSymbolicLink(origin.resolve("pool/b.deb"), Path.of("/etc/shadow"));
       Files.delete(origin.resolve("latest"));
       Files.createSymbolicLink(origin.resolve("latest"), Path.of("../outside/x"));
-      assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString())).isZero();
+      Cli.publish(origin, key);
       server.poll();
 
       Cli.Result second = Cli.run(work, LIMIT, sync);
@@ -78,8 +76,7 @@ class UnsafeSymlinkSyncTest {
 
   @Test
   void publish_unsafeSymlink_warnsThatMirrorsSkipIt() throws Exception {
-    Path key = work.resolve("origin.key");
-    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    Path key = Cli.originKey(work);
     Path origin = work.resolve("origin");
     Cli.write(origin.resolve("a"), "a\n");
     Files.createSymbolicLink(origin.resolve("ok"), Path.of("a"));
