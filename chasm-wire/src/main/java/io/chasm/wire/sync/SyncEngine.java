@@ -715,6 +715,9 @@ public final class SyncEngine {
       if (needOrder.isEmpty()) {
         return;
       }
+      if (needOrder.size() >= o.wideFetchChunks && o.connections > 1) {
+        ups.widen(o.connections);
+      }
       java.util.concurrent.Semaphore budget = new java.util.concurrent.Semaphore(WRITE_BUDGET);
       java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
       java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(WRITERS, r -> {
@@ -724,7 +727,7 @@ public final class SyncEngine {
       });
       try {
         ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
-          CompletableFuture<ChunkFetch> f = u.client().chunks(repo, batch, this::prefix, (id, data) -> {
+          CompletableFuture<ChunkFetch> f = u.chunkClient().chunks(repo, batch, this::prefix, (id, data) -> {
             u.progress();
             List<Target> ts = need.remove(id);
             if (ts == null) {

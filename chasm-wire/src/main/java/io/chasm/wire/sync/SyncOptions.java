@@ -33,6 +33,8 @@ public final class SyncOptions {
   final int batchesInFlight;
   final SyncListener listener;
   final ChunkCompression chunkCompression;
+  final int connections;
+  final int wideFetchChunks;
 
   /**
    * Whether chunks are asked for zstd-compressed (trees and manifests always are when the peer
@@ -94,6 +96,8 @@ public final class SyncOptions {
     this.batchesInFlight = b.batchesInFlight;
     this.listener = b.listener;
     this.chunkCompression = b.chunkCompression;
+    this.connections = b.connections;
+    this.wideFetchChunks = b.wideFetchChunks;
   }
 
   public static Builder builder(Path destination, TrustPolicy trust) {
@@ -133,6 +137,8 @@ public final class SyncOptions {
     private int batchesInFlight = 8;
     private SyncListener listener = SyncListener.NONE;
     private ChunkCompression chunkCompression = ChunkCompression.AUTO;
+    private int connections = 2;
+    private int wideFetchChunks = 2048;
 
     private Builder(Path destination, TrustPolicy trust) {
       this.destination = Objects.requireNonNull(destination, "destination");
@@ -209,6 +215,20 @@ public final class SyncOptions {
     /** Whether chunks travel zstd-compressed (default {@link ChunkCompression#AUTO}). */
     public Builder chunkCompression(ChunkCompression c) {
       this.chunkCompression = Objects.requireNonNull(c);
+      return this;
+    }
+
+    /**
+     * Connections per upstream for a fetch of at least {@code minChunks} chunks (default 2 from
+     * 2,048): a server answers each connection on its own thread, in order, so a second connection
+     * lets it read, hash and send two requests at once, and the client verifies on two threads.
+     */
+    public Builder wideFetch(int connectionsPerUpstream, int minChunks) {
+      if (connectionsPerUpstream < 1 || minChunks < 0) {
+        throw new IllegalArgumentException("wideFetch needs at least one connection and a non-negative chunk count");
+      }
+      this.connections = connectionsPerUpstream;
+      this.wideFetchChunks = minChunks;
       return this;
     }
 

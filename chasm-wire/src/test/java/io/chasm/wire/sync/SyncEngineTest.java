@@ -90,6 +90,27 @@ class SyncEngineTest {
   }
 
   @Test
+  void sync_wideFetch_usesSeveralConnectionsAndMirrorsExactly() throws Exception {
+    Path o = origin();
+    Origins.publish(o, "demo", key);
+    Path dest = tmp.resolve("mirror");
+    try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
+      java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+      SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(server.uris().get(0))
+          .wideFetch(3, 1).pipelining(1, 8).listener(new SyncListener() {
+            @Override
+            public void chunksFetched(int count, long bytes) {
+              most.accumulateAndGet(server.server().connectionCount(), Math::max);
+            }
+          }).build();
+      SyncResult r = new SyncEngine(opts).sync();
+      assertThat(r.filesAdded()).isEqualTo(8);
+      assertThat(most.get()).isEqualTo(3);
+      assertThat(listing(dest)).isEqualTo(listing(o));
+    }
+  }
+
+  @Test
   void sync_appendedSmallFile_fetchesOnlyTheAppendedBytes() throws Exception {
     Path o = tmp.resolve("origin");
     Files.createDirectories(o);

@@ -3,10 +3,15 @@ package io.chasm.wire.sync.internal;
 import io.chasm.wire.PeerClient;
 import java.net.URI;
 
-/** One upstream of a sync: its client, whether it is banned, and its measured throughput. */
+/**
+ * One upstream of a sync: its client (plus any extra connections for a large chunk fetch), whether
+ * it is banned, and its measured throughput.
+ */
 public final class Upstream {
   private final URI uri;
   private final PeerClient client;
+  private final java.util.List<PeerClient> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
   private volatile String banReason;
   private volatile long lastProgress = System.nanoTime();
   private long bytes;
@@ -25,6 +30,52 @@ public final class Upstream {
 
   public PeerClient client() {
     return client;
+  }
+
+  /**
+   * The connection for the next chunk request: the connections take turns, so a server that
+   * answers each connection on its own thread works on several requests at once.
+   */
+  public PeerClient chunkClient() {
+    if (extra.isEmpty()) {
+      return client;
+    }
+    int i = Math.floorMod(turn.getAndIncrement(), extra.size() + 1);
+    return i == 0 ? client : extra.get(i - 1);
+  }
+
+  /** Number of connections to this upstream. */
+  public int connections() {
+    return 1 + extra.size();
+  }
+
+  void addConnection(PeerClient c) {
+    if (banned()) {
+      c.close();
+    } else {
+      extra.add(c);
+    }
+  }
+
+  long bytesReceived() {
+    long n = client.bytesReceived();
+    for (PeerClient c : extra) {
+      n += c.bytesReceived();
+    }
+    return n;
+  }
+
+  long bytesSent() {
+    long n = client.bytesSent();
+    for (PeerClient c : extra) {
+      n += c.bytesSent();
+    }
+    return n;
+  }
+
+  void close() {
+    client.close();
+    extra.forEach(PeerClient::close);
   }
 
   public boolean banned() {
@@ -53,7 +104,7 @@ public final class Upstream {
     if (banReason == null) {
       banReason = reason;
     }
-    client.close();
+    close();
   }
 
   String banReason() {

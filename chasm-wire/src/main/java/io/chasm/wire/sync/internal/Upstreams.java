@@ -39,14 +39,17 @@ import java.util.function.BiConsumer;
  * batches go to the others.
  */
 public final class Upstreams implements Closeable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Upstreams.class);
   private final List<Upstream> all;
+  private final ClientOptions options;
   private final Duration stall;
   private final BiConsumer<URI, String> onBan;
   private ChasmException firstFailure;
   private volatile IOException localFailure;
 
-  private Upstreams(List<Upstream> all, Duration stall, BiConsumer<URI, String> onBan) {
+  private Upstreams(List<Upstream> all, ClientOptions options, Duration stall, BiConsumer<URI, String> onBan) {
     this.all = all;
+    this.options = options;
     this.stall = stall;
     this.onBan = onBan;
   }
@@ -85,11 +88,38 @@ public final class Upstreams implements Closeable {
       if (ok.isEmpty()) {
         throw first;
       }
-      Upstreams u = new Upstreams(ok, stall, onBan);
+      Upstreams u = new Upstreams(ok, options, stall, onBan);
       u.firstFailure = first;
       return u;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Opens more connections to each usable upstream, up to {@code perUpstream} in all, in parallel.
+   * A connection that fails is simply not added (the ones there are keep working).
+   */
+  public void widen(int perUpstream) {
+    List<Upstream> live = usable();
+    List<CompletableFuture<Void>> fs = new ArrayList<>();
+    for (Upstream u : live) {
+      for (int i = u.connections(); i < perUpstream; i++) {
+        fs.add(CompletableFuture.runAsync(() -> {
+          try {
+            u.addConnection(PeerClient.connect(u.uri(), options));
+          } catch (ChasmException e) {
+            LOG.debug("no extra connection to {}: {}", u, e.getMessage());
+          }
+        }, r -> {
+          Thread t = new Thread(r, "chasm-sync-connect");
+          t.setDaemon(true);
+          t.start();
+        }));
+      }
+    }
+    for (CompletableFuture<Void> f : fs) {
+      f.join();
     }
   }
 
@@ -136,7 +166,7 @@ public final class Upstreams implements Closeable {
   public long bytesReceived() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.client().bytesReceived();
+      n += u.bytesReceived();
     }
     return n;
   }
@@ -144,7 +174,7 @@ public final class Upstreams implements Closeable {
   public long bytesSent() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.client().bytesSent();
+      n += u.bytesSent();
     }
     return n;
   }
@@ -316,7 +346,7 @@ public final class Upstreams implements Closeable {
   @Override
   public void close() {
     for (Upstream u : all) {
-      u.client().close();
+      u.close();
     }
   }
 }
