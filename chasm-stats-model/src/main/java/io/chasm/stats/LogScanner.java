@@ -155,7 +155,7 @@ public final class LogScanner {
     BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
     // Without a sink nothing needs hour or day rows (the step deltas keep none, see runStep):
-    // the aggregators count per artifact over the run and add that to the report at the end.
+    // the aggregators count per artifact and hand that to the report every step.
     SummaryRows report = sink == null ? new SummaryRows(res.summary) : null;
     RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
@@ -172,7 +172,7 @@ public final class LogScanner {
         for (Worker a : aggs) {
           a.agg.drainInto(delta, tracker);
         }
-        tracker.finish(delta);
+        tracker.finish(delta, report);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
         for (Item it : step) {
           if (it.newOffset > it.start) {
@@ -209,8 +209,8 @@ public final class LogScanner {
         }
         summarise(delta, res.summary);
       }
-      for (Worker a : aggs) {
-        a.agg.finishRun();
+      if (report != null) {
+        report.finish();
       }
     } finally {
       pool.shutdownNow();

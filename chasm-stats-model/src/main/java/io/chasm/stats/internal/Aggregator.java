@@ -34,16 +34,19 @@ public final class Aggregator {
   private final ArtifactCatalog catalog;
   private final BotMatcher bots;
   private final ClientHasher hasher;
-  // Set for a report-only scan: rows are then per (artifact, protocol) over the whole run and go
-  // to the report once, at the end (fewer rows, sketches and hand-overs); null: hour rows, drained
-  // into every step's delta.
+  // Set for a report-only scan: rows are then per (artifact, protocol) and step, without
+  // sketches (downloaders' hashes are kept in a list and go to the report's one sketch per
+  // artifact); null: hour rows with sketches, drained into every step's delta.
   private final SummaryRows report;
+  private int clients;
+  private int[] clientRow = new int[1024];
+  private long[] clientHash = new long[1024];
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
   private final LongIntMap rowIndex = new LongIntMap();
-  // With report rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
-  private int[] runRow = new int[1024];
+  // With a report: 1 + row of (artifact id << 2 | protocol), 0 = none.
+  private int[] artRow = new int[1024];
   private final byte[] scratch = new byte[MAX_PATH + 2];
   private int rows;
   private long[] rowHour = new long[256];
@@ -73,8 +76,8 @@ public final class Aggregator {
 
   /**
    * @param catalog shared by the aggregators that drain into the same deltas
-   * @param report null, or the report rows of a scan whose deltas keep no HOUR rows: the counted
-   *     rows then go there in {@link #finishRun}, not into the deltas
+   * @param report null, or the report of a scan whose deltas keep no HOUR rows: the counted
+   *     rows then go there, not into the deltas
    */
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets, ArtifactCatalog catalog,
       SummaryRows report) {
@@ -143,7 +146,7 @@ public final class Aggregator {
     }
     long hour = Math.floorDiv(r.epochSecond, 3600L);
     long day = Math.floorDiv(hour, 24L);
-    int row = row(report == null ? hour : 0, art, proto.ordinal());
+    int row = row(hour, art, proto.ordinal());
     if (hour > maxHour) {
       maxHour = hour;
     }
@@ -168,7 +171,14 @@ public final class Aggregator {
       fullSize[art] = r.bytes;
     }
     long c = client(day, r);
-    if (c != 0) {
+    if (c != 0 && report != null) {
+      if (clients == clientRow.length) {
+        clientRow = Arrays.copyOf(clientRow, clients * 2);
+        clientHash = Arrays.copyOf(clientHash, clients * 2);
+      }
+      clientRow[clients] = row;
+      clientHash[clients++] = c;
+    } else if (c != 0) {
       HllSketch s = sketch[row];
       if (s == null) {
         s = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
@@ -236,10 +246,10 @@ public final class Aggregator {
     long key = (hour << 34) ^ ((long) art << 2) ^ proto;
     int i;
     if (report != null) {
-      // Run rows: (artifact, protocol) indexes an array directly, artifact ids being dense.
+      // Rows per (artifact, protocol): an array index, artifact ids being dense.
       int k = (art << 2) | proto;
-      if (k < runRow.length && runRow[k] > 0) {
-        return runRow[k] - 1;
+      if (k < artRow.length && artRow[k] > 0) {
+        return artRow[k] - 1;
       }
     } else {
       i = rowIndex.get(key);
@@ -267,10 +277,10 @@ public final class Aggregator {
     rowProto[i] = (byte) proto;
     if (report != null) {
       int k = (art << 2) | proto;
-      if (k >= runRow.length) {
-        runRow = Arrays.copyOf(runRow, Math.max(k + 1, runRow.length * 2));
+      if (k >= artRow.length) {
+        artRow = Arrays.copyOf(artRow, Math.max(k + 1, artRow.length * 2));
       }
-      runRow[k] = i + 1;
+      artRow[k] = i + 1;
     } else {
       rowIndex.put(key, i);
     }
@@ -340,8 +350,8 @@ public final class Aggregator {
   }
 
   /**
-   * Moves everything counted so far into the step's delta and range tracker; with report rows,
-   * only what is per step (totals, countme, ranges, full sizes, the latest hour) moves.
+   * Moves everything counted so far into the step's delta and range tracker, or (with a report)
+   * the rows into the report and the rest into the delta.
    */
   public void drainInto(StatsDelta delta, RangeTracker tracker) {
     if (cls.length < arts.size()) {
@@ -357,8 +367,8 @@ public final class Aggregator {
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
-      String protocol = PROTOCOLS[proto].label();
       if (keepHours) {
+        String protocol = PROTOCOLS[proto].label();
         StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.project, c.path,
             c.type, protocol);
         h.add(downloads[i], bytes[i], botReq[i]);
@@ -367,12 +377,18 @@ public final class Aggregator {
             c.project, c.path, c.type, protocol);
         d.add(downloads[i], bytes[i], botReq[i]);
         d.addUniques(sketch[i]);
+      } else {
+        report.add(c, proto, downloads[i], bytes[i], botReq[i]);
       }
       int bit = 1 << proto;
       if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
         fullSizeSent[rowArt[i]] |= (byte) bit;
         tracker.fullSize(c, proto, fullSize[rowArt[i]]);
       }
+    }
+    for (int i = 0; i < clients; i++) {
+      int row = clientRow[i];
+      report.addClient(classify(rowArt[row]), rowProto[row], clientHash[i]);
     }
     for (int i = 0; i < ranges; i++) {
       tracker.add(classify(rArt[i]), rProto[i], rDay[i], rClient[i], rBytes[i], rTs[i]);
@@ -384,24 +400,7 @@ public final class Aggregator {
           .add(e.getValue()[0]);
     }
     delta.totals().add(totals);
-    reset(report == null);
-  }
-
-  /** With report rows: adds the rows counted over the run to them (after the last drain). */
-  public void finishRun() {
-    if (report == null) {
-      return;
-    }
-    if (cls.length < arts.size()) {
-      cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
-    }
-    for (int i = 0; i < rows; i++) {
-      int proto = rowProto[i];
-      StatsRow r = report.row(classify(rowArt[i]), proto, PROTOCOLS[proto].label());
-      r.add(downloads[i], bytes[i], botReq[i]);
-      r.addUniques(sketch[i]);
-    }
-    clearRows();
+    reset();
   }
 
   private ArtifactCatalog.Artifact classify(int art) {
@@ -421,14 +420,13 @@ public final class Aggregator {
     Arrays.fill(bytes, 0);
     Arrays.fill(botReq, 0);
     rowIndex.clear();
-    Arrays.fill(runRow, 0);
+    Arrays.fill(artRow, 0);
+    clients = 0;
   }
 
-  private void reset(boolean rowsToo) {
+  private void reset() {
     // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
-    if (rowsToo) {
-      clearRows();
-    }
+    clearRows();
     ranges = 0;
     maxHour = Long.MIN_VALUE;
     Arrays.fill(rBytes, 0);

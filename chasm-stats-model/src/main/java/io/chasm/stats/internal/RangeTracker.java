@@ -75,8 +75,11 @@ public final class RangeTracker {
     e.lastTs = Math.max(e.lastTs, ts);
   }
 
-  /** Adds the completed ranged downloads to the delta's hour and day rows. */
-  public synchronized void finish(StatsDelta delta) {
+  /**
+   * Adds the completed ranged downloads to the delta's hour and day rows, or (report set) to the
+   * report, noting their hour in the delta.
+   */
+  public synchronized void finish(StatsDelta delta, SummaryRows report) {
     for (Entry e : entries.values()) {
       int i = e.art.pathId * PROTOCOLS + e.protocol;
       long full = i < fullSize.length ? fullSize[i] : 0;
@@ -85,6 +88,12 @@ public final class RangeTracker {
       }
       String protocol = PROTOCOL[e.protocol].label();
       long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
+      if (report != null) {
+        delta.noteHour(hour);
+        report.add(e.art, e.protocol, 1, 0, 0);
+        report.addClient(e.art, e.protocol, e.client);
+        continue;
+      }
       if (delta.keepsHours()) {
         StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
             e.art.type, protocol);
