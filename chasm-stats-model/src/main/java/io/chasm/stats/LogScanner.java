@@ -154,12 +154,12 @@ public final class LogScanner {
     });
     BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
-    // Without a sink nothing needs hour or day rows (the step deltas keep none, see runStep):
-    // the aggregators count per artifact and hand that to the report every step.
-    SummaryRows report = sink == null ? new SummaryRows(res.summary) : null;
+    // The report (one compact sketch per artifact) gets every step's rows and downloaders; the
+    // step deltas get rows only when a sink takes them (see runStep).
+    SummaryRows report = new SummaryRows(res.summary);
     RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
-      aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report)));
+      aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report, sink != null)));
     }
     try {
       while (true) {
@@ -209,24 +209,15 @@ public final class LogScanner {
         }
         summarise(delta, res.summary);
       }
-      if (report != null) {
-        report.finish();
-      }
+      report.finish();
     } finally {
       pool.shutdownNow();
     }
     return res;
   }
 
-  // The run's report needs totals per artifact only: folding the day rows into period-0 rows keeps
-  // its memory to one row per distinct artifact, however many days the logs span.
+  // The step's rows reached the report through the aggregators and the tracker; the rest here.
   private static void summarise(StatsDelta delta, StatsDelta summary) {
-    for (StatsRow r : delta.unorderedRows()) {
-      if (r.granularity == StatsRow.Granularity.DAY) {
-        summary.row(0, StatsRow.Granularity.DAY, r.project, r.artifact, r.type, r.protocol)
-            .addAll(r);
-      }
-    }
     for (CountmeRow c : delta.countmeRows()) {
       summary.countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);
     }

@@ -67,17 +67,6 @@ public final class StatsRow {
     union().update(s);
   }
 
-  /** Adds another row's counts and unique downloaders. */
-  void addAll(StatsRow o) {
-    add(o.downloads, o.bytes, o.botRequests);
-    if (o.uniques == null) {
-      addUniques(o.single);
-    } else if (!o.uniques.isEmpty()) {
-      // The union's registers as they are: no conversion to the compact HLL_4 form.
-      union().update(o.uniques.getResult(TgtHllType.HLL_8));
-    }
-  }
-
   public void addUnique(long clientHash) {
     union().update(clientHash);
   }

@@ -34,10 +34,13 @@ public final class Aggregator {
   private final ArtifactCatalog catalog;
   private final BotMatcher bots;
   private final ClientHasher hasher;
-  // Set for a report-only scan: rows are then per (artifact, protocol) and step, without
-  // sketches (downloaders' hashes are kept in a list and go to the report's one sketch per
-  // artifact); null: hour rows with sketches, drained into every step's delta.
+  // The scan's report: every step's rows and downloaders' hashes (kept in a list) go to its one
+  // sketch per artifact.
   private final SummaryRows report;
+  // True when the step deltas keep HOUR rows (they feed batches): rows per (hour, artifact,
+  // protocol) with sketches, drained into the delta; false (a report-only scan): rows per
+  // (artifact, protocol) without sketches, for the report only.
+  private final boolean hourRows;
   private int clients;
   private int[] clientRow = new int[1024];
   private long[] clientHash = new long[1024];
@@ -45,7 +48,7 @@ public final class Aggregator {
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
   private final LongIntMap rowIndex = new LongIntMap();
-  // With a report: 1 + row of (artifact id << 2 | protocol), 0 = none.
+  // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
   private final byte[] scratch = new byte[MAX_PATH + 2];
   private int rows;
@@ -71,18 +74,19 @@ public final class Aggregator {
   private final Map<String, long[]> countme = new HashMap<>();
 
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets) {
-    this(rules, secrets, new ArtifactCatalog(rules), null);
+    this(rules, secrets, new ArtifactCatalog(rules), null, true);
   }
 
   /**
    * @param catalog shared by the aggregators that drain into the same deltas
-   * @param report null, or the report of a scan whose deltas keep no HOUR rows: the counted
-   *     rows then go there, not into the deltas
+   * @param report null, or the scan's report, which then gets every row and downloader
+   * @param hourRows whether the deltas drained into keep HOUR rows (then rows go there too)
    */
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets, ArtifactCatalog catalog,
-      SummaryRows report) {
+      SummaryRows report, boolean hourRows) {
     this.catalog = catalog;
     this.report = report;
+    this.hourRows = hourRows;
     this.bots = new BotMatcher(rules.botPatterns());
     this.hasher = new ClientHasher(secrets);
   }
@@ -178,7 +182,8 @@ public final class Aggregator {
       }
       clientRow[clients] = row;
       clientHash[clients++] = c;
-    } else if (c != 0) {
+    }
+    if (c != 0 && hourRows) {
       HllSketch s = sketch[row];
       if (s == null) {
         s = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
@@ -245,7 +250,7 @@ public final class Aggregator {
   private int row(long hour, int art, int proto) {
     long key = (hour << 34) ^ ((long) art << 2) ^ proto;
     int i;
-    if (report != null) {
+    if (!hourRows) {
       // Rows per (artifact, protocol): an array index, artifact ids being dense.
       int k = (art << 2) | proto;
       if (k < artRow.length && artRow[k] > 0) {
@@ -275,7 +280,7 @@ public final class Aggregator {
     rowHour[i] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
-    if (report != null) {
+    if (!hourRows) {
       int k = (art << 2) | proto;
       if (k >= artRow.length) {
         artRow = Arrays.copyOf(artRow, Math.max(k + 1, artRow.length * 2));
@@ -350,16 +355,16 @@ public final class Aggregator {
   }
 
   /**
-   * Moves everything counted so far into the step's delta and range tracker, or (with a report)
-   * the rows into the report and the rest into the delta.
+   * Moves everything counted so far into the step's delta (rows only when it keeps hours), the
+   * report (rows and downloaders) and the range tracker.
    */
   public void drainInto(StatsDelta delta, RangeTracker tracker) {
     if (cls.length < arts.size()) {
       cls = Arrays.copyOf(cls, Math.max(arts.size(), cls.length * 2));
     }
     boolean keepHours = delta.keepsHours();
-    if (keepHours == (report != null)) {
-      throw new IllegalStateException("hour rows must be kept exactly when there is no report");
+    if (keepHours != hourRows || (!keepHours && report == null)) {
+      throw new IllegalStateException("counted " + (hourRows ? "hour" : "report") + " rows only");
     }
     if (!keepHours && maxHour != Long.MIN_VALUE) {
       delta.noteHour(maxHour * 3600);
@@ -377,7 +382,8 @@ public final class Aggregator {
             c.project, c.path, c.type, protocol);
         d.add(downloads[i], bytes[i], botReq[i]);
         d.addUniques(sketch[i]);
-      } else {
+      }
+      if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
       }
       int bit = 1 << proto;

@@ -76,8 +76,8 @@ public final class RangeTracker {
   }
 
   /**
-   * Adds the completed ranged downloads to the delta's hour and day rows, or (report set) to the
-   * report, noting their hour in the delta.
+   * Adds the completed ranged downloads to the delta's hour and day rows when it keeps hours
+   * (else notes their hour), and to the report when there is one.
    */
   public synchronized void finish(StatsDelta delta, SummaryRows report) {
     for (Entry e : entries.values()) {
@@ -88,12 +88,6 @@ public final class RangeTracker {
       }
       String protocol = PROTOCOL[e.protocol].label();
       long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
-      if (report != null) {
-        delta.noteHour(hour);
-        report.add(e.art, e.protocol, 1, 0, 0);
-        report.addClient(e.art, e.protocol, e.client);
-        continue;
-      }
       if (delta.keepsHours()) {
         StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
             e.art.type, protocol);
@@ -102,10 +96,16 @@ public final class RangeTracker {
       } else {
         delta.noteHour(hour);
       }
-      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project, e.art.path,
-          e.art.type, protocol);
-      d.add(1, 0, 0);
-      d.addUnique(e.client);
+      if (delta.keepsHours() || report == null) {
+        StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project,
+            e.art.path, e.art.type, protocol);
+        d.add(1, 0, 0);
+        d.addUnique(e.client);
+      }
+      if (report != null) {
+        report.add(e.art, e.protocol, 1, 0, 0);
+        report.addClient(e.art, e.protocol, e.client);
+      }
     }
     entries.clear();
     Arrays.fill(fullSize, 0);

@@ -8,7 +8,7 @@ import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
 /**
- * The report of a scan without a sink: per (artifact, protocol) over the whole run, downloads,
+ * The report of a scan: per (artifact, protocol) over the whole run, downloads,
  * bytes, bot requests and one unique-downloader sketch that takes every client hash directly.
  * The sketch is the compact HLL_4 form (about 2.1 KB at most), and it is the only one an artifact
  * has, so the report's memory grows with distinct artifacts, not with log size. Indexed by
