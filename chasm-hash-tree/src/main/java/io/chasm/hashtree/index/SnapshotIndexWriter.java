@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file's entry is trusted (not marked racily clean, §6.3) only if the caller verified its
  * bytes during this publish and its mtime is more than the racy window in the past (the sync sets
- * it so), or if the previous index vouched for the same stat and id; every other file is marked
- * racy, so the next index run rehashes it. Symlinks the tree does not hold (a mirror does not
+ * it so); a file it did not write keeps the previous index's entry if that has the same id (stat,
+ * racy mark and all: every use of the index compares stats with the disk first); every other file
+ * is marked racy, so the next index run rehashes it. Symlinks the tree does not hold (a mirror does not
  * create links out of the tree) are left out, and the trees above them re-encoded, so the index's
  * root is the tree as it is on disk. A directory whose tree id the previous index recorded is
  * copied from it without a stat, so an update costs in proportion to what it changed.
@@ -111,7 +112,7 @@ public final class SnapshotIndexWriter {
         same = false;
         continue;
       }
-      if (e.kind() == EntryKind.DIRECTORY && copyUnchanged(rel, e.id())) {
+      if (e.kind() == EntryKind.DIRECTORY ? copyUnchanged(rel, e.id()) : e.kind() == EntryKind.FILE && copyUnchangedFile(rel, path, e)) {
         kept.add(e);
         continue;
       }
@@ -148,7 +149,8 @@ public final class SnapshotIndexWriter {
 
   /**
    * A directory the previous index recorded with this very tree id: its entries are copied as
-   * they are, without a stat. Safe because every use of the index compares each entry's stat with
+   * they are, without a stat (so are files of changed directories that this publish did not write,
+   * below). Safe because every use of the index compares each entry's stat with
    * the disk first; it keeps an update's cost proportional to what changed.
    */
   private boolean copyUnchanged(byte[] rel, ObjectId id) {
@@ -169,17 +171,36 @@ public final class SnapshotIndexWriter {
       end++;
     }
     for (int k = o; k < end; k++) {
-      int i = t.add(old.path(k), old.kinds[k], old.dev[k], old.ino[k], old.size[k], old.mtime[k], old.ctime[k]);
-      System.arraycopy(old.ids, k * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH, IndexTable.ID_LENGTH);
-      byte kind = old.kind(k);
-      if (kind == IndexTable.SYMLINK) {
-        t.linkTargets.put(i, old.linkTargets.get(k));
-      } else if (kind != IndexTable.DIRECTORY) {
-        t.copyChunks(old, k);
-        trusted += old.racy(k) ? 0 : 1;
-      }
+      copyEntry(k);
     }
     return true;
+  }
+
+  /** A file this publish did not write, recorded by the previous index with the same id: copied as it is. */
+  private boolean copyUnchangedFile(byte[] rel, String path, TreeEntry e) {
+    if (verified.containsKey(path)) {
+      return false;
+    }
+    int o = old.find(rel);
+    byte kind = e.executable() ? IndexTable.EXECUTABLE : IndexTable.FILE;
+    if (o < 0 || old.kind(o) != kind
+        || !Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, e.id().hash().bytes(), 0, IndexTable.ID_LENGTH)) {
+      return false;
+    }
+    copyEntry(o);
+    return true;
+  }
+
+  private void copyEntry(int k) {
+    int i = t.add(old.path(k), old.kinds[k], old.dev[k], old.ino[k], old.size[k], old.mtime[k], old.ctime[k]);
+    System.arraycopy(old.ids, k * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH, IndexTable.ID_LENGTH);
+    byte kind = old.kind(k);
+    if (kind == IndexTable.SYMLINK) {
+      t.linkTargets.put(i, old.linkTargets.get(k));
+    } else if (kind != IndexTable.DIRECTORY) {
+      t.copyChunks(old, k);
+      trusted += old.racy(k) ? 0 : 1;
+    }
   }
 
   private void file(TreeEntry e, byte[] rel, String path, Lstat a) throws IOException, VerificationException, LimitExceededException {
