@@ -95,20 +95,36 @@ public final class SyncEngine {
       Optional<SignedSnapshot> localEnv = state.head();
       Snapshot local = localEnv.map(SignedSnapshot::snapshot).orElse(null);
       String repo = o.repository != null ? o.repository : local != null ? local.origin() : SyncOptions.DEFAULT_REPOSITORY;
-      ClientOptions co = o.client.withObjectVerifier(SyncEngine::verifyObject);
+      // Manifests are decoded (and so verified) as they arrive; kept, they need no second decode.
+      Map<ObjectId, FileManifest> decoded = new ConcurrentHashMap<>();
+      ClientOptions co = o.client.withObjectVerifier((id, data) -> {
+        if (id.kind() == ObjectKind.FILE) {
+          decoded.put(id, decodeManifest(id, data));
+        } else {
+          verifyObject(id, data);
+        }
+      });
       LOG.debug("state open after {} ms", (System.nanoTime() - t0) / 1_000_000);
       try (Upstreams ups = Upstreams.connect(o.upstreams, co, o.stallTimeout, (u, why) -> {
         banned.add(SyncResult.ban(u, why));
         o.listener.peerBanned(u, why);
       })) {
         LOG.debug("connected after {} ms", (System.nanoTime() - t0) / 1_000_000);
-        Run run = new Run(state, ups, repo, local);
+        Run run = new Run(state, ups, repo, local, decoded);
         boolean changed = run.run();
         double secs = (System.nanoTime() - t0) / 1e9;
         long seq = changed ? run.remote.sequence() : local.sequence();
         return new SyncResult(seq, !changed, ups.bytesReceived(), ups.bytesSent(), run.chunksFetched.get(),
             run.chunksReused.get(), run.filesAdded, run.filesChanged, run.filesDeleted, secs, banned, run.skippedLinks);
       }
+    }
+  }
+
+  private static FileManifest decodeManifest(ObjectId id, byte[] data) throws VerificationException {
+    try {
+      return FileManifest.decode(data, id);
+    } catch (io.chasm.api.LimitExceededException e) {
+      throw new VerificationException(id + ": " + e.getMessage(), e);
     }
   }
 
@@ -167,7 +183,11 @@ public final class SyncEngine {
     /** Symlinks of the snapshot not created because they point outside the tree. */
     final List<String> skippedLinks = new ArrayList<>();
 
-    Run(MirrorState state, Upstreams ups, String repo, Snapshot local) {
+    /** Manifests fetched in this run, as the client decoded them when verifying. */
+    final Map<ObjectId, FileManifest> fetched;
+
+    Run(MirrorState state, Upstreams ups, String repo, Snapshot local, Map<ObjectId, FileManifest> fetched) {
+      this.fetched = fetched;
       this.state = state;
       this.store = state.objects();
       this.ups = ups;
@@ -332,7 +352,7 @@ public final class SyncEngine {
       }
       Set<ObjectId> need = ConcurrentHashMap.newKeySet();
       need.addAll(ids);
-      ups.fetch(ids, 1024, o.batchesInFlight, (u, batch) -> u.client().objects(repo, batch).thenApply(got -> {
+      ups.fetch(ids, 1024, o.batchesInFlight, (u, batch) -> u.nextClient().objects(repo, batch).thenApply(got -> {
         u.progress();
         try {
           for (Map.Entry<ObjectId, byte[]> e : got.entrySet()) {
@@ -560,10 +580,14 @@ public final class SyncEngine {
           missing.add(j.entry.id());
         }
       }
+      if (missing.size() >= o.wideFetchChunks && o.connections > 1) {
+        ups.widen(o.connections);
+      }
       fetchObjects(new ArrayList<>(missing));
       for (FileJob j : jobs) {
         if (j.hardlinkFrom == null) {
-          j.manifest = store.manifest(j.entry.id());
+          FileManifest m = fetched.get(j.entry.id());
+          j.manifest = m != null ? m : store.manifest(j.entry.id());
           if (j.manifest.size() != j.entry.size()) {
             throw new HashMismatchException("'" + SafePaths.printable(j.path) + "': tree says " + j.entry.size()
                 + " bytes, its manifest " + j.manifest.size());
@@ -727,7 +751,7 @@ public final class SyncEngine {
       });
       try {
         ups.fetch(needOrder, o.chunksPerBatch, o.batchesInFlight, (u, batch) -> {
-          CompletableFuture<ChunkFetch> f = u.chunkClient().chunks(repo, batch, this::prefix, (id, data) -> {
+          CompletableFuture<ChunkFetch> f = u.nextClient().chunks(repo, batch, this::prefix, (id, data) -> {
             u.progress();
             List<Target> ts = need.remove(id);
             if (ts == null) {

@@ -219,7 +219,7 @@ public final class SyncOptions {
     }
 
     /**
-     * Connections per upstream for a fetch of at least {@code minChunks} chunks (default 2 from
+     * Connections per upstream for a fetch of at least {@code minChunks} chunks or manifests (default 2 from
      * 2,048): a server answers each connection on its own thread, in order, so a second connection
      * lets it read, hash and send two requests at once, and the client verifies on two threads.
      */

@@ -33,10 +33,10 @@ public final class Upstream {
   }
 
   /**
-   * The connection for the next chunk request: the connections take turns, so a server that
+   * The connection for the next batch request: the connections take turns, so a server that
    * answers each connection on its own thread works on several requests at once.
    */
-  public PeerClient chunkClient() {
+  public PeerClient nextClient() {
     if (extra.isEmpty()) {
       return client;
     }
