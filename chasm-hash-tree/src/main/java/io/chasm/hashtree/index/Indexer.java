@@ -565,7 +565,7 @@ final class Indexer {
     try {
       SafePaths.checkSymlinkTarget(display(rel), target);
     } catch (UnsafePathException e) {
-      warn(e.getMessage() + "; mirrors will not create it");
+      warn(e.getMessage() + "; mirrors refuse it unless they sync with --safe-links");
     }
   }
 

@@ -487,15 +487,19 @@ public final class SyncEngine {
     }
 
     /**
-     * Plans a symlink of the snapshot, or skips it when its target is absolute or climbs above the
-     * root (rsync's --safe-links): a web server serving the mirror could otherwise be led to
-     * {@code /etc}. Whatever the path held before is removed, so it never shows content the
-     * snapshot does not name. {@code live} is the tree the path is removed from (null: a new tree).
+     * Plans a symlink of the snapshot. One whose target is absolute or climbs above the root (a web
+     * server serving the mirror could be led to {@code /etc}) fails the sync, or with
+     * {@link SyncOptions.Builder#safeLinks} is skipped: whatever the path held before is removed,
+     * so it never shows content the snapshot does not name. {@code live} is the tree the path is
+     * removed from (null: a new tree).
      */
     private void symlink(String p, byte[] target, boolean replace, Path live) throws UnsafePathException {
       try {
         SafePaths.checkSymlinkTarget(p, target);
       } catch (UnsafePathException e) {
+        if (!o.safeLinks) {
+          throw e;
+        }
         LOG.warn("{}: not created (a mirror creates no link out of its tree)", e.getMessage());
         skippedLinks.add(p);
         o.listener.symlinkSkipped(p, e.getMessage());

@@ -25,6 +25,7 @@ public final class SyncOptions {
   final String repository;
   final boolean flip;
   final boolean deleteUnknown;
+  final boolean safeLinks;
   final MetadataPatterns metadata;
   final ClientOptions client;
   final Clock clock;
@@ -88,6 +89,7 @@ public final class SyncOptions {
     this.repository = b.repository;
     this.flip = b.flip;
     this.deleteUnknown = b.deleteUnknown;
+    this.safeLinks = b.safeLinks;
     this.metadata = b.metadata;
     this.client = b.client;
     this.clock = b.clock;
@@ -129,6 +131,7 @@ public final class SyncOptions {
     private String repository;
     private boolean flip;
     private boolean deleteUnknown;
+    private boolean safeLinks;
     private MetadataPatterns metadata = MetadataPatterns.defaults();
     private ClientOptions client = ClientOptions.defaults();
     private Clock clock = Clock.systemUTC();
@@ -176,6 +179,17 @@ public final class SyncOptions {
      */
     public Builder deleteUnknown(boolean yes) {
       this.deleteUnknown = yes;
+      return this;
+    }
+
+    /**
+     * Skip (and report) the snapshot's symlinks whose target is absolute or climbs above the tree
+     * root, like rsync's --safe-links, instead of failing the sync with an
+     * {@link io.chasm.api.UnsafePathException}. Off by default: a mirror is an exact copy or
+     * nothing, and the operator decides to publish one without such links.
+     */
+    public Builder safeLinks(boolean yes) {
+      this.safeLinks = yes;
       return this;
     }
 

@@ -207,7 +207,7 @@ class SyncEngineTest {
     Path dest = tmp.resolve("flip");
     try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
       SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(server.uris().get(0))
-          .flip(true).build();
+          .flip(true).safeLinks(true).build();
       SyncResult r = new SyncEngine(opts).sync();
       assertThat(r.skippedSymlinks()).containsExactly("pool/passwd");
       Map<String, String> expected = listing(o);

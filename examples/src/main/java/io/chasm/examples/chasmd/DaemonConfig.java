@@ -39,6 +39,7 @@ final class DaemonConfig {
   static final String FETCHER_ADVERTISE = "fetcher.advertise";
   static final String FETCHER_FLIP = "fetcher.flip";
   static final String FETCHER_DELETE = "fetcher.delete";
+  static final String FETCHER_SAFE_LINKS = "fetcher.safe-links";
 
   /** Every key with its default ("" = unset). */
   static final Map<String, String> DEFAULTS = defaults();
@@ -63,6 +64,7 @@ final class DaemonConfig {
     m.put(FETCHER_ADVERTISE, "");
     m.put(FETCHER_FLIP, "false");
     m.put(FETCHER_DELETE, "false");
+    m.put(FETCHER_SAFE_LINKS, "false");
     return Map.copyOf(m);
   }
 

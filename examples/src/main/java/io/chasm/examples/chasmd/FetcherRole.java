@@ -68,6 +68,7 @@ final class FetcherRole implements Closeable {
     this.upstreams = c.uris(DaemonConfig.FETCHER_UPSTREAM);
     SyncOptions.Builder b = SyncOptions.builder(tree, trust).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
         .deleteUnknown(c.bool(DaemonConfig.FETCHER_DELETE))
+        .safeLinks(c.bool(DaemonConfig.FETCHER_SAFE_LINKS))
         .client(ClientOptions.defaults().withAgent("chasmd-fetcher"));
     if (c.isSet(DaemonConfig.REPOSITORY)) {
       b.repository(repository);

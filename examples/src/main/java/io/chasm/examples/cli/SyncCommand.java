@@ -47,6 +47,11 @@ public final class SyncCommand implements Callable<Integer> {
           + " without it a first sync into a non-empty DEST with such entries fails and changes nothing")
   boolean delete;
 
+  @Option(names = "--safe-links",
+      description = "skip (and report) symlinks whose target is absolute or leaves the tree, like rsync --safe-links;"
+          + " without it such a link fails the sync and changes nothing")
+  boolean safeLinks;
+
   @Option(names = "--metadata", paramLabel = "GLOB",
       description = "metadata published after content (repeatable; default Debian dists/ indexes and RPM repodata/)")
   List<String> metadata;
@@ -73,7 +78,7 @@ public final class SyncCommand implements Callable<Integer> {
     Path dest = Path.of(args.get(args.size() - 1));
     TrustPolicy policy = trust.policy(spec);
     SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip)
-        .deleteUnknown(delete);
+        .deleteUnknown(delete).safeLinks(safeLinks);
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {

@@ -157,26 +157,40 @@ class HostileUpstreamTest {
   }
 
   @Test
-  void absoluteSymlink_notCreatedNothingOutside() throws Exception {
+  void absoluteSymlink_unsafePath() throws Exception {
+    withServer(evil(Tree.of(List.of(TreeEntry.symlink("passwd", "/etc/passwd")))), "UnsafePathException");
+  }
+
+  @Test
+  void symlinkEscapingRoot_unsafePath() throws Exception {
+    withServer(escapingLink(), "UnsafePathException");
+  }
+
+  @Test
+  void absoluteSymlink_safeLinks_notCreatedNothingOutside() throws Exception {
     expectSymlinkSkipped(evil(Tree.of(List.of(TreeEntry.symlink("passwd", "/etc/passwd")))), "passwd");
   }
 
   @Test
-  void symlinkEscapingRoot_notCreatedNothingOutside() throws Exception {
+  void symlinkEscapingRoot_safeLinks_notCreatedNothingOutside() throws Exception {
+    expectSymlinkSkipped(escapingLink(), "d/x");
+  }
+
+  InMemoryBackend escapingLink() throws Exception {
     Tree sub = Tree.of(List.of(TreeEntry.symlink("x", "../../outside")));
     InMemoryBackend b = evil(Tree.of(List.of(TreeEntry.directory("d", sub.id()))));
     b.putObject(sub.id(), sub.encode());
-    expectSymlinkSkipped(b, "d/x");
+    return b;
   }
 
   /**
-   * A signed tree with an unsafe symlink is published without it (docs/sync.md): the link is
-   * reported, never created, and nothing appears outside the mirror.
+   * With --safe-links a signed tree with an unsafe symlink is published without it (docs/sync.md):
+   * the link is reported, never created, and nothing appears outside the mirror.
    */
   void expectSymlinkSkipped(RepositoryBackend backend, String link) throws Exception {
     try (PeerServer s = PeerServer.builder(backend).build()) {
       URI upstream = s.listen(URI.create("tcp://127.0.0.1:0"));
-      Cli.Result r = Cli.run(work, LIMIT, "sync", upstream.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO, "--json");
+      Cli.Result r = Cli.run(work, LIMIT, "sync", upstream.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO, "--json", "--safe-links");
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(UnsafeSymlinkSyncTest.skipped(r)).containsExactly(link);
       assertThat(Files.exists(dest.resolve(link), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();

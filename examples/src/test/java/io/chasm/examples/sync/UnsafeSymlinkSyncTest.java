@@ -41,7 +41,16 @@ class UnsafeSymlinkSyncTest {
 
     Path dest = work.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
-      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub", "--json"};
+      // By default a link out of the tree fails the sync, naming it, and nothing is published.
+      Cli.Result strict = Cli.run(work, LIMIT, "sync", server.uris().get(0).toString(), dest.toString(),
+          "--trust", key + ".pub");
+      assertThat(strict.exit()).isEqualTo(1);
+      assertThat(strict.err()).contains("UnsafePathException").contains("passwd");
+      assertThat(Files.exists(dest.resolve("pool/a.deb"))).isFalse();
+      assertNothingIn(outside);
+
+      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub", "--json",
+          "--safe-links"};
       Cli.Result first = Cli.run(work, LIMIT, sync);
       assertThat(first.exit()).as(first.err()).isZero();
       assertThat(skipped(first)).containsExactly("passwd", "pool/escape");
