@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,12 @@ final class Indexer {
   private static final int HASH_ATTEMPTS = 3;
   /** Files modified this close to their hashing may change again within one timestamp tick. */
   static final long RACY_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /**
+   * Files handed to the hashing pool and not yet hashed, at most. The walk is much faster than
+   * hashing: unbounded, every file's queued task (path, stat, closure: about half a kilobyte)
+   * lived long enough to be promoted, and a cold index's resident memory grew with the tree.
+   */
+  static final int MAX_QUEUED = 512;
 
   private final Path root;
   /** Path of the state directory relative to the root, when it lies inside the tree. */
@@ -61,6 +68,7 @@ final class Indexer {
   private final long racyAfter;
   private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
   private final int threads;
+  private final Semaphore queued = new Semaphore(MAX_QUEUED);
 
   private IndexTable old;
   private IndexTable t;
@@ -362,7 +370,14 @@ final class Indexer {
   private Future<Hashed> schedule(Path p, byte[] rel, Stat before) {
     progress.filesToHash.incrementAndGet();
     progress.bytesToHash.addAndGet(before.size());
-    return pool.submit(() -> hash(p, rel, before));
+    queued.acquireUninterruptibly();
+    return pool.submit(() -> {
+      try {
+        return hash(p, rel, before);
+      } finally {
+        queued.release();
+      }
+    });
   }
 
   private Hashed hash(Path p, byte[] rel, Stat before) throws IOException {
@@ -372,7 +387,9 @@ final class Indexer {
       List<Chunk> chunks = new ArrayList<>();
       long n;
       try {
-        n = chunker.chunk(p, (c, b, o) -> chunks.add(c));
+        // Reading no further than the size seen saves a read(2) per file at end of file; a file
+        // that grew meanwhile has a new stat, so the check below still catches it.
+        n = chunker.chunk(p, expected.size(), (c, b, o) -> chunks.add(c));
       } catch (AccessDeniedException e) {
         throw new IOException(display(rel) + ": permission denied reading file", e);
       } catch (NoSuchFileException e) {

@@ -123,6 +123,24 @@ class ChunkerTest {
     assertThat(new Chunker().chunk(f)).isEqualTo(new Chunker().chunk(data));
   }
 
+  @Test
+  void chunk_fileWithLength_chunksExactlyThatPrefix(@TempDir Path dir) throws IOException {
+    byte[] data = random(3 << 20, 12);
+    Path f = dir.resolve("f");
+    Files.write(f, data);
+    Chunker c = new Chunker();
+    for (int length : new int[] {0, 1, 5000, 70_000, 1 << 20, (3 << 20) - 1, 3 << 20}) {
+      List<Chunk> got = new java.util.ArrayList<>();
+      long n = c.chunk(f, length, (chunk, b, o) -> got.add(chunk));
+      assertThat(n).isEqualTo(length);
+      assertThat(got).isEqualTo(c.chunk(Arrays.copyOf(data, length)));
+    }
+    // Shorter than the length asked for: the whole file, and its real size.
+    List<Chunk> all = new java.util.ArrayList<>();
+    assertThat(c.chunk(f, 4L << 20, (chunk, b, o) -> all.add(chunk))).isEqualTo(3 << 20);
+    assertThat(all).isEqualTo(c.chunk(data));
+  }
+
   @Property(tries = 10)
   void insertingBytes_keepsMostChunks(@ForAll("seeds") long seed, @ForAll @IntRange(min = 1, max = 16) int inserted) {
     Random r = new Random(seed);
