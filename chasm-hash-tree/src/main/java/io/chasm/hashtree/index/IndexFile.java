@@ -97,7 +97,8 @@ final class IndexFile {
       if (n < 0 || m < 0 || (long) n * 43 > b.remaining() || (long) m * (ID + 4) > b.remaining()) {
         throw new CorruptObjectException(file + ": bad counts");
       }
-      IndexTable t = new IndexTable();
+      // Sized for the entries read (path bytes grow as needed): no column is copied while loading.
+      IndexTable t = new IndexTable(n, Math.min(b.remaining(), 40 * n + 4096));
       int[] chunksOf = new int[n];
       for (int i = 0; i < n; i++) {
         byte[] path = new byte[b.getShort() & 0xffff];

@@ -25,24 +25,47 @@ final class IndexTable {
   static final int ID_LENGTH = 32;
 
   int count;
-  byte[] paths = new byte[1 << 12];
+  byte[] paths;
   int pathsLength;
-  int[] pathStart = new int[257];
-  byte[] kinds = new byte[256];
-  long[] dev = new long[256];
-  long[] ino = new long[256];
-  long[] size = new long[256];
-  long[] mtime = new long[256];
-  long[] ctime = new long[256];
+  int[] pathStart;
+  byte[] kinds;
+  long[] dev;
+  long[] ino;
+  long[] size;
+  long[] mtime;
+  long[] ctime;
   /** File id (files) or tree id (directories), 32 bytes each; zero for symlinks. */
-  byte[] ids = new byte[256 * ID_LENGTH];
+  byte[] ids;
   /** Entry i's chunks are [chunkStart[i], chunkStart[i+1]). */
-  int[] chunkStart = new int[257];
+  int[] chunkStart;
   Map<Integer, byte[]> linkTargets = new HashMap<>();
 
   int chunkCount;
   byte[] chunkIds = new byte[256 * ID_LENGTH];
   int[] chunkLength = new int[256];
+
+  IndexTable() {
+    this(256, 1 << 12);
+  }
+
+  /**
+   * A table with room for {@code entries} entries and {@code pathBytes} bytes of paths: sized
+   * exactly, a table never grows by doubling (each doubling left a copy of every column behind
+   * as garbage, a large part of an index run's peak memory) and {@link #trim} copies nothing.
+   */
+  IndexTable(int entries, int pathBytes) {
+    int n = Math.max(entries, 1);
+    paths = new byte[Math.max(pathBytes, 1)];
+    pathStart = new int[n + 1];
+    kinds = new byte[n];
+    dev = new long[n];
+    ino = new long[n];
+    size = new long[n];
+    mtime = new long[n];
+    ctime = new long[n];
+    ids = new byte[n * ID_LENGTH];
+    chunkStart = new int[n + 1];
+  }
 
   /** Appends an entry (its chunks are appended afterwards with {@link #addChunk}) and returns its index. */
   int add(byte[] path, byte kind, long dev, long ino, long size, long mtime, long ctime) {
@@ -203,18 +226,31 @@ final class IndexTable {
 
   /** Releases slack capacity (after a build, before the table is kept for long). */
   void trim() {
-    int n = count;
-    kinds = Arrays.copyOf(kinds, Math.max(n, 1));
-    dev = Arrays.copyOf(dev, Math.max(n, 1));
-    ino = Arrays.copyOf(ino, Math.max(n, 1));
-    size = Arrays.copyOf(size, Math.max(n, 1));
-    mtime = Arrays.copyOf(mtime, Math.max(n, 1));
-    ctime = Arrays.copyOf(ctime, Math.max(n, 1));
-    ids = Arrays.copyOf(ids, Math.max(n, 1) * ID_LENGTH);
-    pathStart = Arrays.copyOf(pathStart, n + 1);
-    chunkStart = Arrays.copyOf(chunkStart, n + 1);
-    paths = Arrays.copyOf(paths, pathsLength);
-    chunkLength = Arrays.copyOf(chunkLength, Math.max(chunkCount, 1));
-    chunkIds = Arrays.copyOf(chunkIds, Math.max(chunkCount, 1) * ID_LENGTH);
+    int n = Math.max(count, 1);
+    kinds = fit(kinds, n);
+    dev = fit(dev, n);
+    ino = fit(ino, n);
+    size = fit(size, n);
+    mtime = fit(mtime, n);
+    ctime = fit(ctime, n);
+    ids = fit(ids, n * ID_LENGTH);
+    pathStart = fit(pathStart, count + 1);
+    chunkStart = fit(chunkStart, count + 1);
+    paths = fit(paths, pathsLength);
+    chunkLength = fit(chunkLength, Math.max(chunkCount, 1));
+    chunkIds = fit(chunkIds, Math.max(chunkCount, 1) * ID_LENGTH);
   }
+
+  private static byte[] fit(byte[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
+  private static int[] fit(int[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
+  private static long[] fit(long[] a, int n) {
+    return a.length == n ? a : Arrays.copyOf(a, n);
+  }
+
 }

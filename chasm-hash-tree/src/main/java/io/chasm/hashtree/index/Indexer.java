@@ -294,7 +294,26 @@ final class Indexer {
     } finally {
       walkers.shutdownNow();
     }
+    long[] sized = new long[2];
+    measure(top, 0, sized);
+    int n = (int) sized[0];
+    t = new IndexTable(n, (int) Math.min(sized[1], Integer.MAX_VALUE - 16));
+    oldIndexOf = new int[Math.max(n, 1)];
+    subtreeEnd = new int[Math.max(n, 1)];
+    exact = new boolean[Math.max(n, 1)];
     assemble(top, new byte[0]);
+  }
+
+  /** Adds the entry count and path bytes under {@code n} to {@code out[0]} and {@code out[1]}. */
+  private static void measure(Node n, long prefixLength, long[] out) {
+    out[0] += n.names.length;
+    for (int k = 0; k < n.names.length; k++) {
+      long len = prefixLength + n.names[k].length;
+      out[1] += len;
+      if (n.extra[k] instanceof Node sub) {
+        measure(sub, len + 1, out);
+      }
+    }
   }
 
   /** Appends a scanned directory's entries to the table in depth-first order. */

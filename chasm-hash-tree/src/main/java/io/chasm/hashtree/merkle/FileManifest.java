@@ -40,6 +40,13 @@ public final class FileManifest {
 
   private static final int DIGEST = 32;
 
+  /**
+   * Reused per thread for the file id: {@code MessageDigest.getInstance} (provider lookup and a
+   * reflective constructor) cost more than hashing a small file's three tiny Merkle inputs.
+   * Every use starts with a reset ({@link Merkle}), and nothing else runs on it in between.
+   */
+  private static final ThreadLocal<MessageDigest> ROOT_DIGEST = ThreadLocal.withInitial(Merkle::sha256);
+
   /** Chunk digests back to back, 32 bytes each: one array instead of an object per chunk. */
   private final byte[] digests;
   private final int[] lengths;
@@ -176,7 +183,7 @@ public final class FileManifest {
   }
 
   private byte[] computeRoot() {
-    MessageDigest md = Merkle.sha256();
+    MessageDigest md = ROOT_DIGEST.get();
     byte[][] leaves = leaves(md);
     byte[] head = Merkle.treeHead(md, leaves, 0, leaves.length);
     return Merkle.fileRoot(md, size, lengths.length, head);
