@@ -65,6 +65,18 @@ class Ed25519Test {
   }
 
   @Test
+  void prepare_thenVerify_acceptsGoodAndRejectsBad() throws Exception {
+    Ed25519.prepare();
+    Ed25519.prepare();
+    Ed25519Signer s = Ed25519.generate();
+    byte[] msg = "head".getBytes(StandardCharsets.UTF_8);
+    byte[] sig = s.sign(msg);
+    Ed25519.verifier().verify(s.publicKey(), msg, sig);
+    sig[5] ^= 1;
+    assertThatThrownBy(() -> Ed25519.verifier().verify(s.publicKey(), msg, sig)).isInstanceOf(SignatureException.class);
+  }
+
+  @Test
   void verify_truncatedSignature_throws() {
     Ed25519Signer s = Ed25519.generate();
     byte[] sig = s.sign(new byte[] {1});

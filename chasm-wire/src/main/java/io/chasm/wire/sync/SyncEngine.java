@@ -90,6 +90,7 @@ public final class SyncEngine {
   /** Runs one sync. */
   public SyncResult sync() throws ChasmException, IOException {
     long t0 = System.nanoTime();
+    io.chasm.hashtree.sign.Ed25519.prepare(); // overlaps the head check's one-time set-up with connecting
     List<String> banned = new CopyOnWriteArrayList<>();
     try (MirrorState state = MirrorState.open(o.destination)) {
       Optional<SignedSnapshot> localEnv = state.head();
