@@ -47,7 +47,7 @@ class SyncedStatIndexTest {
 
     Path dest = work.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
-      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub"};
+      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub", "--safe-links"};
       Cli.Result first = Cli.run(work, LIMIT, sync);
       assertThat(first.exit()).as(first.err()).isZero();
       JsonNode warm = index(dest);
