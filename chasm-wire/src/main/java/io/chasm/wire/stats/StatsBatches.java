@@ -92,14 +92,32 @@ public final class StatsBatches {
    */
   public static List<StatsBatch> buildAll(String mirrorId, StatsDelta delta, int maxRows,
       long createdUnix) {
-    List<io.chasm.stats.StatsRow> rows = delta.rows();
-    int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
-    List<StatsBatch> out = new java.util.ArrayList<>(parts);
-    for (int k = 0; k < parts; k++) {
-      List<io.chasm.stats.StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
-      out.add(build(mirrorId, delta, slice, k, parts, createdUnix));
+    List<StatsBatch> out = new java.util.ArrayList<>();
+    try {
+      forEach(mirrorId, delta, maxRows, createdUnix, out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** Receives one batch of a delta; see {@link #forEach}. */
+  public interface BatchConsumer {
+    void accept(StatsBatch batch) throws IOException;
+  }
+
+  /**
+   * The batches of {@link #buildAll}, the same bytes, handed over one at a time: only one part's
+   * protobuf (its sketches serialised) is in memory at once, not the whole step's.
+   */
+  public static void forEach(String mirrorId, StatsDelta delta, int maxRows, long createdUnix,
+      BatchConsumer sink) throws IOException {
+    List<io.chasm.stats.StatsRow> rows = delta.rows();
+    int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
+    for (int k = 0; k < parts; k++) {
+      List<io.chasm.stats.StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
+      sink.accept(build(mirrorId, delta, slice, k, parts, createdUnix));
+    }
   }
 
   private static StatsBatch build(String mirrorId, StatsDelta delta,

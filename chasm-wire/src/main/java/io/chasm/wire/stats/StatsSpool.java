@@ -39,9 +39,7 @@ public final class StatsSpool implements LogScanner.BatchSink {
   @Override
   public void accept(StatsDelta delta) throws IOException {
     long now = System.currentTimeMillis() / 1000;
-    for (StatsBatch batch : StatsBatches.buildAll(mirrorId, delta, StatsBatches.MAX_ROWS, now)) {
-      write(batch);
-    }
+    StatsBatches.forEach(mirrorId, delta, StatsBatches.MAX_ROWS, now, this::write);
   }
 
   /** Spools one batch unless its id is already there; returns its file. */
