@@ -250,21 +250,30 @@ public final class Aggregator {
   }
 
   private int row(long hour, int art, int proto) {
-    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
-    int i;
     if (!hourRows) {
       // Rows per (artifact, protocol): an array index, artifact ids being dense.
       int k = (art << 2) | proto;
       if (k < artRow.length && artRow[k] > 0) {
         return artRow[k] - 1;
       }
-    } else {
-      i = rowIndex.get(key);
-      if (i >= 0) {
-        return i;
+      int i = newRow(hour, art, proto);
+      if (k >= artRow.length) {
+        artRow = Arrays.copyOf(artRow, Math.max(k + 1, artRow.length * 2));
       }
+      artRow[k] = i + 1;
+      return i;
     }
-    i = rows++;
+    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
+    int i = rowIndex.get(key);
+    if (i < 0) {
+      i = newRow(hour, art, proto);
+      rowIndex.put(key, i);
+    }
+    return i;
+  }
+
+  private int newRow(long hour, int art, int proto) {
+    int i = rows++;
     if (i == rowHour.length) {
       int n = i * 2;
       rowHour = Arrays.copyOf(rowHour, n);
@@ -282,15 +291,6 @@ public final class Aggregator {
     rowHour[i] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
-    if (!hourRows) {
-      int k = (art << 2) | proto;
-      if (k >= artRow.length) {
-        artRow = Arrays.copyOf(artRow, Math.max(k + 1, artRow.length * 2));
-      }
-      artRow[k] = i + 1;
-    } else {
-      rowIndex.put(key, i);
-    }
     return i;
   }
 
