@@ -3,7 +3,6 @@ package io.chasm.hashtree.index;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
-import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.ChunkingParams;
@@ -108,7 +107,7 @@ public final class SnapshotIndexWriter {
     for (TreeEntry e : tree.entries()) {
       byte[] rel = Indexer.concat(prefix, e.name());
       String path = new String(rel, StandardCharsets.UTF_8);
-      if (e.kind() == EntryKind.SYMLINK && !safe(path, e.linkTarget())) {
+      if (e.kind() == EntryKind.SYMLINK && !SafePaths.isSafeSymlinkTarget(path, e.linkTarget())) {
         same = false;
         continue;
       }
@@ -229,15 +228,6 @@ public final class SnapshotIndexWriter {
       trusted++;
     } else {
       t.kinds[i] |= IndexTable.RACY;
-    }
-  }
-
-  private static boolean safe(String path, byte[] target) {
-    try {
-      SafePaths.checkSymlinkTarget(path, target);
-      return true;
-    } catch (UnsafePathException e) {
-      return false;
     }
   }
 

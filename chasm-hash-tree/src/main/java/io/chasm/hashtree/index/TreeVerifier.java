@@ -4,7 +4,6 @@ import io.chasm.api.HashMismatchException;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
-import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.publish.SafePaths;
@@ -132,11 +131,6 @@ public final class TreeVerifier {
     if (c.type() != TreeChange.Type.REMOVED || c.before().kind() != EntryKind.SYMLINK) {
       return false;
     }
-    try {
-      SafePaths.checkSymlinkTarget(c.pathString(), c.before().linkTarget());
-      return false;
-    } catch (UnsafePathException e) {
-      return true;
-    }
+    return !SafePaths.isSafeSymlinkTarget(c.pathString(), c.before().linkTarget());
   }
 }

@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * Path checks that keep every write inside a destination root: relative paths made of safe
@@ -42,28 +40,38 @@ public final class SafePaths {
    * @throws UnsafePathException if the target is absolute, empty, or climbs above the root
    */
   public static void checkSymlinkTarget(String linkPath, byte[] target) throws UnsafePathException {
+    String why = symlinkTargetProblem(linkPath, target);
+    if (why != null) {
+      throw new UnsafePathException(why);
+    }
+  }
+
+  /** Whether {@link #checkSymlinkTarget} accepts the link (no exception built for a plain question). */
+  public static boolean isSafeSymlinkTarget(String linkPath, byte[] target) {
+    return symlinkTargetProblem(linkPath, target) == null;
+  }
+
+  /** The reason the link is unsafe, or null when it stays inside the root. */
+  private static String symlinkTargetProblem(String linkPath, byte[] target) {
     String t = new String(target, StandardCharsets.UTF_8);
     if (t.isEmpty() || t.startsWith("/") || t.indexOf('\0') >= 0) {
-      throw new UnsafePathException("symlink '" + printable(linkPath) + "' has an absolute or empty target '" + printable(t) + "'");
+      return "symlink '" + printable(linkPath) + "' has an absolute or empty target '" + printable(t) + "'";
     }
-    Deque<String> stack = new ArrayDeque<>();
-    String[] parts = linkPath.split("/");
-    for (int i = 0; i < parts.length - 1; i++) {
-      stack.addLast(parts[i]);
-    }
+    int depth = linkPath.split("/").length - 1; // directories above the link, below the root
     for (String c : t.split("/")) {
       if (c.isEmpty() || c.equals(".")) {
         continue;
       }
       if (c.equals("..")) {
-        if (stack.isEmpty()) {
-          throw new UnsafePathException("symlink '" + printable(linkPath) + "' points outside the root: '" + printable(t) + "'");
+        if (depth == 0) {
+          return "symlink '" + printable(linkPath) + "' points outside the root: '" + printable(t) + "'";
         }
-        stack.removeLast();
+        depth--;
       } else {
-        stack.addLast(c);
+        depth++;
       }
     }
+    return null;
   }
 
   /**

@@ -40,6 +40,10 @@ class PublishTest {
     assertThatThrownBy(() -> SafePaths.checkSymlinkTarget("a/link", bytes("../../x"))).isInstanceOf(UnsafePathException.class);
     assertThatThrownBy(() -> SafePaths.checkSymlinkTarget("link", bytes("/etc"))).isInstanceOf(UnsafePathException.class);
     assertThatThrownBy(() -> SafePaths.checkSymlinkTarget("a/link", bytes("x/../../.."))).isInstanceOf(UnsafePathException.class);
+    assertThat(SafePaths.isSafeSymlinkTarget("a/b/link", bytes("../c"))).isTrue();
+    assertThat(SafePaths.isSafeSymlinkTarget("a/link", bytes("../../x"))).isFalse();
+    assertThat(SafePaths.isSafeSymlinkTarget("link", bytes("/etc"))).isFalse();
+    assertThat(SafePaths.isSafeSymlinkTarget("link", bytes(""))).isFalse();
   }
 
   @Test
