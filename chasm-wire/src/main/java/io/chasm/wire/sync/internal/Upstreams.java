@@ -44,6 +44,7 @@ public final class Upstreams implements Closeable {
   private final BiConsumer<Upstream, String> onBan;
   private ChasmException firstFailure;
   private volatile IOException localFailure;
+  private Runnable idle = () -> {};
 
   Upstreams(List<Upstream> all, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan, ChasmException first) {
     this.all = List.copyOf(all);
@@ -65,6 +66,16 @@ public final class Upstreams implements Closeable {
       all.add(Upstream.source(s, ticker));
     }
     return new Upstreams(all, ticker, stall, onBan, null);
+  }
+
+  /**
+   * Called on the fetching thread each time it is about to wait with no answer queued: a simulator
+   * advances its fake ticker there and completes the requests that are due, so a whole fetch runs
+   * on one thread in simulated time. Default: nothing.
+   */
+  public Upstreams whenIdle(Runnable r) {
+    this.idle = java.util.Objects.requireNonNull(r);
+    return this;
   }
 
   /** Upstreams not banned and not behind. */
@@ -224,6 +235,9 @@ public final class Upstreams implements Closeable {
           throw f;
         }
         throw new ChasmException("no usable upstream holds " + into.label(b.ids.get(0)) + " (" + b.ids.size() + " item(s) in that batch)");
+      }
+      if (done.isEmpty()) {
+        idle.run();
       }
       Done d;
       try {
