@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *       are never concurrent with each other; calls for different batches may be.
  *   <li>The returned future completes normally once every id has been answered, or exceptionally
  *       if the source failed (lost connection, protocol violation, the receiver threw): every id
- *       not answered by then failed. A source that fails is not asked again in that run.
+ *       not answered by then failed. (A scheduler drops a source whose batch fails and asks the
+ *       others for those ids.)
  *   <li>A source is not trusted. Its bytes are unverified, and the caller hashes each chunk
  *       against its id before using it, unless {@link #verifiesChunks()} says the source already
  *       did exactly that. Nothing a source reports is believed beyond the one batch: a "not held"
