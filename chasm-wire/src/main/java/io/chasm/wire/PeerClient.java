@@ -11,7 +11,6 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.SignatureException;
 import io.chasm.api.TransportException;
-import io.chasm.api.source.ChunkSource;
 import io.chasm.api.transport.Connection;
 import io.chasm.api.transport.Transports;
 import io.chasm.api.trust.PublicKey;
@@ -476,20 +475,6 @@ public final class PeerClient implements Closeable {
   public CompletableFuture<Map<Hash, byte[]>> chunks(String repository, Collection<Hash> ids) {
     Map<Hash, byte[]> result = new LinkedHashMap<>();
     return chunks(repository, ids, result::put).thenApply(f -> result);
-  }
-
-  /** This peer as a {@link ChunkSource} for one repository (one blocking request per read). */
-  public ChunkSource asChunkSource(String repository) {
-    return id -> {
-      try {
-        return Optional.ofNullable(chunks(repository, List.of(id)).get().get(id));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TransportException("interrupted while fetching chunk " + id);
-      } catch (ExecutionException e) {
-        throw unwrap(e);
-      }
-    };
   }
 
   /** Only the reader thread verifies, so one digest is reused (getInstance per chunk is not free). */

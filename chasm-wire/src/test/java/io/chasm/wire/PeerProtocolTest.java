@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -345,11 +344,26 @@ class PeerProtocolTest {
   }
 
   @Test
-  void asChunkSource_readsVerifiedChunkOrEmpty() throws Exception {
+  void peerChunkSource_readsVerifiedChunkOrNotHeld() throws Exception {
     Hash id = backend.putChunk(bytes("via chunk source"));
+    Hash other = Hash.sha256(bytes("other"));
     PeerClient c = client(serve());
-    assertThat(c.asChunkSource(REPO).read(id)).hasValueSatisfying(d -> assertThat(d).isEqualTo(bytes("via chunk source")));
-    assertThat(c.asChunkSource(REPO).read(Hash.sha256(bytes("other")))).isEqualTo(Optional.empty());
+    Map<Hash, byte[]> got = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Hash> notHeld = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PeerChunkSource.of(c, REPO).fetch(List.of(id, other), new io.chasm.api.source.ChunkReceiver() {
+      @Override
+      public void chunk(Hash h, byte[] data) {
+        got.put(h, data);
+      }
+
+      @Override
+      public void notHeld(Hash h) {
+        notHeld.add(h);
+      }
+    }).get(30, TimeUnit.SECONDS);
+    assertThat(got).containsOnlyKeys(id);
+    assertThat(got.get(id)).isEqualTo(bytes("via chunk source"));
+    assertThat(notHeld).containsExactly(other);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.chasm.wire.sync;
 
+import io.chasm.api.Ticker;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.publish.MetadataPatterns;
 import io.chasm.wire.ClientOptions;
@@ -29,6 +30,7 @@ public final class SyncOptions {
   final MetadataPatterns metadata;
   final ClientOptions client;
   final Clock clock;
+  final Ticker ticker;
   final Duration stallTimeout;
   final int chunksPerBatch;
   final int batchesInFlight;
@@ -93,6 +95,7 @@ public final class SyncOptions {
     this.metadata = b.metadata;
     this.client = b.client;
     this.clock = b.clock;
+    this.ticker = b.ticker;
     this.stallTimeout = b.stallTimeout;
     this.chunksPerBatch = b.chunksPerBatch;
     this.batchesInFlight = b.batchesInFlight;
@@ -123,7 +126,10 @@ public final class SyncOptions {
     return flip;
   }
 
-  /** Builder; defaults: metadata patterns {@link MetadataPatterns#defaults()}, 30 s stall timeout, chunk compression AUTO. */
+  /**
+   * Builder; defaults: metadata patterns {@link MetadataPatterns#defaults()}, 30 s stall timeout,
+   * chunk compression AUTO, the system UTC clock and {@link Ticker#SYSTEM}.
+   */
   public static final class Builder {
     private final Path destination;
     private final TrustPolicy trust;
@@ -135,6 +141,7 @@ public final class SyncOptions {
     private MetadataPatterns metadata = MetadataPatterns.defaults();
     private ClientOptions client = ClientOptions.defaults();
     private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.SYSTEM;
     private Duration stallTimeout = Duration.ofSeconds(30);
     private int chunksPerBatch = 256;
     private int batchesInFlight = 8;
@@ -204,9 +211,18 @@ public final class SyncOptions {
       return this;
     }
 
-    /** The clock snapshot expiry is checked against. */
+    /** Wall time: what snapshot expiry is checked against, and the latest mtime given to published files. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /**
+     * Monotonic time (default {@link Ticker#SYSTEM}): stall detection, measured throughput, timings.
+     * A simulator drives the sync on a fake one.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker);
       return this;
     }
 

@@ -1,81 +1,66 @@
 package io.chasm.wire.sync.internal;
 
-import io.chasm.wire.PeerClient;
+import io.chasm.api.Ticker;
+import io.chasm.api.source.ChunkSource;
 import java.net.URI;
 
 /**
- * One upstream of a sync: its client (plus any extra connections for a large chunk fetch), whether
- * it is banned, and its measured throughput.
+ * One source of a sync as the scheduler sees it: whether it is banned or behind, when it last
+ * made progress, and its measured throughput. A protocol peer also has its {@link PeerLink} (the
+ * sync asks it for objects and chunks through per-run sources); a source given directly has only
+ * its {@link ChunkSource}.
  */
 public final class Upstream {
-  private final URI uri;
-  private final PeerClient client;
-  private final java.util.List<PeerClient> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
+  private final String name;
+  private final PeerLink peer;
+  private final ChunkSource source;
+  private final Ticker ticker;
   private volatile String banReason;
-  private volatile long lastProgress = System.nanoTime();
-  private long bytes;
+  private volatile long lastProgress;
+  private long bytesDelivered;
   private long busyNanos;
   int inFlight;
   boolean behind;
 
-  Upstream(URI uri, PeerClient client) {
-    this.uri = uri;
-    this.client = client;
+  private Upstream(String name, PeerLink peer, ChunkSource source, Ticker ticker) {
+    this.name = name;
+    this.peer = peer;
+    this.source = source;
+    this.ticker = ticker;
+    this.lastProgress = ticker.nanos();
   }
 
+  static Upstream peer(PeerLink peer, Ticker ticker) {
+    return new Upstream(peer.uri().toString(), peer, null, ticker);
+  }
+
+  static Upstream source(ChunkSource source, Ticker ticker) {
+    return new Upstream(source.name(), null, source, ticker);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The peer's URI, or null for a source that is not a protocol peer. */
   public URI uri() {
-    return uri;
+    return peer == null ? null : peer.uri();
   }
 
-  public PeerClient client() {
-    return client;
-  }
-
-  /**
-   * The connection for the next batch request: the connections take turns, so a server that
-   * answers each connection on its own thread works on several requests at once.
-   */
-  public PeerClient nextClient() {
-    if (extra.isEmpty()) {
-      return client;
+  /** The peer's connections; only for an upstream made by {@link UpstreamConnector#connect}. */
+  public PeerLink peer() {
+    if (peer == null) {
+      throw new IllegalStateException(name + " is not a protocol peer");
     }
-    int i = Math.floorMod(turn.getAndIncrement(), extra.size() + 1);
-    return i == 0 ? client : extra.get(i - 1);
+    return peer;
   }
 
-  /** Number of connections to this upstream. */
-  public int connections() {
-    return 1 + extra.size();
-  }
-
-  void addConnection(PeerClient c) {
-    if (banned()) {
-      c.close();
-    } else {
-      extra.add(c);
+  /** The source given directly; only for an upstream made by {@link Upstreams#of}. */
+  public ChunkSource source() {
+    if (source == null) {
+      throw new IllegalStateException(name + " has no fixed chunk source");
     }
-  }
-
-  long bytesReceived() {
-    long n = client.bytesReceived();
-    for (PeerClient c : extra) {
-      n += c.bytesReceived();
-    }
-    return n;
-  }
-
-  long bytesSent() {
-    long n = client.bytesSent();
-    for (PeerClient c : extra) {
-      n += c.bytesSent();
-    }
-    return n;
-  }
-
-  void close() {
-    client.close();
-    extra.forEach(PeerClient::close);
+    return source;
   }
 
   public boolean banned() {
@@ -93,7 +78,7 @@ public final class Upstream {
 
   /** Something arrived from this upstream: it is not stalled. */
   public void progress() {
-    lastProgress = System.nanoTime();
+    lastProgress = ticker.nanos();
   }
 
   long lastProgress() {
@@ -111,18 +96,25 @@ public final class Upstream {
     return banReason;
   }
 
-  synchronized void record(long b, long nanos) {
-    bytes += b;
+  void close() {
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  /** One completed batch: the bytes it delivered and the time from request to completion. */
+  synchronized void record(long bytes, long nanos) {
+    bytesDelivered += bytes;
     busyNanos += Math.max(nanos, 1);
   }
 
-  /** Bytes per second over completed requests; optimistic (infinite) before the first one. */
+  /** Bytes delivered per second of completed requests; optimistic (infinite) before the first one. */
   synchronized double throughput() {
-    return busyNanos == 0 ? Double.MAX_VALUE : bytes * 1e9 / busyNanos;
+    return busyNanos == 0 ? Double.MAX_VALUE : bytesDelivered * 1e9 / busyNanos;
   }
 
   @Override
   public String toString() {
-    return uri.toString();
+    return name;
   }
 }

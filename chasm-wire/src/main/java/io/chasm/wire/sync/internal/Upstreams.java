@@ -1,19 +1,17 @@
 package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
-import io.chasm.api.LimitExceededException;
+import io.chasm.api.Hash;
 import io.chasm.api.ProtocolException;
+import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.api.VerificationException;
-import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.api.source.ChunkSource;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -23,104 +21,61 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
- * The upstreams of one sync and the dispatcher that spreads batched requests over them: each
- * upstream keeps up to {@code depth} batches in flight, so a faster one completes and takes more
- * (work stealing, i.e. spread by measured throughput); an upstream that fails a request (bad
- * bytes, protocol violation, lost connection, stall) is banned for the rest of the sync and its
- * batches go to the others.
+ * The sources of one sync and the scheduler that spreads batched requests over them: each
+ * source keeps up to {@code depth} batches in flight, so a faster one completes and takes more
+ * (work stealing, i.e. spread by measured throughput); a source that fails a request (bad bytes,
+ * protocol violation, lost connection, stall) is banned for the rest of the sync and its batches go
+ * to the others; ids a source does not hold go to the others without a ban.
+ *
+ * <p>Time is read from the injected {@link Ticker} only, so a test or simulator can drive the
+ * scheduler on a fake clock.
  */
 public final class Upstreams implements Closeable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Upstreams.class);
   private final List<Upstream> all;
-  private final ClientOptions options;
+  private final Ticker ticker;
   private final Duration stall;
-  private final BiConsumer<URI, String> onBan;
+  private final BiConsumer<Upstream, String> onBan;
   private ChasmException firstFailure;
   private volatile IOException localFailure;
+  private Runnable idle = () -> {};
 
-  private Upstreams(List<Upstream> all, ClientOptions options, Duration stall, BiConsumer<URI, String> onBan) {
-    this.all = all;
-    this.options = options;
+  Upstreams(List<Upstream> all, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan, ChasmException first) {
+    this.all = List.copyOf(all);
+    this.ticker = ticker;
     this.stall = stall;
     this.onBan = onBan;
+    this.firstFailure = first;
   }
 
   /**
-   * Connects to every URI in parallel.
+   * Schedules over sources given directly (local reuse, plain mirrors, a simulator's fakes); fetch
+   * with {@link #fetch(List, int, int, Delivery)}.
    *
-   * @throws ChasmException the first connection failure if no upstream could be reached
+   * @param onBan told each source banned, with the reason
    */
-  public static Upstreams connect(List<URI> uris, ClientOptions options, Duration stall, BiConsumer<URI, String> onBan)
-      throws ChasmException {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(uris.size(), 8), r -> {
-      Thread t = new Thread(r, "chasm-sync-connect");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<PeerClient>> fs = new ArrayList<>();
-      for (URI u : uris) {
-        fs.add(pool.submit(() -> PeerClient.connect(u, options)));
-      }
-      List<Upstream> ok = new ArrayList<>();
-      ChasmException first = null;
-      for (int i = 0; i < uris.size(); i++) {
-        try {
-          ok.add(new Upstream(uris.get(i), fs.get(i).get()));
-        } catch (ExecutionException e) {
-          ChasmException c = asChasm(e.getCause());
-          first = first == null ? c : first;
-          onBan.accept(uris.get(i), c.getMessage());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TransportException("interrupted while connecting");
-        }
-      }
-      if (ok.isEmpty()) {
-        throw first;
-      }
-      Upstreams u = new Upstreams(ok, options, stall, onBan);
-      u.firstFailure = first;
-      return u;
-    } finally {
-      pool.shutdownNow();
+  public static Upstreams of(List<? extends ChunkSource> sources, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan) {
+    List<Upstream> all = new ArrayList<>();
+    for (ChunkSource s : sources) {
+      all.add(Upstream.source(s, ticker));
     }
+    return new Upstreams(all, ticker, stall, onBan, null);
   }
 
   /**
-   * Opens more connections to each usable upstream, up to {@code perUpstream} in all, in parallel.
-   * A connection that fails is simply not added (the ones there are keep working).
+   * Called on the fetching thread each time it is about to wait with no answer queued: a simulator
+   * advances its fake ticker there and completes the requests that are due, so a whole fetch runs
+   * on one thread in simulated time. Default: nothing.
    */
-  public void widen(int perUpstream) {
-    List<Upstream> live = usable();
-    List<CompletableFuture<Void>> fs = new ArrayList<>();
-    for (Upstream u : live) {
-      for (int i = u.connections(); i < perUpstream; i++) {
-        fs.add(CompletableFuture.runAsync(() -> {
-          try {
-            u.addConnection(PeerClient.connect(u.uri(), options));
-          } catch (ChasmException e) {
-            LOG.debug("no extra connection to {}: {}", u, e.getMessage());
-          }
-        }, r -> {
-          Thread t = new Thread(r, "chasm-sync-connect");
-          t.setDaemon(true);
-          t.start();
-        }));
-      }
-    }
-    for (CompletableFuture<Void> f : fs) {
-      f.join();
-    }
+  public Upstreams whenIdle(Runnable r) {
+    this.idle = java.util.Objects.requireNonNull(r);
+    return this;
   }
 
   /** Upstreams not banned and not behind. */
@@ -138,6 +93,10 @@ public final class Upstreams implements Closeable {
     return all;
   }
 
+  public Ticker ticker() {
+    return ticker;
+  }
+
   /** Drops an upstream for the rest of the sync. */
   public synchronized void ban(Upstream u, Throwable why) {
     if (u.banned()) {
@@ -148,7 +107,7 @@ public final class Upstreams implements Closeable {
       firstFailure = c;
     }
     u.ban(c.getMessage());
-    onBan.accept(u.uri(), c.getMessage());
+    onBan.accept(u, c.getMessage());
   }
 
   /** The most telling failure so far (verification failures win over connection failures). */
@@ -163,18 +122,20 @@ public final class Upstreams implements Closeable {
     }
   }
 
+  /** Bytes read from every peer's connections (frames included). */
   public long bytesReceived() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.bytesReceived();
+      n += u.uri() == null ? 0 : u.peer().bytesReceived();
     }
     return n;
   }
 
+  /** Bytes written to every peer's connections. */
   public long bytesSent() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.bytesSent();
+      n += u.uri() == null ? 0 : u.peer().bytesSent();
     }
     return n;
   }
@@ -197,35 +158,50 @@ public final class Upstreams implements Closeable {
     }
   }
 
-  /** Fetches one batch from one upstream; returns the keys it did not hold. */
-  @FunctionalInterface
-  public interface Fetcher<K> {
-    CompletableFuture<Collection<K>> fetch(Upstream u, List<K> batch);
+  /**
+   * Where the answers of a fetch go. Chunk bytes reach it verified against their ids (by the
+   * source if it {@linkplain ChunkSource#verifiesChunks() says so}, else by the scheduler);
+   * "not held" answers do not reach it: the scheduler sends those ids to other sources.
+   */
+  public interface Delivery {
+    /** A verified chunk; a failure fails the batch (record local failures with {@link #failLocally}). */
+    void chunk(Hash id, byte[] data) throws IOException, ChasmException;
+
+    /** Whether an id of a failed batch still needs fetching (it may have arrived before the failure). */
+    boolean stillNeeded(Hash id);
+
+    /** A batch completed: {@code chunks} chunks of {@code bytes} bytes in all. Called on the source's thread. */
+    default void batchDone(Upstream from, int chunks, long bytes) {}
+
+    /** How an id is named in the error when no source holds it. */
+    default Object label(Hash id) {
+      return id;
+    }
   }
 
-  /** Decides which keys of a failed or partial batch still need fetching. */
-  @FunctionalInterface
-  public interface Pending<K> {
-    boolean stillNeeded(K key);
+  private record Batch(List<Hash> ids, Set<Upstream> tried) {}
+
+  private record Done(Upstream u, Batch batch, List<Hash> notHeld, Throwable error, long nanos) {}
+
+  /** Fetches from the sources given to {@link #of}. */
+  public void fetch(List<Hash> ids, int batchSize, int depth, Delivery into) throws ChasmException, IOException {
+    fetch(ids, batchSize, depth, Upstream::source, into);
   }
-
-  private record Batch<K>(List<K> keys, Set<Upstream> tried) {}
-
-  private record Done<K>(Upstream u, Batch<K> batch, Collection<K> missing, Throwable error, long nanos) {}
 
   /**
-   * Fetches every key, in batches of {@code batchSize}, over the usable upstreams.
+   * Fetches every id, in batches of {@code batchSize}, over the usable upstreams.
    *
-   * @throws IOException a local failure recorded by the fetcher ({@link #failLocally})
-   * @throws ChasmException the reason the last upstream was banned, or that no upstream holds a key
+   * @param sourceOf the source to ask of each upstream for this fetch
+   * @throws IOException a local failure recorded by the delivery ({@link #failLocally})
+   * @throws ChasmException the reason the last upstream was banned, or that no upstream holds an id
    */
-  public <K> void fetch(List<K> keys, int batchSize, int depth, Fetcher<K> fetcher, Pending<K> pending)
+  public void fetch(List<Hash> ids, int batchSize, int depth, Function<Upstream, ChunkSource> sourceOf, Delivery into)
       throws ChasmException, IOException {
-    Deque<Batch<K>> queue = new ArrayDeque<>();
-    for (int i = 0; i < keys.size(); i += batchSize) {
-      queue.add(new Batch<>(new ArrayList<>(keys.subList(i, Math.min(keys.size(), i + batchSize))), new HashSet<>()));
+    Deque<Batch> queue = new ArrayDeque<>();
+    for (int i = 0; i < ids.size(); i += batchSize) {
+      queue.add(new Batch(new ArrayList<>(ids.subList(i, Math.min(ids.size(), i + batchSize))), new HashSet<>()));
     }
-    LinkedBlockingQueue<Done<K>> done = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
     int inFlight = 0;
     while (!queue.isEmpty() || inFlight > 0) {
       if (localFailure != null) {
@@ -234,9 +210,9 @@ public final class Upstreams implements Closeable {
       List<Upstream> live = usable();
       live.sort(Comparator.comparingDouble(Upstream::throughput).reversed());
       for (Upstream u : live) {
-        Iterator<Batch<K>> it = queue.iterator();
+        Iterator<Batch> it = queue.iterator();
         while (u.inFlight < depth && it.hasNext()) {
-          Batch<K> b = it.next();
+          Batch b = it.next();
           if (b.tried.contains(u)) {
             continue;
           }
@@ -246,28 +222,24 @@ public final class Upstreams implements Closeable {
           }
           u.inFlight++;
           inFlight++;
-          long t0 = System.nanoTime();
-          CompletableFuture<Collection<K>> f;
-          try {
-            f = fetcher.fetch(u, b.keys);
-          } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-          }
-          f.whenComplete((missing, err) -> done.add(new Done<>(u, b, missing, err, System.nanoTime() - t0)));
+          dispatch(u, b, sourceOf, into, done);
         }
       }
       if (inFlight == 0) {
         if (queue.isEmpty()) {
           break;
         }
-        Batch<K> b = queue.peek();
+        Batch b = queue.peek();
         ChasmException f = failure();
         if (f != null && usable().isEmpty()) {
           throw f;
         }
-        throw new ChasmException("no usable upstream holds " + b.keys.get(0) + " (" + b.keys.size() + " item(s) in that batch)");
+        throw new ChasmException("no usable upstream holds " + into.label(b.ids.get(0)) + " (" + b.ids.size() + " item(s) in that batch)");
       }
-      Done<K> d;
+      if (done.isEmpty()) {
+        idle.run();
+      }
+      Done d;
       try {
         d = done.poll(Math.min(1000, stall.toMillis()), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -275,7 +247,7 @@ public final class Upstreams implements Closeable {
         throw new TransportException("interrupted while fetching");
       }
       if (d == null) {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         for (Upstream u : all) {
           if (u.inFlight > 0 && !u.banned() && now - u.lastProgress() > stall.toNanos()) {
             ban(u, new TransportException(u + " made no progress for " + stall.toSeconds() + " s"));
@@ -289,14 +261,12 @@ public final class Upstreams implements Closeable {
         throw localFailure;
       }
       if (d.error != null) {
-        Throwable cause = unwrap(d.error);
-        ban(d.u, cause);
-        requeue(queue, d.batch, d.u, pending);
+        ban(d.u, unwrap(d.error));
+        requeue(queue, d.batch, d.u, into);
       } else {
         d.u.progress();
-        d.u.record(d.batch.keys.size(), d.nanos);
-        if (!d.missing.isEmpty()) {
-          Batch<K> rest = new Batch<>(new ArrayList<>(d.missing), new HashSet<>(d.batch.tried));
+        if (!d.notHeld.isEmpty()) {
+          Batch rest = new Batch(new ArrayList<>(d.notHeld), new HashSet<>(d.batch.tried));
           rest.tried.add(d.u);
           queue.addFirst(rest);
         }
@@ -304,15 +274,38 @@ public final class Upstreams implements Closeable {
     }
   }
 
-  private static <K> void requeue(Deque<Batch<K>> queue, Batch<K> b, Upstream failed, Pending<K> pending) {
-    List<K> left = new ArrayList<>();
-    for (K k : b.keys) {
-      if (pending.stillNeeded(k)) {
+  private void dispatch(Upstream u, Batch b, Function<Upstream, ChunkSource> sourceOf, Delivery into, LinkedBlockingQueue<Done> done) {
+    long t0 = ticker.nanos();
+    BatchAnswers answers;
+    CompletableFuture<Void> f;
+    try {
+      ChunkSource source = sourceOf.apply(u);
+      answers = new BatchAnswers(u, source.verifiesChunks(), into);
+      f = source.fetch(b.ids, answers);
+    } catch (RuntimeException e) {
+      answers = null;
+      f = CompletableFuture.failedFuture(e);
+    }
+    BatchAnswers a = answers;
+    f.whenComplete((v, err) -> {
+      long nanos = ticker.nanos() - t0;
+      if (err == null) {
+        u.record(a.bytes(), nanos);
+        into.batchDone(u, a.chunks(), a.bytes());
+      }
+      done.add(new Done(u, b, a == null ? List.of() : a.notHeld(), err, nanos));
+    });
+  }
+
+  private static void requeue(Deque<Batch> queue, Batch b, Upstream failed, Delivery into) {
+    List<Hash> left = new ArrayList<>();
+    for (Hash k : b.ids) {
+      if (into.stillNeeded(k)) {
         left.add(k);
       }
     }
     if (!left.isEmpty()) {
-      Batch<K> r = new Batch<>(left, new HashSet<>(b.tried));
+      Batch r = new Batch(left, new HashSet<>(b.tried));
       r.tried.add(failed);
       queue.addFirst(r);
     }
@@ -335,12 +328,6 @@ public final class Upstreams implements Closeable {
       return new TransportException(t.getMessage() == null ? t.toString() : t.getMessage(), t);
     }
     return new ProtocolException("upstream request failed: " + t, t);
-  }
-
-  /** True for failures that prove the peer misbehaved (as opposed to a lost connection). */
-  public static boolean isMisbehaviour(Throwable t) {
-    Throwable c = unwrap(t);
-    return c instanceof VerificationException || c instanceof ProtocolException || c instanceof LimitExceededException;
   }
 
   @Override

@@ -1,0 +1,126 @@
+package io.chasm.wire.sync.internal;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.ObjectId;
+import io.chasm.api.source.ChunkReceiver;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.index.ChunkLocation;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.publish.ManifestChunkLocator;
+import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.publish.StagedFile;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.EntryKind;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Lists the chunks the staged files still lack and fills in those the live tree already holds:
+ * first from the old version of the same path, then (once a snapshot was published here) from any
+ * file of the old tree. Also notes the prefixes worth offering for the rest.
+ */
+final class LocalReuse {
+  /** A prefix offer costs about 40 bytes on the wire: shorter ones are not worth it. */
+  private static final int MIN_PREFIX = 64;
+  private final ObjectStore store;
+
+  LocalReuse(ObjectStore store) {
+    this.store = store;
+  }
+
+  /**
+   * @param hasLocal whether a snapshot was published here (the old tree's manifests are then in the store)
+   * @param reused counts the chunks copied from the live tree
+   * @return what is left to fetch
+   */
+  ChunkNeeds reuse(List<FileJob> jobs, Path live, ObjectId oldRoot, boolean hasLocal, AtomicLong reused)
+      throws ChasmException, IOException {
+    ChunkNeeds needs = new ChunkNeeds();
+    Set<StagedFile> done = new HashSet<>();
+    Map<Hash, ChunkLocation> oldVersions = new HashMap<>();
+    for (FileJob j : jobs) {
+      if (j.staged == null || !done.add(j.staged)) {
+        continue;
+      }
+      for (int i = 0; i < j.manifest.chunkCount(); i++) {
+        if (!j.staged.has(i)) {
+          needs.add(j.manifest.chunk(i).id(), new ChunkNeeds.Target(j.staged, i));
+        }
+      }
+      if (j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id())) {
+        Path p = SafePaths.resolve(live, j.path);
+        FileManifest old = store.manifest(j.before.id());
+        for (Chunk c : old.chunks()) {
+          oldVersions.putIfAbsent(c.id(), new ChunkLocation(p, c.offset(), c.length()));
+        }
+        notePrefix(needs, j, p, old.size());
+      }
+    }
+    List<LocalChunkSource.LocatorFactory> locators = new ArrayList<>();
+    locators.add(() -> id -> java.util.Optional.ofNullable(oldVersions.get(id)));
+    if (hasLocal) {
+      locators.add(() -> ManifestChunkLocator.build(live, store, oldRoot));
+    }
+    List<Hash> fetch = new ArrayList<>();
+    LocalChunkSource source = new LocalChunkSource("local", locators);
+    await(source.fetch(needs.order, new ChunkReceiver() {
+      @Override
+      public void chunk(Hash id, byte[] data) throws IOException {
+        for (ChunkNeeds.Target t : needs.targets.remove(id)) {
+          t.file().write(t.index(), data);
+        }
+        reused.incrementAndGet();
+      }
+
+      @Override
+      public void notHeld(Hash id) {
+        fetch.add(id);
+      }
+    }));
+    needs.order.clear();
+    needs.order.addAll(fetch);
+    return needs;
+  }
+
+  /**
+   * An appended-to file: the new chunk that spans the old end of file starts with the old
+   * file's tail, which the live file still holds. Offered as a prefix, the server sends only
+   * the rest. Only that one chunk per file, so what is held in memory stays bounded.
+   */
+  private static void notePrefix(ChunkNeeds needs, FileJob j, Path old, long oldSize) {
+    for (int i = 0; i < j.manifest.chunkCount(); i++) {
+      Chunk c = j.manifest.chunk(i);
+      long held = oldSize - c.offset();
+      if (c.offset() < oldSize && oldSize <= c.offset() + c.length() && held >= MIN_PREFIX && !j.staged.has(i)) {
+        needs.prefixAt.putIfAbsent(c.id(), new ChunkLocation(old, c.offset(), (int) held));
+      }
+    }
+  }
+
+  /** The local source answers before it returns: its failure is the reuse's failure, typed as thrown. */
+  private static void await(java.util.concurrent.CompletableFuture<Void> f) throws ChasmException, IOException {
+    try {
+      f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable c = Upstreams.unwrap(e);
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof ChasmException ce) {
+        throw ce;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.chasm.wire.sync.internal;
+
+import io.chasm.hashtree.publish.PublishPlan;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a run will publish: the files to write, the other steps, and the counts reported. */
+final class Plan {
+  final List<FileJob> jobs = new ArrayList<>();
+  final PublishPlan steps = new PublishPlan();
+  /** Symlinks of the snapshot not created because they point outside the tree. */
+  final List<String> skippedLinks = new ArrayList<>();
+  long filesAdded;
+  long filesChanged;
+  long filesDeleted;
+}

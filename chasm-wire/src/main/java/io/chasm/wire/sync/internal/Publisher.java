@@ -1,0 +1,136 @@
+package io.chasm.wire.sync.internal;
+
+import io.chasm.api.ChasmException;
+import io.chasm.hashtree.publish.Durability;
+import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.publish.StagedFile;
+import io.chasm.hashtree.publish.TreePublisher;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
+import io.chasm.hashtree.snapshot.Snapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes a run's staged content live: finishes the staged files, makes them durable with one
+ * file-system sync where it can, renames everything into place in safe order (or builds the new
+ * tree and switches {@code current} in flip mode), then records the snapshot.
+ */
+final class Publisher {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Publisher.class);
+  /** Threads renaming content into place: renames are system calls, so more than the cores pays off a little. */
+  private static final int PUBLISH_THREADS = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+  private final RunSettings s;
+  private final MirrorState state;
+  private final PublishMarker marker;
+
+  Publisher(RunSettings s, MirrorState state, PublishMarker marker) {
+    this.s = s;
+    this.state = state;
+    this.marker = marker;
+  }
+
+  void publish(Plan plan, Snapshot remote, byte[] remoteEnvelope) throws ChasmException, IOException {
+    boolean flip = s.flip();
+    Set<StagedFile> finished = new HashSet<>();
+    for (FileJob j : plan.jobs) {
+      if (j.staged != null && finished.add(j.staged)) {
+        j.staged.finish(false);
+      }
+    }
+    // Another path with the same content gets its own copy (files are never shared). Copies are
+    // made before the one file-system sync so they need no fsync each: a distribution tree has
+    // thousands of identical files (licences), and an fsync each cost seconds.
+    Map<FileJob, Path> copies = new HashMap<>();
+    Set<StagedFile> first = new HashSet<>();
+    for (FileJob j : plan.jobs) {
+      if (j.hardlinkFrom == null && !j.inPlace && !first.add(j.staged)) {
+        Path copy = state.staging().temporary(".dup");
+        Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+        copies.put(j, copy);
+      }
+    }
+    // One mtime for every file of this publish, older than the index's racy window (SPEC §6.3):
+    // the stat index written below can then trust them, and any later write moves the mtime.
+    FileTime mtime = publishedMtime(remote);
+    for (StagedFile f : finished) {
+      Files.setLastModifiedTime(f.path(), mtime);
+    }
+    for (Path c : copies.values()) {
+      Files.setLastModifiedTime(c, mtime);
+    }
+    if (!flip) {
+      // The trees named by the marker must survive with it (the next run diffs against them).
+      state.objects().sync();
+      marker.write(remote.rootTree());
+    }
+    long t0 = s.ticker().nanos();
+    boolean fsAll = Durability.syncFileSystem(state.staging().directory());
+    LOG.debug("publish: staged files durable in {} ms", (s.ticker().nanos() - t0) / 1_000_000);
+    if (!fsAll) {
+      if (!flip) {
+        Durability.force(marker.path());
+      }
+      for (StagedFile f : finished) {
+        Durability.force(f.path());
+      }
+      for (Path c : copies.values()) {
+        Durability.force(c);
+      }
+    }
+    Path target = flip ? FlipSwitch.treeOf(state.stateDirectory(), remote.sequence()) : s.destination();
+    if (flip) {
+      TreePublisher.deleteRecursively(target);
+      Files.createDirectories(target);
+    }
+    for (FileJob j : plan.jobs) {
+      if (j.hardlinkFrom != null) {
+        plan.steps.hardlink(j.path, j.hardlinkFrom);
+      } else if (j.inPlace) {
+        Path p = SafePaths.resolve(target, j.path);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(j.entry.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+      } else if (copies.containsKey(j)) {
+        plan.steps.file(j.path, copies.get(j), j.entry.executable(), j.replace);
+      } else {
+        plan.steps.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
+      }
+    }
+    TreePublisher publisher = new TreePublisher(target, state.staging(), s.metadata()).fsyncEachDirectory(!fsAll)
+        .threads(PUBLISH_THREADS);
+    publisher.publish(plan.steps, step -> {});
+    LOG.debug("publish: renamed into place after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
+    if (flip) {
+      FlipSwitch.switchCurrent(s.destination(), state.staging(), target);
+    }
+    if (fsAll) {
+      Durability.syncFileSystem(s.destination());
+    }
+    state.objects().sync();
+    state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+    marker.remove();
+    LOG.debug("publish: durable and recorded after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
+    state.staging().clean(Set.of());
+    if (flip) {
+      FlipSwitch.removeOldTrees(target);
+    } else {
+      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, s.ticker());
+    }
+    s.events().published(remote);
+  }
+
+  /** The snapshot's creation time (the same on every mirror), but at least 3 s in the past. */
+  private FileTime publishedMtime(Snapshot remote) {
+    Instant latest = s.clock().instant().minusSeconds(3);
+    Instant created = remote.created();
+    return FileTime.from(created.isBefore(latest) ? created : latest);
+  }
+}

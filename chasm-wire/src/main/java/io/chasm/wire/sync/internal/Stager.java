@@ -1,0 +1,57 @@
+package io.chasm.wire.sync.internal;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.ObjectId;
+import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.publish.StagedFile;
+import io.chasm.hashtree.publish.StagingArea;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Finds files already in place (an interrupted earlier run published them) and stages the rest, one staged file per content. */
+final class Stager {
+  private Stager() {}
+
+  static void prepare(List<FileJob> jobs, StagingArea staging, Path live, boolean flip) throws ChasmException, IOException {
+    Map<ObjectId, StagedFile> byId = new HashMap<>();
+    for (FileJob j : jobs) {
+      if (j.hardlinkFrom != null) {
+        continue;
+      }
+      if (!flip && alreadyInPlace(live, j)) {
+        j.inPlace = true;
+        continue;
+      }
+      StagedFile s = byId.get(j.entry.id());
+      if (s == null) {
+        s = staging.stage(j.manifest);
+        byId.put(j.entry.id(), s);
+      }
+      j.staged = s;
+    }
+  }
+
+  private static boolean alreadyInPlace(Path live, FileJob j) throws IOException, ChasmException {
+    Path p = SafePaths.resolve(live, j.path);
+    // java.io.File answers "absent" without an exception (NIO throws and catches one per call,
+    // tens of thousands in an initial sync); a symlink to a file passes it and is refused below.
+    if (!p.toFile().isFile() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != j.manifest.size()) {
+      return false;
+    }
+    if (!p.toRealPath().equals(live.toRealPath().resolve(j.path))) {
+      return false; // reached through a symlinked directory (a non-empty first destination): not in place
+    }
+    for (Chunk c : j.manifest.chunks()) {
+      if (StagedFile.readVerified(p, c.offset(), c.length(), c.id()) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,126 @@
+package io.chasm.wire.sync.internal;
+
+import io.chasm.api.ChasmException;
+import io.chasm.api.ObjectId;
+import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.snapshot.Snapshot;
+import io.chasm.hashtree.snapshot.SnapshotVerifier;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.wire.ClientOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One sync run, step by step (docs/sync.md): head, trees, plan, manifests, staging, local reuse,
+ * chunks, publish. Each step is its own class; this one holds what passes between them.
+ */
+public final class SyncRun {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncRun.class);
+  private final RunSettings s;
+  private final MirrorState state;
+  private final ObjectStore store;
+  private final Upstreams ups;
+  private final ClientOptions client;
+  private final String repo;
+  private final Snapshot local;
+  private final ObjectChecks checks;
+  private final AtomicLong chunksFetched = new AtomicLong();
+  private final AtomicLong chunksReused = new AtomicLong();
+  private Snapshot remote;
+  private Plan plan = new Plan();
+
+  /**
+   * @param client the options the upstreams were connected with (with {@code checks} as their object verifier)
+   * @param local the local head, or null on a first sync
+   */
+  public SyncRun(RunSettings s, MirrorState state, Upstreams ups, ClientOptions client, String repo, Snapshot local,
+      ObjectChecks checks) {
+    this.s = s;
+    this.state = state;
+    this.store = state.objects();
+    this.ups = ups;
+    this.client = client;
+    this.repo = repo;
+    this.local = local;
+    this.checks = checks;
+  }
+
+  /** Returns false if already up to date. */
+  public boolean run() throws ChasmException, IOException {
+    long t0 = s.ticker().nanos();
+    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local);
+    debug("head", t0);
+    if (head.isEmpty()) {
+      s.events().upToDate(local);
+      return false;
+    }
+    remote = head.get().snapshot();
+    s.events().headAccepted(remote, local);
+    ObjectId empty = store.put(Tree.empty());
+    ObjectId oldRoot = local != null ? local.rootTree() : empty;
+    boolean flip = s.flip();
+    Path oldLive = state.liveRoot();
+    if (!flip && state.flipMode()) {
+      throw new IOException(s.destination() + " is published in flip mode (has a 'current' symlink); sync it with --flip");
+    }
+    PublishMarker marker = new PublishMarker(state.stateDirectory());
+    ObjectId interrupted = flip ? null : marker.interrupted();
+    ObjectFetcher objects = new ObjectFetcher(s, ups, client, store, repo, checks);
+    objects.fetchTrees(remote.rootTree(), interrupted != null ? empty : oldRoot);
+    debug("fetchTrees", t0);
+    plan = new Planner(s, store).plan(remote, local, oldRoot, empty, interrupted, oldLive);
+    objects.fetchManifests(plan.jobs);
+    debug("fetchManifests", t0);
+    Stager.prepare(plan.jobs, state.staging(), oldLive, flip);
+    debug("prepareFiles", t0);
+    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null, chunksReused);
+    s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
+    debug("reuseLocal", t0);
+    new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
+    debug("fetchChunks", t0);
+    new Publisher(s, state, marker).publish(plan, remote, head.get().envelope());
+    debug("publish", t0);
+    return true;
+  }
+
+  private void debug(String step, long t0) {
+    if (step.equals("head")) {
+      LOG.debug("head after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
+    } else {
+      LOG.debug("{} done after {} ms, {} bytes received", step, (s.ticker().nanos() - t0) / 1_000_000, ups.bytesReceived());
+    }
+  }
+
+  /** The head synced; null if the run found the tree up to date. */
+  public Snapshot remote() {
+    return remote;
+  }
+
+  public long chunksFetched() {
+    return chunksFetched.get();
+  }
+
+  public long chunksReused() {
+    return chunksReused.get();
+  }
+
+  public long filesAdded() {
+    return plan.filesAdded;
+  }
+
+  public long filesChanged() {
+    return plan.filesChanged;
+  }
+
+  public long filesDeleted() {
+    return plan.filesDeleted;
+  }
+
+  public List<String> skippedLinks() {
+    return plan.skippedLinks;
+  }
+}
