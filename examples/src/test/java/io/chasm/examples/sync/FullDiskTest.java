@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.testkit.Trees;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -45,20 +46,20 @@ class FullDiskTest {
     Path key = work.resolve("origin.key");
     assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
     Path origin = work.resolve("origin");
-    Cli.write(origin.resolve("dists/stable/Release"), "Release 1\n");
-    Cli.write(origin.resolve("pool/a.deb"), "a\n".repeat(20_000));
+    Trees.write(origin.resolve("dists/stable/Release"), "Release 1\n");
+    Trees.write(origin.resolve("pool/a.deb"), "a\n".repeat(20_000));
     assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
     Path dest = fs.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
       String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub"};
       Cli.Result first = Cli.run(work, Duration.ofSeconds(60), sync);
       assertThat(first.exit()).as(first.err()).isZero();
-      Map<String, String> before = Cli.listing(dest);
+      Map<String, String> before = Trees.listing(dest);
 
       byte[] iso = new byte[5 << 20];
       new Random(1).nextBytes(iso);
       Files.write(origin.resolve("pool/big.iso"), iso);
-      Cli.write(origin.resolve("dists/stable/Release"), "Release 2, lists big.iso\n");
+      Trees.write(origin.resolve("dists/stable/Release"), "Release 2, lists big.iso\n");
       assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString())).isZero();
       server.poll();
 
@@ -66,7 +67,7 @@ class FullDiskTest {
       assertThat(full.exit()).as(full.err()).isEqualTo(ChasmCli.EXIT_ERROR);
       assertThat(full.err()).contains("No space left on device");
       assertThat(full.err().strip().lines()).hasSize(1);
-      assertThat(Cli.listing(dest)).isEqualTo(before);
+      assertThat(Trees.listing(dest)).isEqualTo(before);
       assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(1);
     }
   }

@@ -14,6 +14,7 @@ import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeEntry;
+import io.chasm.testkit.Trees;
 import io.chasm.wire.InMemoryBackend;
 import io.chasm.wire.PeerServer;
 import io.chasm.wire.RepositoryBackend;
@@ -65,26 +66,26 @@ class HostileUpstreamTest {
     assertThat(ChasmCli.run("keygen", "--out", keyFile.toString())).isZero();
     key = KeyFiles.readSigner(keyFile);
     Path origin = shared.resolve("origin");
-    Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
-    Cli.write(origin.resolve("dists/stable/Release"), "Release\n");
+    Trees.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
+    Trees.write(origin.resolve("dists/stable/Release"), "Release\n");
     assertThat(ChasmCli.run("publish", origin.toString(), "--key", keyFile.toString(), "--origin", REPO)).isZero();
     first = SnapshotHistory.open(origin.resolve(".chasm/snapshots")).latest().orElseThrow();
     origin2 = shared.resolve("origin2");
-    Cli.copyTree(origin, origin2);
-    Cli.write(origin2.resolve("pool/b.deb"), "package b, new in snapshot 2\n".repeat(5000));
+    Trees.copy(origin, origin2);
+    Trees.write(origin2.resolve("pool/b.deb"), "package b, new in snapshot 2\n".repeat(5000));
     assertThat(ChasmCli.run("publish", origin2.toString(), "--key", keyFile.toString())).isZero();
     mirror = shared.resolve("mirror");
     try (TreeServer s = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
       new SyncEngine(SyncOptions.builder(mirror, TrustPolicy.single(key.publicKey())).upstream(s.uris().get(0)).build()).sync();
     }
-    mirrorListing = Cli.listing(mirror);
+    mirrorListing = Trees.listing(mirror);
     assertThat(mirrorListing).containsKey("pool/a.deb");
   }
 
   @BeforeEach
   void freshMirror() throws Exception {
     dest = work.resolve("mirror");
-    Cli.copyTree(mirror, dest);
+    Trees.copy(mirror, dest);
     outside = Files.createDirectories(work.resolve("outside"));
   }
 
@@ -93,7 +94,7 @@ class HostileUpstreamTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(ChasmCli.EXIT_FAILED_CHECK);
     assertThat(r.err()).contains(error);
     assertThat(r.err().strip().lines()).hasSize(1);
-    assertThat(Cli.listing(dest)).isEqualTo(mirrorListing);
+    assertThat(Trees.listing(dest)).isEqualTo(mirrorListing);
     assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(1);
     try (var s = Files.list(outside)) {
       assertThat(s.toList()).isEmpty();

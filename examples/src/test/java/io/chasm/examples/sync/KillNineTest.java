@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
 import io.chasm.examples.cli.ChasmCli;
+import io.chasm.testkit.Trees;
 import io.chasm.wire.PeerServer;
 import io.chasm.wire.serve.PublishedTree;
 import java.net.URI;
@@ -43,7 +44,7 @@ class KillNineTest {
     }
     for (int i = 0; i < 120; i++) {
       String p = path(i);
-      allowed.put(p, new java.util.HashSet<>(List.of(sha(versions[0][i]), sha(versions[1][i]))));
+      allowed.put(p, new java.util.HashSet<>(List.of("file:false:" + sha(versions[0][i]), "file:false:" + sha(versions[1][i]))));
     }
     writeVersion(origin, versions, 0);
     assertThat(ChasmCli.run("publish", origin.toString(), "--key", key.toString(), "--origin", "demo")).isZero();
@@ -67,14 +68,14 @@ class KillNineTest {
           p.destroyForcibly(); // SIGKILL
           p.waitFor();
         }
-        Map<String, String> now = Cli.listing(dest);
+        Map<String, String> now = Trees.listing(dest);
         for (Map.Entry<String, String> e : now.entrySet()) {
           if (e.getValue().equals("dir")) {
             continue;
           }
           assertThat(allowed).as("unexpected path after kill %d", k).containsKey(e.getKey());
           assertThat(allowed.get(e.getKey())).as("%s after kill %d", e.getKey(), k)
-              .contains(e.getValue().substring("file:".length()));
+              .contains(e.getValue());
         }
         assertThat(now.keySet()).as("files after kill %d", k).containsAll(allowed.keySet());
       }
@@ -82,7 +83,7 @@ class KillNineTest {
       Cli.Result last = Cli.run(work, Duration.ofSeconds(60), sync);
       assertThat(last.exit()).as(last.err()).isZero();
     }
-    assertThat(Cli.listing(dest)).isEqualTo(Cli.listing(origin));
+    assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(origin));
     assertThat(ChasmCli.run("verify", dest.toString(), "--trust", key + ".pub")).isZero();
   }
 

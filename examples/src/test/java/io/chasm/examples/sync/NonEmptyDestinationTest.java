@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.testkit.Origin;
+import io.chasm.testkit.Trees;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,43 +29,43 @@ class NonEmptyDestinationTest {
 
   @Test
   void sync_nonEmptyDestination_refusedWithoutDeleteExactCopyWithIt() throws Exception {
-    Path key = Cli.originKey(work);
+    Origin key = Origin.create(work);
     Path origin = work.resolve("origin");
-    Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
-    Cli.write(origin.resolve("dists/stable/Release"), "Release 1\n");
-    Cli.publish(origin, key, "--origin", "demo");
+    Trees.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
+    Trees.write(origin.resolve("dists/stable/Release"), "Release 1\n");
+    key.publish(origin, "demo");
 
     Path dest = work.resolve("mirror");
-    Cli.write(dest.resolve("stale.deb"), "left over\n");
-    Cli.write(dest.resolve("pool/old.deb"), "an old package\n");
-    Cli.write(dest.resolve("pool/a.deb"), "another version of a\n");
-    Cli.write(dest.resolve("old/x/y"), "deep\n");
+    Trees.write(dest.resolve("stale.deb"), "left over\n");
+    Trees.write(dest.resolve("pool/old.deb"), "an old package\n");
+    Trees.write(dest.resolve("pool/a.deb"), "another version of a\n");
+    Trees.write(dest.resolve("old/x/y"), "deep\n");
     Files.createSymbolicLink(dest.resolve("dists"), Path.of("/etc"));
-    Map<String, String> before = Cli.listing(dest);
+    Map<String, String> before = Trees.listing(dest);
 
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
       String up = server.uris().get(0).toString();
-      Cli.Result refused = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub");
+      Cli.Result refused = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key.publicKeyFile().toString());
       assertThat(refused.exit()).as(refused.err()).isEqualTo(ChasmCli.EXIT_ERROR);
       assertThat(refused.err().strip().lines()).singleElement().asString()
           .contains("3 entries are not in snapshot #1", "first: 'old'", "--delete");
-      assertThat(Cli.listing(dest)).isEqualTo(before);
+      assertThat(Trees.listing(dest)).isEqualTo(before);
       assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latest()).isEmpty();
 
-      Cli.Result first = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub", "--delete", "--json");
+      Cli.Result first = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key.publicKeyFile().toString(), "--delete", "--json");
       assertThat(first.exit()).as(first.err()).isZero();
-      assertThat(Cli.listing(dest)).isEqualTo(Cli.listing(origin));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(origin));
       // stale.deb, pool/old.deb, old/x/y (the replaced pool/a.deb and the dists link are not deletions)
       assertThat(new ObjectMapper().readTree(first.out()).get("files_deleted").asLong()).isEqualTo(3);
 
       // Later syncs apply the diff between snapshots; with --delete they also remove strays.
-      Cli.write(dest.resolve("pool/stray.deb"), "dropped in by hand\n");
-      Cli.write(origin.resolve("pool/b.deb"), "package b\n".repeat(1000));
-      Cli.publish(origin, key);
+      Trees.write(dest.resolve("pool/stray.deb"), "dropped in by hand\n");
+      Trees.write(origin.resolve("pool/b.deb"), "package b\n".repeat(1000));
+      key.publish(origin);
       server.poll();
-      Cli.Result second = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key + ".pub", "--delete");
+      Cli.Result second = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key.publicKeyFile().toString(), "--delete");
       assertThat(second.exit()).as(second.err()).isZero();
-      assertThat(Cli.listing(dest)).isEqualTo(Cli.listing(origin));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(origin));
     }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.hashtree.publish.TreePublisher;
+import io.chasm.testkit.Origin;
+import io.chasm.testkit.Trees;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,25 +31,25 @@ class SyncedStatIndexTest {
 
   @Test
   void sync_writesStatIndex_indexRehashesNothing() throws Exception {
-    Path key = Cli.originKey(work);
+    Origin key = Origin.create(work);
     Path origin = work.resolve("origin");
     byte[] big = new byte[300_000];
     new Random(7).nextBytes(big);
     Files.createDirectories(origin.resolve("pool"));
     Files.write(origin.resolve("pool/big.iso"), big);
-    Cli.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
-    Cli.write(origin.resolve("pool/a-copy.deb"), "package a\n".repeat(3000));
-    Cli.write(origin.resolve("pool/empty"), "");
-    Cli.write(origin.resolve("dists/stable/Release"), "Release 1\n");
-    Cli.write(origin.resolve("bin/tool"), "#!/bin/sh\n");
+    Trees.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
+    Trees.write(origin.resolve("pool/a-copy.deb"), "package a\n".repeat(3000));
+    Trees.write(origin.resolve("pool/empty"), "");
+    Trees.write(origin.resolve("dists/stable/Release"), "Release 1\n");
+    Trees.write(origin.resolve("bin/tool"), "#!/bin/sh\n");
     Files.setPosixFilePermissions(origin.resolve("bin/tool"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/a.deb"));
     Files.createSymbolicLink(origin.resolve("dists/passwd"), Path.of("/etc/passwd")); // not created on the mirror
-    Cli.publish(origin, key, "--origin", "demo");
+    key.publish(origin, "demo");
 
     Path dest = work.resolve("mirror");
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
-      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key + ".pub", "--safe-links"};
+      String[] sync = {"sync", server.uris().get(0).toString(), dest.toString(), "--trust", key.publicKeyFile().toString(), "--safe-links"};
       Cli.Result first = Cli.run(work, LIMIT, sync);
       assertThat(first.exit()).as(first.err()).isZero();
       JsonNode warm = index(dest);
@@ -57,11 +59,11 @@ class SyncedStatIndexTest {
 
       // An update: append, add, delete, retarget the link.
       Files.write(origin.resolve("pool/a.deb"), "appended\n".getBytes(), StandardOpenOption.APPEND);
-      Cli.write(origin.resolve("pool/b.deb"), "package b\n".repeat(500));
+      Trees.write(origin.resolve("pool/b.deb"), "package b\n".repeat(500));
       Files.delete(origin.resolve("pool/empty"));
       Files.delete(origin.resolve("latest"));
       Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/b.deb"));
-      Cli.publish(origin, key);
+      key.publish(origin);
       server.poll();
       Cli.Result second = Cli.run(work, LIMIT, sync);
       assertThat(second.exit()).as(second.err()).isZero();
@@ -87,7 +89,7 @@ class SyncedStatIndexTest {
   String coldRoot(Path dir) throws Exception {
     Path copy = work.resolve("cold");
     TreePublisher.deleteRecursively(copy);
-    Cli.copyTree(dir, copy);
+    Trees.copy(dir, copy);
     TreePublisher.deleteRecursively(copy.resolve(".chasm"));
     String root = index(copy).get("root").asText();
     TreePublisher.deleteRecursively(copy);
