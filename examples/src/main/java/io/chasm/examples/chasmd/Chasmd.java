@@ -123,7 +123,7 @@ public final class Chasmd implements Callable<Integer> {
       }
       if (want.contains(Role.fetcher)) {
         OracleRole o = oracle;
-        FetcherRole.Announcer a = o != null
+        io.chasm.wire.follow.Announcer a = o != null
             ? envelope -> o.backend().refresh()
             : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonConfig.FETCHER_ADVERTISE));
         started(FetcherRole.start(c, policy, a));
