@@ -6,6 +6,7 @@ import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.CountmeRow;
 import io.chasm.stats.LogScanner;
 import io.chasm.stats.RunTotals;
+import io.chasm.stats.SketchMerger;
 import io.chasm.stats.StatsRow;
 import io.chasm.wire.stats.StatsSpool;
 import java.io.PrintStream;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.datasketches.hll.Union;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -156,7 +156,7 @@ public final class StatsCommand implements Runnable {
     }
 
     final List<Art> artifacts = new ArrayList<>();
-    final Union all = new Union(StatsRow.LG_K);
+    final SketchMerger all = new SketchMerger();
     long downloads;
 
     // The summary has one period-0 row per (protocol, type, artifact): one Art per row.
@@ -172,10 +172,7 @@ public final class StatsCommand implements Runnable {
         a.bytes = row.bytes();
         a.bots = row.botRequests();
         a.uniques = row.uniqueEstimate();
-        var s = row.uniques();
-        if (s != null) {
-          rep.all.update(s);
-        }
+        rep.all.add(row);
         rep.downloads += row.downloads();
         rep.artifacts.add(a);
       }
@@ -183,10 +180,6 @@ public final class StatsCommand implements Runnable {
           .thenComparingLong(a -> -a.bytes).thenComparing(a -> a.artifact)
           .thenComparing(a -> a.protocol).thenComparing(a -> a.type));
       return rep;
-    }
-
-    static long estimate(Union u) {
-      return u.isEmpty() ? 0 : Math.round(u.getCompositeEstimate());
     }
 
     Map<String, Object> json(LogScanner.Result r) {
@@ -197,7 +190,7 @@ public final class StatsCommand implements Runnable {
       m.put("non_request_lines", t.nonRequestLines);
       m.put("bytes_total", t.bytesTotal);
       m.put("downloads", downloads);
-      m.put("unique_downloaders", estimate(all));
+      m.put("unique_downloaders", all.estimate());
       m.put("bot_requests", t.botRequests);
       m.put("late_lines", t.lateLines);
       Map<String, Object> st = new LinkedHashMap<>();
@@ -241,7 +234,7 @@ public final class StatsCommand implements Runnable {
       RunTotals t = r.summary.totals();
       out.printf("lines %,d (rejected %,d, non-request %,d)  bytes %s  downloads %,d  unique "
               + "downloaders ~%,d  bot requests %,d%n", t.linesTotal, t.linesRejected,
-          t.nonRequestLines, human(t.bytesTotal), downloads, estimate(all), t.botRequests);
+          t.nonRequestLines, human(t.bytesTotal), downloads, all.estimate(), t.botRequests);
       out.printf("status 2xx %,d  3xx %,d  4xx %,d  5xx %,d   batches spooled %d%n", t.status2xx,
           t.status3xx, t.status4xx, t.status5xx, r.batches);
       out.println();
