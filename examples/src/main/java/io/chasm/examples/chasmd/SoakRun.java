@@ -1,8 +1,8 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.examples.cli.ChasmCli;
-import io.chasm.examples.cli.DemoCommand;
 import io.chasm.examples.cli.DistroTree;
+import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerClient;
@@ -81,7 +81,7 @@ public final class SoakRun {
       System.out.println(g == null ? "soak: FLAT (heap, fds and threads within bounds)" : "soak: GREW: " + g);
       exit = g == null && r.mirrorVerifies() && r.reached() == r.publishes() ? 0 : 1;
     } finally {
-      DemoCommand.deleteRecursively(dir);
+      TreePublisher.deleteRecursively(dir);
     }
     System.exit(exit);
   }

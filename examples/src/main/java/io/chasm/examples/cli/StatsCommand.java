@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -98,20 +100,9 @@ public final class StatsCommand implements Runnable {
         spool = new StatsSpool(state.resolve("spool"), mirrorId);
       }
       LogScanner scanner = new LogScanner(o);
-      Thread bar = null;
-      if (!json && System.console() != null) {
-        bar = progressBar(scanner);
-      }
-      LogScanner.Result r;
-      try {
-        r = scanner.scan(logs, spool);
-      } finally {
-        if (bar != null) {
-          bar.interrupt();
-          bar.join();
-          System.err.print("\r\033[K");
-        }
-      }
+      StatsSpool out = spool;
+      Callable<LogScanner.Result> scan = () -> scanner.scan(logs, out);
+      LogScanner.Result r = json ? scan.call() : ProgressLine.whileRunning(progress(scanner), Duration.ZERO, scan);
       Report rep = Report.of(r);
       if (json) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -125,26 +116,16 @@ public final class StatsCommand implements Runnable {
       return r.errors.isEmpty() ? ChasmCli.EXIT_OK : ChasmCli.EXIT_ERROR;
     }
 
-    private static Thread progressBar(LogScanner scanner) {
-      Thread t = new Thread(() -> {
-        long t0 = System.nanoTime();
-        try {
-          while (!Thread.currentThread().isInterrupted()) {
-            Thread.sleep(250);
-            long done = scanner.progress();
-            long plan = Math.max(1, scanner.planned());
-            int pct = (int) Math.min(100, done * 100 / plan);
-            double mbs = done / 1e6 / Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
-            String bar = "#".repeat(pct / 5) + " ".repeat(20 - pct / 5);
-            System.err.printf("\r[%s] %3d%%  %,d MB  %.0f MB/s\033[K", bar, pct, done / 1_000_000, mbs);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "chasm-progress");
-      t.setDaemon(true);
-      t.start();
-      return t;
+    private static Supplier<String> progress(LogScanner scanner) {
+      long t0 = System.nanoTime();
+      return () -> {
+        long done = scanner.progress();
+        long plan = Math.max(1, scanner.planned());
+        int pct = (int) Math.min(100, done * 100 / plan);
+        double mbs = done / 1e6 / Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+        String bar = "#".repeat(pct / 5) + " ".repeat(20 - pct / 5);
+        return String.format("[%s] %3d%%  %,d MB  %.0f MB/s", bar, pct, done / 1_000_000, mbs);
+      };
     }
   }
 
