@@ -1,5 +1,6 @@
 package io.chasm.collector;
 
+import io.chasm.api.retry.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,7 +77,7 @@ abstract class AbstractCollectorServerTest {
     }
     // The agent's side: the real submission client signing with the mirror key.
     StatsSubmitter submitter = new StatsSubmitter(server.uri(), m.signer(),
-        new StatsSubmitter.Backoff(3, Duration.ofMillis(10), Duration.ofMillis(100)), d -> Thread.sleep(d.toMillis()));
+        Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(100)).withFullJitter().withMaxAttempts(3), d -> Thread.sleep(d.toMillis()));
     StatsSubmitter.Report report = submitter.drain(new DirectoryOutbox(spool));
     assertThat(report.complete()).isTrue();
     assertThat(report.acknowledged()).isEqualTo(sample.batches.size());

@@ -4,9 +4,11 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.api.TransportException;
+import io.chasm.api.retry.Backoff;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientBackend implements RepositoryBackend, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientBackend.class);
+  /** The oracle is on the same host: retrying every second, without growing, keeps a relay's outage short. */
+  private static final Backoff RETRY = Backoff.fixed(Duration.ofSeconds(1));
 
   private final URI upstream;
   private final ClientOptions options;
@@ -89,7 +93,7 @@ public final class ClientBackend implements RepositoryBackend, Closeable {
       public void onEnd(Throwable cause) {
         if (cause != null && !isClosed()) {
           LOG.warn("subscription to {} at {} ended: {}; retrying", repository, upstream, cause.getMessage());
-          retry.schedule(ClientBackend.this::resubscribe, 1, TimeUnit.SECONDS);
+          retry.schedule(ClientBackend.this::resubscribe, RETRY.delay(1).toMillis(), TimeUnit.MILLISECONDS);
         }
       }
     });
@@ -105,10 +109,10 @@ public final class ClientBackend implements RepositoryBackend, Closeable {
       watched.forEach(onHead);
     } catch (ChasmException e) {
       LOG.warn("cannot reach {}: {}; retrying", upstream, e.getMessage());
-      retry.schedule(this::resubscribe, 1, TimeUnit.SECONDS);
+      retry.schedule(this::resubscribe, RETRY.delay(1).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       LOG.warn("relay to {}: {}", upstream, e.toString());
-      retry.schedule(this::resubscribe, 1, TimeUnit.SECONDS);
+      retry.schedule(this::resubscribe, RETRY.delay(1).toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.chasm.wire.stats;
 
 import com.google.protobuf.ByteString;
+import io.chasm.api.retry.Backoff;
 import io.chasm.api.trust.Signer;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,22 +71,9 @@ public final class StatsSubmitter {
     }
   }
 
-  /** Retry policy. */
-  public record Backoff(int maxAttempts, Duration initial, Duration max) {
-    public static final Backoff DEFAULT = new Backoff(6, Duration.ofSeconds(1), Duration.ofSeconds(60));
-
-    public Backoff {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be >= 1");
-      }
-    }
-
-    /** Full jitter: uniform in [0, min(max, initial * 2^(attempt-1))]. */
-    Duration delay(int attempt) {
-      long cap = Math.min(max.toMillis(), initial.toMillis() << Math.min(20, attempt - 1));
-      return Duration.ofMillis(ThreadLocalRandom.current().nextLong(cap + 1));
-    }
-  }
+  /** Six attempts, 1 s doubling to 60 s, full jitter: what {@link #StatsSubmitter(URI, Signer)} uses. */
+  public static final Backoff DEFAULT_BACKOFF =
+      Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(60)).withFullJitter().withMaxAttempts(6);
 
   /** Sleeping, replaceable in tests. */
   public interface Sleeper {
@@ -115,7 +102,7 @@ public final class StatsSubmitter {
   }
 
   public StatsSubmitter(URI collector, Signer signer) {
-    this(collector, signer, Backoff.DEFAULT, d -> Thread.sleep(d.toMillis()));
+    this(collector, signer, DEFAULT_BACKOFF, d -> Thread.sleep(d.toMillis()));
   }
 
   /** The SignedStatsBatch body for {@code statsBatch}: its exact bytes, the key, the signature. */

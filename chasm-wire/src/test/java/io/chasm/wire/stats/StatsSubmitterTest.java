@@ -1,5 +1,6 @@
 package io.chasm.wire.stats;
 
+import io.chasm.api.retry.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -45,7 +46,7 @@ class StatsSubmitterTest {
     });
     server.start();
     submitter = new StatsSubmitter(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), signer,
-        new StatsSubmitter.Backoff(4, Duration.ofMillis(100), Duration.ofSeconds(1)), slept::add);
+        Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1)).withFullJitter().withMaxAttempts(4), slept::add);
   }
 
   @AfterEach

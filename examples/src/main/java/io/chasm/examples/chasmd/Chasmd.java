@@ -1,14 +1,12 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -78,7 +76,7 @@ public final class Chasmd implements Callable<Integer> {
 
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Deque<Closeable> running = new ArrayDeque<>();
-  private Path writtenRunFile;
+  private volatile RunFile writtenRunFile;
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -88,7 +86,7 @@ public final class Chasmd implements Callable<Integer> {
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Chasmd()).setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("chasmd: " + oneLine(ex));
+      commandLine.getErr().println("chasmd: " + ChasmCli.oneLine(ex));
       return 2;
     });
     cl.setExitCodeExceptionMapper(ex -> 2);
@@ -123,7 +121,7 @@ public final class Chasmd implements Callable<Integer> {
       }
       if (want.contains(Role.fetcher)) {
         OracleRole o = oracle;
-        FetcherRole.Announcer a = o != null
+        io.chasm.wire.follow.Announcer a = o != null
             ? envelope -> o.backend().refresh()
             : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonConfig.FETCHER_ADVERTISE));
         started(FetcherRole.start(c, policy, a));
@@ -134,7 +132,7 @@ public final class Chasmd implements Callable<Integer> {
         status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
       }
       if (c.isSet(DaemonConfig.RUN_FILE)) {
-        writeRunFile(Path.of(c.get(DaemonConfig.RUN_FILE)), status);
+        writtenRunFile = RunFile.write(Path.of(c.get(DaemonConfig.RUN_FILE)), status);
       }
     } catch (Exception e) {
       closeAll();
@@ -196,13 +194,9 @@ public final class Chasmd implements Callable<Integer> {
         LoggerFactory.getLogger(Chasmd.class).warn("closing {}: {}", r, e.toString());
       }
     }
-    Path f = writtenRunFile;
+    RunFile f = writtenRunFile;
     if (f != null) {
-      try {
-        Files.deleteIfExists(f);
-      } catch (IOException ignored) {
-        // Best effort: a stale run file names a pid that is gone.
-      }
+      f.delete();
     }
   }
 
@@ -221,17 +215,6 @@ public final class Chasmd implements Callable<Integer> {
     }
   }
 
-  private void writeRunFile(Path file, Map<String, String> status) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    status.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    writtenRunFile = abs;
-  }
-
   /** slf4j-simple reads these once, at the first logger: set them before any is created. */
   static void configureLogging(String level) {
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
@@ -248,8 +231,4 @@ public final class Chasmd implements Callable<Integer> {
     }
   }
 
-  static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
-    return (m == null || m.isBlank()) ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
-  }
 }

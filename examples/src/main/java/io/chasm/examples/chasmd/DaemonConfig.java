@@ -1,5 +1,6 @@
 package io.chasm.examples.chasmd;
 
+import io.chasm.examples.cli.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -202,25 +203,15 @@ final class DaemonConfig {
     return parseDuration(key, get(key));
   }
 
-  /** {@code 500ms}, {@code 90s}, {@code 5m}, {@code 2h}, {@code 1d}. */
+  /** See {@link Durations}. */
   static Duration parseDuration(String key, String value) {
-    String s = value.trim().toLowerCase(Locale.ROOT);
+    Duration d;
     try {
-      if (s.endsWith("ms")) {
-        return positive(key, value, Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2))));
-      }
-      long n = Long.parseLong(s.substring(0, s.length() - 1));
-      Duration d = switch (s.charAt(s.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
-        default -> throw new NumberFormatException();
-      };
-      return positive(key, value, d);
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      d = Durations.parse(value);
+    } catch (Durations.FormatException e) {
       throw new IllegalArgumentException(key + " must be a duration like 500ms, 2s, 5m, 1h; got '" + value + "'");
     }
+    return positive(key, value, d);
   }
 
   private static Duration positive(String key, String value, Duration d) {

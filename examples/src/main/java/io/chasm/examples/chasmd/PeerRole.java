@@ -9,6 +9,7 @@ import io.chasm.wire.ClientBackend;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerServer;
 import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.serve.OracleBackend;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;

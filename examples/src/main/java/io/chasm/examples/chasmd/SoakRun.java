@@ -1,8 +1,8 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.examples.cli.ChasmCli;
-import io.chasm.examples.cli.DemoCommand;
 import io.chasm.examples.cli.DistroTree;
+import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerClient;
@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The soak benchmark ({@code bench/soak.sh [SECONDS]}, and a 60-second run in {@code ./mvnw
@@ -34,8 +30,6 @@ import java.util.stream.Stream;
  * sample taken after warm-up; no timing is judged.
  */
 public final class SoakRun {
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
-
   /** One sample of one daemon. */
   public record Sample(double seconds, double heapMiB, int fds, int threads) {}
 
@@ -81,7 +75,7 @@ public final class SoakRun {
       System.out.println(g == null ? "soak: FLAT (heap, fds and threads within bounds)" : "soak: GREW: " + g);
       exit = g == null && r.mirrorVerifies() && r.reached() == r.publishes() ? 0 : 1;
     } finally {
-      DemoCommand.deleteRecursively(dir);
+      TreePublisher.deleteRecursively(dir);
     }
     System.exit(exit);
   }
@@ -148,8 +142,8 @@ public final class SoakRun {
         while (System.nanoTime() < end) {
           if (System.nanoTime() >= nextSample) {
             double t = (System.nanoTime() - start) / 1e9;
-            Sample a = sample(o.pid(), t);
-            Sample b = sample(m.pid(), t);
+            Sample a = JvmSampler.sample(o.pid(), t);
+            Sample b = JvmSampler.sample(m.pid(), t);
             os.add(a);
             ms.add(b);
             out.printf(Locale.ROOT, "%7.0f | %15.1f %4d %4d | %15.1f %4d %4d | %d%n", t, a.heapMiB(), a.fds(), a.threads(),
@@ -176,8 +170,8 @@ public final class SoakRun {
           Thread.sleep(200);
         }
         double t = (System.nanoTime() - start) / 1e9;
-        os.add(sample(o.pid(), t));
-        ms.add(sample(m.pid(), t));
+        os.add(JvmSampler.sample(o.pid(), t));
+        ms.add(JvmSampler.sample(m.pid(), t));
         Sample a = os.get(os.size() - 1);
         Sample b = ms.get(ms.size() - 1);
         out.printf(Locale.ROOT, "%7.0f | %15.1f %4d %4d | %15.1f %4d %4d | %d%n", t, a.heapMiB(), a.fds(), a.threads(),
@@ -201,44 +195,6 @@ public final class SoakRun {
         // The hook is running: it stops the same daemons again, harmlessly.
       }
     }
-  }
-
-  /** Heap after a full GC (jcmd), open fds and threads (/proc) of a process. */
-  static Sample sample(long pid, double t) throws IOException, InterruptedException {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
-    long usedK = 0;
-    for (String line : info.split("\n")) {
-      if (line.contains("Metaspace") || line.contains("class space")) {
-        continue;
-      }
-      Matcher mm = USED.matcher(line);
-      if (mm.find()) {
-        usedK += Long.parseLong(mm.group(1));
-      }
-    }
-    int fds;
-    try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-      fds = (int) s.count();
-    }
-    int threads = 0;
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-      if (line.startsWith("Threads:")) {
-        threads = Integer.parseInt(line.substring(8).trim());
-      }
-    }
-    return new Sample(t, usedK / 1024.0, fds, threads);
-  }
-
-  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(Files.exists(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
-        .redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("jcmd " + pid + " " + command + " failed: " + text.strip());
-    }
-    return text;
   }
 
   /** Runs a CLI call with its stdout discarded (the soak prints its own table). */

@@ -57,7 +57,7 @@ public final class ChasmCli implements Runnable {
     return cl.execute(args);
   }
 
-  static String oneLine(Throwable ex) {
+  public static String oneLine(Throwable ex) {
     String m = ex.getMessage();
     return (m == null || m.isBlank()) ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
   }

@@ -3,6 +3,7 @@ package io.chasm.examples.cli;
 import io.chasm.collector.CollectorConfig;
 import io.chasm.examples.chasmd.DaemonProcess;
 import io.chasm.examples.collector.CollectorDemo;
+import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerClient;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
       stopChildrenQuietly();
       if (!keep) {
         try {
-          deleteRecursively(work);
+          TreePublisher.deleteRecursively(work);
         } catch (IOException | RuntimeException e) {
           System.err.println("chasm: demo: could not remove " + work + ": " + e.getMessage());
         }
@@ -117,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (keep || !ok) {
         System.out.println("demo: kept " + work + " (daemon logs in " + logs + ")");
       } else {
-        deleteRecursively(work);
+        TreePublisher.deleteRecursively(work);
       }
     }
     return ok ? ChasmCli.EXIT_OK : ChasmCli.EXIT_FAILED_CHECK;
@@ -489,17 +489,5 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static double secondsSince(long t) {
     return (System.nanoTime() - t) / 1e9;
-  }
-
-  /** Removes a directory tree (symlinks are removed, not followed). */
-  public static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

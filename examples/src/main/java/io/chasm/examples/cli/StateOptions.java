@@ -30,36 +30,7 @@ final class StateOptions {
 
   /** Runs {@code work} while drawing a one-line progress display on a terminal's stderr. */
   static <T> T withProgress(IndexProgress p, Callable<T> work) throws Exception {
-    if (System.console() == null) {
-      return work.call();
-    }
-    long start = System.nanoTime();
-    Thread drawer =
-        new Thread(
-            () -> {
-              try {
-                while (!Thread.currentThread().isInterrupted()) {
-                  Thread.sleep(250);
-                  if (System.nanoTime() - start > 1_000_000_000L) {
-                    System.err.print(progressLine(p) + "\r");
-                  }
-                }
-              } catch (InterruptedException e) {
-                // done
-              }
-            },
-            "chasm-progress");
-    drawer.setDaemon(true);
-    drawer.start();
-    try {
-      return work.call();
-    } finally {
-      drawer.interrupt();
-      drawer.join();
-      if (System.nanoTime() - start > 1_000_000_000L) {
-        System.err.print(" ".repeat(78) + "\r");
-      }
-    }
+    return ProgressLine.whileRunning(() -> progressLine(p), Duration.ofSeconds(1), work);
   }
 
   static String progressLine(IndexProgress p) {
@@ -95,31 +66,21 @@ final class StateOptions {
     }
   }
 
-  /** Parses durations like {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s} or ISO-8601 {@code PT1H}. */
+  /** A picocli converter for {@link Durations}: {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, ISO-8601 {@code PT1H}. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String v) {
-      String s = v.trim().toLowerCase(Locale.ROOT);
+      Duration d;
       try {
-        if (s.startsWith("p")) {
-          return Duration.parse(s.toUpperCase(Locale.ROOT));
-        }
-        long n = Long.parseLong(s.substring(0, s.length() - 1));
-        Duration d =
-            switch (s.charAt(s.length() - 1)) {
-              case 'd' -> Duration.ofDays(n);
-              case 'h' -> Duration.ofHours(n);
-              case 'm' -> Duration.ofMinutes(n);
-              case 's' -> Duration.ofSeconds(n);
-              default -> throw new CommandLine.TypeConversionException("not a duration: " + v);
-            };
-        if (d.isNegative() || d.isZero()) {
-          throw new CommandLine.TypeConversionException("duration must be positive: " + v);
-        }
-        return d;
-      } catch (NumberFormatException | java.time.format.DateTimeParseException | StringIndexOutOfBoundsException e) {
-        throw new CommandLine.TypeConversionException("not a duration (e.g. 7d, 12h): " + v);
+        d = Durations.parse(v);
+      } catch (Durations.FormatException e) {
+        throw new CommandLine.TypeConversionException(e.unknownUnit() ? "not a duration: " + v : "not a duration (e.g. 7d, 12h): " + v);
       }
+      // ISO-8601 values were never checked for sign here; the short forms were.
+      if (!v.trim().toLowerCase(Locale.ROOT).startsWith("p") && (d.isNegative() || d.isZero())) {
+        throw new CommandLine.TypeConversionException("duration must be positive: " + v);
+      }
+      return d;
     }
   }
 }

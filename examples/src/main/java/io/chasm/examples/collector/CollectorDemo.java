@@ -1,5 +1,6 @@
 package io.chasm.examples.collector;
 
+import io.chasm.api.retry.Backoff;
 import io.chasm.collector.CollectorConfig;
 import io.chasm.collector.CollectorServer;
 import io.chasm.hashtree.sign.Ed25519;
@@ -60,7 +61,7 @@ public final class CollectorDemo implements AutoCloseable {
   /** Sends every {@code *.batch} in {@code spool} (batches naming {@link #MIRROR}) and returns the outcome. */
   public StatsSubmitter.Report submit(Path spool) throws IOException, InterruptedException {
     StatsSubmitter s = new StatsSubmitter(server.uri(), mirrorKey,
-        new StatsSubmitter.Backoff(3, Duration.ofMillis(50), Duration.ofMillis(500)), d -> Thread.sleep(d.toMillis()));
+        Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(500)).withFullJitter().withMaxAttempts(3), d -> Thread.sleep(d.toMillis()));
     return s.drain(new DirectoryOutbox(spool));
   }
 

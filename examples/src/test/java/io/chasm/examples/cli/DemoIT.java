@@ -2,6 +2,7 @@ package io.chasm.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chasm.hashtree.publish.TreePublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,6 @@ class DemoIT {
     long alive = ProcessHandle.allProcesses()
         .filter(h -> h.info().commandLine().map(c -> c.contains(work)).orElse(false)).count();
     assertThat(alive).isZero();
-    DemoCommand.deleteRecursively(Path.of(work));
+    TreePublisher.deleteRecursively(Path.of(work));
   }
 }

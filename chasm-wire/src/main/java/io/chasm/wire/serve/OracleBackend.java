@@ -1,4 +1,4 @@
-package io.chasm.examples.chasmd;
+package io.chasm.wire.serve;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
@@ -8,7 +8,6 @@ import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.wire.RepositoryBackend;
-import io.chasm.wire.serve.PublishedTree;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The oracle's repository: the published tree of one directory (a {@link PublishedTree}: heads
- * as signed, objects from the pack, chunks from the live files), which may not exist yet on a
- * mirror that has never synced. An Announce (from {@code chasm publish} or the fetcher) makes it
- * load the snapshot recorded on disk at once instead of at the next poll.
+ * The repository a node's oracle serves: the published tree of one directory (a {@link
+ * PublishedTree}: heads as signed, objects from the pack, chunks from the live files), which may
+ * not exist yet on a mirror that has never synced. An Announce (from {@code chasm publish} or a
+ * {@link io.chasm.wire.follow.Follower}) makes it load the snapshot recorded on disk at once
+ * instead of at the next {@link #refresh()}; the announcer's holders are then handed out to peers
+ * asking who holds the snapshot. Serve it with a {@link io.chasm.wire.PeerServer} that lets the
+ * node's own processes announce. Thread-safe.
  */
-final class OracleBackend implements RepositoryBackend, Closeable {
+public final class OracleBackend implements RepositoryBackend, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(OracleBackend.class);
 
   private final Path tree;
@@ -39,8 +41,12 @@ final class OracleBackend implements RepositoryBackend, Closeable {
   private final List<String> holders = new CopyOnWriteArrayList<>();
   private volatile PublishedTree published;
 
-  /** @param trust if not null, announced envelopes must verify against it */
-  OracleBackend(Path tree, Set<String> aliases, boolean checkChunks, TrustPolicy trust) {
+  /**
+   * @param aliases names answered besides the snapshot's origin
+   * @param checkChunks whether chunks are re-hashed before they are sent ({@link PublishedTree#checkServedChunks})
+   * @param trust if not null, announced envelopes must verify against it
+   */
+  public OracleBackend(Path tree, Set<String> aliases, boolean checkChunks, TrustPolicy trust) {
     this.tree = tree;
     this.aliases = Set.copyOf(aliases);
     this.checkChunks = checkChunks;
@@ -48,7 +54,7 @@ final class OracleBackend implements RepositoryBackend, Closeable {
   }
 
   /** Called with the names served whenever a new snapshot is loaded. */
-  void onNewHead(Consumer<List<String>> listener) {
+  public void onNewHead(Consumer<List<String>> listener) {
     onNewHead.add(listener);
   }
 
@@ -57,7 +63,7 @@ final class OracleBackend implements RepositoryBackend, Closeable {
    *
    * @return true if a new snapshot is now served
    */
-  synchronized boolean refresh() throws IOException, ChasmException {
+  public synchronized boolean refresh() throws IOException, ChasmException {
     boolean fresh;
     if (published == null) {
       if (!Files.isDirectory(tree.resolve(".chasm").resolve("snapshots"))) {
@@ -83,13 +89,13 @@ final class OracleBackend implements RepositoryBackend, Closeable {
   }
 
   /** Sequence served, 0 if none. */
-  long sequence() {
+  public long sequence() {
     PublishedTree p = published;
     return p == null ? 0 : p.sequence();
   }
 
   /** The names this backend answers to, empty before the first snapshot. */
-  List<String> names() {
+  public List<String> names() {
     PublishedTree p = published;
     return p == null ? List.of() : p.names();
   }
