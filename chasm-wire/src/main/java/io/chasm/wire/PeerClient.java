@@ -18,7 +18,12 @@ import io.chasm.api.trust.PublicKey;
 import io.chasm.wire.internal.ChunkCodec;
 import io.chasm.wire.internal.CountingInputStream;
 import io.chasm.wire.internal.TimedOutputStream;
+import io.chasm.wire.internal.ProtoEnums;
+import io.chasm.wire.internal.Threads;
 import io.chasm.wire.internal.Transcripts;
+import io.chasm.wire.internal.WireIds;
+import io.chasm.wire.internal.frame.FrameReader;
+import io.chasm.wire.internal.frame.FrameWriter;
 import io.chasm.wire.proto.peer.Announce;
 import io.chasm.wire.proto.peer.Auth;
 import io.chasm.wire.proto.peer.Cancel;
@@ -33,7 +38,6 @@ import io.chasm.wire.proto.peer.GetPeers;
 import io.chasm.wire.proto.peer.Goodbye;
 import io.chasm.wire.proto.peer.Hello;
 import io.chasm.wire.proto.peer.Item;
-import io.chasm.wire.proto.peer.Permission;
 import io.chasm.wire.proto.peer.Reply;
 import io.chasm.wire.proto.peer.Request;
 import io.chasm.wire.proto.peer.Subscribe;
@@ -91,7 +95,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PeerClient implements Closeable {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final ScheduledExecutorService TIMER =
-      Executors.newSingleThreadScheduledExecutor(PeerServer.threads("chasm-client-timer"));
+      Executors.newSingleThreadScheduledExecutor(Threads.named("chasm-client-timer"));
 
   private final Connection connection;
   private final String peer;
@@ -109,7 +113,7 @@ public final class PeerClient implements Closeable {
   private final AtomicLong nextId = new AtomicLong(1);
   /** Used by the reader thread only (decoding happens there). */
   private final ChunkCodec codec = new ChunkCodec();
-  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(PeerServer.threads("chasm-client-callback"));
+  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(Threads.named("chasm-client-callback"));
   private volatile ChasmException failure;
   /** When a frame last arrived, or requests became outstanding after a quiet time. */
   private volatile long lastProgressNanos = System.nanoTime();
@@ -162,7 +166,7 @@ public final class PeerClient implements Closeable {
       }
       long period = Math.max(50, options.stallTimeout().toMillis() / 4);
       c.stallWatch = TIMER.scheduleAtFixedRate(c::checkStall, period, period, TimeUnit.MILLISECONDS);
-      Thread t = PeerServer.threads("chasm-client-reader").newThread(c::readLoop);
+      Thread t = Threads.named("chasm-client-reader").newThread(c::readLoop);
       t.start();
       return c;
     } catch (IOException e) {
@@ -246,9 +250,10 @@ public final class PeerClient implements Closeable {
       throw new ProtocolException("expected Ready from " + peer + ", got " + r.getBodyCase());
     }
     Set<Permission> perms = EnumSet.noneOf(Permission.class);
-    for (Permission p : r.getReady().getPermissionsList()) {
-      if (p != Permission.UNRECOGNIZED && p != Permission.PERMISSION_UNSPECIFIED) {
-        perms.add(p);
+    for (io.chasm.wire.proto.peer.Permission p : r.getReady().getPermissionsList()) {
+      Permission known = ProtoEnums.permission(p);
+      if (known != null) {
+        perms.add(known);
       }
     }
     FrameWriter writer = new FrameWriter(out, Math.min(o.limits().maxFrameBytes(), w.getMaxFrameBytes()));
@@ -261,7 +266,7 @@ public final class PeerClient implements Closeable {
     }
     if (f.hasGoodbye()) {
       Goodbye g = f.getGoodbye();
-      throw new PeerErrorException(g.getCode(), peer + " refused: " + g.getCode() + ": " + g.getMessage());
+      throw new PeerErrorException(ProtoEnums.errorCode(g.getCode()), peer + " refused: " + g.getCode() + ": " + g.getMessage());
     }
     return f;
   }
@@ -764,7 +769,7 @@ public final class PeerClient implements Closeable {
   }
 
   private PeerErrorException error(Reply r) {
-    return new PeerErrorException(r.getError().getCode(), peer + " replied " + r.getError().getCode() + ": " + r.getError().getMessage());
+    return new PeerErrorException(ProtoEnums.errorCode(r.getError().getCode()), peer + " replied " + r.getError().getCode() + ": " + r.getError().getMessage());
   }
 
   private ProtocolException unexpected(Reply r, String what) {
@@ -818,7 +823,7 @@ public final class PeerClient implements Closeable {
           case REPLY -> dispatch(f.getReply());
           case GOODBYE -> {
             Goodbye g = f.getGoodbye();
-            throw new PeerErrorException(g.getCode(), peer + " closed the connection: " + g.getCode() + ": " + g.getMessage());
+            throw new PeerErrorException(ProtoEnums.errorCode(g.getCode()), peer + " closed the connection: " + g.getCode() + ": " + g.getMessage());
           }
           default -> throw new ProtocolException("unexpected " + f.getBodyCase() + " frame from " + peer);
         }
