@@ -1,7 +1,6 @@
 package io.chasm.wire;
 
 import io.chasm.api.ProtocolException;
-import io.chasm.wire.proto.peer.ErrorCode;
 
 /**
  * The peer answered a request with an error reply (SPEC §9.6). {@link #code()} tells whether
@@ -10,7 +9,7 @@ import io.chasm.wire.proto.peer.ErrorCode;
  */
 public class PeerErrorException extends ProtocolException {
   private static final long serialVersionUID = 1L;
-  private final transient ErrorCode code;
+  private final ErrorCode code;
 
   public PeerErrorException(ErrorCode code, String message) {
     super(message);

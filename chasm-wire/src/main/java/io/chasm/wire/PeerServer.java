@@ -9,6 +9,7 @@ import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.api.trust.Signer;
 import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.wire.internal.Threads;
 import io.chasm.wire.internal.server.ServerConfig;
 import io.chasm.wire.internal.server.ServerConnection;
 import io.chasm.wire.internal.server.Subscriptions;
@@ -32,7 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,13 +224,9 @@ public final class PeerServer implements Closeable {
     }
   }
 
+  /** Kept for {@link ClientBackend}; new code uses {@link Threads#named}. */
   static java.util.concurrent.ThreadFactory threads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return Threads.named(name);
   }
 
   /** Configures a {@link PeerServer}; every setting has a safe default. */

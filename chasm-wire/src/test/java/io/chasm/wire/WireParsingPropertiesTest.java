@@ -11,6 +11,8 @@ import io.chasm.api.ObjectKind;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureAlgorithm;
+import io.chasm.wire.internal.WireIds;
+import io.chasm.wire.internal.frame.FrameReader;
 import java.io.ByteArrayInputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

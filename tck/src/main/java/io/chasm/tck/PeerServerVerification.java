@@ -8,10 +8,10 @@ import com.google.protobuf.ByteString;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.testkit.RawConnection;
+import io.chasm.testkit.RawIds;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.PeerClient;
-import io.chasm.wire.RawConnection;
-import io.chasm.wire.WireIds;
 import io.chasm.wire.proto.peer.Auth;
 import io.chasm.wire.proto.peer.Cancel;
 import io.chasm.wire.proto.peer.Compression;
@@ -248,7 +248,7 @@ public abstract class PeerServerVerification {
   @Test
   public void required_spec8_8_clientProofByAnotherKeyIsRefused() throws Exception {
     try (RawConnection r = raw()) {
-      Hello hello = RawConnection.hello().setNodeKey(WireIds.key(Ed25519.generate().publicKey())).build();
+      Hello hello = RawConnection.hello().setNodeKey(RawIds.key(Ed25519.generate().publicKey())).build();
       r.send(Frame.newBuilder().setHello(hello).build());
       assertThat(next(r, "§8.8").hasWelcome()).isTrue();
       r.send(Frame.newBuilder().setAuth(Auth.newBuilder().setProof(ByteString.copyFrom(Ed25519.generate().sign(new byte[] {1})))).build());
@@ -299,13 +299,13 @@ public abstract class PeerServerVerification {
     List<ObjectId> ids = List.of(fixture.fileManifest(), missing, fixture.rootTree());
     try (RawConnection r = ready()) {
       GetObjects.Builder g = GetObjects.newBuilder().setRepository(PeerFixture.REPOSITORY);
-      ids.forEach(id -> g.addIds(WireIds.objectId(id)));
+      ids.forEach(id -> g.addIds(RawIds.objectId(id)));
       r.send(Request.newBuilder().setId(9).setGetObjects(g));
       for (ObjectId id : ids) {
         Reply rep = reply(r, 9, "§9.7");
         assertThat(rep.hasItem()).as("§9.7: one Item per id, got %s", rep.getKindCase()).isTrue();
         Item item = rep.getItem();
-        assertThat(item.getId()).as("§9.7: items in request order").isEqualTo(WireIds.objectId(id));
+        assertThat(item.getId()).as("§9.7: items in request order").isEqualTo(RawIds.objectId(id));
         if (id.equals(missing)) {
           assertThat(item.getMissing()).as("§9.8: an object not held is missing NOT_FOUND").isEqualTo(ErrorCode.NOT_FOUND);
         } else {
@@ -322,7 +322,7 @@ public abstract class PeerServerVerification {
       int n = r.welcome().getMaxIdsPerRequest() + 1;
       GetChunks.Builder g = GetChunks.newBuilder().setRepository(PeerFixture.REPOSITORY);
       for (int i = 0; i < n; i++) {
-        g.addIds(WireIds.hash(Hash.sha256(new byte[] {(byte) i, (byte) (i >> 8)})));
+        g.addIds(RawIds.hash(Hash.sha256(new byte[] {(byte) i, (byte) (i >> 8)})));
       }
       r.send(Request.newBuilder().setId(3).setGetChunks(g));
       assertError(reply(r, 3, "§9.7"), ErrorCode.LIMIT, "§9.7 (max_ids_per_request + 1 ids, before any item)");
@@ -333,7 +333,7 @@ public abstract class PeerServerVerification {
   public void required_spec9_7_chunkIdInGetObjectsIsBadRequest() throws Exception {
     try (RawConnection r = ready()) {
       r.send(Request.newBuilder().setId(4).setGetObjects(GetObjects.newBuilder().setRepository(PeerFixture.REPOSITORY)
-          .addIds(WireIds.objectId(ObjectId.chunk(fixture.chunkIds().get(0))))));
+          .addIds(RawIds.objectId(ObjectId.chunk(fixture.chunkIds().get(0))))));
       assertError(reply(r, 4, "§9.7"), ErrorCode.BAD_REQUEST, "§9.7 (chunks are not objects)");
     }
   }
@@ -364,7 +364,7 @@ public abstract class PeerServerVerification {
         if (i % 2 == 0) {
           b.setGetHead(GetHead.newBuilder().setRepository(PeerFixture.REPOSITORY));
         } else {
-          b.setGetChunks(GetChunks.newBuilder().setRepository(PeerFixture.REPOSITORY).addIds(WireIds.hash(fixture.chunkIds().get(2))));
+          b.setGetChunks(GetChunks.newBuilder().setRepository(PeerFixture.REPOSITORY).addIds(RawIds.hash(fixture.chunkIds().get(2))));
         }
         r.send(b);
       }
@@ -392,7 +392,7 @@ public abstract class PeerServerVerification {
   public void required_spec9_10_noCompressionUnlessAccepted() throws Exception {
     try (RawConnection r = ready()) {
       r.send(Request.newBuilder().setId(6).setGetChunks(GetChunks.newBuilder().setRepository(PeerFixture.REPOSITORY)
-          .addAllIds(fixture.chunkIds().stream().map(WireIds::hash).toList()).setAcceptZstd(false)));
+          .addAllIds(fixture.chunkIds().stream().map(RawIds::hash).toList()).setAcceptZstd(false)));
       for (Hash id : fixture.chunkIds()) {
         Item item = reply(r, 6, "§9.10").getItem();
         assertThat(item.getCompression()).as("§9.10: ZSTD only when accept_zstd").isEqualTo(Compression.NONE);
@@ -409,7 +409,7 @@ public abstract class PeerServerVerification {
     Hash text = fixture.chunkIds().get(1);
     try (RawConnection r = ready()) {
       r.send(Request.newBuilder().setId(7).setGetChunks(GetChunks.newBuilder().setRepository(PeerFixture.REPOSITORY)
-          .addIds(WireIds.hash(text)).setAcceptZstd(true)));
+          .addIds(RawIds.hash(text)).setAcceptZstd(true)));
       Item item = reply(r, 7, "§9.10").getItem();
       assertThat(item.getCompression()).as("§9.10: a 100 KB text chunk should travel compressed").isEqualTo(Compression.ZSTD);
       byte[] raw = Zstd.decompress(item.getData().toByteArray(), item.getRawSize());

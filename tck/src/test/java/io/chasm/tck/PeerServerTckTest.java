@@ -1,6 +1,6 @@
 package io.chasm.tck;
 
-import io.chasm.wire.InMemoryBackend;
+import io.chasm.testkit.InMemoryBackend;
 import io.chasm.wire.PeerServer;
 import java.net.URI;
 

@@ -3,7 +3,7 @@ package io.chasm.tck;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.api.HashMismatchException;
-import io.chasm.wire.InMemoryBackend;
+import io.chasm.testkit.InMemoryBackend;
 import io.chasm.wire.PeerServer;
 import java.net.URI;
 import java.util.function.Consumer;

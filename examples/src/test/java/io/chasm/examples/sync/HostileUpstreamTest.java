@@ -14,8 +14,9 @@ import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeEntry;
+import io.chasm.testkit.HostileUpstream;
+import io.chasm.testkit.InMemoryBackend;
 import io.chasm.testkit.Trees;
-import io.chasm.wire.InMemoryBackend;
 import io.chasm.wire.PeerServer;
 import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.serve.PublishedTree;
@@ -127,7 +128,7 @@ class HostileUpstreamTest {
   void oversizedFrame_limitExceeded() throws Exception {
     byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
     try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
-        HostileUpstream h = new HostileUpstream(HostileUpstream.Mode.OVERSIZED_FRAME, s2, good)) {
+        HostileUpstream h = HostileUpstream.breakingObjects(HostileUpstream.Mode.OVERSIZED_FRAME, s2, good)) {
       expectRejected(h.uri(), "LimitExceededException");
     }
   }
@@ -136,7 +137,7 @@ class HostileUpstreamTest {
   void endlessStream_protocolError() throws Exception {
     byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
     try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
-        HostileUpstream h = new HostileUpstream(HostileUpstream.Mode.ENDLESS_ITEMS, s2, good)) {
+        HostileUpstream h = HostileUpstream.breakingObjects(HostileUpstream.Mode.ENDLESS_ITEMS, s2, good)) {
       expectRejected(h.uri(), "ProtocolException");
     }
   }

@@ -1,4 +1,4 @@
-package io.chasm.wire;
+package io.chasm.wire.internal.frame;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chasm.api.Hash;
 import io.chasm.api.HashMismatchException;
-import io.chasm.wire.proto.peer.ErrorCode;
+import io.chasm.testkit.InMemoryBackend;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,8 @@
-package io.chasm.wire;
+package io.chasm.testkit;
 
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
+import io.chasm.wire.RepositoryBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -17,6 +17,11 @@ import io.chasm.api.TransportException;
 import io.chasm.api.transport.Listener;
 import io.chasm.api.transport.Transports;
 import io.chasm.hashtree.sign.Ed25519;
+import io.chasm.testkit.HostileUpstream;
+import io.chasm.testkit.HostileUpstream.Script;
+import io.chasm.testkit.InMemoryBackend;
+import io.chasm.testkit.RawConnection;
+import io.chasm.testkit.RawIds;
 import io.chasm.wire.proto.peer.Compression;
 import io.chasm.wire.proto.peer.End;
 import io.chasm.wire.proto.peer.ErrorCode;
@@ -25,11 +30,9 @@ import io.chasm.wire.proto.peer.GetChunks;
 import io.chasm.wire.proto.peer.GetHead;
 import io.chasm.wire.proto.peer.Hello;
 import io.chasm.wire.proto.peer.Item;
-import io.chasm.wire.proto.peer.Ready;
 import io.chasm.wire.proto.peer.Reply;
 import io.chasm.wire.proto.peer.Request;
 import io.chasm.wire.proto.peer.Subscribe;
-import io.chasm.wire.proto.peer.Welcome;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -144,7 +147,7 @@ class HostilePeerTest {
     Hash id = backend.putChunk(big);
     PeerServer s = server(PeerServer.builder(backend).writeTimeout(Duration.ofMillis(500)));
     RawConnection r = ready(serve(s));
-    Request.Builder req = Request.newBuilder().setGetChunks(GetChunks.newBuilder().setRepository(REPO).addIds(WireIds.hash(id)));
+    Request.Builder req = Request.newBuilder().setGetChunks(GetChunks.newBuilder().setRepository(REPO).addIds(RawIds.hash(id)));
     CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
       try {
         for (long i = 1; i <= 500; i++) {
@@ -163,7 +166,7 @@ class HostilePeerTest {
     RawConnection r = ready(serve(server(PeerServer.builder(backend).limits(WireLimits.defaults().withMaxIdsPerRequest(2)))));
     GetChunks.Builder g = GetChunks.newBuilder().setRepository(REPO);
     for (int i = 0; i < 3; i++) {
-      g.addIds(WireIds.hash(Hash.sha256(new byte[] {(byte) i})));
+      g.addIds(RawIds.hash(Hash.sha256(new byte[] {(byte) i})));
     }
     r.send(Request.newBuilder().setId(5).setGetChunks(g));
     Reply reply = r.read().getReply();
@@ -215,7 +218,7 @@ class HostilePeerTest {
   @Test
   void client_proofBySomeoneElse_isBadProof() throws Exception {
     RawConnection r = raw(serve(server(PeerServer.builder(backend))));
-    Hello hello = RawConnection.hello().setNodeKey(WireIds.key(Ed25519.generate().publicKey())).build();
+    Hello hello = RawConnection.hello().setNodeKey(RawIds.key(Ed25519.generate().publicKey())).build();
     r.send(Frame.newBuilder().setHello(hello).build());
     assertThat(r.read().hasWelcome()).isTrue();
     r.send(Frame.newBuilder().setAuth(io.chasm.wire.proto.peer.Auth.newBuilder()
@@ -226,26 +229,10 @@ class HostilePeerTest {
   // ------------------------------------------------------------------ hostile servers
 
   /** A server that does a correct handshake, then answers the first request with {@code script}. */
-  private interface Script {
-    void run(RawConnection server, Request first) throws Exception;
-  }
-
   private URI fakeServer(Script script) throws Exception {
-    Listener l = Transports.listen(URI.create("tcp://127.0.0.1:0"));
-    toClose.add(l);
-    pool.submit(() -> {
-      try (RawConnection s = new RawConnection(l.accept(), 1 << 20)) {
-        Hello hello = s.read().getHello();
-        s.send(Frame.newBuilder().setWelcome(Welcome.newBuilder().setVersion(1).addAllCapabilities(hello.getCapabilitiesList())
-            .setNonce(ByteString.copyFrom(new byte[32])).setMaxFrameBytes(1 << 20).setMaxOutstanding(8).setMaxIdsPerRequest(64)).build());
-        s.read();
-        s.send(Frame.newBuilder().setReady(Ready.getDefaultInstance()).build());
-        script.run(s, s.read().getRequest());
-        Thread.sleep(5000);
-      }
-      return null;
-    });
-    return l.uri();
+    HostileUpstream h = HostileUpstream.scripted(script);
+    toClose.add(h);
+    return h.uri();
   }
 
   private static Throwable failure(CompletableFuture<?> f) throws Exception {

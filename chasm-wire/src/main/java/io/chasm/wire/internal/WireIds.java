@@ -1,4 +1,4 @@
-package io.chasm.wire;
+package io.chasm.wire.internal;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;

@@ -3,6 +3,7 @@ package io.chasm.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chasm.testkit.InMemoryBackend;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;

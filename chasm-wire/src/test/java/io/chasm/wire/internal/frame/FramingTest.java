@@ -1,4 +1,4 @@
-package io.chasm.wire;
+package io.chasm.wire.internal.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -3,6 +3,7 @@ package io.chasm.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
+import io.chasm.testkit.InMemoryBackend;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

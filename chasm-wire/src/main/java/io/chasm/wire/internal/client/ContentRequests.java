@@ -1,0 +1,184 @@
+package io.chasm.wire.internal.client;
+
+import com.google.protobuf.ByteString;
+import io.chasm.api.ChasmException;
+import io.chasm.api.Hash;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.ProtocolException;
+import io.chasm.wire.Capabilities;
+import io.chasm.wire.ChunkFetch;
+import io.chasm.wire.ChunkSink;
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.internal.WireIds;
+import io.chasm.wire.proto.peer.ChunkPrefix;
+import io.chasm.wire.proto.peer.ErrorCode;
+import io.chasm.wire.proto.peer.GetChunks;
+import io.chasm.wire.proto.peer.GetHead;
+import io.chasm.wire.proto.peer.GetObjects;
+import io.chasm.wire.proto.peer.Reply;
+import io.chasm.wire.proto.peer.Request;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Heads, objects and chunks: each call becomes as many pipelined requests as the negotiated
+ * ids-per-request limit needs, and every object and chunk is verified before it is handed on.
+ */
+public final class ContentRequests {
+  private final RequestPipeline pipeline;
+  private final String peer;
+  private final ClientOptions options;
+  private final Set<String> capabilities;
+  private final ChunkVerifier verifier;
+
+  public ContentRequests(RequestPipeline pipeline, Set<String> capabilities) {
+    this.pipeline = pipeline;
+    this.peer = pipeline.peer();
+    this.options = pipeline.options();
+    this.capabilities = capabilities;
+    this.verifier = new ChunkVerifier(peer);
+  }
+
+  public CompletableFuture<Optional<byte[]>> head(String repository) {
+    CompletableFuture<Optional<byte[]>> f = new CompletableFuture<>();
+    pipeline.send(Request.newBuilder().setGetHead(GetHead.newBuilder().setRepository(repository)), new Pending() {
+      @Override
+      boolean onReply(Reply r) throws ProtocolException {
+        switch (r.getKindCase()) {
+          case HEAD -> f.complete(Optional.of(r.getHead().getEnvelope().toByteArray()));
+          case ERROR -> {
+            if (r.getError().getCode() == ErrorCode.NOT_FOUND) {
+              f.complete(Optional.empty());
+            } else {
+              f.completeExceptionally(Replies.error(peer, r));
+            }
+          }
+          default -> throw Replies.unexpected(peer, r, "GetHead");
+        }
+        return true;
+      }
+
+      @Override
+      void fail(Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return f;
+  }
+
+  public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, Collection<ObjectId> ids) {
+    Map<ObjectId, byte[]> result = new LinkedHashMap<>();
+    List<ObjectId> all = List.copyOf(ids);
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    int idsPerRequest = pipeline.idsPerRequest();
+    for (int from = 0; from < all.size(); from += idsPerRequest) {
+      List<ObjectId> batch = all.subList(from, Math.min(all.size(), from + idsPerRequest));
+      List<ByteString> wire = new ArrayList<>(batch.size());
+      batch.forEach(id -> wire.add(WireIds.objectId(id)));
+      CompletableFuture<Void> part = new CompletableFuture<>();
+      parts.add(part);
+      boolean zstd = options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
+      pipeline.send(Request.newBuilder().setGetObjects(GetObjects.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd)),
+          new ItemsPending(pipeline, wire, part, "object") {
+            @Override
+            void deliver(int index, byte[] data) throws ChasmException {
+              ObjectId id = batch.get(index);
+              options.objectVerifier().verify(id, data);
+              synchronized (result) {
+                result.put(id, data);
+              }
+            }
+          });
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> result);
+  }
+
+  public CompletableFuture<ChunkFetch> chunks(String repository, Collection<Hash> ids,
+      Function<Hash, byte[]> prefixes, ChunkSink sink, boolean compressed) {
+    List<Hash> all = List.copyOf(ids);
+    List<Hash> missing = new ArrayList<>();
+    long[] counts = new long[3]; // delivered, wire bytes, raw bytes
+    boolean zstd = compressed && options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
+    int idsPerRequest = pipeline.idsPerRequest();
+    for (int from = 0; from < all.size(); from += idsPerRequest) {
+      List<Hash> batch = all.subList(from, Math.min(all.size(), from + idsPerRequest));
+      List<ByteString> wire = new ArrayList<>(batch.size());
+      batch.forEach(id -> wire.add(WireIds.hash(id)));
+      CompletableFuture<Void> part = new CompletableFuture<>();
+      parts.add(part);
+      GetChunks.Builder req = GetChunks.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd);
+      byte[][] held = new byte[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        byte[] p = prefixes.apply(batch.get(i));
+        if (p != null && p.length > 0) {
+          held[i] = p;
+          MessageDigest d = batch.get(i).algorithm().newDigest();
+          d.update(p);
+          Hash h = Hash.finish(batch.get(i).algorithm(), d);
+          req.addPrefixes(ChunkPrefix.newBuilder().setIndex(i).setLength(p.length).setHash(WireIds.hash(h)));
+        }
+      }
+      pipeline.send(Request.newBuilder().setGetChunks(req),
+          new ItemsPending(pipeline, wire, part, "chunk") {
+            @Override
+            byte[] assemble(int index, int prefixLength, byte[] rest) throws ChasmException {
+              byte[] p = held[index];
+              if (p == null || p.length != prefixLength) {
+                throw new ProtocolException(peer + " sent the rest of chunk " + batch.get(index) + " after a prefix of "
+                    + Integer.toUnsignedString(prefixLength) + " bytes that was not offered");
+              }
+              held[index] = null;
+              if ((long) p.length + rest.length > options.limits().maxFrameBytes()) {
+                throw new LimitExceededException("chunk " + batch.get(index) + " from " + peer + " exceeds the frame limit");
+              }
+              byte[] whole = Arrays.copyOf(p, p.length + rest.length);
+              System.arraycopy(rest, 0, whole, p.length, rest.length);
+              return whole;
+            }
+
+            @Override
+            void deliver(int index, byte[] data) throws IOException, ChasmException {
+              held[index] = null;
+              Hash id = batch.get(index);
+              verifier.verify(id, data);
+              sink.accept(id, data);
+              synchronized (counts) {
+                counts[0]++;
+                counts[2] += data.length;
+              }
+            }
+
+            @Override
+            void wire(int bytes) {
+              synchronized (counts) {
+                counts[1] += bytes;
+              }
+            }
+
+            @Override
+            void missing(int index) {
+              synchronized (missing) {
+                missing.add(batch.get(index));
+              }
+            }
+          });
+    }
+    return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+      synchronized (counts) {
+        return new ChunkFetch((int) counts[0], missing, counts[1], counts[2]);
+      }
+    });
+  }
+}
