@@ -11,7 +11,7 @@ import io.chasm.api.HashAlgorithm;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.UnsafePathException;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.chunk.ChunkingParams;

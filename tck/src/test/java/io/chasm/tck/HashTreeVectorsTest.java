@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.chunk.ChunkingParams;
