@@ -5,6 +5,7 @@ import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.api.VerificationException;
+import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,13 +29,13 @@ public final class TreeDiff {
    * The changes that turn tree {@code from} into tree {@code to}, in path order (depth first, names
    * in byte order).
    *
-   * @throws io.chasm.hashtree.store.MissingObjectException if a differing subtree is not in the
+   * @throws MissingObjectException if a differing subtree is not in the
    *     store
    * @throws VerificationException if a stored tree does not match its id or is corrupt
    * @throws LimitExceededException if a stored tree exceeds the default limits
    */
   public static List<TreeChange> diff(ObjectStore store, ObjectId from, ObjectId to)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     requireTree(from);
     requireTree(to);
     List<TreeChange> out = new ArrayList<>();
@@ -43,7 +44,7 @@ public final class TreeDiff {
   }
 
   private static void walk(ObjectStore store, byte[] prefix, ObjectId from, ObjectId to, List<TreeChange> out)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     if (from.equals(to)) {
       return;
     }
@@ -93,12 +94,12 @@ public final class TreeDiff {
    *
    * @throws IllegalArgumentException if a change does not fit the tree (its {@code before} entry
    *     is not what the tree holds at that path, or a parent is not a directory)
-   * @throws io.chasm.hashtree.store.MissingObjectException if a tree on a changed path is missing
+   * @throws MissingObjectException if a tree on a changed path is missing
    * @throws VerificationException if a stored tree does not match its id or is corrupt
    * @throws LimitExceededException if a resulting tree exceeds the default limits
    */
   public static ObjectId apply(ObjectStore store, ObjectId root, List<TreeChange> changes)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     requireTree(root);
     Node top = new Node();
     for (TreeChange c : changes) {
@@ -115,7 +116,7 @@ public final class TreeDiff {
   }
 
   private static ObjectId rebuild(ObjectStore store, ObjectId treeId, Node node, byte[] prefix)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     Map<Name, TreeEntry> entries = new TreeMap<>();
     for (TreeEntry e : store.tree(treeId).entries()) {
       entries.put(new Name(e.nameRaw()), e);

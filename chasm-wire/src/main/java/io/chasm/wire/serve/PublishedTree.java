@@ -2,6 +2,7 @@ package io.chasm.wire.serve;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.index.ChunkLocation;
 import io.chasm.hashtree.index.PackObjectStore;
@@ -212,7 +213,12 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return Optional.empty();
     }
     ChunkLocation l = at.get();
-    byte[] data = checkChunks ? StagedFile.readVerified(l.file(), l.offset(), l.length(), id) : readRaw(l);
+    byte[] data;
+    try {
+      data = checkChunks ? StagedFile.readVerified(l.file(), l.offset(), l.length(), id) : readRaw(l);
+    } catch (HashMismatchException e) {
+      data = null;
+    }
     if (data == null) {
       LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since published)", id, l.file());
       return Optional.empty();

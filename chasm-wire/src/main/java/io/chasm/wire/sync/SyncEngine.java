@@ -631,10 +631,12 @@ public final class SyncEngine {
       if (!p.toRealPath().equals(live.toRealPath().resolve(j.path))) {
         return false; // reached through a symlinked directory (a non-empty first destination): not in place
       }
-      for (Chunk c : j.manifest.chunks()) {
-        if (StagedFile.readVerified(p, c.offset(), c.length(), c.id()) == null) {
-          return false;
+      try {
+        for (Chunk c : j.manifest.chunks()) {
+          StagedFile.readVerified(p, c.offset(), c.length(), c.id());
         }
+      } catch (HashMismatchException e) {
+        return false;
       }
       return true;
     }
@@ -674,14 +676,14 @@ public final class SyncEngine {
       List<Hash> fetch = new ArrayList<>();
       for (Hash id : needOrder) {
         ChunkLocation at = oldVersions.get(id);
-        byte[] data = at == null ? null : StagedFile.readVerified(at.file(), at.offset(), at.length(), id);
+        byte[] data = at == null ? null : heldAt(at, id);
         if (data == null && local != null) {
           if (anywhere == null) {
             anywhere = ManifestChunkLocator.build(live, store, oldRoot);
           }
           Optional<ChunkLocation> l = anywhere.locate(id);
           if (l.isPresent()) {
-            data = StagedFile.readVerified(l.get().file(), l.get().offset(), l.get().length(), id);
+            data = heldAt(l.get(), id);
           }
         }
         if (data != null) {
@@ -696,6 +698,15 @@ public final class SyncEngine {
       needOrder.clear();
       needOrder.addAll(fetch);
       o.listener.planned(jobs.size(), fetch.size(), chunksReused.get());
+    }
+
+    /** The chunk's bytes if {@code at} still holds them, else null (the chunk is fetched). */
+    private static byte[] heldAt(ChunkLocation at, Hash id) throws IOException {
+      try {
+        return StagedFile.readVerified(at.file(), at.offset(), at.length(), id);
+      } catch (HashMismatchException e) {
+        return null;
+      }
     }
 
     /** Where each chunk to fetch may start with bytes this tree already holds (SPEC §9.17). */
