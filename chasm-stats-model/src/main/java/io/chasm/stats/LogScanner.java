@@ -66,8 +66,8 @@ public final class LogScanner {
     public Path stateDir;
     public long stepBytes = 64L << 20;
     public int threads = Runtime.getRuntime().availableProcessors();
-    /** Tests only: derive step seeds from this instead of random bytes. */
-    public byte[] fixedSeed;
+    /** Where step seeds come from; null = random (see {@link StepSeeds}). */
+    public StepSeeds seeds;
   }
 
   /** What a scan read, for the report. */
@@ -227,8 +227,8 @@ public final class LogScanner {
   // The step seed: random, recorded in intent.bin before the step runs, reused if the step is
   // redone after a crash (the state generation tells whether the intent belongs to this step).
   private byte[] stepSeed(StateFile state) throws IOException {
-    if (opt.fixedSeed != null) {
-      return sha256(opt.fixedSeed, Long.toString(state.generation).getBytes());
+    if (opt.seeds != null) {
+      return opt.seeds.seed(state.generation);
     }
     if (opt.stateDir == null) {
       byte[] s = new byte[32];

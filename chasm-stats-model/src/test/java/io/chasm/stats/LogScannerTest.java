@@ -35,7 +35,7 @@ class LogScannerTest {
     LogScanner.Options o = new LogScanner.Options();
     o.stateDir = state;
     o.threads = 2;
-    o.fixedSeed = new byte[] {1};
+    o.seeds = StepSeeds.derivedFrom(new byte[] {1});
     return new LogScanner(o).scan(List.of(files), d -> sink.add(d));
   }
 

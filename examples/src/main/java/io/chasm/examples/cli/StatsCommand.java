@@ -90,7 +90,7 @@ public final class StatsCommand implements Runnable {
         io.chasm.stats.LogFormats.byName(format); // a bad name fails before any work
       }
       if (testSeed != null) {
-        o.fixedSeed = testSeed.getBytes(StandardCharsets.UTF_8);
+        o.seeds = io.chasm.stats.StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
       }
       StatsSpool spool = null;
       if (state != null) {
