@@ -1,7 +1,7 @@
 package io.chasm.hashtree.index;
 
 import io.chasm.api.UnsafePathException;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import io.chasm.api.Hash;
 import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.index.ChunkLocation;
-import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
 import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.publish.StagedFile;
