@@ -3,6 +3,8 @@ package io.chasm.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.chasm.stats.scan.LogScanner;
+import io.chasm.stats.scan.StepSeeds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

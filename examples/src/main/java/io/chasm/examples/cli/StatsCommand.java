@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.CountmeRow;
-import io.chasm.stats.LogScanner;
+import io.chasm.stats.format.LogFormats;
+import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsRow;
+import io.chasm.stats.scan.StepSeeds;
 import io.chasm.wire.stats.StatsSpool;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -87,10 +89,10 @@ public final class StatsCommand implements Runnable {
         o.threads = threads;
       }
       if (format != null) {
-        io.chasm.stats.LogFormats.byName(format); // a bad name fails before any work
+        io.chasm.stats.format.LogFormats.byName(format); // a bad name fails before any work
       }
       if (testSeed != null) {
-        o.seeds = io.chasm.stats.StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
+        o.seeds = io.chasm.stats.scan.StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
       }
       StatsSpool spool = null;
       if (state != null) {

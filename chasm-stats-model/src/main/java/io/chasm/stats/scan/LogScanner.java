@@ -1,5 +1,13 @@
-package io.chasm.stats;
+package io.chasm.stats.scan;
 
+import io.chasm.stats.ClassificationRules;
+import io.chasm.stats.CountmeRow;
+import io.chasm.stats.Coverage;
+import io.chasm.stats.LogReader;
+import io.chasm.stats.LogRecord;
+import io.chasm.stats.RunTotals;
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.format.LogFormats;
 import io.chasm.stats.internal.Aggregator;
 import io.chasm.stats.internal.ArtifactCatalog;
 import io.chasm.stats.internal.Bytes;
@@ -219,7 +227,7 @@ public final class LogScanner {
   // The step's rows reached the report through the aggregators and the tracker; the rest here.
   private static void summarise(StatsDelta delta, StatsDelta summary) {
     for (CountmeRow c : delta.countmeRows()) {
-      summary.countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);
+      summary.countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems());
     }
     summary.totals().add(delta.totals());
   }

@@ -1,4 +1,4 @@
-package io.chasm.stats;
+package io.chasm.stats.scan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
