@@ -1,7 +1,7 @@
 package io.chasm.examples.collector;
 
 import io.chasm.collector.CollectorConfig;
-import io.chasm.collector.CollectorServer;
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.wire.stats.DirectoryOutbox;
