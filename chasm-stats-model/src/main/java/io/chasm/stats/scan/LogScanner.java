@@ -3,29 +3,18 @@ package io.chasm.stats.scan;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.CountmeRow;
 import io.chasm.stats.Coverage;
-import io.chasm.stats.LogReader;
-import io.chasm.stats.LogRecord;
-import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsDelta;
-import io.chasm.stats.format.LogFormats;
 import io.chasm.stats.internal.Aggregator;
 import io.chasm.stats.internal.ArtifactCatalog;
-import io.chasm.stats.internal.Bytes;
 import io.chasm.stats.internal.ByteSource;
 import io.chasm.stats.internal.PeriodSecrets;
-import io.chasm.stats.internal.SummaryRows;
 import io.chasm.stats.internal.RangeTracker;
 import io.chasm.stats.internal.RotatedOrder;
 import io.chasm.stats.internal.StateFile;
+import io.chasm.stats.internal.SummaryRows;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -55,10 +44,7 @@ public final class LogScanner {
   /** Lines longer than this are rejected (and skipped to their end). */
   public static final int MAX_LINE = 64 * 1024;
   private static final int BUF = 1 << 20;
-  private static final int PREFIX = 4096;
-  private static final int SAMPLE_LINES = 64;
   private static final long MIN_PART = 16L << 20;
-  private static final int MAX_CHECKPOINTS = 4096;
 
   /** Receives each step's delta before the checkpoint covering it is written. */
   public interface BatchSink {
@@ -87,17 +73,6 @@ public final class LogScanner {
     public int batches;
   }
 
-  private static final class FileWork {
-    Path path;
-    ByteSource.Compression compression;
-    StateFile.Checkpoint cp;
-    LogReader reader;
-    long planEnd;
-    long size;
-    long mtime;
-    boolean active = true;
-  }
-
   // One worker's counts and read buffer; workers take one for each part they read.
   private static final class Worker {
     final Aggregator agg;
@@ -106,12 +81,6 @@ public final class LogScanner {
     Worker(Aggregator agg) {
       this.agg = agg;
     }
-  }
-
-  private static final class Item {
-    FileWork w;
-    long start, cut;
-    long newOffset;
   }
 
   private final Options opt;
@@ -134,18 +103,18 @@ public final class LogScanner {
 
   public Result scan(List<Path> inputs, BatchSink sink) throws IOException {
     Result res = new Result();
-    Path statePath = opt.stateDir == null ? null : opt.stateDir.resolve("state.bin");
-    StateFile state = statePath == null ? new StateFile() : StateFile.load(statePath);
+    Checkpoints checkpoints = new Checkpoints(opt.stateDir, opt.seeds);
+    StateFile state = checkpoints.load();
     PeriodSecrets secrets = new PeriodSecrets(state.closedBefore);
     for (Map.Entry<Long, byte[]> e : state.secrets.entrySet()) {
       secrets.put(e.getKey(), e.getValue());
     }
-    List<FileWork> works = new ArrayList<>();
+    List<ScanFile> works = new ArrayList<>();
     List<StateFile.Checkpoint> claimed = new ArrayList<>();
     long planned = 0;
     for (Path p : RotatedOrder.sort(inputs)) {
       try {
-        FileWork w = inspect(p, state, claimed);
+        ScanFile w = FileIdentity.inspect(p, state, claimed, opt.format);
         if (w != null) {
           works.add(w);
           planned += w.compression == ByteSource.Compression.NONE ? w.planEnd - w.cp.offset : w.size;
@@ -169,20 +138,21 @@ public final class LogScanner {
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
       aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report, sink != null)));
     }
+    PartReader parts = new PartReader(progress, res.errors);
     try {
       while (true) {
-        List<Item> step = plan(works);
+        List<StepPlan.Item> step = StepPlan.next(works, opt.stepBytes);
         if (step.isEmpty()) {
           break;
         }
-        secrets.seed(stepSeed(state));
-        StatsDelta delta = runStep(step, pool, aggs, res, sink);
+        secrets.seed(checkpoints.stepSeed(state));
+        StatsDelta delta = runStep(step, pool, aggs, parts, sink);
         for (Worker a : aggs) {
           a.agg.drainInto(delta, tracker);
         }
         tracker.finish(delta, report);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
-        for (Item it : step) {
+        for (StepPlan.Item it : step) {
           if (it.newOffset > it.start) {
             delta.addCoverage(new Coverage(it.w.cp.identity, it.start, it.newOffset));
           }
@@ -207,14 +177,7 @@ public final class LogScanner {
         state.closedBefore = secrets.closedBefore();
         state.secrets.clear();
         state.secrets.putAll(secrets.open());
-        state.generation++;
-        while (state.checkpoints.size() > MAX_CHECKPOINTS) {
-          state.checkpoints.remove(0);
-        }
-        if (statePath != null) {
-          state.save(statePath);
-          Files.deleteIfExists(opt.stateDir.resolve("intent.bin"));
-        }
+        checkpoints.commit(state);
         summarise(delta, res.summary);
       }
       report.finish();
@@ -232,80 +195,24 @@ public final class LogScanner {
     summary.totals().add(delta.totals());
   }
 
-  // The step seed: random, recorded in intent.bin before the step runs, reused if the step is
-  // redone after a crash (the state generation tells whether the intent belongs to this step).
-  private byte[] stepSeed(StateFile state) throws IOException {
-    if (opt.seeds != null) {
-      return opt.seeds.seed(state.generation);
-    }
-    if (opt.stateDir == null) {
-      byte[] s = new byte[32];
-      new SecureRandom().nextBytes(s);
-      return s;
-    }
-    Path intent = opt.stateDir.resolve("intent.bin");
-    if (Files.exists(intent)) {
-      byte[] b = Files.readAllBytes(intent);
-      if (b.length == 40 && java.nio.ByteBuffer.wrap(b).getLong() == state.generation) {
-        return Arrays.copyOfRange(b, 8, 40);
-      }
-    }
-    byte[] s = new byte[32];
-    new SecureRandom().nextBytes(s);
-    byte[] rec = java.nio.ByteBuffer.allocate(40).putLong(state.generation).put(s).array();
-    StateFile.writeAtomically(intent, rec);
-    return s;
-  }
-
-  private List<Item> plan(List<FileWork> works) {
-    List<Item> step = new ArrayList<>();
-    long budget = Math.max(1, opt.stepBytes);
-    for (FileWork w : works) {
-      if (!w.active) {
-        continue;
-      }
-      Item it = new Item();
-      it.w = w;
-      it.start = w.cp.offset;
-      if (w.compression == ByteSource.Compression.NONE) {
-        long take = Math.min(w.planEnd - it.start, budget);
-        if (take <= 0) {
-          w.active = false;
-          continue;
-        }
-        it.cut = it.start + take;
-        budget -= take;
-      } else {
-        it.cut = w.planEnd;
-        budget -= w.size;
-      }
-      it.newOffset = it.start;
-      step.add(it);
-      if (budget <= 0) {
-        break;
-      }
-    }
-    return step;
-  }
-
-  private StatsDelta runStep(List<Item> step, ExecutorService pool, BlockingQueue<Worker> aggs,
-      Result res, BatchSink sink) throws IOException {
+  private StatsDelta runStep(List<StepPlan.Item> step, ExecutorService pool, BlockingQueue<Worker> aggs,
+      PartReader parts, BatchSink sink) throws IOException {
     List<Future<long[]>> futures = new ArrayList<>();
-    List<Item> owners = new ArrayList<>();
-    for (Item it : step) {
+    List<StepPlan.Item> owners = new ArrayList<>();
+    for (StepPlan.Item it : step) {
       long len = it.cut - it.start;
-      int parts = 1;
+      int n = 1;
       if (it.w.compression == ByteSource.Compression.NONE && it.w.reader.splittable()) {
-        parts = (int) Math.max(1, Math.min(opt.threads * 2L, len / MIN_PART));
+        n = (int) Math.max(1, Math.min(opt.threads * 2L, len / MIN_PART));
       }
-      for (int k = 0; k < parts; k++) {
-        long ps = it.start + len * k / parts;
-        long pe = k == parts - 1 ? it.cut : it.start + len * (k + 1) / parts;
+      for (int k = 0; k < n; k++) {
+        long ps = it.start + len * k / n;
+        long pe = k == n - 1 ? it.cut : it.start + len * (k + 1) / n;
         boolean first = k == 0;
         futures.add(pool.submit(() -> {
           Worker a = aggs.take();
           try {
-            return readPart(it.w, ps, pe, first, a.agg, a.buf, res);
+            return parts.read(it.w, ps, pe, first, a.agg, a.buf);
           } finally {
             aggs.add(a);
           }
@@ -317,7 +224,7 @@ public final class LogScanner {
     for (int i = 0; i < futures.size(); i++) {
       try {
         long[] r = futures.get(i).get();
-        Item it = owners.get(i);
+        StepPlan.Item it = owners.get(i);
         it.newOffset = Math.max(it.newOffset, r[0]);
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
@@ -335,239 +242,6 @@ public final class LogScanner {
     return new StatsDelta(sink != null);
   }
 
-  /**
-   * Reads the lines whose first byte lies in [from, to) (the last one may end past {@code to}, but
-   * not past the planned end of the file). Returns {end of the last complete line read}.
-   */
-  private long[] readPart(FileWork w, long from, long to, boolean atLineStart, Aggregator agg,
-      byte[] buf, Result res) throws IOException {
-    LogReader reader = w.reader.fresh();
-    LogRecord rec = new LogRecord();
-    RunTotals t = agg.totals();
-    long lastEnd = from;
-    boolean skip = !atLineStart && from > 0 && !precededByNewline(w, from);
-    int len = 0;
-    long base = from; // file offset of buf[0]
-    boolean oversize = false;
-    long reported = 0;
-    try (ByteSource src = ByteSource.open(w.path, w.compression, from, w.planEnd)) {
-      outer:
-      while (true) {
-        int n;
-        try {
-          n = src.read(buf, len, buf.length - len);
-        } catch (IOException e) {
-          synchronized (res) {
-            res.errors.add(w.path + ": " + oneLine(e) + " (after byte " + (base + len)
-                + "; lines before it were counted)");
-          }
-          break;
-        }
-        if (n < 0) {
-          break;
-        }
-        if (n == 0) {
-          continue;
-        }
-        int scan = len;
-        len += n;
-        progress.addAndGet(n);
-        reported += n;
-        int lineStart = 0;
-        for (int i = Bytes.indexOf(buf, scan, len, (byte) '\n'); i >= 0;
-            i = Bytes.indexOf(buf, i + 1, len, (byte) '\n')) {
-          long absStart = base + lineStart;
-          if (skip) {
-            skip = false;
-          } else if (oversize) {
-            oversize = false;
-            t.linesTotal++;
-            t.linesRejected++;
-            sample(t, w, absStart, "line longer than 64 KiB");
-          } else {
-            if (absStart >= to) {
-              lastEnd = absStart;
-              break outer;
-            }
-            line(buf, lineStart, i, reader, rec, agg, t, w, absStart);
-          }
-          lineStart = i + 1;
-          lastEnd = base + lineStart;
-          if (lastEnd >= to && !skip) {
-            break outer;
-          }
-        }
-        if (lineStart == 0 && len == buf.length) {
-          // No line end in a full buffer: drop it and skip to the end of this line.
-          if (!skip) {
-            oversize = true;
-          }
-          base += len;
-          len = 0;
-        } else {
-          System.arraycopy(buf, lineStart, buf, 0, len - lineStart);
-          base += lineStart;
-          len -= lineStart;
-        }
-      }
-    }
-    return new long[] {lastEnd};
-  }
-
-  private void line(byte[] buf, int s, int e, LogReader reader, LogRecord rec, Aggregator agg,
-      RunTotals t, FileWork w, long absStart) {
-    if (e > s && buf[e - 1] == '\r') {
-      e--;
-    }
-    t.linesTotal++;
-    if (e - s > MAX_LINE) {
-      t.linesRejected++;
-      sample(t, w, absStart, "line longer than 64 KiB");
-      return;
-    }
-    if (e == s) {
-      t.nonRequestLines++;
-      return;
-    }
-    LogRecord.Kind k;
-    try {
-      k = reader.parse(buf, s, e, rec);
-    } catch (RuntimeException ex) {
-      // A reader bug must not lose the run: the line is rejected and named.
-      rec.reason = "reader error " + ex.getClass().getSimpleName();
-      k = LogRecord.Kind.REJECTED;
-    }
-    if (k == LogRecord.Kind.REQUEST) {
-      String why = agg.accept(rec);
-      if (why != null) {
-        t.linesRejected++;
-        sample(t, w, absStart, why);
-      }
-    } else if (k == LogRecord.Kind.NON_REQUEST) {
-      t.nonRequestLines++;
-    } else {
-      t.linesRejected++;
-      sample(t, w, absStart, rec.reason == null ? "rejected" : rec.reason);
-    }
-  }
-
-  private static void sample(RunTotals t, FileWork w, long offset, String reason) {
-    if (t.rejectedSamples.size() < RunTotals.MAX_SAMPLES) {
-      t.sample(w.path.getFileName() + " at byte " + offset + ": " + reason);
-    }
-  }
-
-  private static boolean precededByNewline(FileWork w, long from) throws IOException {
-    try (ByteSource s = ByteSource.open(w.path, w.compression, from - 1, from)) {
-      byte[] b = new byte[1];
-      return s.read(b, 0, 1) == 1 && b[0] == '\n';
-    }
-  }
-
-  private FileWork inspect(Path p, StateFile state, List<StateFile.Checkpoint> claimed)
-      throws IOException {
-    Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime");
-    FileWork w = new FileWork();
-    w.path = p;
-    w.size = (Long) a.get("size");
-    w.mtime = ((FileTime) a.get("lastModifiedTime")).toMillis();
-    long dev = ((Number) a.get("dev")).longValue();
-    long ino = ((Number) a.get("ino")).longValue();
-    w.compression = ByteSource.detect(p);
-    if (w.compression != ByteSource.Compression.NONE) {
-      for (StateFile.Checkpoint c : state.checkpoints) {
-        if (c.dev == dev && c.ino == ino && c.doneSize == w.size && c.doneMtime == w.mtime) {
-          return null; // a compressed file read to its end before: it cannot have grown
-        }
-      }
-    }
-    byte[] prefix = new byte[PREFIX];
-    int plen = 0;
-    try (ByteSource s = ByteSource.open(p, w.compression, 0, Long.MAX_VALUE)) {
-      int n;
-      while (plen < PREFIX && (n = s.read(prefix, plen, PREFIX - plen)) > 0) {
-        plen += n;
-      }
-    } catch (IOException e) {
-      if (plen == 0) {
-        throw e;
-      }
-    }
-    if (plen == 0) {
-      return null;
-    }
-    StateFile.Checkpoint match = null;
-    for (StateFile.Checkpoint c : state.checkpoints) {
-      if (c.prefixLen <= plen && MessageDigest.isEqual(c.prefixHash, sha256(prefix, 0, c.prefixLen))) {
-        if (match == null || (c.dev == dev && c.ino == ino)) {
-          match = c;
-        }
-      }
-    }
-    if (match != null && claimed.contains(match)) {
-      return null; // two names for the same content in one run (e.g. x.1 and x.1.gz): read one
-    }
-    w.planEnd = w.compression == ByteSource.Compression.NONE ? w.size : Long.MAX_VALUE;
-    if (match != null && w.compression == ByteSource.Compression.NONE && w.size < match.offset) {
-      match = null; // truncated in place: new content under the same name
-    }
-    if (match == null) {
-      match = new StateFile.Checkpoint();
-      byte[] id = java.nio.ByteBuffer.allocate(24).putLong(dev).putLong(ino)
-          .putLong(state.generation).array();
-      match.identity = sha256(id, prefix, plen);
-      state.checkpoints.add(match);
-    }
-    match.dev = dev;
-    match.ino = ino;
-    if (match.prefixLen < plen) {
-      match.prefixLen = plen;
-      match.prefixHash = sha256(prefix, 0, plen);
-    }
-    claimed.add(match);
-    w.cp = match;
-    if (w.compression == ByteSource.Compression.NONE && match.offset >= w.size) {
-      w.active = false;
-    }
-    w.reader = reader(p, w.compression);
-    return w;
-  }
-
-  private LogReader reader(Path p, ByteSource.Compression c) throws IOException {
-    if (opt.format != null) {
-      return LogFormats.byName(opt.format);
-    }
-    List<byte[]> sample = new ArrayList<>();
-    byte[] buf = new byte[256 * 1024];
-    int len = 0;
-    try (ByteSource s = ByteSource.open(p, c, 0, Long.MAX_VALUE)) {
-      int n;
-      while (len < buf.length && (n = s.read(buf, len, buf.length - len)) > 0) {
-        len += n;
-      }
-    } catch (IOException e) {
-      if (len == 0) {
-        throw e;
-      }
-    }
-    int st = 0;
-    for (int i = 0; i < len && sample.size() < SAMPLE_LINES; i++) {
-      if (buf[i] == '\n') {
-        int e = i > st && buf[i - 1] == '\r' ? i - 1 : i;
-        sample.add(Arrays.copyOfRange(buf, st, e));
-        st = i + 1;
-      }
-    }
-    LogReader r = LogFormats.detect(sample);
-    if (r == null) {
-      String first = sample.isEmpty() ? new String(buf, 0, Math.min(len, 200), java.nio.charset.StandardCharsets.UTF_8)
-          : new String(sample.get(0), 0, Math.min(sample.get(0).length, 200), java.nio.charset.StandardCharsets.UTF_8);
-      throw new IllegalArgumentException("unknown log format (first line, digits masked: "
-          + redact(first) + "); name one with --format");
-    }
-    return r;
-  }
-
   /** Masks digits so a shown line cannot carry a client address. */
   public static String redact(String line) {
     StringBuilder sb = new StringBuilder(line.length());
@@ -581,30 +255,5 @@ public final class LogScanner {
   static String oneLine(Throwable e) {
     String m = e.getMessage();
     return (m == null ? e.getClass().getSimpleName() : m).replace('\n', ' ');
-  }
-
-  private static byte[] sha256(byte[] a, byte[] b) {
-    return sha256(a, b, b.length);
-  }
-
-  private static byte[] sha256(byte[] a, byte[] b, int blen) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(a);
-      md.update(b, 0, blen);
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] sha256(byte[] b, int off, int len) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(b, off, len);
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
