@@ -89,10 +89,10 @@ public final class StatsCommand implements Runnable {
         o.threads = threads;
       }
       if (format != null) {
-        io.chasm.stats.format.LogFormats.byName(format); // a bad name fails before any work
+        LogFormats.byName(format); // a bad name fails before any work
       }
       if (testSeed != null) {
-        o.seeds = io.chasm.stats.scan.StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
+        o.seeds = StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
       }
       StatsSpool spool = null;
       if (state != null) {
