@@ -1,6 +1,5 @@
 package io.chasm.api;
 
-import io.chasm.api.internal.Hex;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.stats.DirectoryOutbox;

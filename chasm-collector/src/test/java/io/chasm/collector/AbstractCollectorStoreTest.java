@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.chasm.collector.BatchRejectedException.Reason;
+import io.chasm.collector.model.BatchRejectedException.Reason;
 import io.chasm.collector.StatsReader.By;
 import io.chasm.collector.StatsReader.Interval;
 import io.chasm.collector.StatsReader.Range;
 import io.chasm.collector.StatsReader.Totals;
 import io.chasm.collector.internal.db.Migrations;
+import io.chasm.collector.model.BatchRejectedException;
+import io.chasm.collector.model.IngestOutcome;
+import io.chasm.collector.model.Mirror;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.SignedStatsBatch;

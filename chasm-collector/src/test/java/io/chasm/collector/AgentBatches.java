@@ -1,6 +1,6 @@
 package io.chasm.collector;
 
-import io.chasm.stats.LogScanner;
+import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.StatsRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.stats.StatsSpool;

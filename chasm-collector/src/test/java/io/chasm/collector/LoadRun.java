@@ -2,6 +2,7 @@ package io.chasm.collector;
 
 import static io.chasm.collector.TestMirror.row;
 
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.net.URI;

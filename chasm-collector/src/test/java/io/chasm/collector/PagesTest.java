@@ -4,6 +4,7 @@ import static io.chasm.collector.TestMirror.day;
 import static io.chasm.collector.TestMirror.people;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chasm.collector.server.CollectorServer;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

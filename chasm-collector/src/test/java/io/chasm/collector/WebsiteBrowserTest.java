@@ -2,6 +2,7 @@ package io.chasm.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chasm.collector.server.CollectorServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

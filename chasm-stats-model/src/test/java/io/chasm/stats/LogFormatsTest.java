@@ -3,6 +3,7 @@ package io.chasm.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chasm.stats.format.LogFormats;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,8 @@ package io.chasm.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import io.chasm.stats.scan.LogScanner;
+import io.chasm.stats.scan.StepSeeds;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,7 @@ class LogScannerTest {
     LogScanner.Options o = new LogScanner.Options();
     o.stateDir = state;
     o.threads = 2;
-    o.fixedSeed = new byte[] {1};
+    o.seeds = StepSeeds.derivedFrom(new byte[] {1});
     return new LogScanner(o).scan(List.of(files), d -> sink.add(d));
   }
 

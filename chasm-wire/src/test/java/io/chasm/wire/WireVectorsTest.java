@@ -8,7 +8,7 @@ import io.chasm.api.Hash;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ProtocolException;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.wire.internal.Transcripts;

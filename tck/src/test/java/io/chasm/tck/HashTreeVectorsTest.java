@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.chunk.ChunkingParams;
-import io.chasm.hashtree.internal.FastCdcCutter;
+import io.chasm.hashtree.chunk.CutPoints;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.hashtree.tree.Tree;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class HashTreeVectorsTest {
   void required_spec2_5_crateZerosVector() throws Exception {
     JsonNode z = HashTreeVectors.JSON.readTree(HashTreeVectors.DIR.resolve("fastcdc-rs.json").toFile()).get("zeros");
     byte[] data = new byte[z.get("length").asInt()];
-    FastCdcCutter c = new FastCdcCutter(z.get("min").asInt(), z.get("avg").asInt(), z.get("max").asInt());
+    CutPoints c = new CutPoints(new ChunkingParams(z.get("min").asInt(), z.get("avg").asInt(), z.get("max").asInt()));
     for (int pos = 0; pos < data.length; ) {
       int n = c.cut(data, pos, data.length - pos);
       assertThat(n).isEqualTo(z.get("chunk_length").asInt());
@@ -73,7 +73,7 @@ class HashTreeVectorsTest {
       int min = c.get("min").asInt();
       int avg = c.get("avg").asInt();
       int max = c.get("max").asInt();
-      FastCdcCutter cutter = new FastCdcCutter(min, avg, max);
+      CutPoints cutter = new CutPoints(new ChunkingParams(min, avg, max));
       List<Chunk> chunks = new Chunker(new ChunkingParams(min, avg, max)).chunk(data);
       assertThat(chunks).as(c.get("name").asText()).hasSize(c.get("chunks").size());
       int pos = 0;

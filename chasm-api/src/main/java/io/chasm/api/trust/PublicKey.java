@@ -2,7 +2,7 @@ package io.chasm.api.trust;
 
 import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import java.security.MessageDigest;
 import java.util.Objects;
 

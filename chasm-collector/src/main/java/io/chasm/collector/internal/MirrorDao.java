@@ -1,7 +1,7 @@
 package io.chasm.collector.internal;
 
 import io.chasm.api.trust.PublicKey;
-import io.chasm.collector.Mirror;
+import io.chasm.collector.model.Mirror;
 import io.chasm.collector.internal.db.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

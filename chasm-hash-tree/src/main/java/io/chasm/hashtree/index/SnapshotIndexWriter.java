@@ -7,7 +7,9 @@ import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.merkle.FileManifest;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.store.PackObjectStore;
+import io.chasm.hashtree.tree.SafePaths;
+import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeEntry;
@@ -72,9 +74,10 @@ public final class SnapshotIndexWriter {
    *     with their manifests (spares reading them again)
    * @throws IOException if the tree changed under the writer (a path vanished or changed kind):
    *     nothing is written then, and the previous index (checked by stat on use) stays
+   * @throws MissingObjectException if {@code objects} lacks a tree or manifest of {@code rootTree}
    */
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
-      Map<String, FileManifest> verified) throws IOException, VerificationException, LimitExceededException {
+      Map<String, FileManifest> verified) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified);
     Path file = stateDir.resolve("index");
     if (Files.exists(file)) {
@@ -100,7 +103,7 @@ public final class SnapshotIndexWriter {
   }
 
   /** Adds the entries of one directory, depth first; returns its tree id as it is on disk. */
-  private ObjectId directory(ObjectId id, byte[] prefix) throws IOException, VerificationException, LimitExceededException {
+  private ObjectId directory(ObjectId id, byte[] prefix) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     Tree tree = objects.tree(id);
     List<TreeEntry> kept = new ArrayList<>(tree.entries().size());
     boolean same = true;
@@ -202,7 +205,7 @@ public final class SnapshotIndexWriter {
     }
   }
 
-  private void file(TreeEntry e, byte[] rel, String path, Lstat a) throws IOException, VerificationException, LimitExceededException {
+  private void file(TreeEntry e, byte[] rel, String path, Lstat a) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     byte kind = e.executable() ? IndexTable.EXECUTABLE : IndexTable.FILE;
     int i = t.add(rel, kind, a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
     e.id().hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);

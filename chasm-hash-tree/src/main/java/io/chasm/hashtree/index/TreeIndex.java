@@ -9,6 +9,7 @@ import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotBuilder;
 import io.chasm.hashtree.internal.StateLock;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
+import io.chasm.hashtree.store.PackObjectStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;

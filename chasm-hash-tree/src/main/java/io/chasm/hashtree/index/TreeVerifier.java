@@ -6,15 +6,17 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.store.PackObjectStore;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.hashtree.store.InMemoryObjectStore;
+import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
-import io.chasm.hashtree.tree.TreeChange;
-import io.chasm.hashtree.tree.TreeDiff;
+import io.chasm.hashtree.diff.TreeChange;
+import io.chasm.hashtree.diff.TreeDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +56,10 @@ public final class TreeVerifier {
    * @throws VerificationException if the snapshot is not trusted ({@link SnapshotVerifier}), or
    *     {@link HashMismatchException} naming the differing paths if the tree is not the signed one
    * @throws IOException if the directory cannot be read
+   * @throws MissingObjectException if the tree differs and a tree of the snapshot is not in the pack
    */
-  public static void verify(Path dir, SignedSnapshot snapshot, TrustPolicy policy) throws IOException, VerificationException {
+  public static void verify(Path dir, SignedSnapshot snapshot, TrustPolicy policy)
+      throws IOException, MissingObjectException, VerificationException {
     List<String> diff = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, dir.resolve(TreeIndex.DEFAULT_STATE_DIR), snapshot);
     if (!diff.isEmpty()) {
       throw new HashMismatchException(
@@ -73,10 +77,12 @@ public final class TreeVerifier {
    *     the snapshot's trees for naming differences
    * @throws VerificationException if the snapshot is not trusted, or the snapshot's trees in the
    *     pack are damaged
-   * @throws IOException if the directory cannot be read, or the tree differs and the snapshot's
-   *     trees are not in the pack (so the paths cannot be named)
+   * @throws IOException if the directory cannot be read, or the tree differs and the pack is
+   *     missing (so the paths cannot be named)
+   * @throws MissingObjectException if the tree differs and a tree of the snapshot is not in the pack
    */
-  public List<String> differences(Path dir, Path stateDir, SignedSnapshot signed) throws IOException, VerificationException {
+  public List<String> differences(Path dir, Path stateDir, SignedSnapshot signed)
+      throws IOException, MissingObjectException, VerificationException {
     Snapshot s = new SnapshotVerifier(policy, clock).verify(signed, SnapshotVerifier.NONE_ACCEPTED);
     InMemoryObjectStore actualTrees = new InMemoryObjectStore();
     ObjectStore treesOnly =

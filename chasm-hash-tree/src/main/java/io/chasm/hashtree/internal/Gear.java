@@ -69,7 +69,7 @@ public final class Gear {
     0x0000db3777577000L,
   };
 
-  /** A copy of the gear table (for tests and the spec). */
+  /** A copy of the gear table. */
   public static long[] gearTable() {
     return GEAR.clone();
   }

@@ -8,6 +8,7 @@ import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.index.ChunkLocation;
 import io.chasm.hashtree.index.ChunkLocator;
 import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.Tree;
@@ -41,11 +42,11 @@ public final class ManifestChunkLocator implements ChunkLocator {
    * Indexes every chunk of every file under tree {@code rootTree}, reading trees and manifests
    * from {@code store}.
    *
-   * @throws io.chasm.hashtree.store.MissingObjectException if an object is missing
+   * @throws MissingObjectException if an object is missing
    * @throws VerificationException if a stored object is damaged
    */
   public static ManifestChunkLocator build(Path root, ObjectStore store, ObjectId rootTree)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     Map<Hash, Where> m = new HashMap<>();
     Deque<Map.Entry<String, ObjectId>> todo = new ArrayDeque<>();
     todo.add(Map.entry("", rootTree));

@@ -2,7 +2,7 @@ package io.chasm.hashtree.publish;
 
 import io.chasm.api.CorruptObjectException;
 import io.chasm.hashtree.internal.StateLock;
-import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import java.io.Closeable;

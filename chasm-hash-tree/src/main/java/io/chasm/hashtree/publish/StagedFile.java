@@ -91,16 +91,25 @@ public final class StagedFile {
    */
   public boolean copyFrom(int index, Path source, long offset) throws IOException {
     Chunk c = manifest.chunk(index);
-    byte[] data = readVerified(source, offset, c.length(), c.id());
-    if (data == null) {
+    byte[] data;
+    try {
+      data = readVerified(source, offset, c.length(), c.id());
+    } catch (HashMismatchException e) {
       return false;
     }
     write(index, data);
     return true;
   }
 
-  /** The bytes at {@code [offset, offset + length)} of {@code file} if they hash to {@code id}, else null. */
-  public static byte[] readVerified(Path file, long offset, int length, Hash id) throws IOException {
+  /**
+   * The bytes at {@code [offset, offset + length)} of {@code file}, verified against {@code id}.
+   *
+   * @throws HashMismatchException if the file does not hold those bytes there: they hash to
+   *     something else, the file is shorter, gone or unreadable (a live file changed since it was
+   *     indexed; callers fetch the chunk elsewhere)
+   * @throws IOException if reading fails otherwise
+   */
+  public static byte[] readVerified(Path file, long offset, int length, Hash id) throws IOException, HashMismatchException {
     byte[] data = new byte[length];
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer b = ByteBuffer.wrap(data);
@@ -108,16 +117,19 @@ public final class StagedFile {
       while (b.hasRemaining()) {
         int n = ch.read(b, pos);
         if (n < 0) {
-          return null;
+          throw new HashMismatchException(file + " ends before chunk " + id + " at offset " + offset);
         }
         pos += n;
       }
     } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
-      return null;
+      throw new HashMismatchException(file + " cannot be read for chunk " + id, e);
     }
     MessageDigest d = HashAlgorithm.SHA_256.newDigest();
     d.update(data);
-    return Hash.finish(HashAlgorithm.SHA_256, d).equals(id) ? data : null;
+    if (!Hash.finish(HashAlgorithm.SHA_256, d).equals(id)) {
+      throw new HashMismatchException(file + " does not hold chunk " + id + " at offset " + offset);
+    }
+    return data;
   }
 
   /**
@@ -176,8 +188,13 @@ public final class StagedFile {
     long size = Files.size(path);
     for (int i = 0; i < m.chunkCount(); i++) {
       Chunk c = m.chunk(i);
-      if (c.end() <= size && readVerified(path, c.offset(), c.length(), c.id()) != null) {
-        ok.set(i);
+      if (c.end() <= size) {
+        try {
+          readVerified(path, c.offset(), c.length(), c.id());
+          ok.set(i);
+        } catch (HashMismatchException e) {
+          // not there: the chunk is fetched
+        }
       }
     }
     return ok;

@@ -2,6 +2,7 @@ package io.chasm.hashtree.publish;
 
 import io.chasm.api.UnsafePathException;
 import io.chasm.hashtree.internal.AtomicFiles;
+import io.chasm.hashtree.tree.SafePaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,6 +1,6 @@
 package io.chasm.hashtree.sign;
 
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
 import java.io.IOException;

@@ -47,7 +47,8 @@ public interface ObjectStore {
    * @throws VerificationException if the stored bytes are not that tree
    * @throws LimitExceededException if the stored tree exceeds the default limits
    */
-  default Tree tree(ObjectId id) throws IOException, VerificationException, LimitExceededException {
+  default Tree tree(ObjectId id)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     byte[] b = get(id).orElseThrow(() -> new MissingObjectException(id));
     return Tree.decode(b, id, TreeLimits.DEFAULT);
   }
@@ -59,7 +60,8 @@ public interface ObjectStore {
    * @throws VerificationException if the stored bytes are not that manifest
    * @throws LimitExceededException if the stored manifest exceeds the chunk limit
    */
-  default FileManifest manifest(ObjectId id) throws IOException, VerificationException, LimitExceededException {
+  default FileManifest manifest(ObjectId id)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     byte[] b = get(id).orElseThrow(() -> new MissingObjectException(id));
     return FileManifest.decode(b, id);
   }

@@ -1,6 +1,6 @@
 /**
- * Encoded objects by id: {@link io.chasm.hashtree.store.ObjectStore} (verifying typed reads) and
- * {@link io.chasm.hashtree.store.InMemoryObjectStore}. Persistent stores implement the interface
- * elsewhere (the index).
+ * Encoded objects by id: {@link io.chasm.hashtree.store.ObjectStore} (verifying typed reads),
+ * {@link io.chasm.hashtree.store.InMemoryObjectStore} and the persistent, append-only {@link
+ * io.chasm.hashtree.store.PackObjectStore} of a tree's state directory.
  */
 package io.chasm.hashtree.store;

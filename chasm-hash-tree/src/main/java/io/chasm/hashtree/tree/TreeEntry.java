@@ -3,6 +3,7 @@ package io.chasm.hashtree.tree;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.api.UnsafePathException;
+import io.chasm.hashtree.internal.Names;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -117,13 +118,7 @@ public final class TreeEntry implements Comparable<TreeEntry> {
 
   /** The name for messages: UTF-8 with control characters and invalid bytes replaced. */
   static String display(byte[] n) {
-    String s = new String(n, StandardCharsets.UTF_8);
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length() && sb.length() < 200; i++) {
-      char c = s.charAt(i);
-      sb.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return sb.toString();
+    return Names.display(n);
   }
 
   /** A copy of the name bytes. */

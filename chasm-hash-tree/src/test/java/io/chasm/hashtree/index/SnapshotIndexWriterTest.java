@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.TreeEntry;
 import java.nio.file.Files;

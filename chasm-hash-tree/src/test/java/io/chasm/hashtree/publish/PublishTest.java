@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.chasm.api.UnsafePathException;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.tree.SafePaths;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.api.SignatureException;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.api.trust.PublicKey;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;

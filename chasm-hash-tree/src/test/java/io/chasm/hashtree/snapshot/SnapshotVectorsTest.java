@@ -11,7 +11,7 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.RollbackException;
 import io.chasm.api.SignatureException;
 import io.chasm.api.VerificationException;
-import io.chasm.api.internal.Hex;
+import io.chasm.api.Hex;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.sign.Ed25519;

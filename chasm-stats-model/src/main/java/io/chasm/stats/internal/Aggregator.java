@@ -6,8 +6,6 @@ import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
@@ -26,7 +24,6 @@ public final class Aggregator {
   private static final byte[] UPLOAD_PACK = Bytes.ascii("/git-upload-pack");
   private static final byte[] INFO_REFS = Bytes.ascii("/info/refs");
   private static final byte[] SERVICE_UPLOAD = Bytes.ascii("service=git-upload-pack");
-  private static final byte[] COUNTME = Bytes.ascii("countme=");
   private static final int MAX_PATH = 4096;
   private static final byte GIT_MARK = 1;
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
@@ -41,11 +38,7 @@ public final class Aggregator {
   // protocol) with sketches, drained into the delta; false (a report-only scan): rows per
   // (artifact, protocol) without sketches, for the report only.
   private final boolean hourRows;
-  private int clients;
-  private int[] clientRow = new int[1024];
-  private long[] clientHash = new long[1024];
-  private int[] groupStart = new int[1];
-  private long[] grouped = new long[0];
+  private final DownloaderHashes downloaders = new DownloaderHashes();
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
@@ -66,14 +59,8 @@ public final class Aggregator {
   private byte[] fullSizeSent = new byte[256];
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
-  // Ranged (206) requests: (day, artifact, protocol, client) -> bytes and last time.
-  private final LongIntMap rangeIndex = new LongIntMap();
-  private int ranges;
-  private long[] rDay = new long[64], rClient = new long[64], rBytes = new long[64],
-      rTs = new long[64];
-  private int[] rArt = new int[64];
-  private byte[] rProto = new byte[64];
-  private final Map<String, long[]> countme = new HashMap<>();
+  private final RangeBuffer ranges = new RangeBuffer();
+  private final CountmeCounter countme = new CountmeCounter();
 
   public Aggregator(ClassificationRules rules, PeriodSecrets secrets) {
     this(rules, secrets, new ArtifactCatalog(rules), null, true);
@@ -165,7 +152,7 @@ public final class Aggregator {
     if (http && r.status == 206) {
       long c = client(day, r);
       if (c != 0) {
-        range(day, art, proto.ordinal(), c, r.bytes, r.epochSecond);
+        ranges.add(day, art, proto.ordinal(), c, r.bytes, r.epochSecond);
       }
       return null;
     }
@@ -178,12 +165,7 @@ public final class Aggregator {
     }
     long c = client(day, r);
     if (c != 0 && report != null) {
-      if (clients == clientRow.length) {
-        clientRow = Arrays.copyOf(clientRow, clients * 2);
-        clientHash = Arrays.copyOf(clientHash, clients * 2);
-      }
-      clientRow[clients] = row;
-      clientHash[clients++] = c;
+      downloaders.add(row, c);
     }
     if (c != 0 && hourRows) {
       HllSketch s = sketch[row];
@@ -194,7 +176,7 @@ public final class Aggregator {
       s.update(c);
     }
     if (http) {
-      countme(r, art, ps, r.pathEnd);
+      countme.count(r, art, ps, r.pathEnd);
     }
     return null;
   }
@@ -294,68 +276,6 @@ public final class Aggregator {
     return i;
   }
 
-  private void range(long day, int art, int proto, long client, long n, long ts) {
-    long key = client * 0x9E3779B97F4A7C15L ^ (day << 40) ^ ((long) art << 2) ^ proto;
-    if (key == Long.MIN_VALUE) {
-      key = 0;
-    }
-    int i = rangeIndex.get(key);
-    if (i < 0) {
-      if (ranges >= RangeTracker.MAX_ENTRIES) {
-        return;
-      }
-      i = ranges++;
-      if (i == rDay.length) {
-        int m = i * 2;
-        rDay = Arrays.copyOf(rDay, m);
-        rClient = Arrays.copyOf(rClient, m);
-        rBytes = Arrays.copyOf(rBytes, m);
-        rTs = Arrays.copyOf(rTs, m);
-        rArt = Arrays.copyOf(rArt, m);
-        rProto = Arrays.copyOf(rProto, m);
-      }
-      rDay[i] = day;
-      rClient[i] = client;
-      rArt[i] = art;
-      rProto[i] = (byte) proto;
-      rangeIndex.put(key, i);
-    }
-    rBytes[i] += n;
-    rTs[i] = Math.max(rTs[i], ts);
-  }
-
-  private void countme(LogRecord r, int art, int ps, int pe) {
-    byte[] b = r.buf;
-    int q = Bytes.indexOf(b, ps, pe, (byte) '?');
-    if (q < 0 || !Bytes.containsIgnoreCase(b, q, pe, COUNTME)) {
-      return;
-    }
-    int bucket = 0;
-    for (int i = q; i + COUNTME.length < pe; i++) {
-      if ((b[i] == '?' || b[i] == '&') && Bytes.startsWith(b, i + 1, pe, COUNTME)) {
-        int d = i + 1 + COUNTME.length;
-        if (d < pe && b[d] >= '1' && b[d] <= '4' && (d + 1 == pe || b[d + 1] == '&')) {
-          bucket = b[d] - '0';
-        }
-        break;
-      }
-    }
-    if (bucket == 0) {
-      return;
-    }
-    // DNF's countme weeks start on Monday (Fedora's COUNTME_EPOCH, 1970-01-05).
-    long week = Math.floorDiv(r.epochSecond - 345_600L, 604_800L) * 604_800L + 345_600L;
-    String label = "";
-    int open = Bytes.indexOf(b, r.agentStart, r.agentEnd, (byte) '(');
-    int close = open < 0 ? -1 : Bytes.indexOf(b, open, r.agentEnd, (byte) ')');
-    if (close > open + 1) {
-      label = new String(b, open + 1, close - open - 1, java.nio.charset.StandardCharsets.UTF_8)
-          .replace("; ", "/");
-    }
-    String key = week + "\n" + art + "\n" + bucket + "\n" + label;
-    countme.computeIfAbsent(key, k -> new long[1])[0]++;
-  }
-
   /**
    * Moves everything counted so far into the step's delta (rows only when it keeps hours), the
    * report (rows and downloaders) and the range tracker.
@@ -394,53 +314,13 @@ public final class Aggregator {
         tracker.fullSize(c, proto, fullSize[rowArt[i]]);
       }
     }
-    if (clients > 0) {
-      reportClients();
+    if (!downloaders.isEmpty()) {
+      downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);
     }
-    for (int i = 0; i < ranges; i++) {
-      tracker.add(classify(rArt[i]), rProto[i], rDay[i], rClient[i], rBytes[i], rTs[i]);
-    }
-    for (Map.Entry<String, long[]> e : countme.entrySet()) {
-      String[] f = e.getKey().split("\n", 4);
-      ArtifactCatalog.Artifact c = classify(Integer.parseInt(f[1]));
-      delta.countme(Long.parseLong(f[0]), c.project, Integer.parseInt(f[2]), f[3])
-          .add(e.getValue()[0]);
-    }
+    ranges.drainInto(tracker, this::classify);
+    countme.drainInto(delta, this::classify);
     delta.totals().add(totals);
     reset();
-  }
-
-  // The downloaders' hashes go to the report grouped by row (a stable counting sort): each
-  // artifact's sketch is then touched once per step instead of once per download, and it gets
-  // its hashes in the order they were read.
-  private void reportClients() {
-    int[] start = groupStart.length > rows ? groupStart : new int[rows + 1];
-    groupStart = start;
-    Arrays.fill(start, 0, rows + 1, 0);
-    for (int i = 0; i < clients; i++) {
-      start[clientRow[i] + 1]++;
-    }
-    for (int r = 0; r < rows; r++) {
-      start[r + 1] += start[r];
-    }
-    if (grouped.length < clients) {
-      grouped = new long[clientHash.length];
-    }
-    for (int i = 0; i < clients; i++) {
-      grouped[start[clientRow[i]]++] = clientHash[i];
-    }
-    // start[r] is now the end of row r's group; its beginning is the end of row r - 1's.
-    int from = 0;
-    for (int r = 0; r < rows; r++) {
-      int to = start[r];
-      if (to > from) {
-        ArtifactCatalog.Artifact c = classify(rowArt[r]);
-        for (int j = from; j < to; j++) {
-          report.addClient(c, rowProto[r], grouped[j]);
-        }
-      }
-      from = to;
-    }
   }
 
   private ArtifactCatalog.Artifact classify(int art) {
@@ -461,19 +341,16 @@ public final class Aggregator {
     Arrays.fill(botReq, 0);
     rowIndex.clear();
     Arrays.fill(artRow, 0);
-    clients = 0;
+    downloaders.clear();
   }
 
   private void reset() {
     // Artifacts stay interned (the table is bounded by distinct artifacts); counters restart.
     clearRows();
-    ranges = 0;
+    ranges.clear();
     maxHour = Long.MIN_VALUE;
-    Arrays.fill(rBytes, 0);
-    Arrays.fill(rTs, 0);
     Arrays.fill(fullSize, 0);
     Arrays.fill(fullSizeSent, (byte) 0);
-    rangeIndex.clear();
     countme.clear();
     RunTotals fresh = new RunTotals();
     totals.linesTotal = fresh.linesTotal;

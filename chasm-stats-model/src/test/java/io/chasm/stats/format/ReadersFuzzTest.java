@@ -1,7 +1,6 @@
 package io.chasm.stats.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.chasm.stats.LogFormats;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.LogRecord.Kind;

@@ -3,7 +3,6 @@ package io.chasm.stats.format;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chasm.stats.LogFormats;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.LogRecord.Kind;

@@ -2,9 +2,10 @@ package io.chasm.wire.serve;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.index.ChunkLocation;
-import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
 import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.publish.StagedFile;
@@ -212,7 +213,12 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return Optional.empty();
     }
     ChunkLocation l = at.get();
-    byte[] data = checkChunks ? StagedFile.readVerified(l.file(), l.offset(), l.length(), id) : readRaw(l);
+    byte[] data;
+    try {
+      data = checkChunks ? StagedFile.readVerified(l.file(), l.offset(), l.length(), id) : readRaw(l);
+    } catch (HashMismatchException e) {
+      data = null;
+    }
     if (data == null) {
       LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since published)", id, l.file());
       return Optional.empty();

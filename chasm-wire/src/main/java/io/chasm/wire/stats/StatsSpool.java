@@ -1,6 +1,6 @@
 package io.chasm.wire.stats;
 
-import io.chasm.stats.LogScanner;
+import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.StatsDelta;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.io.IOException;

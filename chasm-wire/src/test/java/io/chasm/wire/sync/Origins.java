@@ -3,7 +3,7 @@ package io.chasm.wire.sync;
 import io.chasm.api.ObjectId;
 import io.chasm.api.trust.Signer;
 import io.chasm.hashtree.chunk.Chunker;
-import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.snapshot.SignedSnapshot;

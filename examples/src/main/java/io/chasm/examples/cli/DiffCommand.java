@@ -1,13 +1,13 @@
 package io.chasm.examples.cli;
 
 import io.chasm.api.ObjectId;
-import io.chasm.hashtree.index.PackObjectStore;
+import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.Tree;
-import io.chasm.hashtree.tree.TreeChange;
-import io.chasm.hashtree.tree.TreeDiff;
+import io.chasm.hashtree.diff.TreeChange;
+import io.chasm.hashtree.diff.TreeDiff;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

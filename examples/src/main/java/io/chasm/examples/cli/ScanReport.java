@@ -1,7 +1,7 @@
 package io.chasm.examples.cli;
 
 import io.chasm.stats.CountmeRow;
-import io.chasm.stats.LogScanner;
+import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.RunTotals;
 import io.chasm.stats.SketchMerger;
 import io.chasm.stats.StatsRow;

@@ -3,7 +3,9 @@ package io.chasm.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chasm.stats.ClassificationRules;
-import io.chasm.stats.LogScanner;
+import io.chasm.stats.format.LogFormats;
+import io.chasm.stats.scan.LogScanner;
+import io.chasm.stats.scan.StepSeeds;
 import io.chasm.wire.stats.StatsSpool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,10 +81,10 @@ public final class StatsCommand implements Runnable {
         o.threads = threads;
       }
       if (format != null) {
-        io.chasm.stats.LogFormats.byName(format); // a bad name fails before any work
+        LogFormats.byName(format); // a bad name fails before any work
       }
       if (testSeed != null) {
-        o.fixedSeed = testSeed.getBytes(StandardCharsets.UTF_8);
+        o.seeds = StepSeeds.derivedFrom(testSeed.getBytes(StandardCharsets.UTF_8));
       }
       StatsSpool spool = null;
       if (state != null) {

@@ -1,9 +1,9 @@
 package io.chasm.examples.collector;
 
 import io.chasm.collector.CollectorConfig;
-import io.chasm.collector.CollectorServer;
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.collector.CollectorStore;
-import io.chasm.collector.Mirror;
+import io.chasm.collector.model.Mirror;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.IOException;

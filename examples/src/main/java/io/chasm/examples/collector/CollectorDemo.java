@@ -2,7 +2,7 @@ package io.chasm.examples.collector;
 
 import io.chasm.api.retry.Backoff;
 import io.chasm.collector.CollectorConfig;
-import io.chasm.collector.CollectorServer;
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.wire.stats.DirectoryOutbox;

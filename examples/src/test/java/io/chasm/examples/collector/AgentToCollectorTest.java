@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.chasm.collector.CollectorConfig;
-import io.chasm.collector.CollectorServer;
+import io.chasm.collector.server.CollectorServer;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.KeyFiles;

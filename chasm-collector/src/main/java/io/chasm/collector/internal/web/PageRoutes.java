@@ -6,7 +6,7 @@ import static io.chasm.collector.internal.web.Html.totalsCells;
 import static io.chasm.collector.internal.web.Html.url;
 
 import io.chasm.collector.CollectorStore;
-import io.chasm.collector.Mirror;
+import io.chasm.collector.model.Mirror;
 import io.chasm.collector.StatsReader;
 import io.chasm.collector.StatsReader.ArtifactRow;
 import io.chasm.collector.StatsReader.By;

@@ -2,6 +2,7 @@ package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.source.ChunkReceiver;
 import io.chasm.api.source.ChunkSource;
 import io.chasm.hashtree.index.ChunkLocation;
@@ -64,9 +65,10 @@ public final class LocalChunkSource implements ChunkSource {
       }
       Optional<ChunkLocation> l = opened[i].locate(id);
       if (l.isPresent()) {
-        byte[] data = StagedFile.readVerified(l.get().file(), l.get().offset(), l.get().length(), id);
-        if (data != null) {
-          return data;
+        try {
+          return StagedFile.readVerified(l.get().file(), l.get().offset(), l.get().length(), id);
+        } catch (HashMismatchException e) {
+          // changed since it was indexed: another locator (or a peer) may still hold the chunk
         }
       }
     }

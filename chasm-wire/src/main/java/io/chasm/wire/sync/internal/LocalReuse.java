@@ -8,7 +8,7 @@ import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.index.ChunkLocation;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.publish.StagedFile;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;

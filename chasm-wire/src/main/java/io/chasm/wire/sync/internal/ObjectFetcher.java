@@ -6,7 +6,7 @@ import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.hashtree.merkle.FileManifest;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.Tree;

@@ -2,12 +2,12 @@ package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.ObjectId;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
-import io.chasm.hashtree.tree.TreeChange;
-import io.chasm.hashtree.tree.TreeDiff;
+import io.chasm.hashtree.diff.TreeChange;
+import io.chasm.hashtree.diff.TreeDiff;
 import io.chasm.hashtree.tree.TreeEntry;
 import java.io.IOException;
 import java.nio.file.Path;

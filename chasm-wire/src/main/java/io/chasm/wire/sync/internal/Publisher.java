@@ -3,7 +3,7 @@ package io.chasm.wire.sync.internal;
 import io.chasm.api.ChasmException;
 import io.chasm.hashtree.publish.Durability;
 import io.chasm.hashtree.publish.MirrorState;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.publish.StagedFile;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;

@@ -1,9 +1,10 @@
 package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.chunk.Chunk;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.publish.StagedFile;
 import io.chasm.hashtree.publish.StagingArea;
 import java.io.IOException;
@@ -47,10 +48,12 @@ final class Stager {
     if (!p.toRealPath().equals(live.toRealPath().resolve(j.path))) {
       return false; // reached through a symlinked directory (a non-empty first destination): not in place
     }
-    for (Chunk c : j.manifest.chunks()) {
-      if (StagedFile.readVerified(p, c.offset(), c.length(), c.id()) == null) {
-        return false;
+    try {
+      for (Chunk c : j.manifest.chunks()) {
+        StagedFile.readVerified(p, c.offset(), c.length(), c.id());
       }
+    } catch (HashMismatchException e) {
+      return false;
     }
     return true;
   }

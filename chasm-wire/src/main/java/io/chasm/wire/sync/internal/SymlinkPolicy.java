@@ -1,7 +1,7 @@
 package io.chasm.wire.sync.internal;
 
 import io.chasm.api.UnsafePathException;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

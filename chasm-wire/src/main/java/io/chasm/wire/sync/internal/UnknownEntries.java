@@ -3,7 +3,7 @@ package io.chasm.wire.sync.internal;
 import io.chasm.api.ChasmException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.publish.MirrorState;
-import io.chasm.hashtree.publish.SafePaths;
+import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;

@@ -1,9 +1,8 @@
-package io.chasm.hashtree.index;
+package io.chasm.hashtree.store;
 
 import io.chasm.api.HashAlgorithm;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
-import io.chasm.hashtree.store.ObjectStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

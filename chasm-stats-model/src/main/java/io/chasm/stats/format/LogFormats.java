@@ -1,11 +1,7 @@
-package io.chasm.stats;
+package io.chasm.stats.format;
 
-import io.chasm.stats.format.ApacheLogFormatReader;
-import io.chasm.stats.format.GitDaemonLogReader;
-import io.chasm.stats.format.JsonAccessLogReader;
-import io.chasm.stats.format.RsyncdLogReader;
-import io.chasm.stats.format.VsftpdLogReader;
-import io.chasm.stats.format.XferlogReader;
+import io.chasm.stats.LogReader;
+import io.chasm.stats.LogRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.chasm.collector;
+package io.chasm.collector.server;
 
+import io.chasm.collector.CollectorConfig;
+import io.chasm.collector.CollectorStore;
 import io.chasm.collector.internal.web.ApiRoutes;
 import io.chasm.collector.internal.web.PageRoutes;
 import io.javalin.Javalin;

@@ -1,4 +1,4 @@
-package io.chasm.hashtree.publish;
+package io.chasm.hashtree.tree;
 
 import io.chasm.api.UnsafePathException;
 import java.io.IOException;

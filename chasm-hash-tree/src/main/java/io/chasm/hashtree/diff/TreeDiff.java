@@ -1,11 +1,16 @@
-package io.chasm.hashtree.tree;
+package io.chasm.hashtree.diff;
 
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
 import io.chasm.api.VerificationException;
+import io.chasm.hashtree.internal.Names;
+import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.EntryKind;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,13 +33,13 @@ public final class TreeDiff {
    * The changes that turn tree {@code from} into tree {@code to}, in path order (depth first, names
    * in byte order).
    *
-   * @throws io.chasm.hashtree.store.MissingObjectException if a differing subtree is not in the
+   * @throws MissingObjectException if a differing subtree is not in the
    *     store
    * @throws VerificationException if a stored tree does not match its id or is corrupt
    * @throws LimitExceededException if a stored tree exceeds the default limits
    */
   public static List<TreeChange> diff(ObjectStore store, ObjectId from, ObjectId to)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     requireTree(from);
     requireTree(to);
     List<TreeChange> out = new ArrayList<>();
@@ -43,7 +48,7 @@ public final class TreeDiff {
   }
 
   private static void walk(ObjectStore store, byte[] prefix, ObjectId from, ObjectId to, List<TreeChange> out)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     if (from.equals(to)) {
       return;
     }
@@ -55,17 +60,17 @@ public final class TreeDiff {
       int c = i == a.size() ? 1 : j == b.size() ? -1 : a.get(i).compareTo(b.get(j));
       if (c < 0) {
         TreeEntry e = a.get(i++);
-        out.add(new TreeChange(TreeChange.Type.REMOVED, join(prefix, e.nameRaw()), e, null));
+        out.add(new TreeChange(TreeChange.Type.REMOVED, join(prefix, e.name()), e, null));
       } else if (c > 0) {
         TreeEntry e = b.get(j++);
-        out.add(new TreeChange(TreeChange.Type.ADDED, join(prefix, e.nameRaw()), null, e));
+        out.add(new TreeChange(TreeChange.Type.ADDED, join(prefix, e.name()), null, e));
       } else {
         TreeEntry x = a.get(i++);
         TreeEntry y = b.get(j++);
         if (x.equals(y)) {
           continue;
         }
-        byte[] path = join(prefix, x.nameRaw());
+        byte[] path = join(prefix, x.name());
         if (x.kind() == EntryKind.DIRECTORY && y.kind() == EntryKind.DIRECTORY) {
           walk(store, path, x.id(), y.id(), out);
         } else if (x.kind() != y.kind()) {
@@ -93,12 +98,12 @@ public final class TreeDiff {
    *
    * @throws IllegalArgumentException if a change does not fit the tree (its {@code before} entry
    *     is not what the tree holds at that path, or a parent is not a directory)
-   * @throws io.chasm.hashtree.store.MissingObjectException if a tree on a changed path is missing
+   * @throws MissingObjectException if a tree on a changed path is missing
    * @throws VerificationException if a stored tree does not match its id or is corrupt
    * @throws LimitExceededException if a resulting tree exceeds the default limits
    */
   public static ObjectId apply(ObjectStore store, ObjectId root, List<TreeChange> changes)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     requireTree(root);
     Node top = new Node();
     for (TreeChange c : changes) {
@@ -115,10 +120,10 @@ public final class TreeDiff {
   }
 
   private static ObjectId rebuild(ObjectStore store, ObjectId treeId, Node node, byte[] prefix)
-      throws IOException, VerificationException, LimitExceededException {
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     Map<Name, TreeEntry> entries = new TreeMap<>();
     for (TreeEntry e : store.tree(treeId).entries()) {
-      entries.put(new Name(e.nameRaw()), e);
+      entries.put(new Name(e.name()), e);
     }
     for (Map.Entry<Name, Node> child : node.children.entrySet()) {
       Name name = child.getKey();
@@ -137,7 +142,7 @@ public final class TreeDiff {
         }
       } else {
         if (current == null || current.kind() != EntryKind.DIRECTORY) {
-          throw new IllegalArgumentException("'" + TreeEntry.display(path) + "' is not a directory");
+          throw new IllegalArgumentException("'" + Names.display(path) + "' is not a directory");
         }
         ObjectId newId = rebuild(store, current.id(), sub, path);
         try {

@@ -1,4 +1,4 @@
-package io.chasm.hashtree.index;
+package io.chasm.hashtree.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

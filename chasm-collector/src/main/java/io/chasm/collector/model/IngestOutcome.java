@@ -1,4 +1,4 @@
-package io.chasm.collector;
+package io.chasm.collector.model;
 
 /**
  * What an accepted submission did.

@@ -1,5 +1,7 @@
-package io.chasm.hashtree.tree;
+package io.chasm.hashtree.diff;
 
+import io.chasm.hashtree.internal.Names;
+import io.chasm.hashtree.tree.TreeEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -80,6 +82,6 @@ public final class TreeChange {
 
   @Override
   public String toString() {
-    return type + " " + TreeEntry.display(path);
+    return type + " " + Names.display(path);
   }
 }

@@ -1,11 +1,15 @@
-package io.chasm.api.internal;
+package io.chasm.api;
 
-/** Lower-case hexadecimal, strict on input (used where java.util.HexFormat's leniency is not wanted). */
+/**
+ * Hexadecimal text of digests, keys and test vectors: lower case out, strict on input (used where
+ * java.util.HexFormat's leniency is not wanted).
+ */
 public final class Hex {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
   private Hex() {}
 
+  /** Lower-case hex of {@code bytes}, two characters per byte. */
   public static String encode(byte[] bytes) {
     char[] out = new char[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {

@@ -1,4 +1,4 @@
-package io.chasm.hashtree.tree;
+package io.chasm.hashtree.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.store.InMemoryObjectStore;
 import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;

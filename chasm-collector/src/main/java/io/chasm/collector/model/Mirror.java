@@ -1,4 +1,4 @@
-package io.chasm.collector;
+package io.chasm.collector.model;
 
 import io.chasm.api.trust.PublicKey;
 import java.util.Optional;

@@ -1,0 +1,112 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.Hash;
+import io.chasm.api.HashAlgorithm;
+import io.chasm.api.LimitExceededException;
+import io.chasm.api.ObjectId;
+import io.chasm.api.VerificationException;
+import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The last step of an index run: builds trees bottom-up from the new table. A subtree whose every
+ * entry is unchanged since the previous run keeps its tree id without being re-encoded.
+ */
+final class TreeBuilder {
+  private final IndexTable t;
+  private final IndexTable old;
+  private final int[] oldIndexOf;
+  private final int[] subtreeEnd;
+  private final boolean[] exact;
+  private final ObjectStore sink;
+
+  /**
+   * @param oldIndexOf per new entry, its index in {@code old} or -1
+   * @param subtreeEnd per new directory entry, the index after its subtree
+   * @param exact per new entry, whether it matched its old entry exactly
+   */
+  TreeBuilder(IndexTable t, IndexTable old, int[] oldIndexOf, int[] subtreeEnd, boolean[] exact, ObjectStore sink) {
+    this.t = t;
+    this.old = old;
+    this.oldIndexOf = oldIndexOf;
+    this.subtreeEnd = subtreeEnd;
+    this.exact = exact;
+    this.sink = sink;
+  }
+
+  /** Builds every tree and returns the root's id. */
+  ObjectId buildRoot() throws IOException, VerificationException, LimitExceededException {
+    return buildTree(0, t.count, 0);
+  }
+
+  /**
+   * Builds the tree of entries [from, to), whose paths all start with {@code prefixLength} bytes
+   * of their parent's path and '/'.
+   */
+  private ObjectId buildTree(int from, int to, int prefixLength)
+      throws IOException, VerificationException, LimitExceededException {
+    List<TreeEntry> entries = new ArrayList<>(Math.min(to - from, 1024));
+    int i = from;
+    while (i < to) {
+      int ps = t.pathStart[i];
+      byte[] name = Arrays.copyOfRange(t.paths, ps + prefixLength, t.pathStart[i + 1]);
+      switch (t.kind(i)) {
+        case IndexTable.DIRECTORY -> {
+          ObjectId sub = reusableSubtree(i);
+          if (sub == null) {
+            sub = buildTree(i + 1, subtreeEnd[i], t.pathStart[i + 1] - ps + 1);
+          }
+          sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
+          entries.add(TreeEntry.directory(name, sub));
+          i = subtreeEnd[i];
+        }
+        case IndexTable.SYMLINK -> {
+          entries.add(TreeEntry.symlink(name, t.linkTargets.get(i)));
+          i++;
+        }
+        default -> {
+          Hash id = Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(t.ids, i * 32, i * 32 + 32));
+          entries.add(TreeEntry.file(name, t.size[i], t.kind(i) == IndexTable.EXECUTABLE, ObjectId.file(id)));
+          i++;
+        }
+      }
+    }
+    Tree tree = Tree.of(entries);
+    sink.put(tree);
+    return tree.id();
+  }
+
+  /**
+   * The previous run's tree id for directory {@code i} if its whole subtree is unchanged: every
+   * entry matched exactly, consecutively, and the previous run had nothing more in it.
+   */
+  private ObjectId reusableSubtree(int i) {
+    int o = oldIndexOf[i];
+    if (o < 0 || !exact[i]) {
+      return null;
+    }
+    int end = subtreeEnd[i];
+    for (int k = i + 1; k < end; k++) {
+      if (!exact[k] || oldIndexOf[k] != o + (k - i)) {
+        return null;
+      }
+    }
+    int oldNext = o + (end - i);
+    if (oldNext < old.count) {
+      int dl = old.pathStart[o + 1] - old.pathStart[o];
+      int ns = old.pathStart[oldNext];
+      int nl = old.pathStart[oldNext + 1] - ns;
+      if (nl > dl
+          && old.paths[ns + dl] == '/'
+          && Arrays.equals(old.paths, ns, ns + dl, old.paths, old.pathStart[o], old.pathStart[o + 1])) {
+        return null; // the old directory had more entries
+      }
+    }
+    return ObjectId.tree(Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(old.ids, o * 32, o * 32 + 32)));
+  }
+}

@@ -1,0 +1,217 @@
+package io.chasm.hashtree.index;
+
+import io.chasm.api.UnsafePathException;
+import io.chasm.hashtree.tree.SafePaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
+import java.util.function.Consumer;
+
+/**
+ * The walk of an index run: lists and stats the tree, directories in parallel (one fork per
+ * subdirectory), compares each entry with the previous table and hands new or changed files to
+ * the {@link FileHasher} as soon as they are seen.
+ */
+final class TreeWalk {
+  private static final int S_IFREG = Lstat.S_IFREG;
+  private static final int S_IFDIR = Lstat.S_IFDIR;
+  private static final int S_IFLNK = Lstat.S_IFLNK;
+
+  /**
+   * What the walk found in one directory, children sorted by name bytes. The indexer then lays
+   * everything out in depth-first order.
+   */
+  static final class Node {
+    final byte[][] names;
+    final Lstat[] stats;
+    final Object[] extra; // Node (directory), byte[] (symlink target), Future<Hashed> (file to hash)
+    final int[] oldIndex;
+    final boolean[] same;
+
+    Node(int n) {
+      names = new byte[n][];
+      stats = new Lstat[n];
+      extra = new Object[n];
+      oldIndex = new int[n];
+      same = new boolean[n];
+    }
+  }
+
+  private record Listed(byte[] name, Path path) {}
+
+  private final Path root;
+  /** Path of the state directory relative to the root, when it lies inside the tree. */
+  private final byte[] excludeRel;
+  private final IndexTable old;
+  private final IndexProgress progress;
+  private final FileHasher hasher;
+  private final Consumer<String> warn;
+
+  TreeWalk(Path root, byte[] excludeRel, IndexTable old, IndexProgress progress, FileHasher hasher, Consumer<String> warn) {
+    this.root = root;
+    this.excludeRel = excludeRel;
+    this.old = old;
+    this.progress = progress;
+    this.hasher = hasher;
+    this.warn = warn;
+  }
+
+  /** Walks the whole tree with {@code threads} walkers. */
+  Node walk(int threads) throws IOException {
+    ForkJoinPool walkers = new ForkJoinPool(threads);
+    try {
+      return walkers.invoke(new Scan(root, new byte[0]));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      walkers.shutdownNow();
+    }
+  }
+
+  /** Adds the entry count and path bytes under {@code n} to {@code out[0]} and {@code out[1]}. */
+  static void measure(Node n, long prefixLength, long[] out) {
+    out[0] += n.names.length;
+    for (int k = 0; k < n.names.length; k++) {
+      long len = prefixLength + n.names[k].length;
+      out[1] += len;
+      if (n.extra[k] instanceof Node sub) {
+        measure(sub, len + 1, out);
+      }
+    }
+  }
+
+  private final class Scan extends RecursiveTask<Node> {
+    private final Path dir;
+    private final byte[] prefix;
+
+    Scan(Path dir, byte[] prefix) {
+      this.dir = dir;
+      this.prefix = prefix;
+    }
+
+    @Override
+    protected Node compute() {
+      try {
+        return scan();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private Node scan() throws IOException {
+      List<Listed> listed = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path p : ds) {
+          listed.add(new Listed(p.getFileName().toString().getBytes(StandardCharsets.UTF_8), p));
+        }
+      } catch (AccessDeniedException e) {
+        throw new IOException(Indexer.display(prefix) + ": permission denied listing directory", e);
+      }
+      listed.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+      Node n = new Node(listed.size());
+      List<Scan> forks = new ArrayList<>();
+      int k = 0;
+      for (Listed entry : listed) {
+        byte[] name = entry.name();
+        byte[] rel = Indexer.concat(prefix, name);
+        if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
+          continue;
+        }
+        Path p = entry.path();
+        Lstat a;
+        try {
+          a = Lstat.of(p);
+        } catch (NoSuchFileException e) {
+          // A name the platform charset cannot round-trip cannot be opened by name either.
+          boolean undecodable = new String(name, StandardCharsets.UTF_8).indexOf('\uFFFD') >= 0;
+          warn.accept(Indexer.display(rel) + (undecodable
+              ? ": name is not valid in the platform charset (run with a UTF-8 locale); not indexed"
+              : ": vanished during the walk; not indexed"));
+          continue;
+        }
+        progress.entriesSeen.incrementAndGet();
+        byte kind;
+        switch (a.type()) {
+          case S_IFDIR -> kind = IndexTable.DIRECTORY;
+          case S_IFLNK -> kind = IndexTable.SYMLINK;
+          case S_IFREG -> kind = (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+          default -> {
+            warn.accept(Indexer.display(rel) + ": skipped (socket, device or fifo)");
+            continue;
+          }
+        }
+        int o = old.find(rel);
+        boolean same =
+            o >= 0
+                && old.kind(o) == kind
+                && old.dev[o] == a.dev()
+                && old.ino[o] == a.ino()
+                && old.size[o] == (kind == IndexTable.DIRECTORY || kind == IndexTable.SYMLINK ? 0 : a.size())
+                && old.mtime[o] == a.mtime()
+                && old.ctime[o] == a.ctime();
+        n.names[k] = name;
+        n.stats[k] = a;
+        n.oldIndex[k] = o;
+        switch (kind) {
+          case IndexTable.DIRECTORY -> {
+            Scan sub = new Scan(p, Indexer.concat(rel, new byte[] {'/'}));
+            sub.fork();
+            forks.add(sub);
+            n.extra[k] = sub;
+          }
+          case IndexTable.SYMLINK -> {
+            byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
+            n.extra[k] = target;
+            same = same && Arrays.equals(old.linkTargets.get(o), target);
+            if (!same) {
+              warnIfMirrorsSkip(rel, target);
+            }
+          }
+          default -> {
+            if (!same || old.racy(o)) {
+              same = false;
+              n.extra[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()));
+            }
+          }
+        }
+        n.same[k] = same;
+        k++;
+      }
+      for (int i = 0; i < k; i++) {
+        if (n.extra[i] instanceof Scan sub) {
+          n.extra[i] = sub.join();
+        }
+      }
+      return k == listed.size() ? n : trimmed(n, k);
+    }
+  }
+
+  private static Node trimmed(Node n, int k) {
+    Node m = new Node(k);
+    System.arraycopy(n.names, 0, m.names, 0, k);
+    System.arraycopy(n.stats, 0, m.stats, 0, k);
+    System.arraycopy(n.extra, 0, m.extra, 0, k);
+    System.arraycopy(n.oldIndex, 0, m.oldIndex, 0, k);
+    System.arraycopy(n.same, 0, m.same, 0, k);
+    return m;
+  }
+
+  /** Recorded as is, but mirrors will not create it (tck/SPEC.md §10.4): tell the publisher once, when it appears. */
+  private void warnIfMirrorsSkip(byte[] rel, byte[] target) {
+    try {
+      SafePaths.checkSymlinkTarget(Indexer.display(rel), target);
+    } catch (UnsafePathException e) {
+      warn.accept(e.getMessage() + "; mirrors refuse it unless they sync with --safe-links");
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.chasm.stats.internal;
+
+import java.util.Arrays;
+import java.util.function.IntFunction;
+
+/**
+ * One worker's ranged (206) requests of a step: (day, artifact, protocol, client) -> bytes and
+ * the time of the last range. The {@link RangeTracker} decides which add up to a download.
+ */
+final class RangeBuffer {
+  private final LongIntMap index = new LongIntMap();
+  private int count;
+  private long[] day = new long[64], client = new long[64], bytes = new long[64], ts = new long[64];
+  private int[] art = new int[64];
+  private byte[] proto = new byte[64];
+
+  /** Adds {@code n} bytes of a range; beyond {@link RangeTracker#MAX_ENTRIES} new keys are dropped. */
+  void add(long d, int a, int p, long c, long n, long t) {
+    long key = c * 0x9E3779B97F4A7C15L ^ (d << 40) ^ ((long) a << 2) ^ p;
+    if (key == Long.MIN_VALUE) {
+      key = 0;
+    }
+    int i = index.get(key);
+    if (i < 0) {
+      if (count >= RangeTracker.MAX_ENTRIES) {
+        return;
+      }
+      i = count++;
+      if (i == day.length) {
+        int m = i * 2;
+        day = Arrays.copyOf(day, m);
+        client = Arrays.copyOf(client, m);
+        bytes = Arrays.copyOf(bytes, m);
+        ts = Arrays.copyOf(ts, m);
+        art = Arrays.copyOf(art, m);
+        proto = Arrays.copyOf(proto, m);
+      }
+      day[i] = d;
+      client[i] = c;
+      art[i] = a;
+      proto[i] = (byte) p;
+      index.put(key, i);
+    }
+    bytes[i] += n;
+    ts[i] = Math.max(ts[i], t);
+  }
+
+  void drainInto(RangeTracker tracker, IntFunction<ArtifactCatalog.Artifact> classify) {
+    for (int i = 0; i < count; i++) {
+      tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], bytes[i], ts[i]);
+    }
+  }
+
+  void clear() {
+    count = 0;
+    Arrays.fill(bytes, 0);
+    Arrays.fill(ts, 0);
+    index.clear();
+  }
+}

@@ -1,0 +1,53 @@
+package io.chasm.stats.scan;
+
+import io.chasm.stats.internal.ByteSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts the remaining work into steps of about {@code stepBytes}: plain files by bytes, compressed
+ * files whole (they cannot be entered in the middle). The same state plans the same step, so a
+ * step redone after a crash reads the same ranges.
+ */
+final class StepPlan {
+  /** One file's range in a step. */
+  static final class Item {
+    ScanFile w;
+    long start, cut;
+    long newOffset;
+  }
+
+  private StepPlan() {}
+
+  /** The next step's ranges, in file order; empty when every file is read. */
+  static List<Item> next(List<ScanFile> works, long stepBytes) {
+    List<Item> step = new ArrayList<>();
+    long budget = Math.max(1, stepBytes);
+    for (ScanFile w : works) {
+      if (!w.active) {
+        continue;
+      }
+      Item it = new Item();
+      it.w = w;
+      it.start = w.cp.offset;
+      if (w.compression == ByteSource.Compression.NONE) {
+        long take = Math.min(w.planEnd - it.start, budget);
+        if (take <= 0) {
+          w.active = false;
+          continue;
+        }
+        it.cut = it.start + take;
+        budget -= take;
+      } else {
+        it.cut = w.planEnd;
+        budget -= w.size;
+      }
+      it.newOffset = it.start;
+      step.add(it);
+      if (budget <= 0) {
+        break;
+      }
+    }
+    return step;
+  }
+}
