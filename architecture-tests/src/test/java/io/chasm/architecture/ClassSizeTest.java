@@ -73,19 +73,16 @@ class ClassSizeTest {
     assertNoLongClasses("chasm-api");
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void h_chasmHashTree_noClassOver400Lines() throws IOException {
     assertNoLongClasses("chasm-hash-tree");
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void h_chasmStatsModel_noClassOver400Lines() throws IOException {
     assertNoLongClasses("chasm-stats-model");
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void h_chasmWire_noClassOver400Lines() throws IOException {
     assertNoLongClasses("chasm-wire");

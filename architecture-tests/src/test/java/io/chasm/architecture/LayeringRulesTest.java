@@ -74,7 +74,6 @@ class LayeringRulesTest {
     noClasses().should().dependOnClassesThat(network).check(ChasmModule.HASH_TREE.classes());
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void d_noModule_usesAnotherModulesInternalPackage() {
     classes().should(notUseInternalsOfOtherModules()).check(ChasmModule.allClasses());
@@ -88,7 +87,6 @@ class LayeringRulesTest {
         .check(ChasmModule.EXAMPLES.classes());
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void f_chasmApi_internalUnusedOutside_publicSignaturesJdkAndApiOnly() {
     ArchRule internalStaysInside = noClasses().that(DescribedPredicate.not(in(ChasmModule.API)))

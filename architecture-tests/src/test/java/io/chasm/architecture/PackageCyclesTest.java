@@ -17,19 +17,16 @@ class PackageCyclesTest {
     assertNoCycles(ChasmModule.API);
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void c_chasmHashTree_noPackageCycles() {
     assertNoCycles(ChasmModule.HASH_TREE);
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void c_chasmStatsModel_noPackageCycles() {
     assertNoCycles(ChasmModule.STATS_MODEL);
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void c_chasmWire_noPackageCycles() {
     assertNoCycles(ChasmModule.WIRE);
@@ -40,7 +37,6 @@ class PackageCyclesTest {
     assertNoCycles(ChasmModule.TESTKIT);
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void c_chasmCollector_noPackageCycles() {
     assertNoCycles(ChasmModule.COLLECTOR);

@@ -28,7 +28,7 @@ import java.security.SecureRandom;
 /**
  * A framed connection without protocol logic: sends whatever frames or bytes it is told and reads
  * what comes back. For conformance tests (the TCK) and hostile-peer tests, which must be able to
- * break every rule; applications use {@link io.chasm.wire.PeerClient}.
+ * break every rule; applications use {@link io.chasm.wire.peer.PeerClient}.
  */
 public final class RawConnection implements Closeable {
   /** SPEC §8.4: the context of the client's proof. */

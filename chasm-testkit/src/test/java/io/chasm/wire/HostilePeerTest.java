@@ -1,5 +1,7 @@
 package io.chasm.wire;
 
+import io.chasm.wire.peer.PeerClient;
+import io.chasm.wire.peer.PeerServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link PeerClient} connects. Immutable; start from {@link #defaults()} (anonymous, no
+ * How a {@link io.chasm.wire.peer.PeerClient} connects. Immutable; start from {@link #defaults()} (anonymous, no
  * expected server key, zstd accepted) and derive with the {@code with...} methods.
  */
 public final class ClientOptions {

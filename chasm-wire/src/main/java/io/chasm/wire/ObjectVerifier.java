@@ -8,7 +8,7 @@ import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeLimits;
 
 /**
- * Checks fetched object bytes against their id before a {@link PeerClient} hands them out.
+ * Checks fetched object bytes against their id before a {@link io.chasm.wire.peer.PeerClient} hands them out.
  */
 @FunctionalInterface
 public interface ObjectVerifier {

@@ -1,6 +1,7 @@
 package io.chasm.wire;
 
-/** What a server allows a client (SPEC §8), as {@link PeerClient#permissions()} reports it. */
+
+/** What a server allows a client (SPEC §8), as {@link io.chasm.wire.peer.PeerClient#permissions()} reports it. */
 public enum Permission {
   /** May ask for heads, objects, chunks, peers and subscribe. */
   READ,

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a {@link PeerServer} serves: the repositories of one node.
+ * What a {@link io.chasm.wire.peer.PeerServer} serves: the repositories of one node.
  *
  * <p>An oracle backs it with its index and chunk locator (chunks read from the live files); a
- * relay backs it with a {@link PeerClient} connected to the oracle ({@link ClientBackend}); tests
+ * relay backs it with a {@link io.chasm.wire.peer.PeerClient} connected to the oracle ({@link io.chasm.wire.peer.ClientBackend}); tests
  * back it with maps. Implementations must be thread-safe: every connection's thread calls in.
  * Nothing returned here is trusted by the receiving peer, which verifies every byte; but a
  * backend should not knowingly serve bytes that fail their id (a damaged live file), since peers

@@ -11,7 +11,7 @@ import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.testkit.RawConnection;
 import io.chasm.testkit.RawIds;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import io.chasm.wire.proto.peer.Auth;
 import io.chasm.wire.proto.peer.Cancel;
 import io.chasm.wire.proto.peer.Compression;

@@ -1,7 +1,7 @@
 package io.chasm.tck;
 
 import io.chasm.testkit.InMemoryBackend;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import java.net.URI;
 
 /** Our own PeerServer passes the TCK over tcp (and, in a subclass, over unix). */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.api.HashMismatchException;
 import io.chasm.testkit.InMemoryBackend;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import java.net.URI;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.chasm.wire.follow;
 import io.chasm.api.ChasmException;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.HeadListener;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import io.chasm.wire.Subscription;
 import io.chasm.wire.sync.SyncEngine;
 import io.chasm.wire.sync.SyncOptions;

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * not exist yet on a mirror that has never synced. An Announce (from {@code chasm publish} or a
  * {@link io.chasm.wire.follow.Follower}) makes it load the snapshot recorded on disk at once
  * instead of at the next {@link #refresh()}; the announcer's holders are then handed out to peers
- * asking who holds the snapshot. Serve it with a {@link io.chasm.wire.PeerServer} that lets the
+ * asking who holds the snapshot. Serve it with a {@link io.chasm.wire.peer.PeerServer} that lets the
  * node's own processes announce. Thread-safe.
  */
 public final class OracleBackend implements RepositoryBackend, Closeable {

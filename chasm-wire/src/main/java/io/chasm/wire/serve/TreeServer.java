@@ -1,7 +1,7 @@
 package io.chasm.wire.serve;
 
 import io.chasm.api.ChasmException;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;

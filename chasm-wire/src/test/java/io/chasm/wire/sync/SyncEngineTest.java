@@ -247,7 +247,7 @@ class SyncEngineTest {
     Path dest = tmp.resolve("mirror");
     try (TreeServer good = TreeServer.start(o, List.of(ANY_PORT));
         io.chasm.wire.serve.PublishedTree tree = io.chasm.wire.serve.PublishedTree.open(o, java.util.Set.of("default"));
-        io.chasm.wire.PeerServer bad = io.chasm.wire.PeerServer.builder(new Corrupting(tree)).build()) {
+        io.chasm.wire.peer.PeerServer bad = io.chasm.wire.peer.PeerServer.builder(new Corrupting(tree)).build()) {
       URI badUri = bad.listen(ANY_PORT);
       URI dead = URI.create("tcp://127.0.0.1:1");
       SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey()))

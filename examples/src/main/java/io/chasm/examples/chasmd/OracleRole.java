@@ -2,7 +2,7 @@ package io.chasm.examples.chasmd;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.OracleBackend;
 import java.io.Closeable;
 import java.io.IOException;

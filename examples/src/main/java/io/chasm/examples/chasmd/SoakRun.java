@@ -5,7 +5,7 @@ import io.chasm.examples.cli.DistroTree;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

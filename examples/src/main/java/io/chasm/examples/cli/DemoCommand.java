@@ -6,7 +6,7 @@ import io.chasm.examples.collector.CollectorDemo;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import io.chasm.wire.stats.StatsSubmitter;
 import java.io.IOException;
 import java.io.RandomAccessFile;

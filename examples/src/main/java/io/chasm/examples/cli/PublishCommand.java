@@ -9,7 +9,7 @@ import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotBuilder;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

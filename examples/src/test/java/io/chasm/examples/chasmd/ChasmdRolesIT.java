@@ -10,7 +10,7 @@ import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;

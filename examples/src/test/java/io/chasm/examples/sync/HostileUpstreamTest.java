@@ -17,7 +17,7 @@ import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.testkit.HostileUpstream;
 import io.chasm.testkit.InMemoryBackend;
 import io.chasm.testkit.Trees;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.serve.PublishedTree;
 import io.chasm.wire.serve.TreeServer;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chasm.api.Hash;
 import io.chasm.examples.cli.ChasmCli;
 import io.chasm.testkit.Trees;
-import io.chasm.wire.PeerServer;
+import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.PublishedTree;
 import java.net.URI;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.chasm.wire.sync.internal;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerChunkSource;
+import io.chasm.wire.peer.PeerChunkSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.chasm.wire.sync.internal;
 
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

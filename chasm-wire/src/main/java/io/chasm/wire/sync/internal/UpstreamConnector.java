@@ -4,7 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.wire.ClientOptions;
-import io.chasm.wire.PeerClient;
+import io.chasm.wire.peer.PeerClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

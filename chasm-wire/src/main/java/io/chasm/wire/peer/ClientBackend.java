@@ -1,5 +1,9 @@
-package io.chasm.wire;
+package io.chasm.wire.peer;
 
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.HeadListener;
+import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.internal.Threads;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
@@ -49,7 +53,7 @@ public final class ClientBackend implements RepositoryBackend, Closeable {
   public ClientBackend(URI upstream, ClientOptions options) {
     this.upstream = upstream;
     this.options = options;
-    this.retry = Executors.newSingleThreadScheduledExecutor(PeerServer.threads("chasm-relay-retry"));
+    this.retry = Executors.newSingleThreadScheduledExecutor(Threads.named("chasm-relay-retry"));
   }
 
   /**

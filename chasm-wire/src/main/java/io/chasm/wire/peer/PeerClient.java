@@ -1,5 +1,11 @@
-package io.chasm.wire;
+package io.chasm.wire.peer;
 
+import io.chasm.wire.ChunkFetch;
+import io.chasm.wire.ChunkSink;
+import io.chasm.wire.ClientOptions;
+import io.chasm.wire.HeadListener;
+import io.chasm.wire.Permission;
+import io.chasm.wire.Subscription;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.HashMismatchException;

@@ -1,5 +1,6 @@
-package io.chasm.wire;
+package io.chasm.wire.peer;
 
+import io.chasm.wire.ChunkSink;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.source.ChunkReceiver;

@@ -1,5 +1,8 @@
-package io.chasm.wire;
+package io.chasm.wire.peer;
 
+import io.chasm.wire.Capabilities;
+import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.WireLimits;
 import io.chasm.api.ChasmException;
 import io.chasm.api.TransportException;
 import io.chasm.api.transport.Connection;
@@ -68,9 +71,9 @@ public final class PeerServer implements Closeable {
   private PeerServer(ServerConfig config) {
     this.config = config;
     this.workers = new ThreadPoolExecutor(0, config.limits().maxConnections(), 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), threads("chasm-peer-conn"));
-    this.pushers = Executors.newFixedThreadPool(2, threads("chasm-peer-push"));
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(threads("chasm-peer-watchdog"));
+        new SynchronousQueue<>(), Threads.named("chasm-peer-conn"));
+    this.pushers = Executors.newFixedThreadPool(2, Threads.named("chasm-peer-push"));
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.named("chasm-peer-watchdog"));
     long tick = Math.max(50, Math.min(config.handshakeTimeout().toMillis(), config.writeTimeout().toMillis()) / 4);
     watchdog.scheduleWithFixedDelay(this::cutOffStuck, tick, tick, TimeUnit.MILLISECONDS);
   }
@@ -91,7 +94,7 @@ public final class PeerServer implements Closeable {
     }
     Listener l = Transports.listen(uri);
     listeners.add(l);
-    Thread t = threads("chasm-peer-accept").newThread(() -> acceptLoop(l));
+    Thread t = Threads.named("chasm-peer-accept").newThread(() -> acceptLoop(l));
     t.start();
     LOG.info("serving on {}", l.uri());
     return l.uri();
@@ -222,11 +225,6 @@ public final class PeerServer implements Closeable {
     } catch (IOException ignored) {
       // Shutting down; nothing useful to do.
     }
-  }
-
-  /** Kept for {@link ClientBackend}; new code uses {@link Threads#named}. */
-  static java.util.concurrent.ThreadFactory threads(String name) {
-    return Threads.named(name);
   }
 
   /** Configures a {@link PeerServer}; every setting has a safe default. */
