@@ -1,8 +1,14 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.demo;
 
 import io.chasm.collector.CollectorConfig;
+import io.chasm.examples.cli.KeygenCommand;
+import io.chasm.examples.cli.StatsCommand;
+import io.chasm.examples.cli.PublishCommand;
+import io.chasm.examples.cli.VerifyCommand;
+import io.chasm.examples.common.Commands;
 import io.chasm.examples.chasmd.DaemonProcess;
 import io.chasm.examples.collector.CollectorDemo;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
@@ -98,9 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
           && startTier2()
           && initialSync()
           && pushUpdate()
-          && verifyExpecting(tier2, ChasmCli.EXIT_OK, "the tier-2 tree verifies against the origin's signed snapshot")
+          && verifyExpecting(tier2, ExitCodes.OK, "the tier-2 tree verifies against the origin's signed snapshot")
           && tamperTier1AndWatchTier2Refuse()
-          && verifyExpecting(tier2, ChasmCli.EXIT_OK, "the tier-2's served tree is intact")
+          && verifyExpecting(tier2, ExitCodes.OK, "the tier-2's served tree is intact")
           && collectorStep()
           && stopAll()
           && waitForBrowsing();
@@ -120,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
         TreePublisher.deleteRecursively(work);
       }
     }
-    return ok ? ChasmCli.EXIT_OK : ChasmCli.EXIT_FAILED_CHECK;
+    return ok ? ExitCodes.OK : ExitCodes.FAILED_CHECK;
   }
 
   private void announce(String what) {
@@ -141,12 +147,12 @@ public final class DemoCommand implements Callable<Integer> {
   boolean keygen() {
     announce("chasm keygen --out origin.key");
     key = work.resolve("origin.key");
-    return expect(ChasmCli.run("keygen", "--out", key.toString()), ChasmCli.EXIT_OK, "the origin's signing key");
+    return expect(Commands.run("chasm", new KeygenCommand(), "--out", key.toString()), ExitCodes.OK, "the origin's signing key");
   }
 
   boolean publish(int expected) {
-    return expect(ChasmCli.run("publish", origin.root().toString(), "--key", key.toString(), "--origin", REPO, "--expires", "1d"),
-        ChasmCli.EXIT_OK, "snapshot " + expected + " signed");
+    return expect(Commands.run("chasm", new PublishCommand(), origin.root().toString(), "--key", key.toString(), "--origin", REPO, "--expires", "1d"),
+        ExitCodes.OK, "snapshot " + expected + " signed");
   }
 
   boolean startOrigin() throws IOException {
@@ -222,7 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   boolean verifyExpecting(Path tree, int exit, String meaning) {
     announce("chasm verify " + work.relativize(tree) + " --trust origin.key.pub   (expect exit " + exit + ")");
-    return expect(ChasmCli.run("verify", tree.toString(), "--trust", key + ".pub"), exit, meaning);
+    return expect(Commands.run("chasm", new VerifyCommand(), tree.toString(), "--trust", key + ".pub"), exit, meaning);
   }
 
   boolean tamperTier1AndWatchTier2Refuse() throws Exception {
@@ -277,8 +283,8 @@ public final class DemoCommand implements Callable<Integer> {
       Files.copy(in, log);
     }
     Path state = statsDir.resolve("agent-state");
-    if (!expect(ChasmCli.run("stats", "scan", log.toString(), "--state", state.toString(),
-        "--mirror-id", CollectorDemo.MIRROR), ChasmCli.EXIT_OK, "the agent's report (client addresses never leave the agent)")) {
+    if (!expect(Commands.run("chasm", new StatsCommand.Scan(), log.toString(), "--state", state.toString(),
+        "--mirror-id", CollectorDemo.MIRROR), ExitCodes.OK, "the agent's report (client addresses never leave the agent)")) {
       return false;
     }
     try {
