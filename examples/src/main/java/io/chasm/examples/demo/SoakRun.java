@@ -1,10 +1,10 @@
 package io.chasm.examples.demo;
 
+import io.chasm.examples.chasmd.DaemonProcess;
 import io.chasm.examples.cli.KeygenCommand;
 import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.VerifyCommand;
 import io.chasm.examples.common.Commands;
-import io.chasm.examples.chasmd.DaemonProcess;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
