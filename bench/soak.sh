@@ -8,4 +8,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-600}"
 "$root/chasm" --version >/dev/null   # builds the jar if needed
-exec java -cp "$root/examples/target/chasm-examples.jar" io.chasm.examples.chasmd.SoakRun "$seconds"
+exec java -cp "$root/examples/target/chasm-examples.jar" io.chasm.examples.demo.SoakRun "$seconds"

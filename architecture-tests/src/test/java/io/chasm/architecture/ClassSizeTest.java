@@ -108,7 +108,6 @@ class ClassSizeTest {
     assertNoLongClasses("benchmarks");
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void h_examples_noClassOver250Lines_demoAside() throws IOException {
     assertNoLongClasses("examples", f -> f.getFileName().toString().equals("DemoCommand.java") ? LIMIT : EXAMPLES_LIMIT);

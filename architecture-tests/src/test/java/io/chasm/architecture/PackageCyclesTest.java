@@ -47,7 +47,6 @@ class PackageCyclesTest {
     assertNoCycles(ChasmModule.TCK);
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void c_examples_noPackageCycles() {
     assertNoCycles(ChasmModule.EXAMPLES);

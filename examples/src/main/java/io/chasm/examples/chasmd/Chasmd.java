@@ -1,7 +1,7 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.common.Commands;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,10 +19,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chasmd}: the mirror daemon. Runs one or more roles ({@code oracle}, {@code peer},
@@ -84,13 +84,7 @@ public final class Chasmd implements Callable<Integer> {
 
   /** Parses {@code args}, runs until stopped, returns the exit code. */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new Chasmd()).setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("chasmd: " + ChasmCli.oneLine(ex));
-      return 2;
-    });
-    cl.setExitCodeExceptionMapper(ex -> 2);
-    return cl.execute(args);
+    return Commands.configure("chasmd", new CommandLine(new Chasmd()).setCaseInsensitiveEnumValuesAllowed(true)).execute(args);
   }
 
   @Override

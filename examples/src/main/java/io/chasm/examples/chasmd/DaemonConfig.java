@@ -1,6 +1,6 @@
 package io.chasm.examples.chasmd;
 
-import io.chasm.examples.cli.Durations;
+import io.chasm.examples.common.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;

@@ -3,6 +3,8 @@ package io.chasm.examples.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chasm.examples.common.Commands;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.ChunkConsumer;
 import io.chasm.hashtree.chunk.Chunker;
@@ -15,16 +17,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chasm chunks FILE}: prints each FastCDC chunk's offset, length and id, and the file id,
@@ -69,10 +71,10 @@ public final class ChunksCommand implements Callable<Integer> {
       in = "-".equals(file) ? Channels.newChannel(System.in) : FileChannel.open(Path.of(file), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       System.err.println("chasm: no such file: " + file);
-      return ChasmCli.EXIT_ERROR;
+      return ExitCodes.ERROR;
     } catch (IOException e) {
-      System.err.println("chasm: cannot open " + file + ": " + ChasmCli.oneLine(e));
-      return ChasmCli.EXIT_ERROR;
+      System.err.println("chasm: cannot open " + file + ": " + Commands.oneLine(e));
+      return ExitCodes.ERROR;
     }
     List<Chunk> chunks = new ArrayList<>();
     Chunker chunker = new Chunker(params);
@@ -87,12 +89,12 @@ public final class ChunksCommand implements Callable<Integer> {
         size = chunker.chunk(in, each);
       } catch (IOException e) {
         out.flush();
-        System.err.println("chasm: cannot read " + file + ": " + ChasmCli.oneLine(e));
-        return ChasmCli.EXIT_ERROR;
+        System.err.println("chasm: cannot read " + file + ": " + Commands.oneLine(e));
+        return ExitCodes.ERROR;
       }
       printer.end(params, size, FileManifest.of(chunks));
     }
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   private interface Printer extends AutoCloseable {

@@ -1,6 +1,7 @@
 package io.chasm.examples.cli;
 
 import io.chasm.api.ObjectId;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
@@ -85,7 +86,7 @@ public final class DiffCommand implements Callable<Integer> {
         System.out.println(letter(c.type()) + " " + c.pathString());
       }
     }
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   private static ObjectId root(SnapshotHistory h, long seq) throws Exception {

@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.IndexResult;
 import io.chasm.hashtree.index.TreeIndex;
@@ -44,6 +45,6 @@ public final class IndexCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "rehashed %,d files, %,d bytes%n", r.rehashedFiles(), r.rehashedBytes());
       System.out.printf(Locale.ROOT, "seconds  %.3f%n", r.elapsed().toNanos() / 1e9);
     }
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -23,6 +24,6 @@ public final class KeygenCommand implements Callable<Integer> {
     System.out.println("wrote " + out + " and " + KeyFiles.publicKeyFile(out));
     System.out.println("public key " + signer.publicKey().toText());
     System.out.println("key id     " + signer.publicKey().keyId());
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,6 +1,8 @@
 package io.chasm.examples.cli;
 
 import io.chasm.api.ChasmException;
+import io.chasm.examples.common.Commands;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.IndexResult;
 import io.chasm.hashtree.index.TreeIndex;
@@ -88,7 +90,7 @@ public final class PublishCommand implements Callable<Integer> {
         System.out.println("pushed   announced to the running daemon at " + announced);
       }
     }
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   /**
@@ -110,7 +112,7 @@ public final class PublishCommand implements Callable<Integer> {
       PeerClient.await(c.announce(s.snapshot().origin(), s.encode(), List.of()));
       return target.toString();
     } catch (ChasmException | IOException e) {
-      System.err.println("chasm: warning: published, but could not announce to " + target + ": " + ChasmCli.oneLine(e));
+      System.err.println("chasm: warning: published, but could not announce to " + target + ": " + Commands.oneLine(e));
       return null;
     }
   }

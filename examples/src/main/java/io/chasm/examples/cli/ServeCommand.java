@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,6 +40,6 @@ public final class ServeCommand implements Callable<Integer> {
     }
     System.out.flush();
     stopped.await();
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 }

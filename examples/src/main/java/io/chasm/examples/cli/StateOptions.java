@@ -2,6 +2,7 @@ package io.chasm.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chasm.examples.common.Durations;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.IndexResult;
@@ -12,8 +13,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Flags and helpers shared by the commands that work on an indexed tree (a picocli mixin). */
 final class StateOptions {

@@ -2,6 +2,7 @@ package io.chasm.examples.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.format.LogFormats;
 import io.chasm.stats.scan.LogScanner;
@@ -105,7 +106,7 @@ public final class StatsCommand implements Runnable {
       for (String e : r.errors) {
         System.err.println("chasm: " + e);
       }
-      return r.errors.isEmpty() ? ChasmCli.EXIT_OK : ChasmCli.EXIT_ERROR;
+      return r.errors.isEmpty() ? ExitCodes.OK : ExitCodes.ERROR;
     }
 
     private static Supplier<String> progress(LogScanner scanner) {

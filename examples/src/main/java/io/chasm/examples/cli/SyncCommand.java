@@ -5,6 +5,8 @@ import io.chasm.api.LimitExceededException;
 import io.chasm.api.ProtocolException;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.examples.common.Commands;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.publish.MetadataPatterns;
 import io.chasm.wire.sync.SyncEngine;
 import io.chasm.wire.sync.SyncOptions;
@@ -16,10 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code chasm sync URI... DEST --trust KEY.pub}: one verified sync with atomic publish. */
 @Command(
@@ -92,15 +94,15 @@ public final class SyncCommand implements Callable<Integer> {
       r = new SyncEngine(b.build()).sync();
     } catch (io.chasm.wire.PeerErrorException e) {
       // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + ChasmCli.oneLine(e));
-      return ChasmCli.EXIT_ERROR;
+      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      return ExitCodes.ERROR;
     } catch (VerificationException | ProtocolException | LimitExceededException e) {
       // The upstream's data or behaviour failed a check: the tree was left as it was.
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + ChasmCli.oneLine(e));
-      return ChasmCli.EXIT_FAILED_CHECK;
+      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      return ExitCodes.FAILED_CHECK;
     } catch (io.chasm.api.ChasmException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + ChasmCli.oneLine(e));
-      return ChasmCli.EXIT_ERROR;
+      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      return ExitCodes.ERROR;
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -126,6 +128,6 @@ public final class SyncCommand implements Callable<Integer> {
           r.chunksFetched(), r.chunksReused(), r.bytesReceived(), r.bytesSent(), r.seconds());
     }
     r.banned().forEach(x -> System.err.println("chasm: banned upstream " + x));
-    return ChasmCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 }

@@ -2,6 +2,7 @@ package io.chasm.examples.cli;
 
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
@@ -11,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chasm verify DIR --trust KEY.pub}: rehash every byte of DIR and check it against the
@@ -49,10 +50,10 @@ public final class VerifyCommand implements Callable<Integer> {
       differences = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, stateDir, latest);
     } catch (VerificationException e) {
       report(latest, List.of(), e.getMessage());
-      return ChasmCli.EXIT_FAILED_CHECK;
+      return ExitCodes.FAILED_CHECK;
     }
     report(latest, differences, null);
-    return differences.isEmpty() ? ChasmCli.EXIT_OK : ChasmCli.EXIT_FAILED_CHECK;
+    return differences.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED_CHECK;
   }
 
   private void report(SignedSnapshot s, List<String> differences, String failure) {

@@ -4,7 +4,7 @@ import io.chasm.collector.CollectorConfig;
 import io.chasm.collector.server.CollectorServer;
 import io.chasm.collector.CollectorStore;
 import io.chasm.collector.model.Mirror;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,11 +14,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code chasm collector ...}: run the stats collector and enrol the mirrors that report to it. */
 @Command(
@@ -93,7 +93,7 @@ public final class CollectorCommand implements Runnable {
       Runtime.getRuntime().addShutdownHook(hook);
       System.out.println("collector: serving " + server.uri() + " (" + server.store().dialect() + ")");
       stopped.await();
-      return ChasmCli.EXIT_OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -129,10 +129,10 @@ public final class CollectorCommand implements Runnable {
           Mirror m = store.enrol(name, publicKey, Optional.ofNullable(project));
           System.out.println("enrolled mirror " + m.name() + " key " + m.publicKey().keyId()
               + m.project().map(p -> " project " + p).orElse(""));
-          return ChasmCli.EXIT_OK;
+          return ExitCodes.OK;
         } catch (IllegalArgumentException e) {
           System.err.println("chasm: " + e.getMessage());
-          return ChasmCli.EXIT_ERROR;
+          return ExitCodes.ERROR;
         }
       }
     }
@@ -151,7 +151,7 @@ public final class CollectorCommand implements Runnable {
                 m.lastBatchUnix() == 0 ? "never" : Instant.ofEpochSecond(m.lastBatchUnix()).toString(), m.publicKey().keyId());
           }
         }
-        return ChasmCli.EXIT_OK;
+        return ExitCodes.OK;
       }
     }
 
@@ -167,10 +167,10 @@ public final class CollectorCommand implements Runnable {
         try (CollectorStore store = db.open()) {
           if (!store.revoke(name)) {
             System.err.println("chasm: no active mirror named " + name);
-            return ChasmCli.EXIT_ERROR;
+            return ExitCodes.ERROR;
           }
           System.out.println("revoked mirror " + name);
-          return ChasmCli.EXIT_OK;
+          return ExitCodes.OK;
         }
       }
     }

@@ -1,6 +1,6 @@
 package io.chasm.examples.stats;
 
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.stats.DirectoryOutbox;
@@ -8,9 +8,9 @@ import io.chasm.wire.stats.StatsSubmitter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chasm stats submit}: sends the agent's spooled batches to a collector, each signed with
@@ -53,9 +53,9 @@ public final class StatsSubmitCommand implements Callable<Integer> {
       if (every == null) {
         if (r.stoppedBecause() != null) {
           System.err.println("chasm: stopped: " + r.stoppedBecause());
-          return ChasmCli.EXIT_FAILED_CHECK;
+          return ExitCodes.FAILED_CHECK;
         }
-        return r.rejected() > 0 ? ChasmCli.EXIT_FAILED_CHECK : ChasmCli.EXIT_OK;
+        return r.rejected() > 0 ? ExitCodes.FAILED_CHECK : ExitCodes.OK;
       }
       if (r.stoppedBecause() != null) {
         System.err.println("chasm: " + r.stoppedBecause() + "; trying again in " + every + " s");

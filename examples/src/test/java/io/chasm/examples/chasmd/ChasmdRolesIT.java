@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.examples.cli.ChasmCli;
-import io.chasm.examples.cli.DistroTree;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.demo.DistroTree;
 import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;

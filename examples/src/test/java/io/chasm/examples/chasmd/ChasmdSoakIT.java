@@ -2,6 +2,7 @@ package io.chasm.examples.chasmd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chasm.examples.demo.SoakRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.examples.cli.DistroTree;
+import io.chasm.examples.demo.DistroTree;
 import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;

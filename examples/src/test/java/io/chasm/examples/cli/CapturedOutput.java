@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.examples.chasm.ChasmCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

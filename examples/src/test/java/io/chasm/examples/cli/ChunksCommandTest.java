@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.chunk.Chunk;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.chunk.ChunkingParams;
@@ -26,7 +28,7 @@ class ChunksCommandTest extends CapturedOutput {
     Path f = dir.resolve("data.bin");
     Files.write(f, data);
     int rc = ChasmCli.run("chunks", f.toString(), "--min", "2K", "--avg", "8K", "--max", "32768", "--json");
-    assertThat(rc).as(err.toString()).isEqualTo(ChasmCli.EXIT_OK);
+    assertThat(rc).as(err.toString()).isEqualTo(ExitCodes.OK);
 
     List<Chunk> expected = new Chunker(new ChunkingParams(2048, 8192, 32768)).chunk(data);
     JsonNode doc = new ObjectMapper().readTree(out.toByteArray());
@@ -46,7 +48,7 @@ class ChunksCommandTest extends CapturedOutput {
   void chunks_table_printsRowsAndSummary() throws Exception {
     Path f = dir.resolve("small");
     Files.writeString(f, "hello");
-    assertThat(ChasmCli.run("chunks", f.toString())).isEqualTo(ChasmCli.EXIT_OK);
+    assertThat(ChasmCli.run("chunks", f.toString())).isEqualTo(ExitCodes.OK);
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text).contains("0        5  sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
     assertThat(text).contains("1 chunks, 5 bytes");
@@ -54,7 +56,7 @@ class ChunksCommandTest extends CapturedOutput {
 
   @Test
   void chunks_missingFile_exit2WithOneLine() {
-    assertThat(ChasmCli.run("chunks", dir.resolve("nope").toString())).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(ChasmCli.run("chunks", dir.resolve("nope").toString())).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8).trim()).startsWith("chasm: no such file").doesNotContain("\n");
     assertThat(out.size()).isZero();
   }
@@ -63,7 +65,7 @@ class ChunksCommandTest extends CapturedOutput {
   void chunks_badParams_exit2() throws Exception {
     Path f = dir.resolve("small");
     Files.writeString(f, "hello");
-    assertThat(ChasmCli.run("chunks", f.toString(), "--min", "8K", "--avg", "4K")).isEqualTo(ChasmCli.EXIT_ERROR);
-    assertThat(ChasmCli.run("chunks", f.toString(), "--avg", "lots")).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(ChasmCli.run("chunks", f.toString(), "--min", "8K", "--avg", "4K")).isEqualTo(ExitCodes.ERROR);
+    assertThat(ChasmCli.run("chunks", f.toString(), "--avg", "lots")).isEqualTo(ExitCodes.ERROR);
   }
 }

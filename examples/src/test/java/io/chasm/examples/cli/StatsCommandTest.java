@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +55,9 @@ class StatsCommandTest extends CapturedOutput {
   void scan_unknownFormat_exit2_namesFile() throws IOException {
     Path odd = dir.resolve("odd.log");
     Files.writeString(odd, "not a log line at all\n");
-    assertThat(ChasmCli.run("stats", "scan", odd.toString())).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(ChasmCli.run("stats", "scan", odd.toString())).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("odd.log", "unknown log format", "not a log line at all");
-    assertThat(ChasmCli.run("stats", "scan", odd.toString(), "--format", "nope")).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(ChasmCli.run("stats", "scan", odd.toString(), "--format", "nope")).isEqualTo(ExitCodes.ERROR);
   }
 
   /** Writes logs of every format with known client addresses; returns the addresses. */

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.chasm.collector.CollectorConfig;
 import io.chasm.collector.server.CollectorServer;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.stats.StatsRow;
@@ -52,7 +53,7 @@ class AgentToCollectorTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
-      assertThat(ChasmCli.run(args)).as(String.join(" ", args)).isEqualTo(ChasmCli.EXIT_OK);
+      assertThat(ChasmCli.run(args)).as(String.join(" ", args)).isEqualTo(ExitCodes.OK);
     } finally {
       System.setOut(old);
     }

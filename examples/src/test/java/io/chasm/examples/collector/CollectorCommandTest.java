@@ -3,7 +3,8 @@ package io.chasm.examples.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.examples.stats.StatsSubmitCommand;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.StatsBatch;
@@ -34,7 +35,7 @@ class CollectorCommandTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
-      assertThat(ChasmCli.run(args)).isEqualTo(ChasmCli.EXIT_OK);
+      assertThat(ChasmCli.run(args)).isEqualTo(ExitCodes.OK);
     } finally {
       System.setOut(old);
     }
@@ -49,13 +50,13 @@ class CollectorCommandTest {
     assertThat(captureOut("collector", "mirror", "add", "m1", "--key", key + ".pub", "--project", "debian", "--data", data))
         .contains("enrolled mirror m1");
     assertThat(ChasmCli.run("collector", "mirror", "add", "m1", "--key", key + ".pub", "--data", data))
-        .isEqualTo(ChasmCli.EXIT_ERROR);
+        .isEqualTo(ExitCodes.ERROR);
     assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("m1").contains("active").contains("debian");
     assertThat(ChasmCli.run("collector", "mirror", "revoke", "m1", "--data", data)).isZero();
-    assertThat(ChasmCli.run("collector", "mirror", "revoke", "m1", "--data", data)).isEqualTo(ChasmCli.EXIT_ERROR);
+    assertThat(ChasmCli.run("collector", "mirror", "revoke", "m1", "--data", data)).isEqualTo(ExitCodes.ERROR);
     assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("revoked");
     assertThat(ChasmCli.run("collector", "mirror", "add", "m2", "--key", dir.resolve("missing.pub").toString(), "--data", data))
-        .isEqualTo(ChasmCli.EXIT_ERROR);
+        .isEqualTo(ExitCodes.ERROR);
   }
 
   /** serve as a real process; stats submit from the spool; SIGTERM stops it cleanly. */

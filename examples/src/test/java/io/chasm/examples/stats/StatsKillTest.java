@@ -2,7 +2,7 @@ package io.chasm.examples.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;

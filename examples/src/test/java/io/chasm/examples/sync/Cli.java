@@ -1,6 +1,6 @@
 package io.chasm.examples.sync;
 
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

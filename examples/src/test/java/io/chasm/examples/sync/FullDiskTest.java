@@ -2,7 +2,8 @@ package io.chasm.examples.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.testkit.Trees;
 import io.chasm.wire.serve.TreeServer;
@@ -64,7 +65,7 @@ class FullDiskTest {
       server.poll();
 
       Cli.Result full = Cli.run(work, Duration.ofSeconds(60), sync);
-      assertThat(full.exit()).as(full.err()).isEqualTo(ChasmCli.EXIT_ERROR);
+      assertThat(full.exit()).as(full.err()).isEqualTo(ExitCodes.ERROR);
       assertThat(full.err()).contains("No space left on device");
       assertThat(full.err().strip().lines()).hasSize(1);
       assertThat(Trees.listing(dest)).isEqualTo(before);

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -92,7 +93,7 @@ class HostileUpstreamTest {
 
   void expectRejected(URI upstream, String error) throws Exception {
     Cli.Result r = Cli.run(work, LIMIT, "sync", upstream.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO);
-    assertThat(r.exit()).as(r.err()).isEqualTo(ChasmCli.EXIT_FAILED_CHECK);
+    assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.FAILED_CHECK);
     assertThat(r.err()).contains(error);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(Trees.listing(dest)).isEqualTo(mirrorListing);

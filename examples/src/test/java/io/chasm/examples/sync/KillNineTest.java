@@ -3,7 +3,7 @@ package io.chasm.examples.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.chasm.ChasmCli;
 import io.chasm.testkit.Trees;
 import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.PublishedTree;

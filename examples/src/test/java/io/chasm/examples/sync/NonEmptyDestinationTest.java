@@ -3,7 +3,7 @@ package io.chasm.examples.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chasm.examples.cli.ChasmCli;
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.testkit.Origin;
 import io.chasm.testkit.Trees;
@@ -46,7 +46,7 @@ class NonEmptyDestinationTest {
     try (TreeServer server = TreeServer.start(origin, List.of(URI.create("tcp://127.0.0.1:0")))) {
       String up = server.uris().get(0).toString();
       Cli.Result refused = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key.publicKeyFile().toString());
-      assertThat(refused.exit()).as(refused.err()).isEqualTo(ChasmCli.EXIT_ERROR);
+      assertThat(refused.exit()).as(refused.err()).isEqualTo(ExitCodes.ERROR);
       assertThat(refused.err().strip().lines()).singleElement().asString()
           .contains("3 entries are not in snapshot #1", "first: 'old'", "--delete");
       assertThat(Trees.listing(dest)).isEqualTo(before);

@@ -1,4 +1,4 @@
-package io.chasm.examples.chasmd;
+package io.chasm.examples.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

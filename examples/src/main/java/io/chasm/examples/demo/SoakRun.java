@@ -1,7 +1,10 @@
-package io.chasm.examples.chasmd;
+package io.chasm.examples.demo;
 
-import io.chasm.examples.cli.ChasmCli;
-import io.chasm.examples.cli.DistroTree;
+import io.chasm.examples.chasmd.DaemonProcess;
+import io.chasm.examples.cli.KeygenCommand;
+import io.chasm.examples.cli.PublishCommand;
+import io.chasm.examples.cli.VerifyCommand;
+import io.chasm.examples.common.Commands;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.ClientOptions;
@@ -89,8 +92,8 @@ public final class SoakRun {
     DistroTree origin = new DistroTree(dir.resolve("origin"), 7);
     origin.create(30, 4);
     Path key = dir.resolve("origin.key");
-    quietly(() -> ChasmCli.run("keygen", "--out", key.toString()));
-    int code = quietly(() -> ChasmCli.run("publish", origin.root().toString(), "--key", key.toString(), "--origin", "soak"));
+    quietly(() -> Commands.run("chasm", new KeygenCommand(), "--out", key.toString()));
+    int code = quietly(() -> Commands.run("chasm", new PublishCommand(), origin.root().toString(), "--key", key.toString(), "--origin", "soak"));
     if (code != 0) {
       throw new IOException("initial publish failed with exit " + code);
     }
@@ -151,7 +154,7 @@ public final class SoakRun {
             nextSample += sampleEvery;
           }
           origin.update((int) seq + 1);
-          int c = quietly(() -> ChasmCli.run("publish", origin.root().toString(), "--key", key.toString()));
+          int c = quietly(() -> Commands.run("chasm", new PublishCommand(), origin.root().toString(), "--key", key.toString()));
           if (c != 0) {
             throw new IOException("publish failed with exit " + c);
           }
@@ -181,7 +184,7 @@ public final class SoakRun {
         long max = latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1);
         out.printf(Locale.ROOT, "soak: %d publishes, %d reached the mirror; publish -> mirror serves it: median %d ms, max %d ms%n",
             publishes, reached, median, max);
-        boolean verifies = quietly(() -> ChasmCli.run("verify", mirror.toString(), "--trust", key + ".pub")) == 0;
+        boolean verifies = quietly(() -> Commands.run("chasm", new VerifyCommand(), mirror.toString(), "--trust", key + ".pub")) == 0;
         out.println("soak: mirror tree " + (verifies ? "verifies" : "DOES NOT verify") + " against its latest snapshot");
         return new Result(publishes, reached, median, max, os, ms, verifies);
       }

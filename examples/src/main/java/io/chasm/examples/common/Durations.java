@@ -1,4 +1,4 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.common;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

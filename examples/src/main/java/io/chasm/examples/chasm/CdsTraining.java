@@ -1,5 +1,6 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.chasm;
 
+import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.publish.TreePublisher;
 import io.chasm.wire.serve.TreeServer;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class CdsTraining {
       System.setErr(err);
       TreePublisher.deleteRecursively(dir);
     }
-    if (rc != ChasmCli.EXIT_OK) {
+    if (rc != ExitCodes.OK) {
       System.err.println("chasm: the class-sharing training run failed (exit " + rc + "); start-up is slower, nothing else");
     }
     System.exit(rc);
@@ -59,7 +60,7 @@ public final class CdsTraining {
       write(origin, 1);
       rc = rc != 0 ? rc : ChasmCli.run("publish", origin.toString(), "--key", key, "--no-notify");
       if (rc == 0 && !server.poll()) {
-        return ChasmCli.EXIT_ERROR;
+        return ExitCodes.ERROR;
       }
       rc = rc != 0 ? rc : ChasmCli.run("sync", uri, mirror, "--trust", key + ".pub", "--json");
       rc = rc != 0 ? rc : ChasmCli.run("sync", uri, mirror, "--trust", key + ".pub", "--json");

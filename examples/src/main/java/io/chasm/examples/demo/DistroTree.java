@@ -1,4 +1,4 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.demo;
 
 import java.io.IOException;
 import java.io.OutputStream;

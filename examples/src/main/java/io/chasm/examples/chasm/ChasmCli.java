@@ -1,14 +1,27 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.chasm;
 
-import picocli.CommandLine;
+import io.chasm.examples.cli.ChunksCommand;
+import io.chasm.examples.cli.DiffCommand;
+import io.chasm.examples.cli.IndexCommand;
+import io.chasm.examples.cli.KeygenCommand;
+import io.chasm.examples.cli.PublishCommand;
+import io.chasm.examples.cli.ServeCommand;
+import io.chasm.examples.cli.StatsCommand;
+import io.chasm.examples.cli.SyncCommand;
+import io.chasm.examples.cli.VerifyCommand;
+import io.chasm.examples.collector.CollectorCommand;
+import io.chasm.examples.common.Commands;
+import io.chasm.examples.common.ExitCodes;
+import io.chasm.examples.demo.DemoCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code chasm} command. Each subcommand is a thin shell over the library: parse flags, call
- * the library, print a human summary or {@code --json}.
+ * the library, print a human summary or {@code --json}. Exit codes: {@link ExitCodes}.
  *
- * <p>Exit codes (every subcommand): 0 success; 1 the check the command performs failed (e.g. a
- * tree does not verify); 2 usage or I/O error, with a one-line message on stderr.
+ * <p>The root sits in its own package above the commands: it is the only class that knows them
+ * all, so the demo (which runs commands) and the commands never depend on it.
  */
 @Command(
     name = "chasm",
@@ -26,14 +39,10 @@ import picocli.CommandLine.Command;
       ChunksCommand.class,
       ServeCommand.class,
       SyncCommand.class,
-      io.chasm.examples.collector.CollectorCommand.class,
+      CollectorCommand.class,
       StatsCommand.class,
     })
 public final class ChasmCli implements Runnable {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED_CHECK = 1;
-  public static final int EXIT_ERROR = 2;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -45,21 +54,9 @@ public final class ChasmCli implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the CLI in-process and returns the exit code (used by tests and the demo). */
+  /** Runs the CLI in-process and returns the exit code (used by tests and the CDS training run). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new ChasmCli());
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println("chasm: " + oneLine(ex));
-          return EXIT_ERROR;
-        });
-    cl.setExitCodeExceptionMapper(ex -> EXIT_ERROR);
-    return cl.execute(args);
-  }
-
-  public static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
-    return (m == null || m.isBlank()) ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+    return Commands.run("chasm", new ChasmCli(), args);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,4 +1,4 @@
-package io.chasm.examples.cli;
+package io.chasm.examples.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,14 +26,5 @@ class DurationsTest {
       assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOfSatisfying(Durations.FormatException.class,
           e -> assertThat(e.unknownUnit()).isFalse());
     }
-  }
-
-  @Test
-  void converter_keepsItsMessages() {
-    StateOptions.DurationConverter c = new StateOptions.DurationConverter();
-    assertThat(c.convert("7d")).isEqualTo(Duration.ofDays(7));
-    assertThatThrownBy(() -> c.convert("5x")).hasMessage("not a duration: 5x");
-    assertThatThrownBy(() -> c.convert("xs")).hasMessage("not a duration (e.g. 7d, 12h): xs");
-    assertThatThrownBy(() -> c.convert("0h")).hasMessage("duration must be positive: 0h");
   }
 }
