@@ -1,5 +1,6 @@
 package io.chasm.wire.sync;
 
+import io.chasm.testkit.Trees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,16 +37,16 @@ class SyncEngineTest {
 
   Path origin() throws Exception {
     Path o = tmp.resolve("origin");
-    Origins.write(o.resolve("README"), "hello\n");
-    Files.write(o.resolve("big.bin"), Origins.random(1, 700_000));
-    Origins.write(o.resolve("pool/main/a/pkg_1.0.deb"), "package a ".repeat(5000));
-    Origins.write(o.resolve("dists/stable/Release"), "Release file\n");
-    Origins.write(o.resolve("dists/stable/main/binary-amd64/Packages"), "Package: a\n");
+    Trees.write(o.resolve("README"), "hello\n");
+    Files.write(o.resolve("big.bin"), Trees.random(1, 700_000));
+    Trees.write(o.resolve("pool/main/a/pkg_1.0.deb"), "package a ".repeat(5000));
+    Trees.write(o.resolve("dists/stable/Release"), "Release file\n");
+    Trees.write(o.resolve("dists/stable/main/binary-amd64/Packages"), "Package: a\n");
     Files.createDirectories(o.resolve("empty-dir"));
     Files.createSymbolicLink(o.resolve("latest"), Path.of("pool/main/a/pkg_1.0.deb"));
     Files.write(o.resolve("empty"), new byte[0]);
-    Files.write(o.resolve("dup1"), Origins.random(7, 30_000));
-    Files.write(o.resolve("dup2"), Origins.random(7, 30_000));
+    Files.write(o.resolve("dup1"), Trees.random(7, 30_000));
+    Files.write(o.resolve("dup2"), Trees.random(7, 30_000));
     return o;
   }
 
@@ -63,7 +64,7 @@ class SyncEngineTest {
       SyncResult r = sync(uri, dest);
       assertThat(r.upToDate()).isFalse();
       assertThat(r.filesAdded()).isEqualTo(8);
-      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
       assertThat(Files.isDirectory(dest.resolve("empty-dir"))).isTrue();
 
       SyncResult again = sync(uri, dest);
@@ -71,8 +72,8 @@ class SyncEngineTest {
       assertThat(again.bytesReceived() + again.bytesSent()).isLessThan(2048);
 
       // Update: append to the big file (most chunks reusable), add, delete, retarget the symlink.
-      Files.write(o.resolve("big.bin"), Origins.random(2, 1000), java.nio.file.StandardOpenOption.APPEND);
-      Origins.write(o.resolve("pool/main/b/pkg_2.0.deb"), "package b ".repeat(100));
+      Files.write(o.resolve("big.bin"), Trees.random(2, 1000), java.nio.file.StandardOpenOption.APPEND);
+      Trees.write(o.resolve("pool/main/b/pkg_2.0.deb"), "package b ".repeat(100));
       Files.delete(o.resolve("README"));
       Files.delete(o.resolve("latest"));
       Files.createSymbolicLink(o.resolve("latest"), Path.of("pool/main/b/pkg_2.0.deb"));
@@ -84,7 +85,7 @@ class SyncEngineTest {
       assertThat(u.filesDeleted()).isEqualTo(1);
       assertThat(u.chunksReused()).isGreaterThan(0);
       assertThat(u.chunksFetched()).isLessThan(5);
-      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
       assertThat(u.sequence()).isEqualTo(2);
     }
   }
@@ -106,7 +107,7 @@ class SyncEngineTest {
       SyncResult r = new SyncEngine(opts).sync();
       assertThat(r.filesAdded()).isEqualTo(8);
       assertThat(most.get()).isEqualTo(3);
-      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
     }
   }
 
@@ -114,13 +115,13 @@ class SyncEngineTest {
   void sync_appendedSmallFile_fetchesOnlyTheAppendedBytes() throws Exception {
     Path o = tmp.resolve("origin");
     Files.createDirectories(o);
-    Files.write(o.resolve("log.txt"), Origins.random(3, 12_000)); // one chunk, below the minimum size
+    Files.write(o.resolve("log.txt"), Trees.random(3, 12_000)); // one chunk, below the minimum size
     Origins.publish(o, "demo", key);
     Path dest = tmp.resolve("mirror");
     try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
       URI uri = server.uris().get(0);
       sync(uri, dest);
-      Files.write(o.resolve("log.txt"), Origins.random(4, 100), java.nio.file.StandardOpenOption.APPEND);
+      Files.write(o.resolve("log.txt"), Trees.random(4, 100), java.nio.file.StandardOpenOption.APPEND);
       Origins.publish(o, "demo", key);
       server.poll();
       SyncResult u = sync(uri, dest);
@@ -139,23 +140,23 @@ class SyncEngineTest {
   @Test
   void sync_afterInterruptedPublish_repairsPathsTheDiffWouldMiss() throws Exception {
     Path o = tmp.resolve("origin");
-    Origins.write(o.resolve("a.txt"), "version 1 of a\n");
-    Origins.write(o.resolve("sub/b.txt"), "b\n");
+    Trees.write(o.resolve("a.txt"), "version 1 of a\n");
+    Trees.write(o.resolve("sub/b.txt"), "b\n");
     Origins.publish(o, "demo", key);
     Path dest = tmp.resolve("mirror");
     try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
       URI uri = server.uris().get(0);
       sync(uri, dest);
       // The interrupted run of version 2 had renamed a.txt into place, then died.
-      Origins.write(dest.resolve("a.txt"), "version 2 of a\n");
+      Trees.write(dest.resolve("a.txt"), "version 2 of a\n");
       Files.writeString(dest.resolve(".chasm/publishing"), Hash.sha256(new byte[] {9}).toString());
       // The origin goes back to version 1's content (a new snapshot with the same root tree).
-      Origins.write(o.resolve("sub/b.txt"), "b\n");
+      Trees.write(o.resolve("sub/b.txt"), "b\n");
       Origins.publish(o, "demo", key);
       server.poll();
       SyncResult r = sync(uri, dest);
       assertThat(r.upToDate()).isFalse();
-      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
       assertThat(Files.exists(dest.resolve(".chasm/publishing"))).isFalse();
     }
   }
@@ -173,7 +174,7 @@ class SyncEngineTest {
       SyncResult r = sync(mirror.uris().get(0), tier2);
       assertThat(r.sequence()).isEqualTo(1);
     }
-    assertThat(listing(tier2)).isEqualTo(listing(o));
+    assertThat(Trees.listing(tier2)).isEqualTo(Trees.listing(o));
     assertThat(Files.readAllBytes(tier2.resolve(".chasm/snapshots/00000000000000000001.snapshot")))
         .isEqualTo(Files.readAllBytes(o.resolve(".chasm/snapshots/00000000000000000001.snapshot")));
   }
@@ -188,13 +189,13 @@ class SyncEngineTest {
       SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(uri).flip(true).build();
       new SyncEngine(opts).sync();
       assertThat(Files.isSymbolicLink(dest.resolve("current"))).isTrue();
-      assertThat(listing(dest.resolve("current"))).isEqualTo(listing(o));
-      Origins.write(o.resolve("new-file"), "new\n");
+      assertThat(Trees.listing(dest.resolve("current"))).isEqualTo(Trees.listing(o));
+      Trees.write(o.resolve("new-file"), "new\n");
       Origins.publish(o, "demo", key);
       server.poll();
       SyncResult r = new SyncEngine(opts).sync();
       assertThat(r.filesAdded()).isEqualTo(1);
-      assertThat(listing(dest.resolve("current"))).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest.resolve("current"))).isEqualTo(Trees.listing(o));
       assertThat(MirrorState.liveRoot(dest).toString()).endsWith("00000000000000000002");
     }
   }
@@ -210,9 +211,9 @@ class SyncEngineTest {
           .flip(true).safeLinks(true).build();
       SyncResult r = new SyncEngine(opts).sync();
       assertThat(r.skippedSymlinks()).containsExactly("pool/passwd");
-      Map<String, String> expected = listing(o);
+      Map<String, String> expected = Trees.listing(o);
       expected.remove("pool/passwd");
-      assertThat(listing(dest.resolve("current"))).isEqualTo(expected);
+      assertThat(Trees.listing(dest.resolve("current"))).isEqualTo(expected);
     }
   }
 
@@ -224,7 +225,7 @@ class SyncEngineTest {
     try (TreeServer server = TreeServer.start(o, List.of(ANY_PORT))) {
       assertThatThrownBy(() -> sync(server.uris().get(0), dest)).isInstanceOf(SignatureException.class);
     }
-    assertThat(listing(dest)).isEmpty();
+    assertThat(Trees.listing(dest)).isEmpty();
   }
 
   @Test
@@ -253,7 +254,7 @@ class SyncEngineTest {
       SyncOptions opts = SyncOptions.builder(dest, TrustPolicy.single(key.publicKey()))
           .upstreams(List.of(badUri, dead, good.uris().get(0))).pipelining(1, 1).build();
       SyncResult r = new SyncEngine(opts).sync();
-      assertThat(listing(dest)).isEqualTo(listing(o));
+      assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
       assertThat(r.banned()).anyMatch(b -> b.startsWith(dead.toString()));
       assertThat(r.banned()).anyMatch(b -> b.startsWith(badUri.toString()) && b.contains("does not match"));
     }
@@ -279,29 +280,4 @@ class SyncEngineTest {
     }
   }
 
-  /** Relative path -> "file:sha256" / "link:target" / "dir", excluding the state directory. */
-  static Map<String, String> listing(Path root) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    if (!Files.exists(root)) {
-      return out;
-    }
-    Path real = root.toRealPath();
-    try (Stream<Path> s = Files.walk(real)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String rel = real.relativize(p).toString();
-        if (rel.isEmpty() || rel.equals(".chasm") || rel.startsWith(".chasm/")) {
-          continue;
-        }
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "link:" + Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          out.put(rel, "dir");
-        } else {
-          byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-          out.put(rel, "file:" + Files.isExecutable(p) + ":" + HexFormat.of().formatHex(d));
-        }
-      }
-    }
-    return out;
-  }
 }

@@ -68,15 +68,4 @@ final class Origins {
     }
     return store.put(Tree.of(entries));
   }
-
-  static void write(Path file, String content) throws IOException {
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, content, StandardCharsets.UTF_8);
-  }
-
-  static byte[] random(long seed, int size) {
-    byte[] b = new byte[size];
-    new java.util.Random(seed).nextBytes(b);
-    return b;
-  }
 }

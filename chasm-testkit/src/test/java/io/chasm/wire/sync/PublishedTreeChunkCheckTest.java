@@ -1,5 +1,6 @@
 package io.chasm.wire.sync;
 
+import io.chasm.testkit.Trees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
@@ -23,7 +24,7 @@ class PublishedTreeChunkCheckTest {
   void damagedLiveFile_refusedWhenChecking_sentAsIsWhenNot() throws Exception {
     Path file = dir.resolve("pool/a.deb");
     Files.createDirectories(file.getParent());
-    Files.write(file, Origins.random(5, 100_000));
+    Files.write(file, Trees.random(5, 100_000));
     Origins.publish(dir, "debian", Ed25519.generate());
     List<Chunk> chunks = new Chunker().chunk(file);
     Hash first = chunks.get(0).id();
