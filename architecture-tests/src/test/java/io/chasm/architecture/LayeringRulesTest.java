@@ -98,7 +98,6 @@ class LayeringRulesTest {
     CompositeArchRule.of(internalStaysInside).and(signatures).check(ChasmModule.allClasses());
   }
 
-  @Disabled("enabled when issue 12's moves land")
   @Test
   void g_chasmWire_noProtobufTypeInAPublicSignature() {
     Predicate<JavaClass> notProtobuf = c -> !inPackage(c, "io.chasm.wire.proto", "com.google.protobuf");

@@ -38,7 +38,7 @@ final class AgentBatches {
     }
     AgentBatches a = new AgentBatches();
     for (Path f : spool.list()) {
-      a.batches.add(StatsSpool.read(f));
+      a.batches.add(StatsBatch.parseFrom(StatsSpool.read(f).bytes()));
     }
     for (StatsRow row : r.summary.rows()) {
       if (row.granularity == StatsRow.Granularity.DAY) {

@@ -2,7 +2,7 @@ package io.chasm.wire.stats;
 
 import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.StatsDelta;
-import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.wire.stats.internal.StatsBatchEncoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,13 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The on-disk queue of batches waiting for the collector: one file {@code <batch id hex>.batch}
- * per batch holding the exact serialized {@link StatsBatch}, written to a temporary name, fsynced
- * and renamed. {@link DirectoryOutbox} reads the same directory and {@link StatsSubmitter} signs
+ * per batch holding the exact serialized StatsBatch ({@link EncodedBatch#bytes()}), written to a
+ * temporary name, fsynced and renamed. {@link DirectoryOutbox} reads the same directory and {@link StatsSubmitter} signs
  * each batch when it sends it. A batch already in the spool is never overwritten, so a step redone
  * after a crash leaves the first copy (same id, and what the collector may already hold).
  */
@@ -43,16 +42,16 @@ public final class StatsSpool implements LogScanner.BatchSink {
   }
 
   /** Spools one batch unless its id is already there; returns its file. */
-  public Path write(StatsBatch batch) throws IOException {
+  public Path write(EncodedBatch batch) throws IOException {
     Files.createDirectories(dir);
-    Path file = dir.resolve(HexFormat.of().formatHex(batch.getBatchId().toByteArray()) + SUFFIX);
+    Path file = dir.resolve(batch.idHex() + SUFFIX);
     if (Files.exists(file)) {
       return file;
     }
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(batch.toByteArray());
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(batch.sharedBytes());
       while (bb.hasRemaining()) {
         ch.write(bb);
       }
@@ -84,8 +83,13 @@ public final class StatsSpool implements LogScanner.BatchSink {
     return out;
   }
 
-  /** Reads one spooled file back. */
-  public static StatsBatch read(Path file) throws IOException {
-    return StatsBatch.parseFrom(Files.readAllBytes(file));
+  /**
+   * Reads one spooled file back.
+   *
+   * @throws IOException if the file cannot be read or is not a StatsBatch
+   */
+  public static EncodedBatch read(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    return StatsBatches.of(StatsBatchEncoder.decode(bytes), bytes);
   }
 }

@@ -44,6 +44,15 @@ class StatsBatchesTest {
     }
   }
 
+  /** The batch's fields, read with the generated parser as any user of the bytes would. */
+  static StatsBatch decode(EncodedBatch e) {
+    try {
+      return StatsBatch.parseFrom(e.bytes());
+    } catch (java.io.IOException x) {
+      throw new AssertionError(x);
+    }
+  }
+
   static StatsDelta delta(long downloads) {
     StatsDelta d = new StatsDelta();
     d.addCoverage(new Coverage(new byte[32], 0, 100));
@@ -57,12 +66,17 @@ class StatsBatchesTest {
 
   @Test
   void build_isDeterministic_andIdIgnoresCreationTime() {
-    StatsBatch a = StatsBatches.build("m", delta(2), 1);
-    StatsBatch b = StatsBatches.build("m", delta(2), 999);
+    EncodedBatch ea = StatsBatches.build("m", delta(2), 1);
+    StatsBatch a = decode(ea);
+    StatsBatch b = decode(StatsBatches.build("m", delta(2), 999));
     assertThat(a.getBatchId()).isEqualTo(b.getBatchId());
     assertThat(a.toBuilder().clearCreatedUnix().build()).isEqualTo(b.toBuilder().clearCreatedUnix().build());
-    assertThat(StatsBatches.build("other", delta(2), 1).getBatchId()).isNotEqualTo(a.getBatchId());
+    assertThat(decode(StatsBatches.build("other", delta(2), 1)).getBatchId()).isNotEqualTo(a.getBatchId());
     assertThat(a.getRowsCount()).isEqualTo(2);
+    assertThat(ea.id()).isEqualTo(a.getBatchId().toByteArray());
+    assertThat(ea.rowCount()).isEqualTo(2);
+    assertThat(ea.part()).isZero();
+    assertThat(ea.parts()).isEqualTo(1);
     assertThat(a.getRows(0).getUniqueSketch().isEmpty()).isFalse();
     assertThat(a.getTotals().getLinesTotal()).isEqualTo(3);
   }
@@ -76,16 +90,20 @@ class StatsBatchesTest {
     }
     d.countme(0, "p", 1, "").add(3);
     d.totals().linesTotal = 5;
-    List<StatsBatch> parts = StatsBatches.buildAll("m", d, 2, 1);
+    List<EncodedBatch> encoded = StatsBatches.buildAll("m", d, 2, 1);
+    assertThat(encoded).extracting(EncodedBatch::rowCount).containsExactly(2, 2, 1);
+    assertThat(encoded).extracting(EncodedBatch::part).containsExactly(0, 1, 2);
+    assertThat(encoded).extracting(EncodedBatch::parts).containsExactly(3, 3, 3);
+    List<StatsBatch> parts = encoded.stream().map(StatsBatchesTest::decode).toList();
     assertThat(parts).hasSize(3);
     assertThat(parts).extracting(StatsBatch::getRowsCount).containsExactly(2, 2, 1);
     assertThat(parts).extracting(b -> b.getTotals().getLinesTotal()).containsExactly(5L, 0L, 0L);
     assertThat(parts).extracting(StatsBatch::getCountmeCount).containsExactly(1, 0, 0);
     assertThat(parts).extracting(StatsBatch::getPart).containsExactly(0, 1, 2);
     assertThat(parts.stream().map(StatsBatch::getBatchId).distinct()).hasSize(3);
-    assertThat(StatsBatches.buildAll("m", d, 2, 99).get(1).getBatchId()).isEqualTo(parts.get(1).getBatchId());
+    assertThat(decode(StatsBatches.buildAll("m", d, 2, 99).get(1)).getBatchId()).isEqualTo(parts.get(1).getBatchId());
     assertThat(StatsBatches.buildAll("m", d, 10, 1)).singleElement()
-        .satisfies(b -> assertThat(b.getBatchId()).isEqualTo(StatsBatches.build("m", d, 1).getBatchId()));
+        .satisfies(b -> assertThat(decode(b).getBatchId()).isEqualTo(decode(StatsBatches.build("m", d, 1)).getBatchId()));
   }
 
   @Test
@@ -98,8 +116,11 @@ class StatsBatchesTest {
     spool.accept(delta(2)); // a redone step: same id, the first copy stays
     assertThat(spool.list()).hasSize(1);
     assertThat(Files.readAllBytes(f)).isEqualTo(first);
-    StatsBatch b = StatsSpool.read(f);
+    EncodedBatch read = StatsSpool.read(f);
+    StatsBatch b = decode(read);
     assertThat(f.getFileName().toString()).isEqualTo(HEX.formatHex(b.getBatchId().toByteArray()) + ".batch");
+    assertThat(read.bytes()).isEqualTo(first);
+    assertThat(read.idHex() + ".batch").isEqualTo(f.getFileName().toString());
     assertThat(new DirectoryOutbox(dir).pending()).hasSize(1);
   }
 }
