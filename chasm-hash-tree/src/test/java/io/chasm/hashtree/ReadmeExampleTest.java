@@ -26,7 +26,7 @@ class ReadmeExampleTest {
     Files.writeString(tmp.resolve("pool/a.deb"), "a");
     Path dir = tmp;
     // ---- README begins (after its first line) ----
-    try (TreeIndex index = TreeIndex.open(dir)) {                    // state in dir/.chasm/
+    try (TreeIndex index = TreeIndex.open(dir)) {                    // state outside dir (StateLocation)
       IndexResult r = index.update();                                // rehashes only what changed
       Signer origin = Ed25519.generate();
       SignedSnapshot s = index.publish("debian", Duration.ofDays(7), origin);   // next sequence
@@ -34,7 +34,8 @@ class ReadmeExampleTest {
       System.out.println(r.rootTree() + ": " + r.files() + " files, " + r.rehashedFiles() + " rehashed");
     }
     // ---- README ends ----
-    assertThat(Files.exists(dir.resolve(".chasm/snapshots"))).isTrue();
+    assertThat(Files.exists(io.chasm.hashtree.index.StateLocation.of(dir).resolve("snapshots"))).isTrue();
+    assertThat(dir.resolve(".chasm")).doesNotExist();
   }
 
   @Test

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * rehashes only files whose stat changed (or that were modified too close to their last hashing to
  * be trusted), on all cores, then rebuilds only the trees on changed paths.
  *
- * <p>State lives in a directory ({@code DIR/.chasm/} by default, excluded from the tree):
+ * <p>State lives in a directory (by default outside the tree, see {@link StateLocation}; excluded
+ * from the tree when given inside it):
  *
  * <ul>
  *   <li>{@code index}: the entries, versioned and checksummed, replaced atomically;
@@ -44,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * #locator()}'s lookups, which are thread-safe.
  */
 public final class TreeIndex implements Closeable {
-  /** Name of the default state directory inside the indexed tree. */
-  public static final String DEFAULT_STATE_DIR = ".chasm";
+  /**
+   * Name of the legacy state directory inside the indexed tree ({@link StateLocation#LEGACY_DIR});
+   * the default is now outside the tree ({@link StateLocation#of}).
+   */
+  public static final String DEFAULT_STATE_DIR = StateLocation.LEGACY_DIR;
 
   private static final Logger LOG = LoggerFactory.getLogger(TreeIndex.class);
 
@@ -71,9 +75,9 @@ public final class TreeIndex implements Closeable {
     this.lock = lock;
   }
 
-  /** Opens the index of {@code root} with state in {@code root/.chasm} and default chunking. */
+  /** Opens the index of {@code root} with state in {@link StateLocation#of}{@code (root)} and default chunking. */
   public static TreeIndex open(Path root) throws IOException {
-    return open(root, root.resolve(DEFAULT_STATE_DIR), ChunkingParams.DEFAULT);
+    return open(root, StateLocation.of(root), ChunkingParams.DEFAULT);
   }
 
   /**

@@ -50,7 +50,7 @@ public final class TreeVerifier {
   }
 
   /**
-   * Verifies {@code dir} (state in {@code dir/.chasm}) against {@code snapshot} with the system
+   * Verifies {@code dir} (state in {@link StateLocation#of}) against {@code snapshot} with the system
    * clock.
    *
    * @throws VerificationException if the snapshot is not trusted ({@link SnapshotVerifier}), or
@@ -60,7 +60,7 @@ public final class TreeVerifier {
    */
   public static void verify(Path dir, SignedSnapshot snapshot, TrustPolicy policy)
       throws IOException, MissingObjectException, VerificationException {
-    List<String> diff = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, dir.resolve(TreeIndex.DEFAULT_STATE_DIR), snapshot);
+    List<String> diff = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, StateLocation.of(dir), snapshot);
     if (!diff.isEmpty()) {
       throw new HashMismatchException(
           dir + " differs from snapshot " + snapshot.snapshot().sequence() + " at " + diff.size() + " path(s): "

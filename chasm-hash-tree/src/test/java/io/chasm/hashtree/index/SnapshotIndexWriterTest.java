@@ -40,7 +40,7 @@ class SnapshotIndexWriterTest {
     try (TreeIndex index = TreeIndex.open(t)) {
       root = index.update().rootTree();
     }
-    Path state = t.resolve(TreeIndex.DEFAULT_STATE_DIR);
+    Path state = StateLocation.of(t);
     Files.delete(state.resolve("index"));
     // In the snapshot, but a mirror does not create links out of the tree.
     Files.delete(t.resolve("dists/passwd"));
@@ -77,7 +77,7 @@ class SnapshotIndexWriterTest {
 
   /** The root of the same files indexed from nothing (the state directory left out). */
   static ObjectId coldRoot(Path tree) throws Exception {
-    Indexer cold = new Indexer(tree, tree.resolve(TreeIndex.DEFAULT_STATE_DIR), ChunkingParams.DEFAULT,
+    Indexer cold = new Indexer(tree, StateLocation.of(tree), ChunkingParams.DEFAULT,
         new io.chasm.hashtree.store.InMemoryObjectStore(), new IndexProgress(), 1);
     return cold.run(new IndexTable(), null).root();
   }

@@ -103,8 +103,22 @@ class TreeIndexTest {
     }
     try (TreeIndex index = TreeIndex.open(t)) {
       assertThat(index.update().rootTree()).isEqualTo(withoutState);
-      assertThat(Files.exists(t.resolve(".chasm/index"))).isTrue();
+      assertThat(Files.exists(StateLocation.of(t).resolve("index"))).isTrue();
+      assertThat(t.resolve(".chasm")).doesNotExist();
     }
+  }
+
+  @Test
+  void open_legacyStateInsideTheTree_keepsUsingIt() throws Exception {
+    Path t = tree();
+    Files.createDirectories(t.resolve(".chasm"));
+    try (TreeIndex index = TreeIndex.open(t)) {
+      assertThat(index.stateDirectory()).isEqualTo(t.toAbsolutePath().normalize().resolve(".chasm"));
+      index.update();
+    }
+    assertThat(t.resolve(".chasm/index")).exists();
+    assertThat(StateLocation.of(t)).isEqualTo(StateLocation.legacyDirectory(t));
+    assertThat(StateLocation.defaultFor(t)).doesNotExist();
   }
 
   @Test
@@ -171,7 +185,7 @@ class TreeIndexTest {
     try (TreeIndex index = TreeIndex.open(t)) {
       root = index.update().rootTree();
     }
-    Path file = t.resolve(".chasm/index");
+    Path file = StateLocation.of(t).resolve("index");
     byte[] b = Files.readAllBytes(file);
     b[b.length / 2] ^= 0x01;
     Files.write(file, b);
@@ -194,7 +208,7 @@ class TreeIndexTest {
     try (TreeIndex index = TreeIndex.open(t)) {
       index.update();
     }
-    Path file = t.resolve(".chasm/index");
+    Path file = StateLocation.of(t).resolve("index");
     byte[] b = Files.readAllBytes(file);
     for (int len : new int[] {0, 3, b.length / 3, b.length - 1}) {
       Files.write(file, java.util.Arrays.copyOf(b, len));
@@ -256,7 +270,7 @@ class TreeIndexTest {
       assertThat(index.snapshots().latest()).map(SignedSnapshot::id).contains(s.id());
     }
     TreeVerifier v = new TreeVerifier(trust, Clock.systemUTC());
-    Path state = t.resolve(".chasm");
+    Path state = StateLocation.of(t);
     assertThat(v.differences(t, state, s)).isEmpty();
     TreeVerifier.verify(t, s, trust);
 
