@@ -2,6 +2,7 @@ package io.chasm.hashtree.index;
 
 import io.chasm.api.Hash;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,6 +23,8 @@ import java.util.Optional;
  *
  * <p>A tree that still has a {@value #LEGACY_DIR} directory inside (the layout before state moved
  * out) keeps using it; {@link #legacyHint} says how to move it. Nothing here creates a directory.
+ * The methods throw {@link UncheckedIOException} when the real path of the tree's nearest existing
+ * ancestor cannot be read.
  */
 public final class StateLocation {
   /** The state directory inside the tree, as older versions kept it. */
@@ -36,18 +39,18 @@ public final class StateLocation {
   private StateLocation() {}
 
   /** The state directory of {@code tree}: {@code explicit} if given, else {@link #of(Path)}. */
-  public static Path resolve(Path tree, Path explicit) throws IOException {
+  public static Path resolve(Path tree, Path explicit) {
     return explicit != null ? explicit.toAbsolutePath().normalize() : of(tree);
   }
 
   /** The state directory of {@code tree}: its legacy {@value #LEGACY_DIR} if present, else {@link #defaultFor}. */
-  public static Path of(Path tree) throws IOException {
+  public static Path of(Path tree) {
     Path legacy = legacyDirectory(tree);
     return isLegacy(tree) ? legacy : defaultFor(tree);
   }
 
   /** The default state directory of {@code tree}, outside it (whether or not a legacy one exists). */
-  public static Path defaultFor(Path tree) throws IOException {
+  public static Path defaultFor(Path tree) {
     return home().resolve(nameOf(tree));
   }
 
@@ -67,7 +70,7 @@ public final class StateLocation {
   }
 
   /** For a tree using its legacy state directory, one line saying how to move it out; else empty. */
-  public static Optional<String> legacyHint(Path tree, Path state) throws IOException {
+  public static Optional<String> legacyHint(Path tree, Path state) {
     if (!isLegacy(tree, state)) {
       return Optional.empty();
     }
@@ -108,7 +111,7 @@ public final class StateLocation {
    * but letters, digits, {@code .}, {@code _} and {@code -} as {@code _}, then the first 8 hex
    * digits of the SHA-256 of the real path (so {@code /a-b} and {@code /a/b} differ).
    */
-  public static String nameOf(Path tree) throws IOException {
+  public static String nameOf(Path tree) {
     String real = realPath(tree).toString();
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < real.length(); i++) {
@@ -124,7 +127,7 @@ public final class StateLocation {
       }
     }
     // Keep the name well under NAME_MAX and a socket path inside it under sun_path's 108 bytes.
-    String readable = b.length() > 60 ? b.substring(b.length() - 60) : b.toString();
+    String readable = b.length() > 40 ? b.substring(b.length() - 40) : b.toString();
     if (readable.isEmpty() || readable.startsWith(".") || readable.startsWith("-")) {
       readable = "root" + (readable.isEmpty() ? "" : "-" + readable);
     }
@@ -136,7 +139,7 @@ public final class StateLocation {
    * The real path of {@code tree}, also when it does not exist yet: the real path of its nearest
    * existing ancestor plus the rest, which is what it will be once created.
    */
-  static Path realPath(Path tree) throws IOException {
+  static Path realPath(Path tree) {
     Path abs = tree.toAbsolutePath().normalize();
     Path existing = abs;
     while (existing != null && !Files.exists(existing)) {
@@ -145,6 +148,10 @@ public final class StateLocation {
     if (existing == null) {
       return abs;
     }
-    return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+    try {
+      return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

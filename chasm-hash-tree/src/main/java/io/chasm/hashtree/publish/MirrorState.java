@@ -25,6 +25,7 @@ import java.util.Optional;
  * {@value #TREES_IN_TREE}. Holding a {@code MirrorState} holds the state lock: one writer per tree.
  */
 public final class MirrorState implements Closeable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MirrorState.class);
   /** The legacy state directory name inside the tree root ({@link StateLocation#LEGACY_DIR}). */
   public static final String STATE_DIR = StateLocation.LEGACY_DIR;
   /** Staging inside the tree, used only when the state directory is on another file system. */
@@ -76,6 +77,13 @@ public final class MirrorState implements Closeable {
     StateLock lock = StateLock.acquire(state);
     try {
       boolean same = sameFileSystem(d, state);
+      if (stateDir == null) {
+        StateLocation.legacyHint(d, state).ifPresent(LOG::info);
+      }
+      if (!same) {
+        LOG.info("state {} is on another file system than {}: staging in {} during each sync"
+            + " (pass --state on the tree's file system to keep it out)", state, d, d.resolve(STAGING_IN_TREE));
+      }
       Path stagingDir = same ? state.resolve("staging") : d.resolve(STAGING_IN_TREE);
       PackObjectStore pack = PackObjectStore.open(state.resolve("objects.pack"));
       return new MirrorState(d, state, pack, SnapshotHistory.open(state.resolve("snapshots")),

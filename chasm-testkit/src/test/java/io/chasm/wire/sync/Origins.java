@@ -1,5 +1,6 @@
 package io.chasm.wire.sync;
 
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.api.ObjectId;
 import io.chasm.api.trust.Signer;
 import io.chasm.hashtree.chunk.Chunker;
@@ -22,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Test origins: hashes a directory into {@code DIR/.chasm} and signs the next snapshot. */
+/** Test origins: hashes a directory into its state directory ({@link StateLocation}) and signs the next snapshot. */
 final class Origins {
   private Origins() {}
 
@@ -31,7 +32,7 @@ final class Origins {
   }
 
   static SignedSnapshot publish(Path dir, String origin, Duration validity, Signer... signers) throws Exception {
-    Path state = dir.resolve(MirrorState.STATE_DIR);
+    Path state = StateLocation.of(dir);
     try (PackObjectStore store = PackObjectStore.open(state.resolve("objects.pack"))) {
       ObjectId root = hash(dir, dir, store, new Chunker());
       store.sync();

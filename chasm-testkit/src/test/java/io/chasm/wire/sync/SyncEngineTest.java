@@ -1,5 +1,6 @@
 package io.chasm.wire.sync;
 
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.testkit.Trees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -149,7 +150,7 @@ class SyncEngineTest {
       sync(uri, dest);
       // The interrupted run of version 2 had renamed a.txt into place, then died.
       Trees.write(dest.resolve("a.txt"), "version 2 of a\n");
-      Files.writeString(dest.resolve(".chasm/publishing"), Hash.sha256(new byte[] {9}).toString());
+      Files.writeString(StateLocation.of(dest).resolve("publishing"), Hash.sha256(new byte[] {9}).toString());
       // The origin goes back to version 1's content (a new snapshot with the same root tree).
       Trees.write(o.resolve("sub/b.txt"), "b\n");
       Origins.publish(o, "demo", key);
@@ -157,7 +158,7 @@ class SyncEngineTest {
       SyncResult r = sync(uri, dest);
       assertThat(r.upToDate()).isFalse();
       assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
-      assertThat(Files.exists(dest.resolve(".chasm/publishing"))).isFalse();
+      assertThat(Files.exists(StateLocation.of(dest).resolve("publishing"))).isFalse();
     }
   }
 
@@ -175,8 +176,8 @@ class SyncEngineTest {
       assertThat(r.sequence()).isEqualTo(1);
     }
     assertThat(Trees.listing(tier2)).isEqualTo(Trees.listing(o));
-    assertThat(Files.readAllBytes(tier2.resolve(".chasm/snapshots/00000000000000000001.snapshot")))
-        .isEqualTo(Files.readAllBytes(o.resolve(".chasm/snapshots/00000000000000000001.snapshot")));
+    assertThat(Files.readAllBytes(StateLocation.of(tier2).resolve("snapshots/00000000000000000001.snapshot")))
+        .isEqualTo(Files.readAllBytes(StateLocation.of(o).resolve("snapshots/00000000000000000001.snapshot")));
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.chasm.wire.follow;
 import io.chasm.api.ChasmException;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.retry.Backoff;
-import io.chasm.hashtree.publish.MirrorState;
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.wire.ClientOptions;
@@ -167,7 +167,7 @@ public final class Follower implements Closeable {
 
   private void announceLocalHead() {
     try {
-      Path snapshots = sync.destination().resolve(MirrorState.STATE_DIR).resolve("snapshots");
+      Path snapshots = StateLocation.resolve(sync.destination(), sync.state()).resolve("snapshots");
       Optional<SignedSnapshot> head = SnapshotHistory.open(snapshots).latest();
       if (head.isPresent()) {
         announcer.announce(head.get().encode());

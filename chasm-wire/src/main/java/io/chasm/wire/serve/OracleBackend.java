@@ -5,6 +5,7 @@ import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.wire.RepositoryBackend;
@@ -34,6 +35,7 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(OracleBackend.class);
 
   private final Path tree;
+  private final Path state;
   private final Set<String> aliases;
   private final boolean checkChunks;
   private final TrustPolicy trust;
@@ -47,7 +49,18 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
    * @param trust if not null, announced envelopes must verify against it
    */
   public OracleBackend(Path tree, Set<String> aliases, boolean checkChunks, TrustPolicy trust) {
+    this(tree, null, aliases, checkChunks, trust);
+  }
+
+  /**
+   * @param stateDir the tree's state directory, or null for {@link StateLocation#of}{@code (tree)}
+   * @param aliases names answered besides the snapshot's origin
+   * @param checkChunks whether chunks are re-hashed before they are sent ({@link PublishedTree#checkServedChunks})
+   * @param trust if not null, announced envelopes must verify against it
+   */
+  public OracleBackend(Path tree, Path stateDir, Set<String> aliases, boolean checkChunks, TrustPolicy trust) {
     this.tree = tree;
+    this.state = stateDir;
     this.aliases = Set.copyOf(aliases);
     this.checkChunks = checkChunks;
     this.trust = trust;
@@ -66,11 +79,11 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   public synchronized boolean refresh() throws IOException, ChasmException {
     boolean fresh;
     if (published == null) {
-      if (!Files.isDirectory(tree.resolve(".chasm").resolve("snapshots"))) {
+      if (!Files.isDirectory(StateLocation.resolve(tree, state).resolve("snapshots"))) {
         return false;
       }
       try {
-        published = PublishedTree.open(tree, aliases).checkServedChunks(checkChunks);
+        published = PublishedTree.open(tree, state, aliases).checkServedChunks(checkChunks);
       } catch (IOException e) {
         // Not published yet (an empty snapshot history): keep serving nothing.
         LOG.debug("nothing to serve in {} yet: {}", tree, e.getMessage());

@@ -7,6 +7,7 @@ import io.chasm.api.ObjectId;
 import io.chasm.hashtree.index.ChunkLocation;
 import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.publish.StagedFile;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves a published tree (an origin after {@code chasm publish}, or a mirror after a sync) as a
- * {@link RepositoryBackend}: the latest signed envelope of {@code DIR/.chasm/snapshots/} exactly
+ * {@link RepositoryBackend}: the latest signed envelope of the state's {@code snapshots/} exactly
  * as signed, trees and manifests from {@code objects.pack}, chunks read from the live files
  * through a locator built from the snapshot's manifests, each re-hashed before it is sent (a
  * damaged or edited live file is refused, not served).
@@ -41,6 +42,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PublishedTree.class);
 
   private final Path dir;
+  private final Path state;
   private final Set<String> aliases;
   private final Deque<PackObjectStore> retired = new ArrayDeque<>();
   private volatile Loaded current;
@@ -77,8 +79,9 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     }
   }
 
-  private PublishedTree(Path dir, Set<String> aliases) {
+  private PublishedTree(Path dir, Path state, Set<String> aliases) {
     this.dir = dir;
+    this.state = state;
     this.aliases = Set.copyOf(aliases);
   }
 
@@ -89,7 +92,19 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
    * @throws ChasmException if the state is damaged
    */
   public static PublishedTree open(Path dir, Set<String> aliases) throws IOException, ChasmException {
-    PublishedTree t = new PublishedTree(dir.toAbsolutePath().normalize(), aliases);
+    return open(dir, null, aliases);
+  }
+
+  /**
+   * Opens the published tree in {@code dir} with its state in {@code stateDir} (null: {@link
+   * StateLocation#of}{@code (dir)}).
+   *
+   * @throws IOException if {@code dir} has no published snapshot or its state cannot be read
+   * @throws ChasmException if the state is damaged
+   */
+  public static PublishedTree open(Path dir, Path stateDir, Set<String> aliases) throws IOException, ChasmException {
+    Path d = dir.toAbsolutePath().normalize();
+    PublishedTree t = new PublishedTree(d, StateLocation.resolve(d, stateDir), aliases);
     if (!t.refresh()) {
       throw new IOException(dir + ": no published snapshot (run chasm publish or chasm sync first)");
     }
@@ -102,7 +117,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
    * @return true if a new snapshot is now served
    */
   public synchronized boolean refresh() throws IOException, ChasmException {
-    Path snaps = dir.resolve(MirrorState.STATE_DIR).resolve("snapshots");
+    Path snaps = state.resolve("snapshots");
     if (!Files.isDirectory(snaps)) {
       return false;
     }
@@ -113,7 +128,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return false;
     }
     SignedSnapshot s = h.get(seq).orElseThrow();
-    PackObjectStore store = PackObjectStore.openReadOnly(dir.resolve(MirrorState.STATE_DIR).resolve("objects.pack"));
+    PackObjectStore store = PackObjectStore.openReadOnly(state.resolve("objects.pack"));
     Path live;
     try {
       live = MirrorState.liveRoot(dir);

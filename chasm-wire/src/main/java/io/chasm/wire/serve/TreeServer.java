@@ -60,7 +60,16 @@ public final class TreeServer implements Closeable {
    */
   public static TreeServer start(Path dir, List<URI> listen, UnaryOperator<PeerServer.Builder> configure, Duration poll)
       throws IOException, ChasmException {
-    PublishedTree tree = PublishedTree.open(dir, Set.of(DEFAULT_ALIAS));
+    return start(dir, null, listen, configure, poll);
+  }
+
+  /**
+   * {@link #start(Path, List, UnaryOperator, Duration)} with the tree's state in {@code stateDir}
+   * (null: {@link io.chasm.hashtree.index.StateLocation#of}{@code (dir)}).
+   */
+  public static TreeServer start(Path dir, Path stateDir, List<URI> listen, UnaryOperator<PeerServer.Builder> configure,
+      Duration poll) throws IOException, ChasmException {
+    PublishedTree tree = PublishedTree.open(dir, stateDir, Set.of(DEFAULT_ALIAS));
     PeerServer server;
     try {
       server = configure.apply(PeerServer.builder(tree)).build();

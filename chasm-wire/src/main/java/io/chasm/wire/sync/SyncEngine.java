@@ -47,7 +47,9 @@ public final class SyncEngine {
     long t0 = o.ticker.nanos();
     io.chasm.hashtree.sign.Ed25519.prepare(); // overlaps the head check's one-time set-up with connecting
     List<String> banned = new CopyOnWriteArrayList<>();
-    try (MirrorState state = MirrorState.open(o.destination)) {
+    MirrorState state = MirrorState.open(o.destination, o.state);
+    boolean kept = false;
+    try {
       Optional<SignedSnapshot> localEnv = state.head();
       Snapshot local = localEnv.map(SignedSnapshot::snapshot).orElse(null);
       String repo = o.repository != null ? o.repository : local != null ? local.origin() : SyncOptions.DEFAULT_REPOSITORY;
@@ -63,9 +65,31 @@ public final class SyncEngine {
         boolean changed = run.run();
         double secs = (o.ticker.nanos() - t0) / 1e9;
         long seq = changed ? run.remote().sequence() : local.sequence();
+        kept = true;
         return new SyncResult(seq, !changed, ups.bytesReceived(), ups.bytesSent(), run.chunksFetched(), run.chunksReused(),
             run.filesAdded(), run.filesChanged(), run.filesDeleted(), secs, banned, run.skippedLinks());
       }
+    } finally {
+      closeState(state, kept);
+    }
+  }
+
+  /**
+   * A first sync that failed before it staged any content (refused: untrusted head, non-empty
+   * destination, no upstream) leaves nothing behind, neither state nor a tree directory it created;
+   * one that staged content keeps it, so that the next run resumes.
+   */
+  private static void closeState(MirrorState state, boolean succeeded) throws IOException {
+    if (succeeded || !state.isNew() || state.snapshots().latestSequence() > 0 || hasStagedContent(state)) {
+      state.close();
+      return;
+    }
+    state.closeAndDiscard();
+  }
+
+  private static boolean hasStagedContent(MirrorState state) throws IOException {
+    try (var s = java.nio.file.Files.list(state.staging().directory())) {
+      return s.findAny().isPresent();
     }
   }
 

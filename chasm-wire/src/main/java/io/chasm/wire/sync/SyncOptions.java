@@ -21,6 +21,7 @@ public final class SyncOptions {
   public static final String DEFAULT_REPOSITORY = "default";
 
   final Path destination;
+  final Path state;
   final TrustPolicy trust;
   final List<URI> upstreams;
   final String repository;
@@ -86,6 +87,7 @@ public final class SyncOptions {
 
   private SyncOptions(Builder b) {
     this.destination = b.destination;
+    this.state = b.state;
     this.trust = b.trust;
     this.upstreams = List.copyOf(b.upstreams);
     this.repository = b.repository;
@@ -113,6 +115,11 @@ public final class SyncOptions {
     return destination;
   }
 
+  /** The state directory, or null for {@link io.chasm.hashtree.index.StateLocation#of}{@code (destination)}. */
+  public Path state() {
+    return state;
+  }
+
   public List<URI> upstreams() {
     return upstreams;
   }
@@ -132,6 +139,7 @@ public final class SyncOptions {
    */
   public static final class Builder {
     private final Path destination;
+    private Path state;
     private final TrustPolicy trust;
     private final List<URI> upstreams = new ArrayList<>();
     private String repository;
@@ -153,6 +161,15 @@ public final class SyncOptions {
     private Builder(Path destination, TrustPolicy trust) {
       this.destination = Objects.requireNonNull(destination, "destination");
       this.trust = Objects.requireNonNull(trust, "trust");
+    }
+
+    /**
+     * Keeps the index, object pack, snapshot history and lock in {@code dir} (default: {@link
+     * io.chasm.hashtree.index.StateLocation#of}{@code (destination)}, outside the tree).
+     */
+    public Builder state(Path dir) {
+      this.state = dir;
+      return this;
     }
 
     /** Adds an upstream ({@code tcp://host:port}, {@code unix:///path}, ...); at least one is needed. */

@@ -1,5 +1,6 @@
 package io.chasm.wire.follow;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -83,7 +84,7 @@ class FollowerTest {
   }
 
   private static long localHead(Path mirror) throws Exception {
-    Optional<SignedSnapshot> s = SnapshotHistory.open(mirror.resolve(".chasm/snapshots")).latest();
+    Optional<SignedSnapshot> s = SnapshotHistory.open(StateLocation.of(mirror).resolve("snapshots")).latest();
     return s.isEmpty() ? 0 : s.get().snapshot().sequence();
   }
 
@@ -102,7 +103,7 @@ class FollowerTest {
         assertThat(f.upstreams()).isEqualTo(server.uris());
         await().atMost(WAIT).until(() -> announced.contains(1L) && events.lines.contains("subscribed default"));
         assertThat(events.lines).contains("synced #1 (start)");
-        TreeVerifier.verify(mirror, SnapshotHistory.open(mirror.resolve(".chasm/snapshots")).latest().orElseThrow(), trust);
+        TreeVerifier.verify(mirror, SnapshotHistory.open(StateLocation.of(mirror).resolve("snapshots")).latest().orElseThrow(), trust);
 
         publish(origin, "two");
         assertThat(server.poll()).isTrue(); // pushes #2 to the follower's subscription

@@ -50,6 +50,10 @@ public final class Chasmd implements Callable<Integer> {
   @Option(names = "--tree", paramLabel = "DIR", description = "the tree (key: tree)")
   String tree;
 
+  @Option(names = "--state", paramLabel = "DIR",
+      description = "the tree's state directory: index, pack, history, lock (key: state; default outside the tree, see docs/sync.md)")
+  String state;
+
   @Option(names = "--socket", paramLabel = "PATH", description = "the oracle's Unix socket (key: oracle.socket)")
   String socket;
 
@@ -142,6 +146,7 @@ public final class Chasmd implements Callable<Integer> {
   private Map<String, String> overrides() {
     Map<String, String> o = new LinkedHashMap<>(set);
     putIf(o, DaemonConfig.TREE, tree);
+    putIf(o, DaemonConfig.STATE, state);
     putIf(o, DaemonConfig.ORACLE_SOCKET, socket);
     putIf(o, DaemonConfig.PEER_LISTEN, listen == null ? null : String.join(",", listen));
     putIf(o, DaemonConfig.FETCHER_UPSTREAM, upstream == null ? null : String.join(",", upstream));

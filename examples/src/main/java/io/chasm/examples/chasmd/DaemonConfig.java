@@ -1,6 +1,7 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.examples.common.Durations;
+import io.chasm.hashtree.index.StateLocation;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
  */
 final class DaemonConfig {
   static final String TREE = "tree";
+  static final String STATE = "state";
   static final String REPOSITORY = "repository";
   static final String RUN_FILE = "run-file";
   static final String LOG_LEVEL = "log.level";
@@ -48,6 +50,7 @@ final class DaemonConfig {
   private static Map<String, String> defaults() {
     Map<String, String> m = new TreeMap<>();
     m.put(TREE, "");
+    m.put(STATE, "");
     m.put(REPOSITORY, "");
     m.put(RUN_FILE, "");
     m.put(LOG_LEVEL, "info");
@@ -137,14 +140,20 @@ final class DaemonConfig {
     return Path.of(get(TREE)).toAbsolutePath().normalize();
   }
 
-  /** The oracle's Unix socket: {@code oracle.socket}, else {@code TREE/.chasm/oracle.sock}. */
-  URI oracleSocket() {
-    Path p = isSet(ORACLE_SOCKET) ? Path.of(get(ORACLE_SOCKET)) : defaultSocket(tree());
-    return URI.create("unix://" + p.toAbsolutePath().normalize());
+  /** The {@code state} setting, or null for the default ({@link StateLocation#of}). */
+  Path stateSetting() {
+    return isSet(STATE) ? Path.of(get(STATE)).toAbsolutePath().normalize() : null;
   }
 
-  static Path defaultSocket(Path tree) {
-    return tree.resolve(".chasm").resolve("oracle.sock");
+  /** The tree's state directory: {@code state}, else {@link StateLocation#of}{@code (tree)}. */
+  Path stateDirectory() {
+    return StateLocation.resolve(tree(), stateSetting());
+  }
+
+  /** The oracle's Unix socket: {@code oracle.socket}, else {@code oracle.sock} in the state directory. */
+  URI oracleSocket() {
+    Path p = isSet(ORACLE_SOCKET) ? Path.of(get(ORACLE_SOCKET)) : stateDirectory().resolve("oracle.sock");
+    return URI.create("unix://" + p.toAbsolutePath().normalize());
   }
 
   String logLevel() {

@@ -42,7 +42,7 @@ final class FetcherRole implements Closeable {
       throw new IllegalArgumentException("the fetcher needs the origin's key: set fetcher.trust or pass --trust KEY.pub");
     }
     Path tree = c.tree();
-    SyncOptions.Builder b = SyncOptions.builder(tree, trust).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
+    SyncOptions.Builder b = SyncOptions.builder(tree, trust).state(c.stateSetting()).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
         .deleteUnknown(c.bool(DaemonConfig.FETCHER_DELETE))
         .safeLinks(c.bool(DaemonConfig.FETCHER_SAFE_LINKS))
         .client(CLIENT);

@@ -5,6 +5,7 @@ import io.chasm.api.trust.TrustPolicy;
 import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.OracleBackend;
 import java.io.Closeable;
+import io.chasm.hashtree.index.StateLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,15 +52,20 @@ final class OracleRole implements Closeable {
 
   static OracleRole start(DaemonConfig c, TrustPolicy trust) throws IOException, ChasmException {
     Path tree = c.tree();
-    if (!Files.isDirectory(tree)) {
+    if (Files.exists(tree) && !Files.isDirectory(tree)) {
       throw new IOException("tree " + tree + " is not a directory");
     }
+    // As chasm sync does: a new mirror's tree need not exist before its first sync.
+    Files.createDirectories(tree);
+    Path state = c.stateDirectory();
+    Files.createDirectories(state);
+    StateLocation.legacyHint(tree, state).filter(h -> c.stateSetting() == null).ifPresent(LOG::info);
     Set<String> aliases = new LinkedHashSet<>();
     aliases.add(FetcherRole.DEFAULT_REPOSITORY);
     if (c.isSet(DaemonConfig.REPOSITORY)) {
       aliases.add(c.get(DaemonConfig.REPOSITORY));
     }
-    OracleBackend backend = new OracleBackend(tree, aliases, c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS), trust);
+    OracleBackend backend = new OracleBackend(tree, c.stateSetting(), aliases, c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS), trust);
     if (!c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS)) {
       LOG.warn("oracle.check-served-chunks=false: chunks are sent as the live files hold them, unchecked");
     }

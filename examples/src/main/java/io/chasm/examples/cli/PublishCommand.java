@@ -49,7 +49,7 @@ public final class PublishCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--notify", paramLabel = "URI",
-      description = "tell the chasmd oracle listening here about the new snapshot (default: unix://DIR/.chasm/oracle.sock when that socket exists)")
+      description = "tell the chasmd oracle listening here about the new snapshot (default: the state directory's oracle.sock when that socket exists)")
   URI notify;
 
   @Option(names = "--no-notify", description = "do not tell a running chasmd")
@@ -67,7 +67,7 @@ public final class PublishCommand implements Callable<Integer> {
       r = StateOptions.withProgress(p, () -> index.update(p));
       s = index.publish(name, expires, signer);
     }
-    String announced = noNotify ? null : announce(abs, s);
+    String announced = noNotify ? null : announce(state.stateFor(dir), s);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sequence", s.snapshot().sequence());
@@ -99,10 +99,10 @@ public final class PublishCommand implements Callable<Integer> {
    *
    * @return the URI announced to, or null if none
    */
-  private String announce(Path abs, SignedSnapshot s) {
+  private String announce(Path stateDir, SignedSnapshot s) {
     URI target = notify;
     if (target == null) {
-      Path sock = abs.resolve(TreeIndex.DEFAULT_STATE_DIR).resolve("oracle.sock");
+      Path sock = stateDir.resolve("oracle.sock");
       if (!Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }

@@ -27,9 +27,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "endpoint, e.g. tcp://127.0.0.1:8730 or unix:///run/chasm.sock (repeatable)")
   List<URI> listen;
 
+  @picocli.CommandLine.Mixin StateOptions state;
+
   @Override
   public Integer call() throws Exception {
-    TreeServer server = TreeServer.start(dir, listen);
+    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, b -> b, java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -6,6 +6,7 @@ import io.chasm.examples.common.Durations;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.IndexResult;
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.index.TreeIndex;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,11 +19,21 @@ import picocli.CommandLine;
 
 /** Flags and helpers shared by the commands that work on an indexed tree (a picocli mixin). */
 final class StateOptions {
-  @Option(names = "--state", paramLabel = "PATH", description = "state directory (default: DIR/.chasm)")
+  @Option(names = "--state", paramLabel = "PATH",
+      description = "state directory: index, pack, snapshot history, lock (default: $CHASM_STATE_HOME/<tree's path>, outside"
+          + " the tree; DIR/.chasm if that exists)")
   Path state;
 
-  Path stateFor(Path dir) {
-    return state != null ? state : dir.resolve(TreeIndex.DEFAULT_STATE_DIR);
+  private boolean hinted;
+
+  /** The state directory of {@code dir}; says once on stderr when it is the legacy one inside the tree. */
+  Path stateFor(Path dir) throws IOException {
+    Path s = StateLocation.resolve(dir, state);
+    if (state == null && !hinted) {
+      hinted = true;
+      StateLocation.legacyHint(dir, s).ifPresent(h -> System.err.println("chasm: note: " + h));
+    }
+    return s;
   }
 
   TreeIndex open(Path dir) throws IOException {

@@ -41,7 +41,9 @@ public final class SyncCommand implements Callable<Integer> {
       description = "repository name (default: DEST's origin after the first sync, else the upstream's default)")
   String repository;
 
-  @Option(names = "--flip", description = "publish a complete new tree under DEST/.chasm/trees and switch DEST/current")
+  @CommandLine.Mixin StateOptions state;
+
+  @Option(names = "--flip", description = "publish a complete new tree under the state directory's trees/ and switch DEST/current")
   boolean flip;
 
   @Option(names = "--delete",
@@ -79,7 +81,7 @@ public final class SyncCommand implements Callable<Integer> {
     }
     Path dest = Path.of(args.get(args.size() - 1));
     TrustPolicy policy = trust.policy(spec);
-    SyncOptions.Builder b = SyncOptions.builder(dest, policy).upstreams(upstreams).repository(repository).flip(flip)
+    SyncOptions.Builder b = SyncOptions.builder(dest, policy).state(state.state).upstreams(upstreams).repository(repository).flip(flip)
         .deleteUnknown(delete).safeLinks(safeLinks);
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));

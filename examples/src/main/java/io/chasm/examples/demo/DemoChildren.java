@@ -25,7 +25,13 @@ final class DemoChildren {
 
   /** Starts {@code chasmd ARGS} as a child named {@code name} and waits until it is ready. */
   DaemonProcess start(String name, String... args) throws IOException {
-    DaemonProcess d = DaemonProcess.start(name, logs, ready, JVM, args);
+    // The children keep their state where the demo does (its work directory, removed at the end).
+    List<String> jvm = new java.util.ArrayList<>(JVM);
+    String home = System.getProperty(io.chasm.hashtree.index.StateLocation.HOME_PROPERTY);
+    if (home != null) {
+      jvm.add("-D" + io.chasm.hashtree.index.StateLocation.HOME_PROPERTY + "=" + home);
+    }
+    DaemonProcess d = DaemonProcess.start(name, logs, ready, jvm, args);
     synchronized (this) {
       if (closing) {
         d.kill();

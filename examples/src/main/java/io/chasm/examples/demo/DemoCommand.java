@@ -6,6 +6,7 @@ import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.VerifyCommand;
 import io.chasm.examples.common.Commands;
 import io.chasm.examples.common.ExitCodes;
+import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.publish.TreePublisher;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -66,6 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     work = Files.createTempDirectory("chasm-demo-");
     logs = work.resolve("logs");
+    // State outside the trees, but inside the work directory, so that nothing outlives the demo.
+    System.setProperty(StateLocation.HOME_PROPERTY, work.resolve("state").toString());
     children = new DemoChildren(logs, READY);
     Thread onCtrlC = new Thread(() -> {
       stopChildrenQuietly();
@@ -258,8 +261,8 @@ public final class DemoCommand implements Callable<Integer> {
     announce("stop every daemon with SIGTERM (sockets removed, exit 0)");
     heads.close();
     boolean clean = children.stopInOrder();
-    boolean socketsGone = !Files.exists(origin.root().resolve(".chasm/oracle.sock")) && !Files.exists(tier1.resolve(".chasm/oracle.sock"))
-        && !Files.exists(tier2.resolve(".chasm/oracle.sock"));
+    boolean socketsGone = !Files.exists(StateLocation.of(origin.root()).resolve("oracle.sock"))
+        && !Files.exists(StateLocation.of(tier1).resolve("oracle.sock")) && !Files.exists(StateLocation.of(tier2).resolve("oracle.sock"));
     System.out.println(socketsGone ? "-> no socket files left" : "-> socket files left behind");
     return (clean && socketsGone) || Narrator.fail("unclean shutdown");
   }

@@ -1,5 +1,6 @@
 package io.chasm.examples.chasmd;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -94,7 +95,7 @@ class ChasmdRolesIT {
     DaemonProcess fetcher = start("mirror-fetcher", "fetcher", "--tree", mirror.toString(), "--socket", socket.toString(),
         "--upstream", originPeer.peerUri(), "--trust", key + ".pub");
     assertThat(Files.exists(socket)).isTrue();
-    assertThat(Files.exists(origin.root().resolve(".chasm/oracle.sock"))).isTrue();
+    assertThat(Files.exists(StateLocation.of(origin.root()).resolve("oracle.sock"))).isTrue();
 
     await().atMost(Duration.ofSeconds(60)).until(() -> servedSequence(mirrorPeer.peerUri()) == 1);
 
@@ -102,7 +103,7 @@ class ChasmdRolesIT {
     assertThat(chasm("publish", origin.root().toString(), "--key", key.toString())).isZero();
     TrustPolicy trust = TrustPolicy.single(KeyFiles.readPublicKey(Path.of(key + ".pub")));
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      SignedSnapshot head = SnapshotHistory.open(mirror.resolve(".chasm/snapshots")).latest().orElseThrow();
+      SignedSnapshot head = SnapshotHistory.open(StateLocation.of(mirror).resolve("snapshots")).latest().orElseThrow();
       assertThat(head.snapshot().sequence()).isEqualTo(2);
       TreeVerifier.verify(mirror, head, trust);
     });
@@ -116,7 +117,7 @@ class ChasmdRolesIT {
       assertThat(d.logText()).as(d.name()).contains("stopped").doesNotContain("Exception in thread");
     }
     assertThat(socket).doesNotExist();
-    assertThat(origin.root().resolve(".chasm/oracle.sock")).doesNotExist();
+    assertThat(StateLocation.of(origin.root()).resolve("oracle.sock")).doesNotExist();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.chasm.examples.chasmd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chasm.hashtree.index.StateLocation;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ class DaemonConfigTest {
     assertThat(c.tree()).isEqualTo(Path.of("/b"));
     assertThat(c.uris(DaemonConfig.FETCHER_UPSTREAM)).containsExactly(URI.create("tcp://a:1"), URI.create("tcp://b:2"));
     assertThat(c.duration(DaemonConfig.ORACLE_POLL)).isEqualTo(Duration.ofMillis(500));
-    assertThat(c.oracleSocket()).isEqualTo(URI.create("unix:///b/.chasm/oracle.sock"));
+    assertThat(c.oracleSocket()).isEqualTo(URI.create("unix://" + StateLocation.of(Path.of("/b")).resolve("oracle.sock")));
+    assertThat(DaemonConfig.load(f, Map.of("state", "/s")).oracleSocket()).isEqualTo(URI.create("unix:///s/oracle.sock"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.chasm.examples.chasmd;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,13 +64,13 @@ class FetcherRetryTest {
         assertThat(fetcher.logText().lines().filter(l -> l.contains("sync of ")))
             .anyMatch(l -> l.contains("failed (start)") && l.contains("retrying in 500 ms"))
             .anyMatch(l -> l.contains("failed (retry)") && l.contains("retrying in 1000 ms")));
-    assertThat(SnapshotHistory.open(mirror.resolve(".chasm/snapshots")).latest()).isEmpty();
+    assertThat(SnapshotHistory.open(StateLocation.of(mirror).resolve("snapshots")).latest()).isEmpty();
 
     start("origin", "--all", "--tree", origin.root().toString(), "--listen", upstream);
 
     TrustPolicy trust = TrustPolicy.single(KeyFiles.readPublicKey(Path.of(key + ".pub")));
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      Optional<SignedSnapshot> head = SnapshotHistory.open(mirror.resolve(".chasm/snapshots")).latest();
+      Optional<SignedSnapshot> head = SnapshotHistory.open(StateLocation.of(mirror).resolve("snapshots")).latest();
       assertThat(head).isPresent();
       assertThat(head.get().snapshot().sequence()).isEqualTo(1);
       TreeVerifier.verify(mirror, head.get(), trust);

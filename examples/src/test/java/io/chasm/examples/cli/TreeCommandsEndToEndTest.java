@@ -1,5 +1,6 @@
 package io.chasm.examples.cli;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,7 +104,7 @@ class TreeCommandsEndToEndTest {
   @Test
   void index_corruptIndexFile_rebuiltWithWarning() throws Exception {
     assertThat(chasm("index", tree.toString()).exit()).isZero();
-    Path f = tree.resolve(".chasm/index");
+    Path f = StateLocation.of(tree).resolve("index");
     byte[] b = Files.readAllBytes(f);
     b[10] ^= 1;
     Files.write(f, b);

@@ -1,5 +1,6 @@
 package io.chasm.examples.sync;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.examples.chasm.ChasmCli;
@@ -69,7 +70,7 @@ class FullDiskTest {
       assertThat(full.err()).contains("No space left on device");
       assertThat(full.err().strip().lines()).hasSize(1);
       assertThat(Trees.listing(dest)).isEqualTo(before);
-      assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(1);
+      assertThat(SnapshotHistory.open(StateLocation.of(dest).resolve("snapshots")).latestSequence()).isEqualTo(1);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.chasm.examples.sync;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hash;
@@ -71,7 +72,7 @@ class HostileUpstreamTest {
     Trees.write(origin.resolve("pool/a.deb"), "package a\n".repeat(3000));
     Trees.write(origin.resolve("dists/stable/Release"), "Release\n");
     assertThat(ChasmCli.run("publish", origin.toString(), "--key", keyFile.toString(), "--origin", REPO)).isZero();
-    first = SnapshotHistory.open(origin.resolve(".chasm/snapshots")).latest().orElseThrow();
+    first = SnapshotHistory.open(StateLocation.of(origin).resolve("snapshots")).latest().orElseThrow();
     origin2 = shared.resolve("origin2");
     Trees.copy(origin, origin2);
     Trees.write(origin2.resolve("pool/b.deb"), "package b, new in snapshot 2\n".repeat(5000));
@@ -97,7 +98,7 @@ class HostileUpstreamTest {
     assertThat(r.err()).contains(error);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(Trees.listing(dest)).isEqualTo(mirrorListing);
-    assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(1);
+    assertThat(SnapshotHistory.open(StateLocation.of(dest).resolve("snapshots")).latestSequence()).isEqualTo(1);
     try (var s = Files.list(outside)) {
       assertThat(s.toList()).isEmpty();
     }
@@ -127,7 +128,7 @@ class HostileUpstreamTest {
 
   @Test
   void oversizedFrame_limitExceeded() throws Exception {
-    byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    byte[] s2 = SnapshotHistory.open(StateLocation.of(origin2).resolve("snapshots")).latest().orElseThrow().encode();
     try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
         HostileUpstream h = HostileUpstream.breakingObjects(HostileUpstream.Mode.OVERSIZED_FRAME, s2, good)) {
       expectRejected(h.uri(), "LimitExceededException");
@@ -136,7 +137,7 @@ class HostileUpstreamTest {
 
   @Test
   void endlessStream_protocolError() throws Exception {
-    byte[] s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    byte[] s2 = SnapshotHistory.open(StateLocation.of(origin2).resolve("snapshots")).latest().orElseThrow().encode();
     try (PublishedTree good = PublishedTree.open(origin2, Set.of(""));
         HostileUpstream h = HostileUpstream.breakingObjects(HostileUpstream.Mode.ENDLESS_ITEMS, s2, good)) {
       expectRejected(h.uri(), "ProtocolException");
@@ -197,7 +198,7 @@ class HostileUpstreamTest {
       assertThat(r.exit()).as(r.err()).isZero();
       assertThat(UnsafeSymlinkSyncTest.skipped(r)).containsExactly(link);
       assertThat(Files.exists(dest.resolve(link), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
-      assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latestSequence()).isEqualTo(2);
+      assertThat(SnapshotHistory.open(StateLocation.of(dest).resolve("snapshots")).latestSequence()).isEqualTo(2);
     }
     try (var s = Files.list(outside)) {
       assertThat(s.toList()).isEmpty();
@@ -209,7 +210,7 @@ class HostileUpstreamTest {
 
   @Test
   void untrustedSignature_signatureError() throws Exception {
-    Snapshot s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().snapshot();
+    Snapshot s2 = SnapshotHistory.open(StateLocation.of(origin2).resolve("snapshots")).latest().orElseThrow().snapshot();
     try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
       withServer(Relay.withHead(good, SignedSnapshot.sign(s2, Ed25519.generate()).encode()), "SignatureException");
     }
@@ -217,7 +218,7 @@ class HostileUpstreamTest {
 
   @Test
   void tamperedSignature_signatureError() throws Exception {
-    byte[] env = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().encode();
+    byte[] env = SnapshotHistory.open(StateLocation.of(origin2).resolve("snapshots")).latest().orElseThrow().encode();
     env[env.length - 5] ^= 1;
     try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {
       withServer(Relay.withHead(good, env), "SignatureException");
@@ -233,7 +234,7 @@ class HostileUpstreamTest {
 
   @Test
   void expiredSnapshot_expired() throws Exception {
-    Snapshot s2 = SnapshotHistory.open(origin2.resolve(".chasm/snapshots")).latest().orElseThrow().snapshot();
+    Snapshot s2 = SnapshotHistory.open(StateLocation.of(origin2).resolve("snapshots")).latest().orElseThrow().snapshot();
     SignedSnapshot stale = first.snapshot().next(s2.rootTree())
         .createdAt(Instant.now().minus(Duration.ofDays(10))).expiresIn(Duration.ofDays(1)).sign(key);
     try (PublishedTree good = PublishedTree.open(origin2, Set.of())) {

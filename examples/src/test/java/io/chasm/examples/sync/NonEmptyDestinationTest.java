@@ -1,5 +1,6 @@
 package io.chasm.examples.sync;
 
+import io.chasm.hashtree.index.StateLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,7 @@ class NonEmptyDestinationTest {
       assertThat(refused.err().strip().lines()).singleElement().asString()
           .contains("3 entries are not in snapshot #1", "first: 'old'", "--delete");
       assertThat(Trees.listing(dest)).isEqualTo(before);
-      assertThat(SnapshotHistory.open(dest.resolve(".chasm/snapshots")).latest()).isEmpty();
+      assertThat(SnapshotHistory.open(StateLocation.of(dest).resolve("snapshots")).latest()).isEmpty();
 
       Cli.Result first = Cli.run(work, LIMIT, "sync", up, dest.toString(), "--trust", key.publicKeyFile().toString(), "--delete", "--json");
       assertThat(first.exit()).as(first.err()).isZero();

@@ -90,8 +90,9 @@ class SyncedStatIndexTest {
     Path copy = work.resolve("cold");
     TreePublisher.deleteRecursively(copy);
     Trees.copy(dir, copy);
-    TreePublisher.deleteRecursively(copy.resolve(".chasm"));
+    TreePublisher.deleteRecursively(io.chasm.hashtree.index.StateLocation.of(copy));
     String root = index(copy).get("root").asText();
+    TreePublisher.deleteRecursively(io.chasm.hashtree.index.StateLocation.of(copy));
     TreePublisher.deleteRecursively(copy);
     return root;
   }

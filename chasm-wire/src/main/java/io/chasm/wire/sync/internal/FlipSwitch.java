@@ -11,13 +11,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Flip mode: each snapshot is a complete tree under the state directory, and {@code DEST/current} is switched to it atomically. */
+/** Flip mode: each snapshot is a complete tree under {@link MirrorState#flipTrees()}, and {@code DEST/current} is switched to it atomically. */
 final class FlipSwitch {
   private FlipSwitch() {}
 
   /** Where the tree of snapshot {@code sequence} is published. */
-  static Path treeOf(Path stateDirectory, long sequence) {
-    return stateDirectory.resolve("trees").resolve(String.format("%020d", sequence));
+  static Path treeOf(Path flipTrees, long sequence) {
+    return flipTrees.resolve(String.format("%020d", sequence));
   }
 
   static void switchCurrent(Path destination, StagingArea staging, Path tree) throws IOException {

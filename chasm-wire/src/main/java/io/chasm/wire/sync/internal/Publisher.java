@@ -87,7 +87,7 @@ final class Publisher {
         Durability.force(c);
       }
     }
-    Path target = flip ? FlipSwitch.treeOf(state.stateDirectory(), remote.sequence()) : s.destination();
+    Path target = flip ? FlipSwitch.treeOf(state.flipTrees(), remote.sequence()) : s.destination();
     if (flip) {
       TreePublisher.deleteRecursively(target);
       Files.createDirectories(target);
