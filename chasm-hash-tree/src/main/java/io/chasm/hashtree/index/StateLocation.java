@@ -127,7 +127,7 @@ public final class StateLocation {
       }
     }
     // Keep the name well under NAME_MAX and a socket path inside it under sun_path's 108 bytes.
-    String readable = b.length() > 40 ? b.substring(b.length() - 40) : b.toString();
+    String readable = b.length() > 24 ? b.substring(b.length() - 24) : b.toString();
     if (readable.isEmpty() || readable.startsWith(".") || readable.startsWith("-")) {
       readable = "root" + (readable.isEmpty() ? "" : "-" + readable);
     }

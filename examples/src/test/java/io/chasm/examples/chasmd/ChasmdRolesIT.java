@@ -121,6 +121,17 @@ class ChasmdRolesIT {
   }
 
   @Test
+  void missingTreeDirectory_isCreated_asChasmSyncDoes() throws Exception {
+    Path tree = dir.resolve("srv/mirror");
+    DaemonProcess oracle = start("new-oracle", "oracle", "--tree", tree.toString());
+    assertThat(tree).isDirectory();
+    assertThat(StateLocation.of(tree).resolve("oracle.sock")).exists();
+    assertThat(tree.resolve(".chasm")).doesNotExist();
+    assertThat(oracle.stop(Duration.ofSeconds(30))).as(oracle.logTail(5)).isZero();
+    assertThat(oracle.logText()).doesNotContain("is not a directory");
+  }
+
+  @Test
   void badConfiguration_exitsTwoWithOneLine() throws Exception {
     Path conf = dir.resolve("bad.conf");
     Files.writeString(conf, "tree = " + dir + "\nfetcher.intervall = 5m\n");
