@@ -13,6 +13,8 @@ before="$(cd "$1" && pwd)"; after="$(cd "$2" && pwd)"
 src_tree="${3:-/usr/share}"; log_mb="${4:-256}"; rounds="${5:-3}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d /tmp/chasm-before-after.XXXXXX)"
+# Tree state (index, pack, history) outside the trees but inside the work directory, removed with it.
+export CHASM_STATE_HOME="$work/state"
 serve_pid=""
 cleanup() { [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT

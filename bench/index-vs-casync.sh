@@ -11,6 +11,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 src_tree="${1:-/usr/share}"
 runs="${RUNS:-3}"
 work="$(mktemp -d /tmp/chasm-index-bench.XXXXXX)"
+# Tree state (index, pack, history) outside the trees but inside the work directory, removed with it.
+export CHASM_STATE_HOME="$work/state"
 trap 'rm -rf "$work"' EXIT
 for tool in casync openssl bc /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y casync openssl bc time)" >&2; exit 2; }

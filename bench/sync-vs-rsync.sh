@@ -9,6 +9,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 src_tree="${1:-/usr/share}"
 small_files="${2:-300000}"
 work="$(mktemp -d /tmp/chasm-bench.XXXXXX)"
+# Tree state (index, pack, history) outside the trees but inside the work directory, removed with it.
+export CHASM_STATE_HOME="$work/state"
 rsync_pid=""; chasm_pid=""
 cleanup() {
   [ -n "$rsync_pid" ] && kill "$rsync_pid" 2>/dev/null || true
