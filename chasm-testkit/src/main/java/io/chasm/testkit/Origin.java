@@ -14,7 +14,7 @@ import java.time.Duration;
 
 /**
  * An origin's signing key, on disk as {@code chasm keygen} writes it, and the publishing of a tree
- * as {@code chasm publish} does it: index the tree into {@code TREE/.chasm}, then sign and store
+ * as {@code chasm publish} does it: index the tree into its state directory ({@code StateLocation.of(TREE)}), then sign and store
  * the next snapshot.
  */
 public final class Origin {

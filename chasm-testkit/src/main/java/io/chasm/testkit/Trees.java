@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /** Builds directory trees for tests and describes them in a form assertions can compare. */
 public final class Trees {
-  /** The state directory the index and sync keep inside a tree; never part of a listing. */
+  /** The legacy state directory inside a tree (state is outside by default now); never part of a listing. */
   public static final String STATE_DIR = ".chasm";
 
   private Trees() {}
