@@ -75,6 +75,7 @@ class HostileUpstreamTest {
     first = SnapshotHistory.open(StateLocation.of(origin).resolve("snapshots")).latest().orElseThrow();
     origin2 = shared.resolve("origin2");
     Trees.copy(origin, origin2);
+    Trees.copy(StateLocation.of(origin), StateLocation.of(origin2)); // its history too: the next publish is #2
     Trees.write(origin2.resolve("pool/b.deb"), "package b, new in snapshot 2\n".repeat(5000));
     assertThat(ChasmCli.run("publish", origin2.toString(), "--key", keyFile.toString())).isZero();
     mirror = shared.resolve("mirror");
@@ -89,6 +90,8 @@ class HostileUpstreamTest {
   void freshMirror() throws Exception {
     dest = work.resolve("mirror");
     Trees.copy(mirror, dest);
+    // The mirror's state (outside the tree) goes with it.
+    Trees.copy(StateLocation.of(mirror), StateLocation.of(dest));
     outside = Files.createDirectories(work.resolve("outside"));
   }
 
