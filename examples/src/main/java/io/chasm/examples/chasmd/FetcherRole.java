@@ -109,6 +109,7 @@ final class FetcherRole implements Closeable {
           "synced #%d (%s): %d added, %d changed, %d deleted; %d chunks fetched, %d reused; %,d bytes received; %.2f s",
           r.sequence(), why, r.filesAdded(), r.filesChanged(), r.filesDeleted(), r.chunksFetched(), r.chunksReused(),
           r.bytesReceived(), r.seconds()));
+      r.repaired().forEach(p -> LOG.warn("repaired {} ({}): it no longer held what snapshot #{} has", p, why, r.sequence()));
       r.banned().forEach(b -> LOG.warn("banned for this sync: {}", b));
     }
 

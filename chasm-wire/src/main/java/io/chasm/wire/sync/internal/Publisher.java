@@ -115,7 +115,9 @@ final class Publisher {
       Durability.syncFileSystem(s.destination());
     }
     state.objects().sync();
-    state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+    if (remoteEnvelope != null) { // null: a repair of the local head, already recorded
+      state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+    }
     marker.remove();
     LOG.debug("publish: durable and recorded after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
     state.staging().clean(Set.of());
