@@ -124,7 +124,7 @@ final class Publisher {
     if (flip) {
       FlipSwitch.removeOldTrees(target);
     } else {
-      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, s.ticker());
+      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, plan.repaired, s.ticker());
     }
     s.events().published(remote);
   }
