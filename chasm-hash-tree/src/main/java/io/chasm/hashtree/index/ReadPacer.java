@@ -7,7 +7,8 @@ import java.util.Objects;
  * Keeps a reader under a byte rate by sleeping between reads: a scrub that rehashes a whole tree
  * then takes no more than its share of the disk. Each {@link #acquire} books its bytes after
  * those booked before and sleeps until the booking is due, so over any stretch longer than one
- * read the rate holds; time spent reading counts, and an idle pause earns no burst afterwards.
+ * read the rate holds; time spent reading counts, and an idle pause earns at most a second's
+ * worth of unpaced reads afterwards.
  * Thread-safe: hashing threads share one pacer, and one sleeping holds the others back.
  */
 public final class ReadPacer {
@@ -21,6 +22,8 @@ public final class ReadPacer {
 
   /** No pacing at all. */
   public static final ReadPacer UNLIMITED = new ReadPacer(0, Ticker.SYSTEM, Sleeper.SYSTEM);
+
+  private static final long MAX_CREDIT_NANOS = 1_000_000_000L;
 
   private final long bytesPerSecond;
   private final Ticker ticker;
@@ -53,7 +56,8 @@ public final class ReadPacer {
       return;
     }
     long now = ticker.nanos();
-    if (!started || next - now < 0) {
+    // Reading slower than the rate earns nothing beyond a second: after a pause the rate holds at once.
+    if (!started || now - next > MAX_CREDIT_NANOS) {
       next = now;
       started = true;
     }
