@@ -48,15 +48,27 @@ public final class SnapshotIndexWriter {
   private final Path root;
   private final PackObjectStore objects;
   private final Map<String, FileManifest> verified;
+  /** Directories (relative paths) with an entry this publish wrote: never copied from the previous index. */
+  private final java.util.Set<String> writtenDirs = new java.util.HashSet<>();
   private final long racyAfter;
   private final IndexTable t = new IndexTable();
   private IndexTable old = new IndexTable();
   private int trusted;
 
-  private SnapshotIndexWriter(Path root, PackObjectStore objects, Map<String, FileManifest> verified) {
+  private SnapshotIndexWriter(Path root, PackObjectStore objects, Map<String, FileManifest> verified,
+      java.util.Collection<String> written) {
     this.root = root;
     this.objects = objects;
     this.verified = verified;
+    for (java.util.Collection<String> paths : List.of(verified.keySet(), written)) {
+      for (String p : paths) {
+        for (int i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
+          if (!writtenDirs.add(p.substring(0, i))) {
+            break;
+          }
+        }
+      }
+    }
     java.time.Instant now = java.time.Instant.now();
     this.racyAfter = now.getEpochSecond() * 1_000_000_000L + now.getNano() - Indexer.RACY_WINDOW_NANOS;
   }
@@ -78,7 +90,19 @@ public final class SnapshotIndexWriter {
    */
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
       Map<String, FileManifest> verified) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
-    SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified);
+    return write(root, stateDir, objects, rootTree, params, verified, List.of());
+  }
+
+  /**
+   * {@link #write(Path, Path, PackObjectStore, ObjectId, ChunkingParams, Map)} after a publish that
+   * also wrote {@code written} (paths of any kind, such as repaired symlinks and directories) in
+   * directories whose tree id did not change: those directories are stat'ed, not copied from the
+   * previous index.
+   */
+  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
+      Map<String, FileManifest> verified, java.util.Collection<String> written)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified, written);
     Path file = stateDir.resolve("index");
     if (Files.exists(file)) {
       try {
@@ -156,6 +180,9 @@ public final class SnapshotIndexWriter {
    * the disk first; it keeps an update's cost proportional to what changed.
    */
   private boolean copyUnchanged(byte[] rel, ObjectId id) {
+    if (writtenDirs.contains(new String(rel, StandardCharsets.UTF_8))) {
+      return false;
+    }
     int o = old.find(rel);
     if (o < 0 || old.kind(o) != IndexTable.DIRECTORY
         || !Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, id.hash().bytes(), 0, IndexTable.ID_LENGTH)) {

@@ -62,6 +62,7 @@ public final class Follower implements Closeable {
   private final ScheduledExecutorService timer;
   private final boolean ownTimer;
   private final AtomicBoolean queued = new AtomicBoolean();
+  private final AtomicBoolean scrubQueued = new AtomicBoolean();
   private final AtomicLong pushedSequence = new AtomicLong();
   private final AtomicInteger syncFailures = new AtomicInteger();
   private final List<Watch> watches = new ArrayList<>();
@@ -141,15 +142,24 @@ public final class Follower implements Closeable {
     }
   }
 
-  private void runSync(String why) {
+  /** Asks for a {@link SyncEngine#scrub()} soon (reported with reason "scrub"), in turn with the syncs. */
+  public void requestScrub() {
+    scrubQueued.set(true);
+    requestSync("scrub");
+  }
+
+  private void runSync(String requested) {
     if (closed) {
       return;
     }
+    boolean scrub = scrubQueued.getAndSet(false);
+    String why = scrub ? "scrub" : requested;
     SyncResult r;
     try {
       listener.syncStarted(why);
-      r = engine.sync();
+      r = scrub ? engine.scrub() : engine.sync();
     } catch (Exception e) {
+      scrubQueued.compareAndSet(false, scrub); // a failed scrub is retried as one
       // A failure may be passing (an upstream still starting, a network blip, a peer banned
       // for bad bytes while a good one may appear): retry with backoff rather than wait for
       // the next push or interval.

@@ -7,6 +7,8 @@ import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.wire.ClientOptions;
+import io.chasm.hashtree.index.ReadPacer;
+import io.chasm.wire.sync.internal.DamageScan;
 import io.chasm.wire.sync.internal.ObjectChecks;
 import io.chasm.wire.sync.internal.RunEvents;
 import io.chasm.wire.sync.internal.RunSettings;
@@ -42,8 +44,25 @@ public final class SyncEngine {
     this.o = options;
   }
 
-  /** Runs one sync. */
+  /**
+   * Runs one sync. Before it plans, it checks the live tree against the stat index the last sync
+   * wrote (or, with {@link SyncOptions.Builder#verifyAll}, rehashes every file) and writes again
+   * whatever is damaged, also when there is no newer snapshot ({@link SyncResult#repaired()}).
+   */
   public SyncResult sync() throws ChasmException, IOException {
+    return sync(o.verifyAll);
+  }
+
+  /**
+   * Runs one sync that rehashes every file of the live tree, as with {@link
+   * SyncOptions.Builder#verifyAll}, its reads paced at {@link SyncOptions.Builder#verifyRate}:
+   * what a daemon runs now and then to find damage no stat shows.
+   */
+  public SyncResult scrub() throws ChasmException, IOException {
+    return sync(true);
+  }
+
+  private SyncResult sync(boolean verifyAll) throws ChasmException, IOException {
     long t0 = o.ticker.nanos();
     io.chasm.hashtree.sign.Ed25519.prepare(); // overlaps the head check's one-time set-up with connecting
     List<String> banned = new CopyOnWriteArrayList<>();
@@ -61,13 +80,13 @@ public final class SyncEngine {
         o.listener.peerBanned(u, why);
       })) {
         LOG.debug("connected after {} ms", (o.ticker.nanos() - t0) / 1_000_000);
-        SyncRun run = new SyncRun(settings(), state, ups, co, repo, local, checks);
+        SyncRun run = new SyncRun(settings(), state, ups, co, repo, local, checks, damageScan(verifyAll));
         boolean changed = run.run();
         double secs = (o.ticker.nanos() - t0) / 1e9;
         long seq = changed ? run.remote().sequence() : local.sequence();
         kept = true;
         return new SyncResult(seq, !changed, ups.bytesReceived(), ups.bytesSent(), run.chunksFetched(), run.chunksReused(),
-            run.filesAdded(), run.filesChanged(), run.filesDeleted(), secs, banned, run.skippedLinks());
+            run.filesAdded(), run.filesChanged(), run.filesDeleted(), secs, banned, run.skippedLinks(), run.repaired());
       }
     } finally {
       closeState(state, kept);
@@ -91,6 +110,12 @@ public final class SyncEngine {
     try (var s = java.nio.file.Files.list(state.staging().directory())) {
       return s.findAny().isPresent();
     }
+  }
+
+  private DamageScan damageScan(boolean verifyAll) {
+    // Paced, it is a background scrub: one hashing thread is plenty, and spares the cores.
+    int threads = o.verifyRate > 0 ? 1 : Runtime.getRuntime().availableProcessors();
+    return new DamageScan(verifyAll, ReadPacer.of(o.verifyRate), threads);
   }
 
   private RunSettings settings() {

@@ -39,6 +39,8 @@ public final class SyncOptions {
   final ChunkCompression chunkCompression;
   final int connections;
   final int wideFetchChunks;
+  final boolean verifyAll;
+  final long verifyRate;
 
   /**
    * Whether chunks are asked for zstd-compressed (trees and manifests always are when the peer
@@ -105,6 +107,8 @@ public final class SyncOptions {
     this.chunkCompression = b.chunkCompression;
     this.connections = b.connections;
     this.wideFetchChunks = b.wideFetchChunks;
+    this.verifyAll = b.verifyAll;
+    this.verifyRate = b.verifyRate;
   }
 
   public static Builder builder(Path destination, TrustPolicy trust) {
@@ -157,6 +161,8 @@ public final class SyncOptions {
     private ChunkCompression chunkCompression = ChunkCompression.AUTO;
     private int connections = 2;
     private int wideFetchChunks = 2048;
+    private boolean verifyAll;
+    private long verifyRate;
 
     private Builder(Path destination, TrustPolicy trust) {
       this.destination = Objects.requireNonNull(destination, "destination");
@@ -276,6 +282,30 @@ public final class SyncOptions {
       }
       this.connections = connectionsPerUpstream;
       this.wideFetchChunks = minChunks;
+      return this;
+    }
+
+    /**
+     * Rehash every file of the live tree before syncing and write again each that differs from
+     * the local snapshot, like rsync's {@code -c}: finds damage that keeps a file's stat (same
+     * size, mtime put back). Off by default: every sync compares stats only, one lstat per entry.
+     */
+    public Builder verifyAll(boolean yes) {
+      this.verifyAll = yes;
+      return this;
+    }
+
+    /**
+     * At most this many bytes per second read by a verify-all or a {@link SyncEngine#scrub()}
+     * (sleeping between reads); 0, the default, for no limit.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder verifyRate(long bytesPerSecond) {
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("verifyRate must be >= 0 bytes/s");
+      }
+      this.verifyRate = bytesPerSecond;
       return this;
     }
 

@@ -19,6 +19,9 @@ import java.util.List;
  * @param banned upstreams dropped for misbehaving, with the reason
  * @param skippedSymlinks paths of the snapshot's symlinks not created because their target is
  *     absolute or leaves the tree (docs/sync.md); everything else was published
+ * @param repaired paths of the local snapshot written again because the live tree no longer held
+ *     them as published (missing, changed stat; with verify-all, changed content), depth first;
+ *     a repair alone leaves {@code sequence} as it was and {@code upToDate} false
  */
 public record SyncResult(
     long sequence,
@@ -32,10 +35,12 @@ public record SyncResult(
     long filesDeleted,
     double seconds,
     List<String> banned,
-    List<String> skippedSymlinks) {
+    List<String> skippedSymlinks,
+    List<String> repaired) {
   public SyncResult {
     banned = List.copyOf(banned);
     skippedSymlinks = List.copyOf(skippedSymlinks);
+    repaired = List.copyOf(repaired);
   }
 
   static String ban(URI uri, String reason) {

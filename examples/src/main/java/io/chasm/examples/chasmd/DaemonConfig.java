@@ -43,6 +43,8 @@ final class DaemonConfig {
   static final String FETCHER_FLIP = "fetcher.flip";
   static final String FETCHER_DELETE = "fetcher.delete";
   static final String FETCHER_SAFE_LINKS = "fetcher.safe-links";
+  static final String FETCHER_SCRUB_INTERVAL = "fetcher.scrub-interval";
+  static final String FETCHER_SCRUB_RATE = "fetcher.scrub-rate";
 
   /** Every key with its default ("" = unset). */
   static final Map<String, String> DEFAULTS = defaults();
@@ -69,6 +71,8 @@ final class DaemonConfig {
     m.put(FETCHER_FLIP, "false");
     m.put(FETCHER_DELETE, "false");
     m.put(FETCHER_SAFE_LINKS, "false");
+    m.put(FETCHER_SCRUB_INTERVAL, "off");
+    m.put(FETCHER_SCRUB_RATE, "20");
     return Map.copyOf(m);
   }
 
@@ -116,6 +120,8 @@ final class DaemonConfig {
     bool(FETCHER_FLIP);
     uris(PEER_LISTEN);
     uris(FETCHER_UPSTREAM);
+    scrubInterval();
+    scrubRate();
     if (threshold() < 1) {
       throw new IllegalArgumentException(FETCHER_THRESHOLD + " must be at least 1");
     }
@@ -166,6 +172,20 @@ final class DaemonConfig {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(FETCHER_THRESHOLD + " must be a number, got '" + get(FETCHER_THRESHOLD) + "'");
     }
+  }
+
+  /** Time between scrubs, or null for none ({@code off}). */
+  Duration scrubInterval() {
+    return get(FETCHER_SCRUB_INTERVAL).equalsIgnoreCase("off") ? null : duration(FETCHER_SCRUB_INTERVAL);
+  }
+
+  /** The scrub's read rate in bytes per second ({@code fetcher.scrub-rate} is in MB/s, 0 for unpaced). */
+  long scrubRate() {
+    String v = get(FETCHER_SCRUB_RATE);
+    if (!v.matches("\\d{1,6}(\\.\\d+)?")) {
+      throw new IllegalArgumentException(FETCHER_SCRUB_RATE + " must be MB/s like 20 or 0.5 (0: unpaced), got '" + v + "'");
+    }
+    return (long) (Double.parseDouble(v) * 1_000_000);
   }
 
   List<URI> uris(String key) {

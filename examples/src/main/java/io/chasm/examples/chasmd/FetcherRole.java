@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +30,11 @@ final class FetcherRole implements Closeable {
   private static final ClientOptions CLIENT = ClientOptions.defaults().withAgent("chasmd-fetcher");
 
   private final Follower follower;
+  private final ScheduledExecutorService scrubTimer;
 
-  private FetcherRole(Follower follower) {
+  private FetcherRole(Follower follower, ScheduledExecutorService scrubTimer) {
     this.follower = follower;
+    this.scrubTimer = scrubTimer;
   }
 
   /** Starts following; the first sync runs at once. */
@@ -45,6 +50,7 @@ final class FetcherRole implements Closeable {
     SyncOptions.Builder b = SyncOptions.builder(tree, trust).state(c.stateSetting()).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
         .deleteUnknown(c.bool(DaemonConfig.FETCHER_DELETE))
         .safeLinks(c.bool(DaemonConfig.FETCHER_SAFE_LINKS))
+        .verifyRate(c.scrubRate())
         .client(CLIENT);
     if (c.isSet(DaemonConfig.REPOSITORY)) {
       b.repository(c.get(DaemonConfig.REPOSITORY));
@@ -52,7 +58,22 @@ final class FetcherRole implements Closeable {
     Follower f = Follower.builder(b.build()).client(CLIENT).interval(c.duration(DaemonConfig.FETCHER_INTERVAL))
         .announcer(announcer).listener(new Log(tree, upstreams)).threadName("chasmd-fetcher").build().start();
     LOG.info("fetcher for {} following {} (repository '{}')", tree, upstreams, f.repository());
-    return new FetcherRole(f);
+    return new FetcherRole(f, scrubs(f, c.scrubInterval(), c.scrubRate()));
+  }
+
+  /** Asks the follower for a scrub every {@code every} (the first one {@code every} after the start), or nothing if null. */
+  private static ScheduledExecutorService scrubs(Follower f, Duration every, long rate) {
+    if (every == null) {
+      return null;
+    }
+    ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread th = new Thread(r, "chasmd-scrub-timer");
+      th.setDaemon(true);
+      return th;
+    });
+    t.scheduleWithFixedDelay(f::requestScrub, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("scrub every {} reading at most {}", every, rate == 0 ? "unpaced" : rate / 1_000_000.0 + " MB/s");
+    return t;
   }
 
   /** An announcer talking to an oracle in another process over its Unix socket. */
@@ -62,6 +83,9 @@ final class FetcherRole implements Closeable {
 
   @Override
   public void close() {
+    if (scrubTimer != null) {
+      scrubTimer.shutdownNow();
+    }
     follower.close();
   }
 
@@ -102,6 +126,9 @@ final class FetcherRole implements Closeable {
     @Override
     public void synced(SyncResult r, String why) {
       if (r.upToDate()) {
+        if (why.equals("scrub")) {
+          LOG.info("scrub of #{}: every file as published, nothing to repair ({} s)", r.sequence(), Math.round(r.seconds()));
+        }
         LOG.debug("up to date at #{}", r.sequence());
         return;
       }
@@ -109,6 +136,7 @@ final class FetcherRole implements Closeable {
           "synced #%d (%s): %d added, %d changed, %d deleted; %d chunks fetched, %d reused; %,d bytes received; %.2f s",
           r.sequence(), why, r.filesAdded(), r.filesChanged(), r.filesDeleted(), r.chunksFetched(), r.chunksReused(),
           r.bytesReceived(), r.seconds()));
+      r.repaired().forEach(p -> LOG.warn("repaired {} ({}): it no longer held what snapshot #{} has", p, why, r.sequence()));
       r.banned().forEach(b -> LOG.warn("banned for this sync: {}", b));
     }
 

@@ -64,6 +64,11 @@ public final class SyncCommand implements Callable<Integer> {
       description = "zstd for chunks: auto (not from this host: loopback, unix://), always, never; default ${DEFAULT-VALUE}")
   String compress;
 
+  @Option(names = "--verify-all",
+      description = "rehash every file of DEST and write again each that differs from the snapshot, like rsync -c"
+          + " (every sync already repairs files whose size, mtime, ctime or inode changed)")
+  boolean verifyAll;
+
   @Option(names = "--json", description = "print a JSON report")
   boolean json;
 
@@ -82,7 +87,7 @@ public final class SyncCommand implements Callable<Integer> {
     Path dest = Path.of(args.get(args.size() - 1));
     TrustPolicy policy = trust.policy(spec);
     SyncOptions.Builder b = SyncOptions.builder(dest, policy).state(state.state).upstreams(upstreams).repository(repository).flip(flip)
-        .deleteUnknown(delete).safeLinks(safeLinks);
+        .deleteUnknown(delete).safeLinks(safeLinks).verifyAll(verifyAll);
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {
@@ -120,14 +125,16 @@ public final class SyncCommand implements Callable<Integer> {
       m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
       m.put("banned", r.banned());
       m.put("skipped_symlinks", r.skippedSymlinks());
+      m.put("repaired", r.repaired());
       System.out.println(new ObjectMapper().writeValueAsString(m));
     } else if (r.upToDate()) {
       System.out.printf("up to date at snapshot %d (%d bytes on the wire, %.2f s)%n", r.sequence(),
           r.bytesReceived() + r.bytesSent(), r.seconds());
     } else {
-      System.out.printf("synced snapshot %d: %d added, %d changed, %d deleted; %d chunks fetched, %d reused;"
+      r.repaired().forEach(p -> System.out.println("repaired " + p));
+      System.out.printf("synced snapshot %d: %d added, %d changed, %d deleted, %d repaired; %d chunks fetched, %d reused;"
               + " %d bytes received, %d sent, %.2f s%n", r.sequence(), r.filesAdded(), r.filesChanged(), r.filesDeleted(),
-          r.chunksFetched(), r.chunksReused(), r.bytesReceived(), r.bytesSent(), r.seconds());
+          r.repaired().size(), r.chunksFetched(), r.chunksReused(), r.bytesReceived(), r.bytesSent(), r.seconds());
     }
     r.banned().forEach(x -> System.err.println("chasm: banned upstream " + x));
     return ExitCodes.OK;

@@ -63,4 +63,23 @@ class DaemonConfigTest {
     DaemonConfig c = DaemonConfig.load(null, Map.of());
     assertThatThrownBy(c::tree).hasMessageContaining("--tree");
   }
+
+  @Test
+  void scrub_offByDefault_intervalAndRateParsed_badValuesRefused() throws Exception {
+    DaemonConfig d = DaemonConfig.load(null, Map.of());
+    assertThat(d.scrubInterval()).isNull();
+    assertThat(d.scrubRate()).isEqualTo(20_000_000L);
+    DaemonConfig c = DaemonConfig.load(null, Map.of("fetcher.scrub-interval", "7d", "fetcher.scrub-rate", "0.5"));
+    assertThat(c.scrubInterval()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.scrubRate()).isEqualTo(500_000L);
+    assertThat(DaemonConfig.load(null, Map.of("fetcher.scrub-rate", "0")).scrubRate()).isZero();
+    assertThatThrownBy(() -> DaemonConfig.load(null, Map.of("fetcher.scrub-interval", "weekly")))
+        .hasMessageContaining("fetcher.scrub-interval");
+    assertThatThrownBy(() -> DaemonConfig.load(null, Map.of("fetcher.scrub-interval", "0s")))
+        .hasMessageContaining("fetcher.scrub-interval must be positive");
+    assertThatThrownBy(() -> DaemonConfig.load(null, Map.of("fetcher.scrub-rate", "-1")))
+        .hasMessageContaining("fetcher.scrub-rate must be MB/s");
+    assertThatThrownBy(() -> DaemonConfig.load(null, Map.of("fetcher.scrub-rate", "fast")))
+        .hasMessageContaining("fetcher.scrub-rate must be MB/s");
+  }
 }

@@ -16,6 +16,8 @@ final class FileJob {
   StagedFile staged;
   /** The live file already holds the new content (an interrupted earlier run published it). */
   boolean inPlace;
+  /** Written again because the live file was damaged: staged even if it holds the right bytes (its metadata may not be). */
+  boolean repair;
   /** Flip mode: the unchanged live file to hard-link. */
   Path hardlinkFrom;
 

@@ -10,6 +10,8 @@ final class Plan {
   final PublishPlan steps = new PublishPlan();
   /** Symlinks of the snapshot not created because they point outside the tree. */
   final List<String> skippedLinks = new ArrayList<>();
+  /** Paths of the local snapshot written again because the live tree no longer held them as published. */
+  final List<String> repaired = new ArrayList<>();
   long filesAdded;
   long filesChanged;
   long filesDeleted;

@@ -115,14 +115,16 @@ final class Publisher {
       Durability.syncFileSystem(s.destination());
     }
     state.objects().sync();
-    state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+    if (remoteEnvelope != null) { // null: a repair of the local head, already recorded
+      state.snapshots().append(SignedSnapshot.decode(remoteEnvelope));
+    }
     marker.remove();
     LOG.debug("publish: durable and recorded after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
     state.staging().clean(Set.of());
     if (flip) {
       FlipSwitch.removeOldTrees(target);
     } else {
-      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, s.ticker());
+      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, plan.repaired, s.ticker());
     }
     s.events().published(remote);
   }

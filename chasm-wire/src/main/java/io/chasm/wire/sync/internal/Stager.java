@@ -25,7 +25,7 @@ final class Stager {
       if (j.hardlinkFrom != null) {
         continue;
       }
-      if (!flip && alreadyInPlace(live, j)) {
+      if (!flip && !j.repair && alreadyInPlace(live, j)) {
         j.inPlace = true;
         continue;
       }

@@ -28,6 +28,7 @@ public final class SyncRun {
   private final String repo;
   private final Snapshot local;
   private final ObjectChecks checks;
+  private final DamageScan scan;
   private final AtomicLong chunksFetched = new AtomicLong();
   private final AtomicLong chunksReused = new AtomicLong();
   private Snapshot remote;
@@ -38,7 +39,7 @@ public final class SyncRun {
    * @param local the local head, or null on a first sync
    */
   public SyncRun(RunSettings s, MirrorState state, Upstreams ups, ClientOptions client, String repo, Snapshot local,
-      ObjectChecks checks) {
+      ObjectChecks checks, DamageScan scan) {
     this.s = s;
     this.state = state;
     this.store = state.objects();
@@ -47,32 +48,41 @@ public final class SyncRun {
     this.repo = repo;
     this.local = local;
     this.checks = checks;
+    this.scan = scan;
   }
 
-  /** Returns false if already up to date. */
+  /** Returns false if already up to date (nothing new, nothing damaged). */
   public boolean run() throws ChasmException, IOException {
     long t0 = s.ticker().nanos();
     Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local);
     debug("head", t0);
-    if (head.isEmpty()) {
+    boolean flip = s.flip();
+    PublishMarker marker = new PublishMarker(state.stateDirectory());
+    ObjectId interrupted = flip ? null : marker.interrupted();
+    // After an interrupted publish every file is checked against the snapshot anyway.
+    List<String> damaged = flip || interrupted != null ? List.of() : scan.damaged(state, local, s.ticker());
+    debug("damage check", t0);
+    if (head.isEmpty() && damaged.isEmpty()) {
       s.events().upToDate(local);
       return false;
     }
-    remote = head.get().snapshot();
-    s.events().headAccepted(remote, local);
-    ObjectId empty = store.put(Tree.empty());
-    ObjectId oldRoot = local != null ? local.rootTree() : empty;
-    boolean flip = s.flip();
-    Path oldLive = state.liveRoot();
     if (!flip && state.flipMode()) {
       throw new IOException(s.destination() + " is published in flip mode (has a 'current' symlink); sync it with --flip");
     }
-    PublishMarker marker = new PublishMarker(state.stateDirectory());
-    ObjectId interrupted = flip ? null : marker.interrupted();
+    // Nothing newer but damage: the local head is published again, for the damaged paths only.
+    remote = head.isPresent() ? head.get().snapshot() : local;
+    byte[] envelope = head.isPresent() ? head.get().envelope() : null;
+    if (head.isPresent()) {
+      s.events().headAccepted(remote, local);
+    }
+    ObjectId empty = store.put(Tree.empty());
+    ObjectId oldRoot = local != null ? local.rootTree() : empty;
+    Path oldLive = state.liveRoot();
     ObjectFetcher objects = new ObjectFetcher(s, ups, client, store, repo, checks);
     objects.fetchTrees(remote.rootTree(), interrupted != null ? empty : oldRoot);
     debug("fetchTrees", t0);
     plan = new Planner(s, store).plan(remote, local, oldRoot, empty, interrupted, oldLive);
+    RepairPlan.add(plan, damaged, store, remote.rootTree(), oldLive);
     objects.fetchManifests(plan.jobs);
     debug("fetchManifests", t0);
     Stager.prepare(plan.jobs, state.staging(), oldLive, flip);
@@ -82,13 +92,13 @@ public final class SyncRun {
     debug("reuseLocal", t0);
     new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
     debug("fetchChunks", t0);
-    new Publisher(s, state, marker).publish(plan, remote, head.get().envelope());
+    new Publisher(s, state, marker).publish(plan, remote, envelope);
     debug("publish", t0);
     return true;
   }
 
   private void debug(String step, long t0) {
-    if (step.equals("head")) {
+    if (step.equals("head") || step.equals("damage check")) {
       LOG.debug("head after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
     } else {
       LOG.debug("{} done after {} ms, {} bytes received", step, (s.ticker().nanos() - t0) / 1_000_000, ups.bytesReceived());
@@ -118,6 +128,11 @@ public final class SyncRun {
 
   public long filesDeleted() {
     return plan.filesDeleted;
+  }
+
+  /** Paths written again because the live tree no longer held them as the local snapshot has them. */
+  public List<String> repaired() {
+    return plan.repaired;
   }
 
   public List<String> skippedLinks() {
