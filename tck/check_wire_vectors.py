@@ -133,6 +133,12 @@ def check(vectors_dir):
     item = field(field(byname["item-after-prefix"][4:], 6), 3)
     assert field(item, 6) == length and field(item, 4) == len(data) - length
     assert hashlib.sha256(data[:length] + field(item, 2)).digest() == bytes.fromhex(chunk["hash"].split(":")[1])
+
+    # Origin changed (SPEC 9.18): a NOT_FOUND item naming the changed path and the served snapshot.
+    item = field(field(byname["item-origin-changed"][4:], 6), 3)
+    changed = field(item, 7)
+    assert field(item, 5) == 1 and field(item, 2) in (0, b"")
+    assert field(changed, 1) == b"pool/main/a/pkg_1.0.deb" and field(changed, 2) == 6
     checks += 1
 
     # Handshake (SPEC 8.4-8.8).

@@ -4,6 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.api.VerificationException;
+import io.chasm.api.source.OriginChange;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,16 @@ public interface RepositoryBackend {
       out.add(chunk(repository, id));
     }
     return out;
+  }
+
+  /**
+   * Why a chunk that {@link #chunk}/{@link #chunks} just answered empty is not held, when the cause
+   * is that the live tree changed since the served snapshot was published (SPEC §9.18): the server
+   * then tells the client the path and snapshot. Called only for ids answered empty; a stale answer
+   * is harmless (the client uses it for messages only). Default: empty (no reason known).
+   */
+  default Optional<OriginChange> originChange(String repository, Hash id) throws IOException, ChasmException {
+    return Optional.empty();
   }
 
   /**

@@ -20,4 +20,12 @@ public interface ChunkReceiver {
 
   /** The source does not hold {@code id} (or may not send it); another source may. */
   void notHeld(Hash id);
+
+  /**
+   * The source does not hold {@code id} because its origin's live tree changed since the snapshot
+   * it serves; another source may still hold it. Default: {@link #notHeld(Hash)}.
+   */
+  default void notHeld(Hash id, OriginChange why) {
+    notHeld(id);
+  }
 }

@@ -5,6 +5,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.source.ChunkReceiver;
 import io.chasm.api.source.ChunkSource;
+import io.chasm.api.source.OriginChange;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -67,7 +68,12 @@ public final class PeerChunkSource implements ChunkSource {
         return;
       }
       for (Hash id : r.missing()) {
-        receiver.notHeld(id);
+        OriginChange why = r.changed().get(id);
+        if (why != null) {
+          receiver.notHeld(id, why);
+        } else {
+          receiver.notHeld(id);
+        }
       }
       done.complete(null);
     });

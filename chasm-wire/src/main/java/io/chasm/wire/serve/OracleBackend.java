@@ -3,6 +3,7 @@ package io.chasm.wire.serve;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
+import io.chasm.api.source.OriginChange;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.index.StateLocation;
@@ -129,6 +130,12 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   public Optional<byte[]> chunk(String repository, Hash id) throws IOException, ChasmException {
     PublishedTree p = published;
     return p == null ? Optional.empty() : p.chunk(repository, id);
+  }
+
+  @Override
+  public Optional<OriginChange> originChange(String repository, Hash id) throws IOException {
+    PublishedTree p = published;
+    return p == null ? Optional.empty() : p.originChange(repository, id);
   }
 
   @Override

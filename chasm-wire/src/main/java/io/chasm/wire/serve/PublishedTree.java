@@ -4,6 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
+import io.chasm.api.source.OriginChange;
 import io.chasm.hashtree.index.ChunkLocation;
 import io.chasm.hashtree.store.PackObjectStore;
 import io.chasm.hashtree.publish.ManifestChunkLocator;
@@ -235,10 +236,34 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       data = null;
     }
     if (data == null) {
-      LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since published)", id, l.file());
+      LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since snapshot {} was published;"
+          + " publish a new snapshot)", id, l.file(), c.sequence);
       return Optional.empty();
     }
     return Optional.of(data);
+  }
+
+  /**
+   * A chunk of the served snapshot that {@link #chunk} refused is one whose live file changed
+   * since the publish: the locator knows the chunk, so only the file can be at fault. Named by its
+   * tree path, never by the server's absolute path.
+   */
+  @Override
+  public Optional<OriginChange> originChange(String repository, Hash id) throws IOException {
+    Loaded c = serving(repository);
+    if (c == null) {
+      return Optional.empty();
+    }
+    Optional<ChunkLocation> at = c.locator().locate(id);
+    if (at.isEmpty() || !at.get().file().startsWith(c.live)) {
+      return Optional.empty();
+    }
+    Path rel = c.live.relativize(at.get().file());
+    StringBuilder path = new StringBuilder();
+    for (Path part : rel) {
+      path.append(path.length() == 0 ? "" : "/").append(part);
+    }
+    return Optional.of(new OriginChange(path.toString(), c.sequence));
   }
 
   private static byte[] readRaw(ChunkLocation l) throws IOException {

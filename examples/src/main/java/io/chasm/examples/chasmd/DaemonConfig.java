@@ -32,6 +32,9 @@ final class DaemonConfig {
   static final String ORACLE_SOCKET_MODE = "oracle.socket-mode";
   static final String ORACLE_POLL = "oracle.poll";
   static final String ORACLE_CHECK_CHUNKS = "oracle.check-served-chunks";
+  static final String ORACLE_AUTO_PUBLISH_QUIET = "oracle.auto-publish-quiet";
+  static final String ORACLE_AUTO_PUBLISH_EXPIRES = "oracle.auto-publish-expires";
+  static final String ORACLE_KEY = "oracle.key";
   static final String PEER_LISTEN = "peer.listen";
   static final String PEER_IDENTITY = "peer.identity";
   static final String PEER_ALLOW = "peer.allow";
@@ -60,6 +63,9 @@ final class DaemonConfig {
     m.put(ORACLE_SOCKET_MODE, "660");
     m.put(ORACLE_POLL, "2s");
     m.put(ORACLE_CHECK_CHUNKS, "true");
+    m.put(ORACLE_AUTO_PUBLISH_QUIET, "off");
+    m.put(ORACLE_AUTO_PUBLISH_EXPIRES, "7d");
+    m.put(ORACLE_KEY, "");
     m.put(PEER_LISTEN, "tcp://0.0.0.0:7420");
     m.put(PEER_IDENTITY, "");
     m.put(PEER_ALLOW, "");
@@ -117,6 +123,10 @@ final class DaemonConfig {
     duration(ORACLE_POLL);
     duration(FETCHER_INTERVAL);
     bool(ORACLE_CHECK_CHUNKS);
+    duration(ORACLE_AUTO_PUBLISH_EXPIRES);
+    if (autoPublishQuiet() != null && !isSet(ORACLE_KEY)) {
+      throw new IllegalArgumentException(ORACLE_AUTO_PUBLISH_QUIET + " needs " + ORACLE_KEY + " (the origin's private key file)");
+    }
     bool(FETCHER_FLIP);
     uris(PEER_LISTEN);
     uris(FETCHER_UPSTREAM);
@@ -226,6 +236,12 @@ final class DaemonConfig {
       case "false", "no", "off" -> false;
       default -> throw new IllegalArgumentException(key + " must be true or false, got '" + get(key) + "'");
     };
+  }
+
+  /** The quiet time after which the oracle publishes a changed tree itself, or null when off. */
+  Duration autoPublishQuiet() {
+    String v = get(ORACLE_AUTO_PUBLISH_QUIET);
+    return v.isEmpty() || v.equalsIgnoreCase("off") ? null : duration(ORACLE_AUTO_PUBLISH_QUIET);
   }
 
   Duration duration(String key) {

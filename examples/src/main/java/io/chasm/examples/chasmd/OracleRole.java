@@ -1,7 +1,11 @@
 package io.chasm.examples.chasmd;
 
 import io.chasm.api.ChasmException;
+import io.chasm.api.trust.Signer;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.index.TreeIndex;
+import io.chasm.hashtree.publish.QuietPublisher;
+import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.OracleBackend;
 import java.io.Closeable;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * node's other processes (peer, fetcher, {@code chasm publish}), which may Announce there. It
  * never listens on the network. New snapshots are loaded when announced, or at the latest after
  * {@code oracle.poll}, and pushed to every subscriber of every server that serves this backend.
+ * An origin's oracle given its key may also publish by itself once the tree is quiet after changes.
  */
 final class OracleRole implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(OracleRole.class);
@@ -35,6 +40,7 @@ final class OracleRole implements Closeable {
   private final URI socket;
   private final List<PeerServer> pushTo = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller;
+  private QuietPublisher autoPublish;
 
   private OracleRole(OracleBackend backend, PeerServer server, URI socket, Duration poll) {
     this.backend = backend;
@@ -77,12 +83,29 @@ final class OracleRole implements Closeable {
     try {
       role.poll();
       server.listen(URI.create(socket + "?mode=" + c.get(DaemonConfig.ORACLE_SOCKET_MODE)));
-    } catch (ChasmException | RuntimeException e) {
+      role.autoPublish = autoPublish(c, tree, role::poll);
+    } catch (ChasmException | IOException | RuntimeException e) {
       role.close();
       throw e;
     }
     LOG.info("oracle of {} on {} (serving #{})", tree, socket, backend.sequence());
     return role;
+  }
+
+  /**
+   * The origin publishes by itself once its tree is quiet after changes ({@code
+   * oracle.auto-publish-quiet}); the new snapshot is then loaded and pushed as an announced one.
+   */
+  private static QuietPublisher autoPublish(DaemonConfig c, Path tree, Runnable load) throws IOException {
+    Duration quiet = c.autoPublishQuiet();
+    if (quiet == null) {
+      return null;
+    }
+    Signer key = KeyFiles.readSigner(Path.of(c.get(DaemonConfig.ORACLE_KEY)));
+    String name = c.isSet(DaemonConfig.REPOSITORY) ? c.get(DaemonConfig.REPOSITORY)
+        : tree.getFileName() == null ? "root" : tree.getFileName().toString();
+    return QuietPublisher.start(() -> TreeIndex.open(tree), name, c.duration(DaemonConfig.ORACLE_AUTO_PUBLISH_EXPIRES),
+        quiet, quiet, s -> load.run(), key);
   }
 
   /** The backend, for a peer role in the same JVM (no socket hop). */
@@ -116,6 +139,13 @@ final class OracleRole implements Closeable {
   @Override
   public void close() {
     poller.shutdownNow();
+    if (autoPublish != null) {
+      try {
+        autoPublish.close();
+      } catch (IOException e) {
+        LOG.debug("closing the auto-publisher: {}", e.toString());
+      }
+    }
     server.close();
     try {
       backend.close();

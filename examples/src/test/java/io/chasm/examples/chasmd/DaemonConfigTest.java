@@ -59,6 +59,15 @@ class DaemonConfigTest {
   }
 
   @Test
+  void autoPublish_offByDefault_needsAKeyWhenOn() throws Exception {
+    assertThat(DaemonConfig.load(null, Map.of()).autoPublishQuiet()).isNull();
+    assertThatThrownBy(() -> DaemonConfig.load(null, Map.of("oracle.auto-publish-quiet", "60s")))
+        .hasMessageContaining("oracle.key");
+    DaemonConfig c = DaemonConfig.load(null, Map.of("oracle.auto-publish-quiet", "60s", "oracle.key", "/k"));
+    assertThat(c.autoPublishQuiet()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
   void noTree_isAClearError() throws Exception {
     DaemonConfig c = DaemonConfig.load(null, Map.of());
     assertThatThrownBy(c::tree).hasMessageContaining("--tree");

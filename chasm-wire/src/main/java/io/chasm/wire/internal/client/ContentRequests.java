@@ -6,6 +6,7 @@ import io.chasm.api.Hash;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ProtocolException;
+import io.chasm.api.source.OriginChange;
 import io.chasm.wire.Capabilities;
 import io.chasm.wire.ChunkFetch;
 import io.chasm.wire.ChunkSink;
@@ -13,6 +14,7 @@ import io.chasm.wire.ClientOptions;
 import io.chasm.wire.internal.WireIds;
 import io.chasm.wire.proto.peer.ChunkPrefix;
 import io.chasm.wire.proto.peer.ErrorCode;
+import io.chasm.wire.proto.peer.OriginChanged;
 import io.chasm.wire.proto.peer.GetChunks;
 import io.chasm.wire.proto.peer.GetHead;
 import io.chasm.wire.proto.peer.GetObjects;
@@ -108,6 +110,7 @@ public final class ContentRequests {
       Function<Hash, byte[]> prefixes, ChunkSink sink, boolean compressed) {
     List<Hash> all = List.copyOf(ids);
     List<Hash> missing = new ArrayList<>();
+    Map<Hash, OriginChange> changed = new java.util.HashMap<>();
     long[] counts = new long[3]; // delivered, wire bytes, raw bytes
     boolean zstd = compressed && options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
     List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -168,16 +171,21 @@ public final class ContentRequests {
             }
 
             @Override
-            void missing(int index) {
+            void missing(int index, OriginChanged why) {
               synchronized (missing) {
                 missing.add(batch.get(index));
+                if (why != null && !why.getPath().isEmpty()) {
+                  changed.put(batch.get(index), new OriginChange(why.getPath(), why.getSnapshotSequence()));
+                }
               }
             }
           });
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
       synchronized (counts) {
-        return new ChunkFetch((int) counts[0], missing, counts[1], counts[2]);
+        synchronized (missing) {
+          return new ChunkFetch((int) counts[0], missing, counts[1], counts[2], changed);
+        }
       }
     });
   }

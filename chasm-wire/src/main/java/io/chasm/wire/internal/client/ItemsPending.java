@@ -5,6 +5,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.ProtocolException;
 import io.chasm.wire.proto.peer.ErrorCode;
 import io.chasm.wire.proto.peer.Item;
+import io.chasm.wire.proto.peer.OriginChanged;
 import io.chasm.wire.proto.peer.Reply;
 import java.io.IOException;
 import java.util.List;
@@ -37,7 +38,8 @@ abstract class ItemsPending extends Pending {
 
   void wire(int bytes) {}
 
-  void missing(int index) {}
+  /** @param why the server's reason (§9.18), or null */
+  void missing(int index, OriginChanged why) {}
 
   @Override
   boolean onReply(Reply r) throws ChasmException {
@@ -55,7 +57,7 @@ abstract class ItemsPending extends Pending {
           return false;
         }
         if (item.getMissing() != ErrorCode.ERROR_CODE_UNSPECIFIED) {
-          missing(index);
+          missing(index, item.hasOriginChanged() ? item.getOriginChanged() : null);
           return false;
         }
         try {

@@ -2,11 +2,13 @@ package io.chasm.wire.internal.server;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.chasm.api.ChasmException;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
 import io.chasm.api.ObjectId;
 import io.chasm.api.ObjectKind;
+import io.chasm.api.source.OriginChange;
 import io.chasm.wire.Capabilities;
 import io.chasm.wire.internal.ChunkCodec;
 import io.chasm.wire.internal.WireIds;
@@ -17,6 +19,7 @@ import io.chasm.wire.proto.peer.ErrorCode;
 import io.chasm.wire.proto.peer.GetChunks;
 import io.chasm.wire.proto.peer.GetObjects;
 import io.chasm.wire.proto.peer.Item;
+import io.chasm.wire.proto.peer.OriginChanged;
 import io.chasm.wire.proto.peer.Reply;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -96,10 +99,24 @@ final class ItemServer {
         Optional<byte[]> d = data.get(i);
         ChunkPrefix p = prefixes == null ? null : prefixes[from + i];
         int skip = p != null && d.isPresent() && prefixMatches(d.get(), p, batch.get(i).algorithm()) ? p.getLength() : 0;
-        replies.reply(id, Reply.newBuilder().setItem(item(r.getIds(from + i), d, zstd, skip)), false);
+        Item.Builder item = item(r.getIds(from + i), d, zstd, skip).toBuilder();
+        if (d.isEmpty()) {
+          originChange(repository, batch.get(i)).ifPresent(c ->
+              item.setOriginChanged(OriginChanged.newBuilder().setPath(c.path()).setSnapshotSequence(c.snapshot())));
+        }
+        replies.reply(id, Reply.newBuilder().setItem(item), false);
       }
     }
     replies.reply(id, Reply.newBuilder().setEnd(End.getDefaultInstance()), true);
+  }
+
+  /** The reason of §9.18 for a chunk not held, if the backend knows it; a hint, so a failure to tell is no failure. */
+  private Optional<OriginChange> originChange(String repository, Hash chunk) {
+    try {
+      return config.backend().originChange(repository, chunk);
+    } catch (IOException | ChasmException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** The prefixes offered, by index into the ids (SPEC §9.17); null when none. */

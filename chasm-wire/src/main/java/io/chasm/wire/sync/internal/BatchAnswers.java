@@ -4,10 +4,13 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.HashMismatchException;
 import io.chasm.api.source.ChunkReceiver;
+import io.chasm.api.source.OriginChange;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One batch's answers: counts what arrived, checks it when the source does not, collects "not held". */
 final class BatchAnswers implements ChunkReceiver {
@@ -15,6 +18,7 @@ final class BatchAnswers implements ChunkReceiver {
   private final boolean verified;
   private final Upstreams.Delivery into;
   private final List<Hash> notHeld = new ArrayList<>();
+  private final Map<Hash, OriginChange> changed = new HashMap<>();
   private int chunks;
   private long bytes;
 
@@ -49,6 +53,17 @@ final class BatchAnswers implements ChunkReceiver {
   @Override
   public synchronized void notHeld(Hash id) {
     notHeld.add(id);
+  }
+
+  @Override
+  public synchronized void notHeld(Hash id, OriginChange why) {
+    notHeld.add(id);
+    changed.put(id, why);
+  }
+
+  /** The reasons given for some of the ids not held. */
+  synchronized Map<Hash, OriginChange> changed() {
+    return Map.copyOf(changed);
   }
 
   synchronized int chunks() {

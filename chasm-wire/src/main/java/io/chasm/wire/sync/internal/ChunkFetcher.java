@@ -90,6 +90,11 @@ final class ChunkFetcher {
             }
 
             @Override
+            public ChasmException noneHolds(List<Hash> ids, java.util.Map<Hash, Upstreams.Refusal> refusals) {
+              return MissingChunks.failure(needs, ids, refusals);
+            }
+
+            @Override
             public void batchDone(Upstream from, int chunks, long bytes) {
               s.events().chunksFetched(chunks, bytes);
             }
@@ -109,7 +114,7 @@ final class ChunkFetcher {
       throw writeFailure.get();
     }
     if (!needs.targets.isEmpty()) {
-      throw new ChasmException("no upstream sent chunk " + needs.targets.keySet().iterator().next());
+      throw MissingChunks.failure(needs, List.copyOf(needs.targets.keySet()), java.util.Map.of());
     }
   }
 }

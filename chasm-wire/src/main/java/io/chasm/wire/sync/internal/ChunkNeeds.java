@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * need order; and for some ids a prefix the live tree already holds (SPEC §9.17).
  */
 final class ChunkNeeds {
-  /** One place a chunk goes: chunk {@code index} of a staged file. */
-  record Target(StagedFile file, int index) {}
+  /** One place a chunk goes: chunk {@code index} of a staged file, staged for tree path {@code path}. */
+  record Target(StagedFile file, int index, String path) {}
 
   /** Removed as each chunk is written, so what is left is what no source has sent yet. */
   final Map<Hash, List<Target>> targets = new ConcurrentHashMap<>();
@@ -34,6 +34,20 @@ final class ChunkNeeds {
       order.add(id);
     }
     ts.add(t);
+  }
+
+  /** The tree paths still waiting for any of {@code ids}, sorted, without repeats. */
+  java.util.SortedSet<String> pathsNeeding(java.util.Collection<Hash> ids) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (Hash id : ids) {
+      List<Target> ts = targets.get(id);
+      if (ts != null) {
+        for (Target t : ts) {
+          out.add(t.path());
+        }
+      }
+    }
+    return out;
   }
 
   /** The bytes of a noted prefix as the live file holds them now, or null (they are verified with the rest). */

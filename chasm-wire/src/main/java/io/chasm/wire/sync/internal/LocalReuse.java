@@ -52,7 +52,7 @@ final class LocalReuse {
       }
       for (int i = 0; i < j.manifest.chunkCount(); i++) {
         if (!j.staged.has(i)) {
-          needs.add(j.manifest.chunk(i).id(), new ChunkNeeds.Target(j.staged, i));
+          needs.add(j.manifest.chunk(i).id(), new ChunkNeeds.Target(j.staged, i, j.path));
         }
       }
       if (j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id())) {

@@ -7,6 +7,7 @@ import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.api.VerificationException;
 import io.chasm.api.source.ChunkSource;
+import io.chasm.api.source.OriginChange;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -177,11 +180,23 @@ public final class Upstreams implements Closeable {
     default Object label(Hash id) {
       return id;
     }
+
+    /**
+     * The failure when no usable source holds {@code ids} (one batch).
+     *
+     * @param refusals for some ids, the reasons upstreams gave (their origin changed)
+     */
+    default ChasmException noneHolds(List<Hash> ids, Map<Hash, Refusal> refusals) {
+      return new ChasmException("no usable upstream holds " + label(ids.get(0)) + " (" + ids.size() + " item(s) in that batch)");
+    }
   }
 
   private record Batch(List<Hash> ids, Set<Upstream> tried) {}
 
-  private record Done(Upstream u, Batch batch, List<Hash> notHeld, Throwable error, long nanos) {}
+  private record Done(Upstream u, Batch batch, List<Hash> notHeld, Map<Hash, OriginChange> changed, Throwable error, long nanos) {}
+
+  /** An upstream's reason for not holding a chunk: its origin changed since the snapshot it serves. */
+  public record Refusal(String upstream, OriginChange change) {}
 
   /** Fetches from the sources given to {@link #of}. */
   public void fetch(List<Hash> ids, int batchSize, int depth, Delivery into) throws ChasmException, IOException {
@@ -202,6 +217,7 @@ public final class Upstreams implements Closeable {
       queue.add(new Batch(new ArrayList<>(ids.subList(i, Math.min(ids.size(), i + batchSize))), new HashSet<>()));
     }
     LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    Map<Hash, Refusal> refusals = new HashMap<>();
     int inFlight = 0;
     while (!queue.isEmpty() || inFlight > 0) {
       if (localFailure != null) {
@@ -234,7 +250,7 @@ public final class Upstreams implements Closeable {
         if (f != null && usable().isEmpty()) {
           throw f;
         }
-        throw new ChasmException("no usable upstream holds " + into.label(b.ids.get(0)) + " (" + b.ids.size() + " item(s) in that batch)");
+        throw into.noneHolds(b.ids, refusals);
       }
       if (done.isEmpty()) {
         idle.run();
@@ -265,6 +281,7 @@ public final class Upstreams implements Closeable {
         requeue(queue, d.batch, d.u, into);
       } else {
         d.u.progress();
+        d.changed.forEach((id, why) -> refusals.putIfAbsent(id, new Refusal(d.u.name(), why)));
         if (!d.notHeld.isEmpty()) {
           Batch rest = new Batch(new ArrayList<>(d.notHeld), new HashSet<>(d.batch.tried));
           rest.tried.add(d.u);
@@ -293,7 +310,7 @@ public final class Upstreams implements Closeable {
         u.record(a.bytes(), nanos);
         into.batchDone(u, a.chunks(), a.bytes());
       }
-      done.add(new Done(u, b, a == null ? List.of() : a.notHeld(), err, nanos));
+      done.add(new Done(u, b, a == null ? List.of() : a.notHeld(), a == null ? Map.of() : a.changed(), err, nanos));
     });
   }
 
