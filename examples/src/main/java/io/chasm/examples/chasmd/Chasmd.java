@@ -101,7 +101,7 @@ public final class Chasmd implements Callable<Integer> {
     if (want.isEmpty()) {
       throw new IllegalArgumentException("no role: name oracle, peer and/or fetcher, or pass --all");
     }
-    if (all && c.uris(DaemonConfig.FETCHER_UPSTREAM).isEmpty()) {
+    if (all && c.uris(DaemonKeys.FETCHER_UPSTREAM).isEmpty()) {
       log.info("no upstream configured: running as an origin (oracle and peer only)");
       want.remove(Role.fetcher);
     }
@@ -121,16 +121,16 @@ public final class Chasmd implements Callable<Integer> {
         OracleRole o = oracle;
         io.chasm.wire.follow.Announcer a = o != null
             ? envelope -> o.backend().refresh()
-            : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonConfig.FETCHER_ADVERTISE));
+            : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonKeys.FETCHER_ADVERTISE));
         started(FetcherRole.start(c, policy, a));
-        status.put("fetcher", String.join(",", c.list(DaemonConfig.FETCHER_UPSTREAM)));
+        status.put("fetcher", String.join(",", c.list(DaemonKeys.FETCHER_UPSTREAM)));
       }
       if (want.contains(Role.peer)) {
         PeerRole peer = started(oracle != null ? PeerRole.inProcess(c, oracle) : PeerRole.relaying(c));
         status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
       }
-      if (c.isSet(DaemonConfig.RUN_FILE)) {
-        writtenRunFile = RunFile.write(Path.of(c.get(DaemonConfig.RUN_FILE)), status);
+      if (c.isSet(DaemonKeys.RUN_FILE)) {
+        writtenRunFile = RunFile.write(Path.of(c.get(DaemonKeys.RUN_FILE)), status);
       }
     } catch (Exception e) {
       closeAll();
@@ -145,15 +145,15 @@ public final class Chasmd implements Callable<Integer> {
 
   private Map<String, String> overrides() {
     Map<String, String> o = new LinkedHashMap<>(set);
-    putIf(o, DaemonConfig.TREE, tree);
-    putIf(o, DaemonConfig.STATE, state);
-    putIf(o, DaemonConfig.ORACLE_SOCKET, socket);
-    putIf(o, DaemonConfig.PEER_LISTEN, listen == null ? null : String.join(",", listen));
-    putIf(o, DaemonConfig.FETCHER_UPSTREAM, upstream == null ? null : String.join(",", upstream));
-    putIf(o, DaemonConfig.FETCHER_TRUST, trust == null ? null : String.join(",", trust));
-    putIf(o, DaemonConfig.REPOSITORY, repository);
-    putIf(o, DaemonConfig.RUN_FILE, runFile);
-    putIf(o, DaemonConfig.LOG_LEVEL, logLevel);
+    putIf(o, DaemonKeys.TREE, tree);
+    putIf(o, DaemonKeys.STATE, state);
+    putIf(o, DaemonKeys.ORACLE_SOCKET, socket);
+    putIf(o, DaemonKeys.PEER_LISTEN, listen == null ? null : String.join(",", listen));
+    putIf(o, DaemonKeys.FETCHER_UPSTREAM, upstream == null ? null : String.join(",", upstream));
+    putIf(o, DaemonKeys.FETCHER_TRUST, trust == null ? null : String.join(",", trust));
+    putIf(o, DaemonKeys.REPOSITORY, repository);
+    putIf(o, DaemonKeys.RUN_FILE, runFile);
+    putIf(o, DaemonKeys.LOG_LEVEL, logLevel);
     return o;
   }
 
@@ -164,7 +164,7 @@ public final class Chasmd implements Callable<Integer> {
   }
 
   private static TrustPolicy trust(DaemonConfig c) throws IOException {
-    List<Path> files = c.paths(DaemonConfig.FETCHER_TRUST);
+    List<Path> files = c.paths(DaemonKeys.FETCHER_TRUST);
     if (files.isEmpty()) {
       return null;
     }

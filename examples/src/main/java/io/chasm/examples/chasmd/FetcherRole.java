@@ -39,7 +39,7 @@ final class FetcherRole implements Closeable {
 
   /** Starts following; the first sync runs at once. */
   static FetcherRole start(DaemonConfig c, TrustPolicy trust, Announcer announcer) {
-    List<URI> upstreams = c.uris(DaemonConfig.FETCHER_UPSTREAM);
+    List<URI> upstreams = c.uris(DaemonKeys.FETCHER_UPSTREAM);
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("the fetcher needs at least one upstream: set fetcher.upstream or pass --upstream URI");
     }
@@ -47,15 +47,15 @@ final class FetcherRole implements Closeable {
       throw new IllegalArgumentException("the fetcher needs the origin's key: set fetcher.trust or pass --trust KEY.pub");
     }
     Path tree = c.tree();
-    SyncOptions.Builder b = SyncOptions.builder(tree, trust).state(c.stateSetting()).upstreams(upstreams).flip(c.bool(DaemonConfig.FETCHER_FLIP))
-        .deleteUnknown(c.bool(DaemonConfig.FETCHER_DELETE))
-        .safeLinks(c.bool(DaemonConfig.FETCHER_SAFE_LINKS))
+    SyncOptions.Builder b = SyncOptions.builder(tree, trust).state(c.stateSetting()).upstreams(upstreams).flip(c.bool(DaemonKeys.FETCHER_FLIP))
+        .deleteUnknown(c.bool(DaemonKeys.FETCHER_DELETE))
+        .safeLinks(c.bool(DaemonKeys.FETCHER_SAFE_LINKS))
         .verifyRate(c.scrubRate())
         .client(CLIENT);
-    if (c.isSet(DaemonConfig.REPOSITORY)) {
-      b.repository(c.get(DaemonConfig.REPOSITORY));
+    if (c.isSet(DaemonKeys.REPOSITORY)) {
+      b.repository(c.get(DaemonKeys.REPOSITORY));
     }
-    Follower f = Follower.builder(b.build()).client(CLIENT).interval(c.duration(DaemonConfig.FETCHER_INTERVAL))
+    Follower f = Follower.builder(b.build()).client(CLIENT).interval(c.duration(DaemonKeys.FETCHER_INTERVAL))
         .announcer(announcer).listener(new Log(tree, upstreams)).threadName("chasmd-fetcher").build().start();
     LOG.info("fetcher for {} following {} (repository '{}')", tree, upstreams, f.repository());
     return new FetcherRole(f, scrubs(f, c.scrubInterval(), c.scrubRate()));

@@ -3,6 +3,7 @@ package io.chasm.examples.chasmd;
 import io.chasm.api.ChasmException;
 import io.chasm.api.trust.Signer;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.index.TreeIndex;
 import io.chasm.hashtree.publish.QuietPublisher;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -68,21 +69,21 @@ final class OracleRole implements Closeable {
     StateLocation.legacyHint(tree, state).filter(h -> c.stateSetting() == null).ifPresent(LOG::info);
     Set<String> aliases = new LinkedHashSet<>();
     aliases.add(FetcherRole.DEFAULT_REPOSITORY);
-    if (c.isSet(DaemonConfig.REPOSITORY)) {
-      aliases.add(c.get(DaemonConfig.REPOSITORY));
+    if (c.isSet(DaemonKeys.REPOSITORY)) {
+      aliases.add(c.get(DaemonKeys.REPOSITORY));
     }
-    OracleBackend backend = new OracleBackend(tree, c.stateSetting(), aliases, c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS), trust);
-    if (!c.bool(DaemonConfig.ORACLE_CHECK_CHUNKS)) {
+    OracleBackend backend = new OracleBackend(tree, c.stateSetting(), aliases, c.bool(DaemonKeys.ORACLE_CHECK_CHUNKS), trust);
+    if (!c.bool(DaemonKeys.ORACLE_CHECK_CHUNKS)) {
       LOG.warn("oracle.check-served-chunks=false: chunks are sent as the live files hold them, unchecked");
     }
     // Only the node's own processes reach this socket (mode 660 by default): they may announce.
     PeerServer server = PeerServer.builder(backend).anyoneMayAnnounce(true).agent("chasmd-oracle").build();
     URI socket = c.oracleSocket();
     Files.createDirectories(Path.of(socket.getPath()).getParent());
-    OracleRole role = new OracleRole(backend, server, socket, c.duration(DaemonConfig.ORACLE_POLL));
+    OracleRole role = new OracleRole(backend, server, socket, c.duration(DaemonKeys.ORACLE_POLL));
     try {
       role.poll();
-      server.listen(URI.create(socket + "?mode=" + c.get(DaemonConfig.ORACLE_SOCKET_MODE)));
+      server.listen(URI.create(socket + "?mode=" + c.get(DaemonKeys.ORACLE_SOCKET_MODE)));
       role.autoPublish = autoPublish(c, tree, role::poll);
     } catch (ChasmException | IOException | RuntimeException e) {
       role.close();
@@ -101,10 +102,10 @@ final class OracleRole implements Closeable {
     if (quiet == null) {
       return null;
     }
-    Signer key = KeyFiles.readSigner(Path.of(c.get(DaemonConfig.ORACLE_KEY)));
-    String name = c.isSet(DaemonConfig.REPOSITORY) ? c.get(DaemonConfig.REPOSITORY)
+    Signer key = KeyFiles.readSigner(Path.of(c.get(DaemonKeys.ORACLE_KEY)));
+    String name = c.isSet(DaemonKeys.REPOSITORY) ? c.get(DaemonKeys.REPOSITORY)
         : tree.getFileName() == null ? "root" : tree.getFileName().toString();
-    return QuietPublisher.start(() -> TreeIndex.open(tree), name, c.duration(DaemonConfig.ORACLE_AUTO_PUBLISH_EXPIRES),
+    return QuietPublisher.start(() -> TreeIndex.open(tree, c.stateDirectory(), ChunkingParams.DEFAULT), name, c.duration(DaemonKeys.ORACLE_AUTO_PUBLISH_EXPIRES),
         quiet, quiet, s -> load.run(), key);
   }
 

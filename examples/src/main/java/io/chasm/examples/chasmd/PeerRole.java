@@ -53,8 +53,8 @@ final class PeerRole implements Closeable {
       throw e;
     }
     role.names.add(FetcherRole.DEFAULT_REPOSITORY);
-    if (c.isSet(DaemonConfig.REPOSITORY)) {
-      role.names.add(c.get(DaemonConfig.REPOSITORY));
+    if (c.isSet(DaemonKeys.REPOSITORY)) {
+      role.names.add(c.get(DaemonKeys.REPOSITORY));
     }
     relay.watch(List.copyOf(role.names), r -> role.pushAll());
     return role;
@@ -70,10 +70,10 @@ final class PeerRole implements Closeable {
   private static PeerRole start(DaemonConfig c, RepositoryBackend backend, ClientBackend relay)
       throws IOException, ChasmException {
     PeerServer.Builder b = PeerServer.builder(backend).agent("chasmd-peer");
-    if (c.isSet(DaemonConfig.PEER_IDENTITY)) {
-      b.identity(KeyFiles.readSigner(Path.of(c.get(DaemonConfig.PEER_IDENTITY))));
+    if (c.isSet(DaemonKeys.PEER_IDENTITY)) {
+      b.identity(KeyFiles.readSigner(Path.of(c.get(DaemonKeys.PEER_IDENTITY))));
     }
-    List<Path> allow = c.paths(DaemonConfig.PEER_ALLOW);
+    List<Path> allow = c.paths(DaemonKeys.PEER_ALLOW);
     if (!allow.isEmpty()) {
       List<PublicKey> keys = new ArrayList<>();
       for (Path p : allow) {
@@ -83,7 +83,7 @@ final class PeerRole implements Closeable {
     }
     PeerRole role = new PeerRole(b.build(), relay);
     try {
-      for (URI u : c.uris(DaemonConfig.PEER_LISTEN)) {
+      for (URI u : c.uris(DaemonKeys.PEER_LISTEN)) {
         role.uris.add(role.server.listen(u));
       }
     } catch (ChasmException | RuntimeException e) {

@@ -23,8 +23,8 @@ class DaemonConfigTest {
     }
     DaemonConfig c = DaemonConfig.load(example, Map.of());
     assertThat(c.tree()).isEqualTo(Path.of("/srv/mirror/debian"));
-    assertThat(c.uris(DaemonConfig.FETCHER_UPSTREAM)).isNotEmpty();
-    assertThat(c.duration(DaemonConfig.FETCHER_INTERVAL)).isPositive();
+    assertThat(c.uris(DaemonKeys.FETCHER_UPSTREAM)).isNotEmpty();
+    assertThat(c.duration(DaemonKeys.FETCHER_INTERVAL)).isPositive();
   }
 
   @Test
@@ -33,8 +33,8 @@ class DaemonConfigTest {
     Files.writeString(f, "tree = /a\nfetcher.upstream = tcp://a:1, tcp://b:2\noracle.poll = 500ms\n");
     DaemonConfig c = DaemonConfig.load(f, Map.of("tree", "/b"));
     assertThat(c.tree()).isEqualTo(Path.of("/b"));
-    assertThat(c.uris(DaemonConfig.FETCHER_UPSTREAM)).containsExactly(URI.create("tcp://a:1"), URI.create("tcp://b:2"));
-    assertThat(c.duration(DaemonConfig.ORACLE_POLL)).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.uris(DaemonKeys.FETCHER_UPSTREAM)).containsExactly(URI.create("tcp://a:1"), URI.create("tcp://b:2"));
+    assertThat(c.duration(DaemonKeys.ORACLE_POLL)).isEqualTo(Duration.ofMillis(500));
     assertThat(c.oracleSocket()).isEqualTo(URI.create("unix://" + StateLocation.of(Path.of("/b")).resolve("oracle.sock")));
     assertThat(DaemonConfig.load(f, Map.of("state", "/s")).oracleSocket()).isEqualTo(URI.create("unix:///s/oracle.sock"));
   }
