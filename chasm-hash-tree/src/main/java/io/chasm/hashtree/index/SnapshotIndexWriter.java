@@ -125,21 +125,21 @@ public final class SnapshotIndexWriter {
           int i = t.add(rel, IndexTable.DIRECTORY, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
           ObjectId sub = directory(e.id(), Indexer.concat(rel, new byte[] {'/'}));
           sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
-          same &= sub.equals(e.id());
-          kept.add(sub.equals(e.id()) ? e : TreeEntry.directory(e.name(), sub));
+          kept.add(onDisk(sub.equals(e.id()) ? e : e.withTreeId(sub), a));
         }
         case SYMLINK -> {
           expect(a, Lstat.S_IFLNK, rel);
           int i = t.add(rel, IndexTable.SYMLINK, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
           t.linkTargets.put(i, e.linkTarget());
-          kept.add(e);
+          kept.add(onDisk(e, a));
         }
         case FILE -> {
           expect(a, Lstat.S_IFREG, rel);
           file(e, rel, path, a);
-          kept.add(e);
+          kept.add(onDisk(e, a));
         }
       }
+      same &= kept.get(kept.size() - 1).equals(e);
     }
     if (same) {
       return id;
@@ -147,6 +147,18 @@ public final class SnapshotIndexWriter {
     Tree onDisk = Tree.of(kept);
     objects.put(onDisk);
     return onDisk.id();
+  }
+
+  /**
+   * The entry with the mtime and mode {@code a} found on disk, so the index's root is the tree as
+   * it is (after a sync they are the snapshot's; a version-1 entry has none to compare).
+   */
+  private static TreeEntry onDisk(TreeEntry e, Lstat a) {
+    if (!e.hasMetadata()) {
+      return e;
+    }
+    int mode = e.kind() == EntryKind.SYMLINK ? 0 : a.mode() & TreeEntry.MODE_MASK;
+    return e.withMetadata(Math.floorDiv(a.mtime(), 1_000_000_000L), (int) Math.floorMod(a.mtime(), 1_000_000_000L), mode);
   }
 
   /**
@@ -210,7 +222,8 @@ public final class SnapshotIndexWriter {
     int i = t.add(rel, kind, a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
     e.id().hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
     int o = old.find(rel);
-    boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable();
+    boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable()
+        && (!e.hasMetadata() || (a.mode() & TreeEntry.MODE_MASK) == e.mode());
     boolean vouched = o >= 0 && !old.racy(o) && old.kind(o) == kind && old.dev[o] == a.dev() && old.ino[o] == a.ino()
         && old.size[o] == a.size() && old.mtime[o] == a.mtime() && old.ctime[o] == a.ctime()
         && Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH,
