@@ -157,6 +157,10 @@ public final class SnapshotIndexWriter {
     if (!e.hasMetadata()) {
       return e;
     }
+    long published = e.mtimeSeconds() * 1_000_000_000L + e.mtimeNanos();
+    if (e.kind() == EntryKind.SYMLINK && published / 1000 == a.mtime() / 1000) {
+      return e; // a link's time is set with lutimes(3), to the microsecond (SPEC §4.10)
+    }
     int mode = e.kind() == EntryKind.SYMLINK ? 0 : a.mode() & TreeEntry.MODE_MASK;
     return e.withMetadata(Math.floorDiv(a.mtime(), 1_000_000_000L), (int) Math.floorMod(a.mtime(), 1_000_000_000L), mode);
   }
