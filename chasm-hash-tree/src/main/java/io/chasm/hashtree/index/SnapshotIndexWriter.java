@@ -48,6 +48,7 @@ public final class SnapshotIndexWriter {
   private final Path root;
   private final PackObjectStore objects;
   private final Map<String, FileManifest> verified;
+  private Map<String, PriorStat> touched = Map.of();
   private final long racyAfter;
   private final IndexTable t = new IndexTable();
   private IndexTable old = new IndexTable();
@@ -60,6 +61,12 @@ public final class SnapshotIndexWriter {
     java.time.Instant now = java.time.Instant.now();
     this.racyAfter = now.getEpochSecond() * 1_000_000_000L + now.getNano() - Indexer.RACY_WINDOW_NANOS;
   }
+
+  /**
+   * The stat a file had just before the sync set its mtime or mode in place (its content was not
+   * rewritten): the previous index vouches for it only if it recorded exactly this stat.
+   */
+  public record PriorStat(long dev, long ino, long size, long mtimeNanos, long ctimeNanos) {}
 
   /** What was written. */
   public record Written(ObjectId root, int entries, int trustedFiles, int filesToRehash) {}
@@ -78,7 +85,20 @@ public final class SnapshotIndexWriter {
    */
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
       Map<String, FileManifest> verified) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    return write(root, stateDir, objects, rootTree, params, verified, Map.of());
+  }
+
+  /**
+   * {@link #write(Path, Path, PackObjectStore, ObjectId, ChunkingParams, Map)}, where the files
+   * in {@code touched} had only their mtime or mode set in place by this publish (tck/SPEC.md
+   * §4.10): recorded with their stat now, and trusted if the previous index recorded their stat
+   * from before.
+   */
+  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
+      Map<String, FileManifest> verified, Map<String, PriorStat> touched)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified);
+    w.touched = touched;
     Path file = stateDir.resolve("index");
     if (Files.exists(file)) {
       try {
@@ -151,15 +171,12 @@ public final class SnapshotIndexWriter {
 
   /**
    * The entry with the mtime and mode {@code a} found on disk, so the index's root is the tree as
-   * it is (after a sync they are the snapshot's; a version-1 entry has none to compare).
+   * it is (after a sync they are the snapshot's, but for a link's time below the microsecond,
+   * which the JDK cannot set; a version-1 entry has none to compare).
    */
   private static TreeEntry onDisk(TreeEntry e, Lstat a) {
     if (!e.hasMetadata()) {
       return e;
-    }
-    long published = e.mtimeSeconds() * 1_000_000_000L + e.mtimeNanos();
-    if (e.kind() == EntryKind.SYMLINK && published / 1000 == a.mtime() / 1000) {
-      return e; // a link's time is set with lutimes(3), to the microsecond (SPEC §4.10)
     }
     int mode = e.kind() == EntryKind.SYMLINK ? 0 : a.mode() & TreeEntry.MODE_MASK;
     return e.withMetadata(Math.floorDiv(a.mtime(), 1_000_000_000L), (int) Math.floorMod(a.mtime(), 1_000_000_000L), mode);
@@ -196,7 +213,7 @@ public final class SnapshotIndexWriter {
 
   /** A file this publish did not write, recorded by the previous index with the same id: copied as it is. */
   private boolean copyUnchangedFile(byte[] rel, String path, TreeEntry e) {
-    if (verified.containsKey(path)) {
+    if (verified.containsKey(path) || touched.containsKey(path)) {
       return false;
     }
     int o = old.find(rel);
@@ -228,8 +245,14 @@ public final class SnapshotIndexWriter {
     int o = old.find(rel);
     boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable()
         && (!e.hasMetadata() || (a.mode() & TreeEntry.MODE_MASK) == e.mode());
-    boolean vouched = o >= 0 && !old.racy(o) && old.kind(o) == kind && old.dev[o] == a.dev() && old.ino[o] == a.ino()
-        && old.size[o] == a.size() && old.mtime[o] == a.mtime() && old.ctime[o] == a.ctime()
+    PriorStat before = touched.get(path);
+    PriorStat expected = before != null ? before : new PriorStat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
+    boolean sameKind = o >= 0 && (before != null ? old.kind(o) != IndexTable.DIRECTORY && old.kind(o) != IndexTable.SYMLINK
+        : old.kind(o) == kind); // a chmod in place may have moved the execute bit
+    boolean vouched = o >= 0 && !old.racy(o) && sameKind && old.dev[o] == expected.dev()
+        && old.ino[o] == expected.ino() && old.size[o] == expected.size() && old.mtime[o] == expected.mtimeNanos()
+        && old.ctime[o] == expected.ctimeNanos() && a.dev() == expected.dev() && a.ino() == expected.ino()
+        && a.size() == expected.size()
         && Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH,
             (i + 1) * IndexTable.ID_LENGTH);
     FileManifest given = verified.get(path);
