@@ -85,9 +85,16 @@ final class TreeBuilder {
     return tree.id();
   }
 
-  /** The entry with entry {@code i}'s mtime (the stat its content was read under) and mode. */
+  /**
+   * The entry with entry {@code i}'s mtime (the stat its content was read under) and mode. A
+   * link's time is kept to the microsecond, all lutimes(3) can restore on a mirror (SPEC §4.4):
+   * recording more would make every mirror differ from its snapshot.
+   */
   private TreeEntry withMetadata(TreeEntry e, int i) {
     long ns = t.mtime[i];
+    if (e.kind() == io.chasm.hashtree.tree.EntryKind.SYMLINK) {
+      ns -= Math.floorMod(ns, 1000L);
+    }
     return e.withMetadata(Math.floorDiv(ns, 1_000_000_000L), (int) Math.floorMod(ns, 1_000_000_000L), modes[i]);
   }
 

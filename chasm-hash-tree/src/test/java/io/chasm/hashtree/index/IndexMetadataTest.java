@@ -44,7 +44,8 @@ class IndexMetadataTest {
     Files.setPosixFilePermissions(t.resolve("README"), PosixFilePermissions.fromString("rw-r-----"));
     Files.setPosixFilePermissions(t.resolve("pool"), PosixFilePermissions.fromString("rwxr-x---"));
     Files.getFileAttributeView(t.resolve("dists/latest"), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-        .setTimes(FileTime.from(Instant.ofEpochSecond(1_500_000_000L, 7_000)), null, null); // lutimes: microseconds
+        .setTimes(FileTime.from(Instant.ofEpochSecond(1_500_000_000L, 7_000)), null, null);
+    Files.createSymbolicLink(t.resolve("fresh"), Path.of("README")); // its time has nanoseconds
     try (TreeIndex index = TreeIndex.open(t)) {
       ObjectId root = index.update().rootTree();
       assertThat(index.objects().tree(root).version()).isEqualTo(Tree.VERSION);
@@ -60,6 +61,9 @@ class IndexMetadataTest {
       assertThat(link.mtimeSeconds()).isEqualTo(1_500_000_000L);
       assertThat(link.mtimeNanos()).isEqualTo(7_000);
       assertThat(link.mode()).isZero();
+      // Links to the microsecond: what a mirror can set with lutimes(3) (SPEC §4.4).
+      long fresh = Files.getLastModifiedTime(t.resolve("fresh"), LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+      assertThat(entry(index.objects(), root, "fresh").mtimeNanos()).isEqualTo((int) (fresh % 1_000_000_000L / 1000 * 1000));
     }
   }
 

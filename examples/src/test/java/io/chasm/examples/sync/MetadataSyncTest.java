@@ -86,6 +86,7 @@ class MetadataSyncTest {
       Files.setLastModifiedTime(origin.resolve("secret/inner"), FileTime.from(Instant.ofEpochSecond(1_111_111_111L, 1)));
       Files.getFileAttributeView(origin.resolve("latest"), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setTimes(FileTime.from(Instant.ofEpochSecond(1_222_222_222L, 5_000)), null, null);
+      Files.createSymbolicLink(origin.resolve("docs/fresh"), Path.of("readme.txt")); // a time with nanoseconds
       key.publish(origin);
       server.poll();
       JsonNode touched = sync(sync);
@@ -138,7 +139,10 @@ class MetadataSyncTest {
     }
   }
 
-  /** Path -> type, mode and mtime in nanoseconds, as lstat(2) gives them; the state directory and the root left out. */
+  /**
+   * Path -> type, mode and mtime in nanoseconds (links: microseconds), as lstat(2) gives them; the
+   * state directory and the root left out.
+   */
   static Map<String, String> metadata(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
@@ -148,8 +152,9 @@ class MetadataSyncTest {
           continue;
         }
         Map<String, Object> a = Files.readAttributes(p, "unix:mode,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-        out.put(rel, Integer.toOctalString((Integer) a.get("mode")) + " "
-            + ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+        // A link's time to the microsecond: all a mirror can set on a link (SPEC §4.4, §4.10).
+        TimeUnit unit = Files.isSymbolicLink(p) ? TimeUnit.MICROSECONDS : TimeUnit.NANOSECONDS;
+        out.put(rel, Integer.toOctalString((Integer) a.get("mode")) + " " + ((FileTime) a.get("lastModifiedTime")).to(unit));
       }
     }
     return out;
