@@ -171,15 +171,14 @@ public final class SnapshotIndexWriter {
 
   /**
    * The entry with the mtime and mode {@code a} found on disk, so the index's root is the tree as
-   * it is (after a sync they are the snapshot's, but for a link's time below the microsecond,
-   * which the JDK cannot set; a version-1 entry has none to compare).
+   * it is, read as an index run reads it (after a sync they are the snapshot's; a version-1 entry
+   * has none to compare).
    */
   private static TreeEntry onDisk(TreeEntry e, Lstat a) {
     if (!e.hasMetadata()) {
       return e;
     }
-    int mode = e.kind() == EntryKind.SYMLINK ? 0 : a.mode() & TreeEntry.MODE_MASK;
-    return e.withMetadata(Math.floorDiv(a.mtime(), 1_000_000_000L), (int) Math.floorMod(a.mtime(), 1_000_000_000L), mode);
+    return TreeBuilder.withStat(e, a.mtime(), a.mode());
   }
 
   /**

@@ -91,11 +91,17 @@ final class TreeBuilder {
    * recording more would make every mirror differ from its snapshot.
    */
   private TreeEntry withMetadata(TreeEntry e, int i) {
-    long ns = t.mtime[i];
+    return withStat(e, t.mtime[i], modes[i]);
+  }
+
+  /** {@code e} with an lstat's mtime (nanoseconds; a link's cut to microseconds) and mode bits. */
+  static TreeEntry withStat(TreeEntry e, long mtimeNanos, int mode) {
+    long ns = mtimeNanos;
     if (e.kind() == io.chasm.hashtree.tree.EntryKind.SYMLINK) {
       ns -= Math.floorMod(ns, 1000L);
     }
-    return e.withMetadata(Math.floorDiv(ns, 1_000_000_000L), (int) Math.floorMod(ns, 1_000_000_000L), modes[i]);
+    return e.withMetadata(Math.floorDiv(ns, 1_000_000_000L), (int) Math.floorMod(ns, 1_000_000_000L),
+        e.kind() == io.chasm.hashtree.tree.EntryKind.SYMLINK ? 0 : mode & TreeEntry.MODE_MASK);
   }
 
   /**
