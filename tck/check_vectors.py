@@ -369,18 +369,24 @@ def check_name(name):
         raise Reject("unsafe_path", repr(name))
 
 
+MODE_MASK = 0o1777  # SPEC 4.4: rwx for all and sticky; never set-user-id or set-group-id
+
+
 def decode_tree(b, max_entries=1_000_000, max_name=255, max_target=4095):
-    """SPEC 4.5-4.6, checks in the order the spec lists them."""
+    """SPEC 4.5-4.6, checks in the order the spec lists them; versions 1 and 2."""
     r = Reader(b)
     if r.u8() != 3:
         raise Reject("corrupt", "kind")
-    if r.u8() != 1:
+    version = r.u8()
+    if version not in (1, 2):
         raise Reject("corrupt", "version")
     count = r.u32()
     if count > max_entries:
         raise Reject("limit", "entries")
-    if count * 6 > r.remaining():
+    if count * (6 if version == 1 else 17) > r.remaining():
         raise Reject("corrupt", "too short for count")
+    if version == 2 and count == 0:
+        raise Reject("corrupt", "empty tree under version 2")
     entries, prev = [], None
     for _ in range(count):
         nlen = r.u16()
@@ -392,21 +398,35 @@ def decode_tree(b, max_entries=1_000_000, max_name=255, max_target=4095):
             raise Reject("corrupt", "unsorted or duplicate")
         prev = name
         kind = r.u8()
-        flags = r.u8()
         if kind not in (1, 2, 3):
             raise Reject("corrupt", "entry kind")
-        if flags not in (0, 1) or (flags == 1 and kind != 1):
-            raise Reject("corrupt", "flags")
+        e = {"name": name.hex()}
+        if version == 1:
+            flags = r.u8()
+            if flags not in (0, 1) or (flags == 1 and kind != 1):
+                raise Reject("corrupt", "flags")
+        else:
+            seconds = struct.unpack(">q", r.take(8))[0]
+            nanos = r.u32()
+            if nanos >= 10 ** 9:
+                raise Reject("corrupt", "mtime nanoseconds")
+            e["kind"] = {1: "file", 2: "directory", 3: "symlink"}[kind]
+            e["mtime_s"], e["mtime_ns"] = seconds, nanos
+            if kind != 3:
+                mode = r.u16()
+                if mode & ~MODE_MASK:
+                    raise Reject("corrupt", "mode bits")
+                e["mode"] = mode
+                flags = 1 if kind == 1 and mode & 0o100 else 0  # the owner's execute bit
         if kind == 1:
             size = r.u64()
             if r.u8() != 1:
                 raise Reject("corrupt", "hash algorithm")
-            entries.append({"name": name.hex(), "kind": "file", "executable": flags == 1, "size": size,
-                            "id": r.take(32).hex()})
+            e.update({"kind": "file", "executable": flags == 1, "size": size, "id": r.take(32).hex()})
         elif kind == 2:
             if r.u8() != 1:
                 raise Reject("corrupt", "hash algorithm")
-            entries.append({"name": name.hex(), "kind": "directory", "id": r.take(32).hex()})
+            e.update({"kind": "directory", "id": r.take(32).hex()})
         else:
             tlen = r.u16()
             if tlen > max_target:
@@ -414,19 +434,32 @@ def decode_tree(b, max_entries=1_000_000, max_name=255, max_target=4095):
             target = r.take(tlen)
             if not target or b"\x00" in target:
                 raise Reject("unsafe_path", "link target")
-            entries.append({"name": name.hex(), "kind": "symlink", "target": target.hex()})
+            e.update({"kind": "symlink", "target": target.hex()})
+        entries.append(e)
     if r.remaining():
         raise Reject("corrupt", "trailing bytes")
     return entries
 
 
-def encode_tree(entries):
-    """SPEC 4.1-4.2: entries sorted by name bytes."""
-    out = struct.pack(">BBI", 3, 1, len(entries))
+def encode_tree(entries, version=1):
+    """SPEC 4.1-4.2: entries sorted by name bytes; version 2 adds mtime and mode, drops flags."""
+    if version == 2:
+        assert entries, "an empty tree is encoded as version 1"
+    out = struct.pack(">BBI", 3, version, len(entries))
     for e in sorted(entries, key=lambda e: bytes.fromhex(e["name"])):
         name = bytes.fromhex(e["name"])
         kind = KINDS[e["kind"]]
-        out += struct.pack(">H", len(name)) + name + bytes([kind, 1 if e.get("executable") else 0])
+        out += struct.pack(">H", len(name)) + name + bytes([kind])
+        if version == 1:
+            out += bytes([1 if e.get("executable") else 0])
+        else:
+            assert 0 <= e["mtime_ns"] < 10 ** 9, "mtime nanoseconds"
+            out += struct.pack(">qI", e["mtime_s"], e["mtime_ns"])
+            if kind != 3:
+                assert not e["mode"] & ~MODE_MASK, "mode bits"
+                out += struct.pack(">H", e["mode"])
+            if kind == 1:
+                assert e["executable"] == bool(e["mode"] & 0o100), "executable is the owner's x bit"
         if kind == 1:
             out += struct.pack(">QB", e["size"], 1) + bytes.fromhex(e["id"])
         elif kind == 2:
@@ -437,16 +470,24 @@ def encode_tree(entries):
     return out
 
 
-def check_tree(vectors_dir=VECTORS):
-    v = load("tree.json", vectors_dir)
+def check_tree_file(fname, version, vectors_dir):
+    v = load(fname, vectors_dir)
     n = 0
     for c in v["cases"]:
-        enc = encode_tree(c["entries"])
+        enc = encode_tree(c["entries"], version)
         assert enc.hex() == c["encoding"], f"{c['name']}: encoding"
         assert sha256(enc).hex() == c["id"], f"{c['name']}: id"
         assert decode_tree(enc) == c["entries"], f"{c['name']}: decoding"
         n += 3
     return n + check_rejects(v["reject"], "encoding", decode_tree), 0
+
+
+def check_tree(vectors_dir=VECTORS):
+    return check_tree_file("tree.json", 1, vectors_dir)
+
+
+def check_tree_v2(vectors_dir=VECTORS):
+    return check_tree_file("tree-v2.json", 2, vectors_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,6 +515,7 @@ CHECKS = [
     ("fastcdc-rs.json", check_fastcdc_rs),
     ("file-merkle.json", check_file_merkle),
     ("tree.json", check_tree),
+    ("tree-v2.json", check_tree_v2),
     ("snapshot.json", check_snapshot),
     ("wire.json", check_wire),
 ]

@@ -73,21 +73,37 @@ public final class Trees {
     return b;
   }
 
-  /** Copies a tree as it is: links stay links (not followed), files keep their attributes. */
+  /**
+   * Copies a tree as it is: links stay links (not followed); files, directories and links keep
+   * their mtimes (links to the microsecond) and files and directories their modes.
+   */
   public static void copy(Path from, Path to) throws IOException {
+    java.util.List<Path[]> dirs = new java.util.ArrayList<>();
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Path t = to.resolve(from.relativize(p).toString());
         if (Files.isSymbolicLink(p)) {
           Files.createSymbolicLink(t, Files.readSymbolicLink(p));
+          Files.getFileAttributeView(t, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .setTimes(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS), null, null);
         } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectories(t);
+          dirs.add(new Path[] {p, t});
         } else {
           Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+          // COPY_ATTRIBUTES keeps microseconds only (utimes); this call keeps the nanoseconds.
+          Files.setLastModifiedTime(t, Files.getLastModifiedTime(p));
         }
       }
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    }
+    // Like cp -a: a directory's mode and mtime once everything inside it is written, deepest first.
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      Path p = dirs.get(i)[0];
+      Path t = dirs.get(i)[1];
+      Files.setAttribute(t, "unix:mode", Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+      Files.setLastModifiedTime(t, Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
     }
   }
 }

@@ -351,13 +351,14 @@ final class HashTreeVectors {
 
   // ---- files --------------------------------------------------------------------------------
 
-  static final String[] FILES = {"chunking.json", "file-merkle.json", "tree.json"};
+  static final String[] FILES = {"chunking.json", "file-merkle.json", "tree.json", "tree-v2.json"};
 
   static JsonNode derive(String file) throws Exception {
     return switch (file) {
       case "chunking.json" -> chunking();
       case "file-merkle.json" -> fileMerkle();
       case "tree.json" -> trees();
+      case "tree-v2.json" -> TreeV2Vectors.trees();
       default -> throw new IllegalArgumentException(file);
     };
   }

@@ -108,10 +108,20 @@ class HashTreeVectorsTest {
 
   @Test
   void required_spec4_6_treeEncodingsIdsAndRejects() throws Exception {
-    JsonNode v = checked("tree.json");
+    treeVectors("tree.json", 1);
+  }
+
+  @Test
+  void required_spec4_1_version2TreesWithMtimeAndMode() throws Exception {
+    treeVectors("tree-v2.json", 2);
+  }
+
+  private static void treeVectors(String file, int version) throws Exception {
+    JsonNode v = checked(file);
     for (JsonNode c : v.get("cases")) {
       byte[] enc = Hex.decode(c.get("encoding").asText());
       Tree t = Tree.decode(enc);
+      assertThat(t.version()).isEqualTo(version);
       assertThat(t.encode()).isEqualTo(enc);
       assertThat(t.id().hash().hex()).isEqualTo(c.get("id").asText());
     }

@@ -145,11 +145,7 @@ public final class TreeDiff {
           throw new IllegalArgumentException("'" + Names.display(path) + "' is not a directory");
         }
         ObjectId newId = rebuild(store, current.id(), sub, path);
-        try {
-          entries.put(name, TreeEntry.directory(name.bytes, newId));
-        } catch (CorruptObjectException e) {
-          throw new IllegalStateException("name was valid in a decoded tree", e);
-        }
+        entries.put(name, current.withTreeId(newId));
       }
     }
     Tree t = Tree.of(entries.values());

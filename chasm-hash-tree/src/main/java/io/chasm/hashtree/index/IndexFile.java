@@ -14,17 +14,21 @@ import java.util.zip.CRC32C;
 import java.util.Arrays;
 
 /**
- * The index file, {@code STATE/index} (tck/SPEC.md §6): magic {@code CHIX}, u8 version 1, u32
+ * The index file, {@code STATE/index} (tck/SPEC.md §6): magic {@code CHIX}, u8 version 2, u32
  * entry count, u32 chunk count, u32 min/avg/max chunk sizes, the
  * 32-byte root tree digest, u64 length of the object pack when written; per entry u16 path length, path, u8
  * kind, u64 dev, ino, size, mtime ns, ctime ns, then for files and directories the 32-byte id and
  * u32 chunk count, for symlinks u16 target length and target; then per chunk its 32-byte id and
  * u32 length; finally the CRC-32C of everything
  * before (damage detection; the objects it names are verified by hash when read). Written atomically (temp, fsync, rename).
+ *
+ * <p>Version 1 has the same layout; its directory ids name version-1 trees (no mtimes, no modes),
+ * so it is read with {@link IndexTable#legacyTrees} set and its trees are rebuilt once.
  */
 final class IndexFile {
   private static final byte[] MAGIC = {'C', 'H', 'I', 'X'};
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final int VERSION_1 = 1;
   private static final int ID = IndexTable.ID_LENGTH;
 
   private IndexFile() {}
@@ -39,7 +43,7 @@ final class IndexFile {
       size += k == IndexTable.SYMLINK ? 2 + t.linkTargets.get(i).length : ID + 4;
     }
     if (size > Integer.MAX_VALUE - 16) {
-      throw new IOException("index too large for format version 1 (" + size + " bytes)");
+      throw new IOException("index too large for format version 2 (" + size + " bytes)");
     }
     ByteBuffer b = ByteBuffer.allocate((int) size);
     b.put(MAGIC).put((byte) VERSION).putInt(t.count).putInt(t.chunkCount);
@@ -84,8 +88,9 @@ final class IndexFile {
     try {
       byte[] magic = new byte[4];
       b.get(magic);
-      if (!Arrays.equals(magic, MAGIC) || b.get() != VERSION) {
-        throw new CorruptObjectException(file + ": not a version-1 index file");
+      byte version = b.get();
+      if (!Arrays.equals(magic, MAGIC) || (version != VERSION && version != VERSION_1)) {
+        throw new CorruptObjectException(file + ": not a version-1 or version-2 index file");
       }
       int n = b.getInt();
       int m = b.getInt();
@@ -143,6 +148,7 @@ final class IndexFile {
       if (b.hasRemaining()) {
         throw new CorruptObjectException(file + ": trailing bytes in index");
       }
+      t.legacyTrees = version == VERSION_1;
       return new Loaded(t, params, root, packLength);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
       throw new CorruptObjectException(file + ": malformed index file");

@@ -25,6 +25,11 @@ final class IndexTable {
   static final int ID_LENGTH = 32;
 
   int count;
+  /**
+   * Read from a version-1 index file: its directory ids name version-1 trees, which carry no
+   * metadata, so none is reused (files are, by stat, as always).
+   */
+  boolean legacyTrees;
   byte[] paths;
   int pathsLength;
   int[] pathStart;

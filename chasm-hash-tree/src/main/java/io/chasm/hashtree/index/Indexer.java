@@ -5,6 +5,7 @@ import io.chasm.api.ObjectId;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.store.ObjectStore;
+import io.chasm.hashtree.tree.TreeEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ final class Indexer {
   private int[] oldIndexOf = new int[1024];
   private int[] subtreeEnd = new int[1024];
   private boolean[] exact = new boolean[1024];
+  /** Per new entry, its permission bits as the walk saw them (tree version 2 records them). */
+  private int[] modes = new int[1024];
   private final List<Future<FileHasher.Hashed>> jobs = new ArrayList<>();
   private final List<Integer> jobEntries = new ArrayList<>();
 
@@ -86,9 +89,9 @@ final class Indexer {
       for (FileHasher.Hashed h : hashed) {
         rehashedBytes += h.size;
       }
-      boolean changed = hashed.length > 0 || t.count != old.count || !allExact();
+      boolean changed = hashed.length > 0 || t.count != old.count || !allExact() || old.legacyTrees;
       ObjectId rootId = changed || previousRoot == null
-          ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, sink).buildRoot()
+          ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, modes, sink).buildRoot()
           : previousRoot;
       t.trim();
       LOG.debug("walk {} ms, hashing tail {} ms, trees {} ms ({} entries, {} hashed)",
@@ -119,6 +122,7 @@ final class Indexer {
     oldIndexOf = new int[Math.max(n, 1)];
     subtreeEnd = new int[Math.max(n, 1)];
     exact = new boolean[Math.max(n, 1)];
+    modes = new int[Math.max(n, 1)];
     assemble(top, new byte[0]);
   }
 
@@ -140,7 +144,9 @@ final class Indexer {
         oldIndexOf = Arrays.copyOf(oldIndexOf, i * 2);
         subtreeEnd = Arrays.copyOf(subtreeEnd, i * 2);
         exact = Arrays.copyOf(exact, i * 2);
+        modes = Arrays.copyOf(modes, i * 2);
       }
+      modes[i] = a.type() == S_IFLNK ? 0 : a.mode() & TreeEntry.MODE_MASK;
       int o = n.oldIndex[k];
       oldIndexOf[i] = o;
       exact[i] = n.same[k];

@@ -50,6 +50,7 @@ public final class SnapshotIndexWriter {
   private final Map<String, FileManifest> verified;
   /** Directories (relative paths) with an entry this publish wrote: never copied from the previous index. */
   private final java.util.Set<String> writtenDirs = new java.util.HashSet<>();
+  private Map<String, PriorStat> touched = Map.of();
   private final long racyAfter;
   private final IndexTable t = new IndexTable();
   private IndexTable old = new IndexTable();
@@ -73,6 +74,12 @@ public final class SnapshotIndexWriter {
     this.racyAfter = now.getEpochSecond() * 1_000_000_000L + now.getNano() - Indexer.RACY_WINDOW_NANOS;
   }
 
+  /**
+   * The stat a file had just before the sync set its mtime or mode in place (its content was not
+   * rewritten): the previous index vouches for it only if it recorded exactly this stat.
+   */
+  public record PriorStat(long dev, long ino, long size, long mtimeNanos, long ctimeNanos) {}
+
   /** What was written. */
   public record Written(ObjectId root, int entries, int trustedFiles, int filesToRehash) {}
 
@@ -90,7 +97,7 @@ public final class SnapshotIndexWriter {
    */
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
       Map<String, FileManifest> verified) throws IOException, MissingObjectException, VerificationException, LimitExceededException {
-    return write(root, stateDir, objects, rootTree, params, verified, List.of());
+    return write(root, stateDir, objects, rootTree, params, verified, List.of(), Map.of());
   }
 
   /**
@@ -102,7 +109,27 @@ public final class SnapshotIndexWriter {
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
       Map<String, FileManifest> verified, java.util.Collection<String> written)
       throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    return write(root, stateDir, objects, rootTree, params, verified, written, Map.of());
+  }
+
+  /**
+   * {@link #write(Path, Path, PackObjectStore, ObjectId, ChunkingParams, Map)}, where the files
+   * in {@code touched} had only their mtime or mode set in place by this publish (tck/SPEC.md
+   * §4.10): recorded with their stat now, and trusted if the previous index recorded their stat
+   * from before.
+   */
+  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
+      Map<String, FileManifest> verified, Map<String, PriorStat> touched)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    return write(root, stateDir, objects, rootTree, params, verified, List.of(), touched);
+  }
+
+  /** Both of the above: paths written outside changed trees, and files whose metadata alone was set. */
+  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
+      Map<String, FileManifest> verified, java.util.Collection<String> written, Map<String, PriorStat> touched)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     SnapshotIndexWriter w = new SnapshotIndexWriter(root, objects, verified, written);
+    w.touched = touched;
     Path file = stateDir.resolve("index");
     if (Files.exists(file)) {
       try {
@@ -149,21 +176,21 @@ public final class SnapshotIndexWriter {
           int i = t.add(rel, IndexTable.DIRECTORY, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
           ObjectId sub = directory(e.id(), Indexer.concat(rel, new byte[] {'/'}));
           sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
-          same &= sub.equals(e.id());
-          kept.add(sub.equals(e.id()) ? e : TreeEntry.directory(e.name(), sub));
+          kept.add(onDisk(sub.equals(e.id()) ? e : e.withTreeId(sub), a));
         }
         case SYMLINK -> {
           expect(a, Lstat.S_IFLNK, rel);
           int i = t.add(rel, IndexTable.SYMLINK, a.dev(), a.ino(), 0, a.mtime(), a.ctime());
           t.linkTargets.put(i, e.linkTarget());
-          kept.add(e);
+          kept.add(onDisk(e, a));
         }
         case FILE -> {
           expect(a, Lstat.S_IFREG, rel);
           file(e, rel, path, a);
-          kept.add(e);
+          kept.add(onDisk(e, a));
         }
       }
+      same &= kept.get(kept.size() - 1).equals(e);
     }
     if (same) {
       return id;
@@ -171,6 +198,18 @@ public final class SnapshotIndexWriter {
     Tree onDisk = Tree.of(kept);
     objects.put(onDisk);
     return onDisk.id();
+  }
+
+  /**
+   * The entry with the mtime and mode {@code a} found on disk, so the index's root is the tree as
+   * it is, read as an index run reads it (after a sync they are the snapshot's; a version-1 entry
+   * has none to compare).
+   */
+  private static TreeEntry onDisk(TreeEntry e, Lstat a) {
+    if (!e.hasMetadata()) {
+      return e;
+    }
+    return TreeBuilder.withStat(e, a.mtime(), a.mode());
   }
 
   /**
@@ -207,7 +246,7 @@ public final class SnapshotIndexWriter {
 
   /** A file this publish did not write, recorded by the previous index with the same id: copied as it is. */
   private boolean copyUnchangedFile(byte[] rel, String path, TreeEntry e) {
-    if (verified.containsKey(path)) {
+    if (verified.containsKey(path) || touched.containsKey(path)) {
       return false;
     }
     int o = old.find(rel);
@@ -237,9 +276,16 @@ public final class SnapshotIndexWriter {
     int i = t.add(rel, kind, a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
     e.id().hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
     int o = old.find(rel);
-    boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable();
-    boolean vouched = o >= 0 && !old.racy(o) && old.kind(o) == kind && old.dev[o] == a.dev() && old.ino[o] == a.ino()
-        && old.size[o] == a.size() && old.mtime[o] == a.mtime() && old.ctime[o] == a.ctime()
+    boolean stillPublished = a.size() == e.size() && ((a.mode() & 0100) != 0) == e.executable()
+        && (!e.hasMetadata() || (a.mode() & TreeEntry.MODE_MASK) == e.mode());
+    PriorStat before = touched.get(path);
+    PriorStat expected = before != null ? before : new PriorStat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
+    boolean sameKind = o >= 0 && (before != null ? old.kind(o) != IndexTable.DIRECTORY && old.kind(o) != IndexTable.SYMLINK
+        : old.kind(o) == kind); // a chmod in place may have moved the execute bit
+    boolean vouched = o >= 0 && !old.racy(o) && sameKind && old.dev[o] == expected.dev()
+        && old.ino[o] == expected.ino() && old.size[o] == expected.size() && old.mtime[o] == expected.mtimeNanos()
+        && old.ctime[o] == expected.ctimeNanos() && a.dev() == expected.dev() && a.ino() == expected.ino()
+        && a.size() == expected.size()
         && Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, t.ids, i * IndexTable.ID_LENGTH,
             (i + 1) * IndexTable.ID_LENGTH);
     FileManifest given = verified.get(path);

@@ -23,19 +23,23 @@ final class TreeBuilder {
   private final int[] oldIndexOf;
   private final int[] subtreeEnd;
   private final boolean[] exact;
+  private final int[] modes;
   private final ObjectStore sink;
 
   /**
    * @param oldIndexOf per new entry, its index in {@code old} or -1
    * @param subtreeEnd per new directory entry, the index after its subtree
    * @param exact per new entry, whether it matched its old entry exactly
+   * @param modes per new entry, its permission bits (0 for symlinks)
    */
-  TreeBuilder(IndexTable t, IndexTable old, int[] oldIndexOf, int[] subtreeEnd, boolean[] exact, ObjectStore sink) {
+  TreeBuilder(IndexTable t, IndexTable old, int[] oldIndexOf, int[] subtreeEnd, boolean[] exact, int[] modes,
+      ObjectStore sink) {
     this.t = t;
     this.old = old;
     this.oldIndexOf = oldIndexOf;
     this.subtreeEnd = subtreeEnd;
     this.exact = exact;
+    this.modes = modes;
     this.sink = sink;
   }
 
@@ -62,16 +66,16 @@ final class TreeBuilder {
             sub = buildTree(i + 1, subtreeEnd[i], t.pathStart[i + 1] - ps + 1);
           }
           sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
-          entries.add(TreeEntry.directory(name, sub));
+          entries.add(withMetadata(TreeEntry.directory(name, sub), i));
           i = subtreeEnd[i];
         }
         case IndexTable.SYMLINK -> {
-          entries.add(TreeEntry.symlink(name, t.linkTargets.get(i)));
+          entries.add(withMetadata(TreeEntry.symlink(name, t.linkTargets.get(i)), i));
           i++;
         }
         default -> {
           Hash id = Hash.of(HashAlgorithm.SHA_256, Arrays.copyOfRange(t.ids, i * 32, i * 32 + 32));
-          entries.add(TreeEntry.file(name, t.size[i], t.kind(i) == IndexTable.EXECUTABLE, ObjectId.file(id)));
+          entries.add(withMetadata(TreeEntry.file(name, t.size[i], false, ObjectId.file(id)), i));
           i++;
         }
       }
@@ -79,6 +83,25 @@ final class TreeBuilder {
     Tree tree = Tree.of(entries);
     sink.put(tree);
     return tree.id();
+  }
+
+  /**
+   * The entry with entry {@code i}'s mtime (the stat its content was read under) and mode. A
+   * link's time is kept to the microsecond, all lutimes(3) can restore on a mirror (SPEC §4.4):
+   * recording more would make every mirror differ from its snapshot.
+   */
+  private TreeEntry withMetadata(TreeEntry e, int i) {
+    return withStat(e, t.mtime[i], modes[i]);
+  }
+
+  /** {@code e} with an lstat's mtime (nanoseconds; a link's cut to microseconds) and mode bits. */
+  static TreeEntry withStat(TreeEntry e, long mtimeNanos, int mode) {
+    long ns = mtimeNanos;
+    if (e.kind() == io.chasm.hashtree.tree.EntryKind.SYMLINK) {
+      ns -= Math.floorMod(ns, 1000L);
+    }
+    return e.withMetadata(Math.floorDiv(ns, 1_000_000_000L), (int) Math.floorMod(ns, 1_000_000_000L),
+        e.kind() == io.chasm.hashtree.tree.EntryKind.SYMLINK ? 0 : mode & TreeEntry.MODE_MASK);
   }
 
   /**

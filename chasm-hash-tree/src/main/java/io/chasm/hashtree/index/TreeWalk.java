@@ -158,7 +158,8 @@ final class TreeWalk {
                 && old.ino[o] == a.ino()
                 && old.size[o] == (kind == IndexTable.DIRECTORY || kind == IndexTable.SYMLINK ? 0 : a.size())
                 && old.mtime[o] == a.mtime()
-                && old.ctime[o] == a.ctime();
+                && old.ctime[o] == a.ctime()
+                && !(kind == IndexTable.DIRECTORY && old.legacyTrees);
         n.names[k] = name;
         n.stats[k] = a;
         n.oldIndex[k] = o;

@@ -71,6 +71,17 @@ public final class Decoder {
     return v;
   }
 
+  /** A signed (two's complement) 64-bit value. */
+  public long i64() throws CorruptObjectException {
+    need(8);
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[pos + i] & 0xff);
+    }
+    pos += 8;
+    return v;
+  }
+
   public byte[] bytes(int n) throws CorruptObjectException {
     need(n);
     byte[] out = Arrays.copyOfRange(b, pos, pos + n);

@@ -210,7 +210,11 @@ public final class TreePublisher {
         checkedDirs.add(target);
       }
       case FILE -> {
-        Files.setPosixFilePermissions(s.staged(), s.executable() ? EXEC_MODE : FILE_MODE);
+        if (s.mode() >= 0) {
+          Files.setAttribute(s.staged(), "unix:mode", s.mode()); // with the sticky bit, which POSIX sets lack
+        } else {
+          Files.setPosixFilePermissions(s.staged(), s.executable() ? EXEC_MODE : FILE_MODE);
+        }
         move(s.staged(), target);
       }
       case SYMLINK -> {

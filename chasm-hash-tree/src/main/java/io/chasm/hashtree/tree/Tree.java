@@ -27,11 +27,26 @@ import java.util.List;
  * hashAlg || digest}, for a directory {@code u8 hashAlg || digest}, for a symlink {@code u16
  * targetLength || target}. Flags bit 0 is the executable bit (files only); other bits are 0.
  *
+ * <p>Version 2 (entries with {@link TreeEntry#hasMetadata() metadata}): {@code u8 kind=3 || u8
+ * version=2 || u32 count || entries}, each entry {@code u16 nameLength || name || u8 kind || i64
+ * mtimeSeconds || u32 mtimeNanos ||} then for a file {@code u16 mode || u64 size || u8 hashAlg ||
+ * digest}, for a directory {@code u16 mode || u8 hashAlg || digest}, for a symlink {@code u16
+ * targetLength || target}. No flags byte: the executable bit is the owner's execute bit of the mode.
+ * The version follows the entries, so every tree has one encoding: all with metadata is version 2,
+ * none (and the empty tree) version 1; a mix is refused.
+ *
  * <p>Immutable; equality is by id.
  */
 public final class Tree {
-  /** Format version of {@link #encode()}. */
-  public static final int VERSION = 1;
+  /** Format version of {@link #encode()} for entries without metadata, and of the empty tree. */
+  public static final int VERSION_1 = 1;
+
+  /** Format version of {@link #encode()} for entries with metadata: what an index builds. */
+  public static final int VERSION = 2;
+
+  /** The fewest bytes an entry takes, by version (empty name, then the shortest kind). */
+  private static final int MIN_ENTRY_V1 = 6;
+  private static final int MIN_ENTRY_V2 = 17;
 
   private static final int FLAG_EXECUTABLE = 1;
 
@@ -93,10 +108,19 @@ public final class Tree {
   }
 
   private static byte[] encodeEntries(List<TreeEntry> sorted) {
-    Encoder e = new Encoder(6 + sorted.size() * 64);
-    e.u8(ObjectKind.TREE.code()).u8(VERSION).u32(sorted.size());
+    int version = versionOf(sorted);
+    Encoder e = new Encoder(6 + sorted.size() * 80);
+    e.u8(ObjectKind.TREE.code()).u8(version).u32(sorted.size());
     for (TreeEntry t : sorted) {
-      e.u16(t.nameLength()).bytes(t.nameRaw()).u8(t.kind().code()).u8(t.executable() ? FLAG_EXECUTABLE : 0);
+      e.u16(t.nameLength()).bytes(t.nameRaw()).u8(t.kind().code());
+      if (version == VERSION_1) {
+        e.u8(t.executable() ? FLAG_EXECUTABLE : 0);
+      } else {
+        e.u64(t.mtimeSeconds()).u32(t.mtimeNanos());
+        if (t.kind() != EntryKind.SYMLINK) {
+          e.u16(t.mode());
+        }
+      }
       switch (t.kind()) {
         case FILE -> e.u64(t.size()).u8(t.id().hash().algorithm().code()).bytes(t.id().hash().bytes());
         case DIRECTORY -> e.u8(t.id().hash().algorithm().code()).bytes(t.id().hash().bytes());
@@ -104,6 +128,23 @@ public final class Tree {
       }
     }
     return e.toByteArray();
+  }
+
+  private static int versionOf(List<TreeEntry> sorted) {
+    int with = 0;
+    for (TreeEntry t : sorted) {
+      with += t.hasMetadata() ? 1 : 0;
+    }
+    if (with != 0 && with != sorted.size()) {
+      throw new IllegalArgumentException("a tree's entries either all carry metadata or none do (" + with + " of "
+          + sorted.size() + " do)");
+    }
+    return with == 0 ? VERSION_1 : VERSION;
+  }
+
+  /** The encoding's format version: 2 when the entries carry metadata, else 1. */
+  public int version() {
+    return encoded[1];
   }
 
   /** Decodes with {@link TreeLimits#DEFAULT}; see {@link #decode(byte[], TreeLimits)}. */
@@ -128,16 +169,19 @@ public final class Tree {
       throw d.corrupt("kind " + kind + " is not a tree");
     }
     int version = d.u8();
-    if (version != VERSION) {
+    if (version != VERSION_1 && version != VERSION) {
       throw d.corrupt("unknown version " + version);
     }
     int count = d.u32();
     if (count > limits.maxEntries()) {
       throw new LimitExceededException("tree has " + count + " entries, limit " + limits.maxEntries());
     }
-    // No entry encodes in fewer than 6 bytes (u16, kind, flags, u16): a bound before allocating.
-    if ((long) count * 6 > d.remaining()) {
+    // No entry encodes in fewer than MIN_ENTRY bytes: a bound before allocating.
+    if ((long) count * (version == VERSION_1 ? MIN_ENTRY_V1 : MIN_ENTRY_V2) > d.remaining()) {
       throw d.corrupt("too short for " + count + " entries");
+    }
+    if (version == VERSION && count == 0) {
+      throw d.corrupt("an empty tree is encoded as version 1");
     }
     List<TreeEntry> entries = new ArrayList<>(count);
     byte[] previous = null;
@@ -156,6 +200,10 @@ public final class Tree {
       EntryKind ek = EntryKind.fromCode(code);
       if (ek == null) {
         throw d.corrupt("entry '" + TreeEntry.display(name) + "' has unknown kind " + code);
+      }
+      if (version == VERSION) {
+        entries.add(decodeV2(d, name, ek, limits));
+        continue;
       }
       int flags = d.u8();
       if (flags != 0 && !(ek == EntryKind.FILE && flags == FLAG_EXECUTABLE)) {
@@ -178,6 +226,37 @@ public final class Tree {
     }
     d.end();
     return new Tree(entries, bytes.clone());
+  }
+
+  private static TreeEntry decodeV2(Decoder d, byte[] name, EntryKind ek, TreeLimits limits)
+      throws CorruptObjectException, LimitExceededException {
+    long seconds = d.i64();
+    int nanos = d.u32();
+    if (nanos >= 1_000_000_000) {
+      throw d.corrupt("entry '" + TreeEntry.display(name) + "' has mtime nanoseconds " + nanos);
+    }
+    int mode = 0;
+    if (ek != EntryKind.SYMLINK) {
+      mode = d.u16();
+      if ((mode & ~TreeEntry.MODE_MASK) != 0) {
+        throw d.corrupt("entry '" + TreeEntry.display(name) + "' has mode " + Integer.toOctalString(mode));
+      }
+    }
+    TreeEntry e = switch (ek) {
+      case FILE -> {
+        long size = d.u64();
+        yield TreeEntry.file(name, size, false, ObjectId.file(readHash(d)));
+      }
+      case DIRECTORY -> TreeEntry.directory(name, ObjectId.tree(readHash(d)));
+      case SYMLINK -> {
+        int n = d.u16();
+        if (n > limits.maxLinkTarget()) {
+          throw new LimitExceededException("symlink target of " + n + " bytes, limit " + limits.maxLinkTarget());
+        }
+        yield TreeEntry.symlink(name, d.bytes(n));
+      }
+    };
+    return e.withMetadata(seconds, nanos, mode);
   }
 
   private static Hash readHash(Decoder d) throws CorruptObjectException {

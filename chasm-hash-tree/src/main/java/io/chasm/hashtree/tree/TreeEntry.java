@@ -17,24 +17,86 @@ import java.util.Objects;
  *   <li>{@link EntryKind#SYMLINK}: {@link #linkTarget()} (size 0, no id).
  * </ul>
  *
+ * <p>An entry may carry metadata ({@link #withMetadata}): the modification time in seconds and
+ * nanoseconds and, for files and directories, the permission bits. Entries of a version-1 tree have
+ * none ({@link #hasMetadata()} false); a tree's entries either all carry it (version 2) or none do
+ * (tck/SPEC.md §4).
+ *
  * <p>Names are one safe path component: not empty, not {@code .} or {@code ..}, no {@code /}, no
  * NUL. Immutable; equal when every field is equal.
  */
 public final class TreeEntry implements Comparable<TreeEntry> {
+  /**
+   * The permission bits a tree may carry: rwx for all, and the sticky bit. Set-user-id and
+   * set-group-id are not kept: a mirror's files belong to the mirror's user, not the origin's
+   * owner, so restoring them would hand the origin that user's rights (tck/SPEC.md §4.4).
+   */
+  public static final int MODE_MASK = 01777;
+
   private final byte[] name;
   private final EntryKind kind;
   private final boolean executable;
   private final long size;
   private final ObjectId id;
   private final byte[] linkTarget;
+  private final boolean hasMetadata;
+  private final long mtimeSeconds;
+  private final int mtimeNanos;
+  private final int mode;
 
   private TreeEntry(byte[] name, EntryKind kind, boolean executable, long size, ObjectId id, byte[] linkTarget) {
+    this(name, kind, executable, size, id, linkTarget, false, 0, 0, defaultMode(kind, executable));
+  }
+
+  private TreeEntry(byte[] name, EntryKind kind, boolean executable, long size, ObjectId id, byte[] linkTarget,
+      boolean hasMetadata, long mtimeSeconds, int mtimeNanos, int mode) {
     this.name = name;
     this.kind = kind;
     this.executable = executable;
     this.size = size;
     this.id = id;
     this.linkTarget = linkTarget;
+    this.hasMetadata = hasMetadata;
+    this.mtimeSeconds = mtimeSeconds;
+    this.mtimeNanos = mtimeNanos;
+    this.mode = mode;
+  }
+
+  /** What a version-1 entry stands for: 0755 or 0644 by the executable flag, 0755 for a directory. */
+  private static int defaultMode(EntryKind kind, boolean executable) {
+    return switch (kind) {
+      case FILE -> executable ? 0755 : 0644;
+      case DIRECTORY -> 0755;
+      case SYMLINK -> 0;
+    };
+  }
+
+  /**
+   * This entry with a modification time and permission bits (a version-2 entry). A file's
+   * executable flag becomes the owner's execute bit of {@code mode}.
+   *
+   * @param mtimeSeconds seconds since the epoch (may be negative)
+   * @param mtimeNanos 0 to 999,999,999
+   * @param mode permission bits within {@link #MODE_MASK} for files and directories; 0 for symlinks
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public TreeEntry withMetadata(long mtimeSeconds, int mtimeNanos, int mode) {
+    if (mtimeNanos < 0 || mtimeNanos >= 1_000_000_000) {
+      throw new IllegalArgumentException("mtime nanoseconds " + mtimeNanos + " out of range");
+    }
+    if ((mode & ~MODE_MASK) != 0 || (kind == EntryKind.SYMLINK && mode != 0)) {
+      throw new IllegalArgumentException("mode " + Integer.toOctalString(mode) + " not allowed for a " + kind);
+    }
+    boolean x = kind == EntryKind.FILE && (mode & 0100) != 0;
+    return new TreeEntry(name, kind, x, size, id, linkTarget, true, mtimeSeconds, mtimeNanos, mode);
+  }
+
+  /** This directory entry naming another tree, with the same name and metadata. */
+  public TreeEntry withTreeId(ObjectId treeId) {
+    if (kind != EntryKind.DIRECTORY || treeId.kind() != ObjectKind.TREE) {
+      throw new IllegalArgumentException("only a directory entry names a tree");
+    }
+    return new TreeEntry(name, kind, false, 0, treeId, null, hasMetadata, mtimeSeconds, mtimeNanos, mode);
   }
 
   /**
@@ -143,9 +205,32 @@ public final class TreeEntry implements Comparable<TreeEntry> {
     return kind;
   }
 
-  /** The executable bit; only files have it. */
+  /** The executable bit (of a version-2 entry: the owner's execute bit of its mode); only files have it. */
   public boolean executable() {
     return executable;
+  }
+
+  /** Whether this entry carries its mtime and mode (version 2); if not, its mtime is unknown. */
+  public boolean hasMetadata() {
+    return hasMetadata;
+  }
+
+  /** Modification time, whole seconds since the epoch; 0 without {@link #hasMetadata()}. */
+  public long mtimeSeconds() {
+    return mtimeSeconds;
+  }
+
+  /** Modification time, nanoseconds within the second; 0 without {@link #hasMetadata()}. */
+  public int mtimeNanos() {
+    return mtimeNanos;
+  }
+
+  /**
+   * Permission bits (within {@link #MODE_MASK}); without {@link #hasMetadata()}, 0755 or 0644 by
+   * the executable flag (0755 for a directory); 0 for a symlink.
+   */
+  public int mode() {
+    return mode;
   }
 
   /** File size in bytes; 0 for directories and symlinks. */
@@ -173,16 +258,18 @@ public final class TreeEntry implements Comparable<TreeEntry> {
     return Arrays.compareUnsigned(name, o.name);
   }
 
-  /** Same name, kind, flags, size, id and target. */
+  /** Same name, kind, flags, size, id, target and metadata. */
   @Override
   public boolean equals(Object o) {
     return o instanceof TreeEntry e
         && Arrays.equals(name, e.name)
-        && kind == e.kind
-        && executable == e.executable
-        && size == e.size
-        && Objects.equals(id, e.id)
-        && Arrays.equals(linkTarget, e.linkTarget);
+        && sameContent(e)
+        && sameMetadata(e);
+  }
+
+  /** Same metadata: both without, or both with equal mtime and mode. */
+  public boolean sameMetadata(TreeEntry e) {
+    return hasMetadata == e.hasMetadata && mtimeSeconds == e.mtimeSeconds && mtimeNanos == e.mtimeNanos && mode == e.mode;
   }
 
   /** Same kind, flags, size, id and target (names may differ). */
@@ -196,16 +283,20 @@ public final class TreeEntry implements Comparable<TreeEntry> {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(name) * 31 + Objects.hash(kind, executable, size, id) + Arrays.hashCode(linkTarget);
+    return Arrays.hashCode(name) * 31 + Objects.hash(kind, executable, size, id, mtimeSeconds, mtimeNanos, mode)
+        + Arrays.hashCode(linkTarget);
   }
 
   @Override
   public String toString() {
     String n = display(name);
+    String meta = hasMetadata
+        ? " mtime " + mtimeSeconds + "." + String.format("%09d", mtimeNanos) + (kind == EntryKind.SYMLINK ? "" : " mode " + Integer.toOctalString(mode))
+        : "";
     return switch (kind) {
-      case FILE -> "file " + n + " " + size + (executable ? " x " : " ") + id;
-      case DIRECTORY -> "dir " + n + " " + id;
-      case SYMLINK -> "link " + n + " -> " + display(linkTarget);
+      case FILE -> "file " + n + " " + size + (executable ? " x " : " ") + id + meta;
+      case DIRECTORY -> "dir " + n + " " + id + meta;
+      case SYMLINK -> "link " + n + " -> " + display(linkTarget) + meta;
     };
   }
 }

@@ -10,8 +10,10 @@ import io.chasm.testkit.Trees;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +47,7 @@ class SyncedStatIndexTest {
     Files.setPosixFilePermissions(origin.resolve("bin/tool"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/a.deb"));
     Files.createSymbolicLink(origin.resolve("dists/passwd"), Path.of("/etc/passwd")); // not created on the mirror
+    age(origin);
     key.publish(origin, "demo");
 
     Path dest = work.resolve("mirror");
@@ -63,6 +66,7 @@ class SyncedStatIndexTest {
       Files.delete(origin.resolve("pool/empty"));
       Files.delete(origin.resolve("latest"));
       Files.createSymbolicLink(origin.resolve("latest"), Path.of("pool/b.deb"));
+      age(origin);
       key.publish(origin);
       server.poll();
       Cli.Result second = Cli.run(work, LIMIT, sync);
@@ -76,6 +80,21 @@ class SyncedStatIndexTest {
       JsonNode changed = index(dest);
       assertThat(changed.get("rehashed_files").asLong()).isEqualTo(1);
       assertThat(changed.get("root").asText()).isEqualTo(coldRoot(dest)).isNotEqualTo(warm.get("root").asText());
+    }
+  }
+
+  /**
+   * Moves every mtime an hour back. A mirror now keeps the origin's mtimes (SPEC §4.10), and a file
+   * whose mtime is within the racy window of §6.3 is rehashed by the next index, rightly: only
+   * files older than that can be trusted by stat alone.
+   */
+  static void age(Path root) throws Exception {
+    FileTime old = FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1)));
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            .setTimes(old, null, null);
+      }
     }
   }
 

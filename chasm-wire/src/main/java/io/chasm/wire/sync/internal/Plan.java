@@ -15,4 +15,6 @@ final class Plan {
   long filesAdded;
   long filesChanged;
   long filesDeleted;
+  /** The tree the live one was published from (for {@link MetadataApplier}); null when unknown. */
+  io.chasm.api.ObjectId metadataBase;
 }

@@ -42,6 +42,7 @@ final class Planner {
    */
   Plan plan(Snapshot remote, Snapshot local, ObjectId oldRoot, ObjectId empty, ObjectId interrupted, Path oldLive)
       throws ChasmException, IOException {
+    plan.metadataBase = s.flip() || interrupted != null ? null : oldRoot;
     if (s.flip()) {
       planFlip(remote, local, oldRoot, oldLive);
     } else if (interrupted != null) {
@@ -82,6 +83,9 @@ final class Planner {
           add(p, after, null, true);
         }
         case MODIFIED -> {
+          if (MetadataOnly.is(before, after)) {
+            continue; // the content is in place: MetadataApplier sets mtime and mode after publishing
+          }
           if (after.kind() == EntryKind.FILE) {
             plan.jobs.add(new FileJob(p, after, before, false));
             plan.filesChanged++;
@@ -142,7 +146,8 @@ final class Planner {
     for (Map.Entry<String, TreeEntry> e : now.entrySet()) {
       TreeEntry was = old.remove(e.getKey());
       FileJob j = new FileJob(e.getKey(), e.getValue(), was, false);
-      if (was != null && was.id().equals(e.getValue().id()) && was.executable() == e.getValue().executable()) {
+      // A hard link shares its metadata with the live tree's file: only if that is already right.
+      if (was != null && was.sameContent(e.getValue()) && was.sameMetadata(e.getValue())) {
         j.hardlinkFrom = SafePaths.resolve(oldLive, e.getKey());
       } else if (was != null) {
         plan.filesChanged++;

@@ -59,14 +59,21 @@ final class Publisher {
         copies.put(j, copy);
       }
     }
-    // One mtime for every file of this publish, older than the index's racy window (SPEC §6.3):
-    // the stat index written below can then trust them, and any later write moves the mtime.
+    // A version-2 entry's own mtime (SPEC §4.10); a version-1 entry has none: one mtime for every
+    // such file of this publish, older than the index's racy window (SPEC §6.3), so the stat
+    // index written below can trust them, and any later write moves the mtime.
     FileTime mtime = publishedMtime(remote);
-    for (StagedFile f : finished) {
-      Files.setLastModifiedTime(f.path(), mtime);
-    }
-    for (Path c : copies.values()) {
-      Files.setLastModifiedTime(c, mtime);
+    Set<String> written = new HashSet<>();
+    for (FileJob j : plan.jobs) {
+      if (j.hardlinkFrom == null && !j.inPlace) {
+        Path staged = copies.containsKey(j) ? copies.get(j) : j.staged.path();
+        if (j.entry.hasMetadata()) {
+          MetadataApplier.stagedTime(staged, j.entry);
+          written.add(j.path);
+        } else {
+          Files.setLastModifiedTime(staged, mtime);
+        }
+      }
     }
     if (!flip) {
       // The trees named by the marker must survive with it (the next run diffs against them).
@@ -96,18 +103,26 @@ final class Publisher {
       if (j.hardlinkFrom != null) {
         plan.steps.hardlink(j.path, j.hardlinkFrom);
       } else if (j.inPlace) {
-        Path p = SafePaths.resolve(target, j.path);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(j.entry.executable() ? "rwxr-xr-x" : "rw-r--r--"));
-      } else if (copies.containsKey(j)) {
-        plan.steps.file(j.path, copies.get(j), j.entry.executable(), j.replace);
+        if (!j.entry.hasMetadata()) { // else MetadataApplier sets mode and mtime below
+          Path p = SafePaths.resolve(target, j.path);
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(j.entry.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+        }
       } else {
-        plan.steps.file(j.path, j.staged.path(), j.entry.executable(), j.replace);
+        Path staged = copies.containsKey(j) ? copies.get(j) : j.staged.path();
+        if (j.entry.hasMetadata()) {
+          plan.steps.file(j.path, staged, j.entry.mode(), j.replace);
+        } else {
+          plan.steps.file(j.path, staged, j.entry.executable(), j.replace);
+        }
       }
     }
     TreePublisher publisher = new TreePublisher(target, state.staging(), s.metadata()).fsyncEachDirectory(!fsAll)
         .threads(PUBLISH_THREADS);
     publisher.publish(plan.steps, step -> {});
     LOG.debug("publish: renamed into place after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
+    MetadataApplier metadata = new MetadataApplier(state.objects(), target, written);
+    long restored = metadata.apply(plan.metadataBase, remote.rootTree());
+    LOG.debug("publish: metadata of {} entries restored after {} ms", restored, (s.ticker().nanos() - t0) / 1_000_000);
     if (flip) {
       FlipSwitch.switchCurrent(s.destination(), state.staging(), target);
     }
@@ -124,7 +139,7 @@ final class Publisher {
     if (flip) {
       FlipSwitch.removeOldTrees(target);
     } else {
-      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, plan.repaired, s.ticker());
+      StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, plan.repaired, metadata.touchedFiles(), s.ticker());
     }
     s.events().published(remote);
   }

@@ -22,7 +22,8 @@ final class StatIndexUpdate {
 
   private StatIndexUpdate() {}
 
-  static void write(Path destination, MirrorState state, Snapshot remote, List<FileJob> jobs, List<String> repaired, Ticker ticker) {
+  static void write(Path destination, MirrorState state, Snapshot remote, List<FileJob> jobs, List<String> repaired,
+      Map<String, SnapshotIndexWriter.PriorStat> touched, Ticker ticker) {
     Map<String, FileManifest> verified = new HashMap<>();
     for (FileJob j : jobs) {
       if (j.manifest != null) {
@@ -32,7 +33,7 @@ final class StatIndexUpdate {
     try {
       long t0 = ticker.nanos();
       SnapshotIndexWriter.Written w = SnapshotIndexWriter.write(destination, state.stateDirectory(), state.objects(),
-          remote.rootTree(), remote.chunking(), verified, repaired);
+          remote.rootTree(), remote.chunking(), verified, repaired, touched);
       LOG.debug("stat index written in {} ms: {} entries, {} files trusted, {} to rehash", (ticker.nanos() - t0) / 1_000_000,
           w.entries(), w.trustedFiles(), w.filesToRehash());
     } catch (ChasmException | IOException | RuntimeException e) {
