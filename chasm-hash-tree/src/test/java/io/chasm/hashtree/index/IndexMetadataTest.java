@@ -88,10 +88,11 @@ class IndexMetadataTest {
   void versionOneIndexFile_isRead_filesNotRehashed_treesRebuiltAsVersion2() throws Exception {
     Path t = tree();
     ObjectId root;
+    Path file;
     try (TreeIndex index = TreeIndex.open(t)) {
       root = index.update().rootTree();
+      file = index.stateDirectory().resolve("index");
     }
-    Path file = t.resolve(TreeIndex.DEFAULT_STATE_DIR).resolve("index");
     byte[] b = Files.readAllBytes(file);
     b[4] = 1; // same layout; version 1 means its directory ids name version-1 trees
     CRC32C crc = new CRC32C();
