@@ -78,6 +78,7 @@ class MetadataSyncTest {
       JsonNode update = sync(sync);
       assertThat(update.get("chunks_fetched").asLong()).isPositive();
       assertThat(metadata(dest)).isEqualTo(metadata(origin));
+      assertPyVerifyPasses(dest, key);
 
       // Metadata alone: a touch, chmods of a file and a directory, a link's time.
       Files.setLastModifiedTime(origin.resolve("pool/private"), FileTime.from(Instant.ofEpochSecond(1_234_567_890L, 987_654_321)));
@@ -101,8 +102,16 @@ class MetadataSyncTest {
       assertThat(index.exit()).as(index.err()).isZero();
       assertThat(new ObjectMapper().readTree(index.out()).get("rehashed_files").asLong()).isZero();
 
+      assertPyVerifyPasses(dest, key);
+
       assertThat(rsyncItemized(origin, dest)).as("rsync -a --dry-run --itemize-changes, origin to mirror").isEmpty();
     }
+  }
+
+  /** The independent Python verifier (tck/verify_tree.py) finds the mirror equal to its signed head, metadata included. */
+  private static void assertPyVerifyPasses(Path dest, Origin key) throws Exception {
+    Cli.Result py = PyVerify.run(dest, key.publicKeyFile());
+    assertThat(py.exit()).as(py.out() + py.err()).isZero();
   }
 
   private JsonNode sync(String... args) throws Exception {

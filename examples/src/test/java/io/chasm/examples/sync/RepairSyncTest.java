@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A synced mirror damaged behind the sync's back heals with the real {@code chasm sync}: a plain
  * sync writes again what the stat index shows changed (deleted, touched, chmodded) and lists it,
  * {@code --verify-all} also what only a rehash shows (bytes changed under an unchanged stat), and
- * {@code chasm verify} passes afterwards.
+ * {@code chasm verify} and the independent Python verifier ({@code tck/verify_tree.py}) pass afterwards.
  */
 class RepairSyncTest {
   static final Duration LIMIT = Duration.ofSeconds(60);
@@ -75,6 +75,15 @@ class RepairSyncTest {
       FileTime dayOld = FileTime.fromMillis(mtime.toMillis() - 86_400_000L);
       Files.setLastModifiedTime(touched, dayOld);
       assertThat(Cli.run(work, LIMIT, "verify", dest.toString(), "--trust", key.publicKeyFile().toString()).exit()).isNotZero();
+      // The independent Python verifier (tck/verify_tree.py) rehashes every file: it names all four.
+      Cli.Result damaged = PyVerify.run(dest, key.publicKeyFile());
+      assertThat(damaged.exit()).as(damaged.out() + damaged.err()).isEqualTo(1);
+      assertThat(damaged.out())
+          .contains("pool/main/big.iso: content differs")
+          .contains("pool/main/a.deb: missing")
+          .contains("pool/main/b.deb: mode 0600")
+          .contains("dists/stable/Release: mtime")
+          .contains("FAILED: ");
 
       Cli.Result plain = Cli.run(work, LIMIT, sync);
       assertThat(plain.exit()).as(plain.err()).isZero();
@@ -100,6 +109,9 @@ class RepairSyncTest {
       Cli.Result verify = Cli.run(work, LIMIT, "verify", dest.toString(), "--trust", key.publicKeyFile().toString());
       assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
       assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(origin));
+      Cli.Result py = PyVerify.run(dest, key.publicKeyFile());
+      assertThat(py.exit()).as(py.out() + py.err()).isZero();
+      assertThat(py.out()).contains("OK: ");
       assertThat(Cli.run(work, LIMIT, concat(sync, "--verify-all")).out()).contains("up to date at snapshot 1");
     }
   }

@@ -85,6 +85,53 @@ final class MetadataApplier {
     }
   }
 
+  /**
+   * Sets the metadata of the directories above {@code paths} again, deepest first: a repair writes
+   * paths whose directories' entries did not change, so {@link #apply} does not visit them, yet
+   * writing into a directory moves its mtime. Returns the number of entries whose metadata was set.
+   */
+  long applyParents(java.util.Collection<String> paths, ObjectId rootTree) throws ChasmException, IOException {
+    java.util.TreeSet<String> dirs = new java.util.TreeSet<>(
+        java.util.Comparator.comparingLong((String d) -> -d.chars().filter(c -> c == '/').count())
+            .thenComparing(java.util.Comparator.naturalOrder()));
+    for (String p : paths) {
+      for (int i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
+        dirs.add(p.substring(0, i));
+      }
+    }
+    long before = applied;
+    for (String d : dirs) {
+      TreeEntry e = entry(rootTree, d);
+      if (e != null && e.kind() == EntryKind.DIRECTORY && e.hasMetadata()) {
+        set(d, SafePaths.resolve(root, d), e);
+      }
+    }
+    return applied - before;
+  }
+
+  /** The entry at {@code path} under {@code rootTree}, or null. */
+  private TreeEntry entry(ObjectId rootTree, String path) throws ChasmException, IOException {
+    ObjectId dir = rootTree;
+    TreeEntry found = null;
+    for (String name : path.split("/")) {
+      if (dir == null) {
+        return null;
+      }
+      found = null;
+      for (TreeEntry e : store.tree(dir).entries()) {
+        if (e.nameString().equals(name)) {
+          found = e;
+          break;
+        }
+      }
+      if (found == null) {
+        return null;
+      }
+      dir = found.kind() == EntryKind.DIRECTORY ? found.id() : null;
+    }
+    return found;
+  }
+
   /** Files whose mtime or mode was set in place, with their stat from before (for the stat index). */
   Map<String, SnapshotIndexWriter.PriorStat> touchedFiles() {
     return touchedFiles;

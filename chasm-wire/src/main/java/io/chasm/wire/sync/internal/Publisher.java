@@ -122,6 +122,7 @@ final class Publisher {
     LOG.debug("publish: renamed into place after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
     MetadataApplier metadata = new MetadataApplier(state.objects(), target, written);
     long restored = metadata.apply(plan.metadataBase, remote.rootTree());
+    restored += metadata.applyParents(plan.repaired, remote.rootTree());
     LOG.debug("publish: metadata of {} entries restored after {} ms", restored, (s.ticker().nanos() - t0) / 1_000_000);
     if (flip) {
       FlipSwitch.switchCurrent(s.destination(), state.staging(), target);
