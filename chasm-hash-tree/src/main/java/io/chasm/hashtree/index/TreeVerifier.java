@@ -15,12 +15,18 @@ import io.chasm.hashtree.store.InMemoryObjectStore;
 import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
+import io.chasm.hashtree.tree.TreeEntry;
+import io.chasm.hashtree.internal.Names;
 import io.chasm.hashtree.diff.TreeChange;
 import io.chasm.hashtree.diff.TreeDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -122,10 +128,50 @@ public final class TreeVerifier {
               throw new UnsupportedOperationException("read-only");
             }
           };
-      List<TreeChange> changes = TreeDiff.diff(both, s.rootTree(), actual);
-      return changes.stream().filter(c -> !skippedByMirrors(c)).map(TreeChange::pathString).toList();
+      List<String> out = new ArrayList<>();
+      for (TreeChange c : TreeDiff.diff(both, s.rootTree(), actual)) {
+        if (!skippedByMirrors(c) && !onlyMetadataTheSnapshotLacks(c)) {
+          out.add(c.pathString());
+        }
+      }
+      directoryMetadata(both, s.rootTree(), actual, "", out);
+      return out;
     } catch (LimitExceededException e) {
       throw new IOException("cannot compare trees: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A version-1 snapshot records no mtime or mode (tck/SPEC.md §4.1a): a file with the same
+   * content then matches whatever its metadata.
+   */
+  private static boolean onlyMetadataTheSnapshotLacks(TreeChange c) {
+    return c.type() == TreeChange.Type.MODIFIED && !c.before().hasMetadata() && c.before().sameContent(c.after());
+  }
+
+  /**
+   * Directories whose own mtime or mode differs from the snapshot's: the diff descends into
+   * directories without naming them, so a directory whose metadata alone differs would go unnoticed.
+   */
+  private static void directoryMetadata(ObjectStore store, ObjectId expected, ObjectId actual, String prefix, List<String> out)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    if (expected.equals(actual)) {
+      return;
+    }
+    Map<ByteBuffer, TreeEntry> here = new HashMap<>();
+    for (TreeEntry e : store.tree(actual).entries()) {
+      here.put(ByteBuffer.wrap(e.name()), e);
+    }
+    for (TreeEntry e : store.tree(expected).entries()) {
+      TreeEntry a = here.get(ByteBuffer.wrap(e.name()));
+      if (e.kind() != EntryKind.DIRECTORY || a == null || a.kind() != EntryKind.DIRECTORY) {
+        continue;
+      }
+      String path = prefix + Names.display(e.name());
+      if (e.hasMetadata() && !e.sameMetadata(a)) {
+        out.add(path);
+      }
+      directoryMetadata(store, e.id(), a.id(), path + "/", out);
     }
   }
 
