@@ -59,10 +59,12 @@ round() {
   "$chasm" serve "$origin" --listen "tcp://127.0.0.1:$port" > "$work/serve.log" 2>&1 & serve_pid=$!
   for _ in $(seq 1 100); do grep -q listening "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
   timed sync-initial "$side" "$chasm" sync "tcp://127.0.0.1:$port" "$mirror" --trust "$work/key-$side.pub"
-  timed sync-nochange "$side" "$chasm" sync "tcp://127.0.0.1:$port" "$mirror" --trust "$work/key-$side.pub"
+  timed sync-nochange "$side" "$chasm" sync "tcp://127.0.0.1:$port" "$mirror" --trust "$work/key-$side.pub" --json
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["bytes_received"]+j["bytes_sent"])' "$work/out" \
+    >> "$work/wire-nochange.$side"
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
   timed stats-scan "$side" env JAVA_OPTS=-Xmx256m "$chasm" stats scan --format combined "$work/access.log" --json
-  rm -rf "$origin" "$mirror" "$state"
+  rm -rf "$origin" "$mirror" "$state" "$CHASM_STATE_HOME"   # the next round starts cold, on either side
 }
 for r in $(seq 1 "$rounds"); do
   echo "round $r/$rounds" >&2
@@ -78,4 +80,5 @@ for label in index-cold index-nochange sync-initial sync-nochange stats-scan; do
   awk -v l="$label" -v wb="$wb" -v wa="$wa" -v cb="$cb" -v ca="$ca" \
     'BEGIN { printf "%-16s %10.2f %10.2f %6.2fx   %10.2f %10.2f %6.2fx\n", l, wb, wa, wa / wb, cb, ca, ca / cb }'
 done
+echo "no-change sync on the wire: before $(median < "$work/wire-nochange.before") bytes, after $(median < "$work/wire-nochange.after") bytes"
 echo "(median of $rounds rounds each, before and after alternating; ratio = after / before; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
