@@ -4,7 +4,9 @@ import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
 import io.chasm.api.VerificationException;
 import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.Tree;
+import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.hashtree.tree.TreeLimits;
 import java.io.IOException;
 import java.util.Optional;
@@ -64,5 +66,26 @@ public interface ObjectStore {
       throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     byte[] b = get(id).orElseThrow(() -> new MissingObjectException(id));
     return FileManifest.decode(b, id);
+  }
+
+  /**
+   * The entry at a slash-separated path under the tree {@code root}, or empty if a component is
+   * missing or is not a directory.
+   */
+  default Optional<TreeEntry> entryAt(ObjectId root, String path)
+      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
+    ObjectId dir = root;
+    TreeEntry found = null;
+    for (String name : path.split("/")) {
+      if (dir == null) {
+        return Optional.empty();
+      }
+      found = tree(dir).entry(name);
+      if (found == null) {
+        return Optional.empty();
+      }
+      dir = found.kind() == EntryKind.DIRECTORY ? found.id() : null;
+    }
+    return Optional.ofNullable(found);
   }
 }

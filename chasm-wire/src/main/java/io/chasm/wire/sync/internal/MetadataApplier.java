@@ -101,35 +101,12 @@ final class MetadataApplier {
     }
     long before = applied;
     for (String d : dirs) {
-      TreeEntry e = entry(rootTree, d);
+      TreeEntry e = store.entryAt(rootTree, d).orElse(null);
       if (e != null && e.kind() == EntryKind.DIRECTORY && e.hasMetadata()) {
         set(d, SafePaths.resolve(root, d), e);
       }
     }
     return applied - before;
-  }
-
-  /** The entry at {@code path} under {@code rootTree}, or null. */
-  private TreeEntry entry(ObjectId rootTree, String path) throws ChasmException, IOException {
-    ObjectId dir = rootTree;
-    TreeEntry found = null;
-    for (String name : path.split("/")) {
-      if (dir == null) {
-        return null;
-      }
-      found = null;
-      for (TreeEntry e : store.tree(dir).entries()) {
-        if (e.nameString().equals(name)) {
-          found = e;
-          break;
-        }
-      }
-      if (found == null) {
-        return null;
-      }
-      dir = found.kind() == EntryKind.DIRECTORY ? found.id() : null;
-    }
-    return found;
   }
 
   /** Files whose mtime or mode was set in place, with their stat from before (for the stat index). */

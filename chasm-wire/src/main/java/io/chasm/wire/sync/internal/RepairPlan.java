@@ -40,7 +40,7 @@ final class RepairPlan {
       if (covered(d, written)) {
         continue;
       }
-      TreeEntry e = entry(store, rootTree, d);
+      TreeEntry e = store.entryAt(rootTree, d).orElse(null);
       if (e == null) {
         continue;
       }
@@ -74,28 +74,5 @@ final class RepairPlan {
       }
     }
     return false;
-  }
-
-  /** The entry at {@code path} under {@code root}, or null. */
-  private static TreeEntry entry(ObjectStore store, ObjectId root, String path) throws ChasmException, IOException {
-    ObjectId dir = root;
-    TreeEntry found = null;
-    for (String name : path.split("/")) {
-      if (dir == null) {
-        return null;
-      }
-      found = null;
-      for (TreeEntry e : store.tree(dir).entries()) {
-        if (e.nameString().equals(name)) {
-          found = e;
-          break;
-        }
-      }
-      if (found == null) {
-        return null;
-      }
-      dir = found.kind() == io.chasm.hashtree.tree.EntryKind.DIRECTORY ? found.id() : null;
-    }
-    return found;
   }
 }
