@@ -197,6 +197,26 @@ final class IndexTable {
     return (aTo - aFrom) - (bTo - bFrom);
   }
 
+  /** Whether entry {@code i} is recorded with the id {@code id}. */
+  boolean hasId(int i, io.chasm.api.ObjectId id) {
+    return Arrays.equals(ids, i * ID_LENGTH, (i + 1) * ID_LENGTH, id.hash().bytes(), 0, ID_LENGTH);
+  }
+
+  /** The end (exclusive) of directory entry {@code o}'s subtree: entries are in depth-first path order. */
+  int subtreeEnd(int o) {
+    int start = pathStart[o];
+    int len = pathStart[o + 1] - start;
+    int end = o + 1;
+    while (end < count) {
+      int ps = pathStart[end];
+      if (pathStart[end + 1] - ps <= len || paths[ps + len] != '/' || !Arrays.equals(paths, ps, ps + len, paths, start, start + len)) {
+        break;
+      }
+      end++;
+    }
+    return end;
+  }
+
   /** Index of the entry with this path, or -1 (binary search: entries are in path order). */
   int find(byte[] path) {
     int lo = 0;

@@ -104,27 +104,10 @@ public final class SnapshotIndexWriter {
    * {@link #write(Path, Path, PackObjectStore, ObjectId, ChunkingParams, Map)} after a publish that
    * also wrote {@code written} (paths of any kind, such as repaired symlinks and directories) in
    * directories whose tree id did not change: those directories are stat'ed, not copied from the
-   * previous index.
+   * previous index; and where the files in {@code touched} had only their mtime or mode set in
+   * place (tck/SPEC.md §4.10): recorded with their stat now, and trusted if the previous index
+   * recorded their stat from before.
    */
-  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
-      Map<String, FileManifest> verified, java.util.Collection<String> written)
-      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
-    return write(root, stateDir, objects, rootTree, params, verified, written, Map.of());
-  }
-
-  /**
-   * {@link #write(Path, Path, PackObjectStore, ObjectId, ChunkingParams, Map)}, where the files
-   * in {@code touched} had only their mtime or mode set in place by this publish (tck/SPEC.md
-   * §4.10): recorded with their stat now, and trusted if the previous index recorded their stat
-   * from before.
-   */
-  public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
-      Map<String, FileManifest> verified, Map<String, PriorStat> touched)
-      throws IOException, MissingObjectException, VerificationException, LimitExceededException {
-    return write(root, stateDir, objects, rootTree, params, verified, List.of(), touched);
-  }
-
-  /** Both of the above: paths written outside changed trees, and files whose metadata alone was set. */
   public static Written write(Path root, Path stateDir, PackObjectStore objects, ObjectId rootTree, ChunkingParams params,
       Map<String, FileManifest> verified, java.util.Collection<String> written, Map<String, PriorStat> touched)
       throws IOException, MissingObjectException, VerificationException, LimitExceededException {
@@ -223,21 +206,10 @@ public final class SnapshotIndexWriter {
       return false;
     }
     int o = old.find(rel);
-    if (o < 0 || old.kind(o) != IndexTable.DIRECTORY
-        || !Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, id.hash().bytes(), 0, IndexTable.ID_LENGTH)) {
+    if (o < 0 || old.kind(o) != IndexTable.DIRECTORY || !old.hasId(o, id)) {
       return false;
     }
-    int start = old.pathStart[o];
-    int len = old.pathStart[o + 1] - start;
-    int end = o + 1;
-    while (end < old.count) {
-      int ps = old.pathStart[end];
-      if (old.pathStart[end + 1] - ps <= len || old.paths[ps + len] != '/'
-          || !Arrays.equals(old.paths, ps, ps + len, old.paths, start, start + len)) {
-        break;
-      }
-      end++;
-    }
+    int end = old.subtreeEnd(o);
     for (int k = o; k < end; k++) {
       copyEntry(k);
     }
@@ -251,8 +223,7 @@ public final class SnapshotIndexWriter {
     }
     int o = old.find(rel);
     byte kind = e.executable() ? IndexTable.EXECUTABLE : IndexTable.FILE;
-    if (o < 0 || old.kind(o) != kind
-        || !Arrays.equals(old.ids, o * IndexTable.ID_LENGTH, (o + 1) * IndexTable.ID_LENGTH, e.id().hash().bytes(), 0, IndexTable.ID_LENGTH)) {
+    if (o < 0 || old.kind(o) != kind || !old.hasId(o, e.id())) {
       return false;
     }
     copyEntry(o);

@@ -99,8 +99,8 @@ public final class StatCheck {
       int o = t.find(rel);
       switch (e.kind()) {
         case DIRECTORY -> {
-          if (o >= 0 && t.kind(o) == IndexTable.DIRECTORY && sameId(o, e.id())) {
-            entries(o, subtreeEnd(o));
+          if (o >= 0 && t.kind(o) == IndexTable.DIRECTORY && t.hasId(o, e.id())) {
+            entries(o, t.subtreeEnd(o));
           } else {
             Lstat a = lstat(rel);
             if (a == null || a.type() != Lstat.S_IFDIR) {
@@ -111,7 +111,7 @@ public final class StatCheck {
         }
         case FILE -> {
           byte kind = e.executable() ? IndexTable.EXECUTABLE : IndexTable.FILE;
-          if (o < 0 || t.kind(o) != kind || !sameId(o, e.id())) {
+          if (o < 0 || t.kind(o) != kind || !t.hasId(o, e.id())) {
             damaged.add(path);
           } else {
             entries(o, o + 1);
@@ -161,26 +161,6 @@ public final class StatCheck {
 
   private boolean sameStat(int i, Lstat a) {
     return t.dev[i] == a.dev() && t.ino[i] == a.ino() && t.mtime[i] == a.mtime() && t.ctime[i] == a.ctime();
-  }
-
-  private boolean sameId(int i, ObjectId id) {
-    return Arrays.equals(t.ids, i * IndexTable.ID_LENGTH, (i + 1) * IndexTable.ID_LENGTH, id.hash().bytes(), 0, IndexTable.ID_LENGTH);
-  }
-
-  /** The end of directory entry {@code o}'s subtree: entries are in depth-first order. */
-  private int subtreeEnd(int o) {
-    int start = t.pathStart[o];
-    int len = t.pathStart[o + 1] - start;
-    int end = o + 1;
-    while (end < t.count) {
-      int ps = t.pathStart[end];
-      if (t.pathStart[end + 1] - ps <= len || t.paths[ps + len] != '/'
-          || !Arrays.equals(t.paths, ps, ps + len, t.paths, start, start + len)) {
-        break;
-      }
-      end++;
-    }
-    return end;
   }
 
   /** The stat of a path, or null if it is gone or cannot be reached (a parent replaced by a file). */
