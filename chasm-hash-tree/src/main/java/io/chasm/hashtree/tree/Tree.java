@@ -209,20 +209,7 @@ public final class Tree {
       if (flags != 0 && !(ek == EntryKind.FILE && flags == FLAG_EXECUTABLE)) {
         throw d.corrupt("entry '" + TreeEntry.display(name) + "' has flags " + flags);
       }
-      entries.add(switch (ek) {
-        case FILE -> {
-          long size = d.u64();
-          yield TreeEntry.file(name, size, flags == FLAG_EXECUTABLE, ObjectId.file(readHash(d)));
-        }
-        case DIRECTORY -> TreeEntry.directory(name, ObjectId.tree(readHash(d)));
-        case SYMLINK -> {
-          int n = d.u16();
-          if (n > limits.maxLinkTarget()) {
-            throw new LimitExceededException("symlink target of " + n + " bytes, limit " + limits.maxLinkTarget());
-          }
-          yield TreeEntry.symlink(name, d.bytes(n));
-        }
-      });
+      entries.add(decodeBody(d, name, ek, flags == FLAG_EXECUTABLE, limits));
     }
     d.end();
     return new Tree(entries, bytes.clone());
@@ -242,10 +229,16 @@ public final class Tree {
         throw d.corrupt("entry '" + TreeEntry.display(name) + "' has mode " + Integer.toOctalString(mode));
       }
     }
-    TreeEntry e = switch (ek) {
+    return decodeBody(d, name, ek, false, limits).withMetadata(seconds, nanos, mode);
+  }
+
+  /** The part of an entry both versions share, last in each: a file's size and id, a directory's id, a link's target. */
+  private static TreeEntry decodeBody(Decoder d, byte[] name, EntryKind ek, boolean executable, TreeLimits limits)
+      throws CorruptObjectException, LimitExceededException {
+    return switch (ek) {
       case FILE -> {
         long size = d.u64();
-        yield TreeEntry.file(name, size, false, ObjectId.file(readHash(d)));
+        yield TreeEntry.file(name, size, executable, ObjectId.file(readHash(d)));
       }
       case DIRECTORY -> TreeEntry.directory(name, ObjectId.tree(readHash(d)));
       case SYMLINK -> {
@@ -256,7 +249,6 @@ public final class Tree {
         yield TreeEntry.symlink(name, d.bytes(n));
       }
     };
-    return e.withMetadata(seconds, nanos, mode);
   }
 
   private static Hash readHash(Decoder d) throws CorruptObjectException {
