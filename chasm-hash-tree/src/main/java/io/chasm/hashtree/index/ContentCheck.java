@@ -2,11 +2,8 @@ package io.chasm.hashtree.index;
 
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
-import io.chasm.api.ObjectKind;
 import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.diff.TreeChange;
-import io.chasm.hashtree.diff.TreeDiff;
-import io.chasm.hashtree.store.InMemoryObjectStore;
 import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
@@ -15,7 +12,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The thorough damage check of a synced tree (rsync's {@code -c}, ZFS's scrub): reads and hashes
@@ -40,21 +36,6 @@ public final class ContentCheck {
    */
   public static List<String> differences(Path root, Path stateDir, ObjectStore objects, ObjectId rootTree,
       ChunkingParams params, ReadPacer pacer, int threads) throws IOException, MissingObjectException {
-    InMemoryObjectStore actualTrees = new InMemoryObjectStore();
-    ObjectStore treesOnly = new ObjectStore() {
-      @Override
-      public Optional<byte[]> get(ObjectId id) throws IOException {
-        Optional<byte[]> b = actualTrees.get(id);
-        return b.isPresent() ? b : objects.get(id);
-      }
-
-      @Override
-      public void put(ObjectId id, byte[] encoded) {
-        if (id.kind() == ObjectKind.TREE) {
-          actualTrees.put(id, encoded);
-        }
-      }
-    };
     FileHasher.ContentReader paced = (chunker, file, limit, out) -> FileHasher.ContentReader.DISK.read(chunker, file, limit,
         (chunk, buffer, offset) -> {
           try {
@@ -65,13 +46,12 @@ public final class ContentCheck {
           }
           out.accept(chunk, buffer, offset);
         });
-    Indexer indexer = new Indexer(root, stateDir, params, treesOnly, new IndexProgress(), threads, paced);
-    ObjectId actual = indexer.run(new IndexTable(), null).root();
-    if (actual.equals(rootTree)) {
+    HashedTree actual = HashedTree.of(root, stateDir, params, threads, paced);
+    if (actual.root().equals(rootTree)) {
       return List.of();
     }
     try {
-      return TreeDiff.diff(treesOnly, rootTree, actual).stream().filter(ContentCheck::damage).map(TreeChange::pathString).toList();
+      return actual.changesFrom(objects, rootTree).stream().filter(ContentCheck::damage).map(TreeChange::pathString).toList();
     } catch (LimitExceededException | io.chasm.api.VerificationException e) {
       throw new IOException("cannot compare trees: " + e.getMessage(), e);
     }

@@ -3,7 +3,6 @@ package io.chasm.hashtree.index;
 import io.chasm.api.HashMismatchException;
 import io.chasm.api.LimitExceededException;
 import io.chasm.api.ObjectId;
-import io.chasm.api.ObjectKind;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.store.PackObjectStore;
@@ -11,14 +10,12 @@ import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
-import io.chasm.hashtree.store.InMemoryObjectStore;
 import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.hashtree.internal.Names;
 import io.chasm.hashtree.diff.TreeChange;
-import io.chasm.hashtree.diff.TreeDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks a directory against a signed snapshot: verifies the envelope against a trust policy,
@@ -90,23 +86,8 @@ public final class TreeVerifier {
   public List<String> differences(Path dir, Path stateDir, SignedSnapshot signed)
       throws IOException, MissingObjectException, VerificationException {
     Snapshot s = new SnapshotVerifier(policy, clock).verify(signed, SnapshotVerifier.NONE_ACCEPTED);
-    InMemoryObjectStore actualTrees = new InMemoryObjectStore();
-    ObjectStore treesOnly =
-        new ObjectStore() {
-          @Override
-          public Optional<byte[]> get(ObjectId id) {
-            return actualTrees.get(id);
-          }
-
-          @Override
-          public void put(ObjectId id, byte[] encoded) {
-            if (id.kind() == ObjectKind.TREE) {
-              actualTrees.put(id, encoded);
-            }
-          }
-        };
-    Indexer indexer = new Indexer(dir, stateDir, s.chunking(), treesOnly, new IndexProgress(), threads);
-    ObjectId actual = indexer.run(new IndexTable(), null).root();
+    HashedTree hashed = HashedTree.of(dir, stateDir, s.chunking(), threads, FileHasher.ContentReader.DISK);
+    ObjectId actual = hashed.root();
     if (actual.equals(s.rootTree())) {
       return List.of();
     }
@@ -115,26 +96,13 @@ public final class TreeVerifier {
       throw new IOException(dir + " does not match snapshot " + s.sequence() + ", and " + pack + " is missing, so the differing paths cannot be named");
     }
     try (PackObjectStore expected = PackObjectStore.openReadOnly(pack)) {
-      ObjectStore both =
-          new ObjectStore() {
-            @Override
-            public Optional<byte[]> get(ObjectId id) throws IOException {
-              Optional<byte[]> b = actualTrees.get(id);
-              return b.isPresent() ? b : expected.get(id);
-            }
-
-            @Override
-            public void put(ObjectId id, byte[] encoded) {
-              throw new UnsupportedOperationException("read-only");
-            }
-          };
       List<String> out = new ArrayList<>();
-      for (TreeChange c : TreeDiff.diff(both, s.rootTree(), actual)) {
+      for (TreeChange c : hashed.changesFrom(expected, s.rootTree())) {
         if (!skippedByMirrors(c) && !onlyMetadataTheSnapshotLacks(c)) {
           out.add(c.pathString());
         }
       }
-      directoryMetadata(both, s.rootTree(), actual, "", out);
+      directoryMetadata(hashed.over(expected), s.rootTree(), actual, "", out);
       return out;
     } catch (LimitExceededException e) {
       throw new IOException("cannot compare trees: " + e.getMessage(), e);
