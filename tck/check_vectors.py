@@ -510,6 +510,56 @@ def check_wire(vectors_dir=VECTORS):
     return check_wire_vectors.check(vectors_dir), 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Section 12: the static export's layout
+# ---------------------------------------------------------------------------------------------
+
+def check_static_export(vectors_dir=VECTORS):
+    """SPEC 12.1: objects named by their ids' digests, each decoding; exactly the closure of the head's root."""
+    v = load("static-export.json", vectors_dir)
+    files = {f["path"]: bytes.fromhex(f["bytes"]) for f in v["files"]}
+    head = files.pop(".chasm-export/head")
+    at = head.index(b"CHSN")
+    assert head[at + 5] == 1, "root hash algorithm"
+    root = head[at + 6:at + 38].hex()
+    length = struct.unpack(">I", head[at - 4:at])[0]
+    sys.path.insert(0, HERE)
+    import check_snapshot_vectors as sv  # noqa: E402 (needs python3-cryptography)
+    public = bytes.fromhex(v["public_key"])
+    try:
+        fields = sv.verify(head, {sv.key_id(public): public}, 1, 0, 0)
+    except sv.Reject as e:
+        raise AssertionError(f"head: {e}")
+    assert fields["root"] == "sha256:" + root, "root as decoded"
+    assert v["snapshot"] == "snapshot:sha256:" + sha256(b"\x04" + head[at:at + length]).hex(), "snapshot id (SPEC 5)"
+    assert v["root"] == "tree:sha256:" + root, "root named by the head"
+    objects = {}
+    for path, b in files.items():
+        parts = path.split("/")
+        assert len(parts) == 5 and parts[:2] == [".chasm-export", "objects"], f"{path}: not an object path"
+        kind, hh, hexid = parts[2:]
+        assert hh == hexid[:2], f"{path}: fan-out directory"
+        if kind == "tree":
+            entries = decode_tree(b)
+            assert sha256(b).hex() == hexid, f"{path}: tree id"
+        elif kind == "file":
+            entries = None
+            assert file_id(decode_manifest(b)).hex() == hexid, f"{path}: file id"
+        else:
+            raise AssertionError(f"{path}: object kind")
+        objects[(kind, hexid)] = entries
+    need, seen = [("tree", root)], set()
+    while need:
+        key = need.pop()
+        assert key in objects, f"{key} named but not exported"
+        seen.add(key)
+        for e in objects[key] or []:
+            if e["kind"] in ("directory", "file"):
+                need.append(("tree" if e["kind"] == "directory" else "file", e["id"]))
+    assert seen == set(objects), "objects the head does not name"
+    return 1 + len(objects), 0
+
+
 CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
@@ -518,6 +568,7 @@ CHECKS = [
     ("tree-v2.json", check_tree_v2),
     ("snapshot.json", check_snapshot),
     ("wire.json", check_wire),
+    ("static-export.json", check_static_export),
 ]
 
 
