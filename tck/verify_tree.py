@@ -13,7 +13,7 @@ with the snapshot's chunking parameters, SPEC 2, and the Merkle file id, SPEC 3)
 trees the mode (& 01777) and the mtime (seconds and nanoseconds; symlinks to the microsecond, SPEC
 4.4/4.10); for version-1 files the executable bit; symlink targets (never followed); directories
 recursively. An entry of TREE that the snapshot does not name is a difference too, except the state
-directory if it is inside TREE and `.chasm-staging`/`.chasm-trees` at the root. A symlink of the
+directory if it is inside TREE and `.chasm-staging`/`.chasm-trees`/`.chasm-export` at the root. A symlink of the
 snapshot whose target is absolute or leaves the tree may be absent (SPEC 10.4).
 
 Prints one line `PATH: reason` per differing path and a summary. Exit 0 when TREE matches, 1 when it
@@ -32,7 +32,7 @@ sys.path.insert(0, HERE)
 
 import check_vectors as cv  # noqa: E402 (FastCDC, Merkle file id, manifest and tree decoding)
 
-IGNORED_AT_ROOT = (b".chasm-staging", b".chasm-trees")  # staging in the tree (MirrorState)
+IGNORED_AT_ROOT = (b".chasm-staging", b".chasm-trees", b".chasm-export")  # staging in the tree (MirrorState); the static export (SPEC 12.2)
 KIND_NAMES = {"file": "a file", "directory": "a directory", "symlink": "a symlink"}
 EMPTY_TREE = struct.pack(">BBI", 3, 1, 0)  # SPEC 4.1a: the empty directory is a version-1 tree
 PACK_HEADER = 1 + 1 + 32 + 4
