@@ -45,7 +45,9 @@ public final class TreeWatcher implements Closeable {
 
   private TreeWatcher(Path root, List<Path> excluded, Duration quiet, Duration poll, Runnable onQuiet) {
     this.root = root.toAbsolutePath().normalize();
-    this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    // The static export is written after each publish: watching it would publish again and again.
+    this.excluded = java.util.stream.Stream.concat(excluded.stream(), java.util.stream.Stream.of(root.resolve(
+        io.chasm.hashtree.tree.ExportLayout.DIR))).map(p -> p.toAbsolutePath().normalize()).toList();
     this.quietNanos = quiet.toNanos();
     this.poll = poll;
     this.onQuiet = Objects.requireNonNull(onQuiet);

@@ -28,4 +28,19 @@ class TreeWatcherTest {
       assertThat(calls.tryAcquire(30, TimeUnit.SECONDS)).as("change in a directory created after the start").isTrue();
     }
   }
+
+  @Test
+  void writesToTheStaticExport_doNotCount() throws Exception {
+    Semaphore calls = new Semaphore(0);
+    try (TreeWatcher w = TreeWatcher.start(tree, List.of(), Duration.ofMillis(150), Duration.ofMillis(100), calls::release)) {
+      Path export = tree.resolve(io.chasm.hashtree.tree.ExportLayout.DIR);
+      Files.createDirectories(export.resolve("objects/tree/ab"));
+      Files.writeString(export.resolve("objects/tree/ab/abcd"), "object");
+      Files.writeString(export.resolve("head"), "head");
+      // Waiting can only hide a wrong call on a slow machine, never invent one.
+      assertThat(calls.tryAcquire(3, TimeUnit.SECONDS)).as("a call for the export's writes").isFalse();
+      Files.writeString(tree.resolve("f"), "1");
+      assertThat(calls.tryAcquire(30, TimeUnit.SECONDS)).as("a change in the tree").isTrue();
+    }
+  }
 }
