@@ -24,7 +24,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -286,10 +285,5 @@ class WebMirrorSyncTest {
       server.close();
       tree.close();
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> lines(List<String> l) {
-    return new ArrayList<>(l);
   }
 }
