@@ -160,6 +160,18 @@ public final class BatchIngester {
     return new IngestOutcome(batchId, false, rows.size(), dropped.size());
   }
 
+  // WEEK: a Monday 00:00 UTC (1970-01-05 was one); MONTH: the 1st of a month 00:00 UTC.
+  private static boolean aligned(long start, long step, Granularity g) {
+    if (g == Granularity.WEEK) {
+      return Math.floorMod(start - 4 * 86400L, 7 * 86400L) == 0;
+    }
+    if (g == Granularity.MONTH) {
+      return start % 86400 == 0
+          && java.time.LocalDate.ofEpochDay(start / 86400).getDayOfMonth() == 1;
+    }
+    return start % step == 0;
+  }
+
   private static void validate(StatsBatch b, Mirror mirror) throws BatchRejectedException {
     if (b.getFormatVersion() != 1) {
       throw malformed("unsupported format_version " + b.getFormatVersion());
@@ -177,10 +189,15 @@ public final class BatchIngester {
         step = 3600;
       } else if (r.getGranularity() == Granularity.DAY) {
         step = 86400;
+      } else if (r.getGranularity() == Granularity.WEEK || r.getGranularity() == Granularity.MONTH) {
+        step = 0; // SPEC §11.9: only the window's sketch
+        if (r.getDownloads() != 0 || r.getBytes() != 0 || r.getBotRequests() != 0) {
+          throw malformed("a " + r.getGranularity() + " row carries only unique_sketch; its counters must be 0");
+        }
       } else {
-        throw malformed("row granularity must be HOUR or DAY");
+        throw malformed("row granularity must be HOUR, DAY, WEEK or MONTH");
       }
-      if (r.getPeriodStart() < 0 || r.getPeriodStart() % step != 0) {
+      if (r.getPeriodStart() < 0 || !aligned(r.getPeriodStart(), step, r.getGranularity())) {
         throw malformed("row period_start " + r.getPeriodStart() + " is not aligned to its granularity");
       }
       text(r.getProject(), "project", MAX_PROJECT, false);
