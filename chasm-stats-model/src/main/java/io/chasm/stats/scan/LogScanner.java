@@ -28,11 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Work is cut into steps of about {@link Options#stepBytes} bytes. A step reads its byte ranges
  * in parallel (files side by side, large plain files split at line boundaries), hands one {@link
- * StatsDelta} to the {@link BatchSink} (which spools it), then replaces the state file (checkpoints
- * and open day secrets) atomically. A crash before the state write redoes the same step the same
- * way (same ranges, same seed from the step's intent record), so a resent batch is identical in
- * id and content; a crash after it starts from the next step. Nothing is counted twice, nothing
- * is skipped.
+ * StatsDelta} to the {@link BatchSink} (which spools it), then replaces the state file
+ * (checkpoints with where open sessions began, open window secrets, open ranges) atomically. A
+ * crash before the state write redoes the same step the same way (same ranges and file ends,
+ * same seed and creation time from the step's intent record, whatever the options say now), so
+ * a resent batch is identical in id and bytes; a crash after it starts from the next step.
+ * Nothing is counted twice, nothing is skipped, and the counts do not depend on the step size.
  *
  * <p>A file is recognised across renames and compression by a hash of its first bytes (up to 4
  * KiB, decompressed); a checkpoint's offset counts decompressed bytes. Only complete lines are
