@@ -147,7 +147,7 @@ public final class ChunkScheduler {
     @Override
     public void chunk(Hash id, byte[] data) throws IOException, ChasmException {
       synchronized (ChunkScheduler.this) {
-        if (!open.remove(id)) {
+        if (!open.contains(id)) {
           throw new ProtocolException(source.name() + " sent chunk " + id + ", not asked for in this batch");
         }
       }
@@ -170,6 +170,7 @@ public final class ChunkScheduler {
         throw e;
       }
       synchronized (ChunkScheduler.this) {
+        open.remove(id); // only now: an id that failed stays open and goes back to the queue
         done.add(id);
         delivered.merge(source.name(), (long) data.length, Long::sum);
       }
