@@ -2,6 +2,7 @@ package io.chasm.examples.chasm;
 
 import io.chasm.examples.cli.ChunksCommand;
 import io.chasm.examples.cli.DiffCommand;
+import io.chasm.examples.cli.GetCommand;
 import io.chasm.examples.cli.IndexCommand;
 import io.chasm.examples.cli.KeygenCommand;
 import io.chasm.examples.cli.PublishCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine;
       SyncCommand.class,
       CollectorCommand.class,
       StatsCommand.class,
+      GetCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
