@@ -5,6 +5,7 @@ import io.chasm.examples.cli.DiffCommand;
 import io.chasm.examples.cli.GetCommand;
 import io.chasm.examples.cli.IndexCommand;
 import io.chasm.examples.cli.KeygenCommand;
+import io.chasm.examples.cli.MetalinkCommand;
 import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.ServeCommand;
 import io.chasm.examples.cli.StatsCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine;
       CollectorCommand.class,
       StatsCommand.class,
       GetCommand.class,
+      MetalinkCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
