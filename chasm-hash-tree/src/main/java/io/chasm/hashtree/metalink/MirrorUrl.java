@@ -13,8 +13,8 @@ import java.util.Objects;
 public record MirrorUrl(String base, String location, int priority) {
   public MirrorUrl {
     Objects.requireNonNull(base);
-    if (!base.matches("(?i)(https?|ftp)://[^\\s\"<>]+")) {
-      throw new IllegalArgumentException("mirror URL must be http(s):// or ftp:// without spaces: " + base);
+    if (!base.matches("(?i)(https?|ftp)://[^\\s\"<>?#]+")) {
+      throw new IllegalArgumentException("mirror URL must be http(s):// or ftp:// without spaces, query or fragment: " + base);
     }
     if (location != null && !location.matches("[a-zA-Z]{2}")) {
       throw new IllegalArgumentException("location must be a two-letter country code: " + location);
