@@ -510,6 +510,29 @@ def check_wire(vectors_dir=VECTORS):
     return check_wire_vectors.check(vectors_dir), 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Section 12: Metalink digests and mirror URLs
+# ---------------------------------------------------------------------------------------------
+
+def check_metalink(vectors_dir=VECTORS):
+    v = load("metalink.json", vectors_dir)
+    n = 0
+    for d in v["digests"]:
+        data = prng_stream(d["seed"].encode(), d["size"])
+        assert sha256(data).hex() == d["sha256"], f"metalink {d['seed']}: sha256"
+        k = d["piece_length"]
+        pieces = [sha256(data[i:i + k]).hex() for i in range(0, len(data), k)]
+        assert pieces == d["pieces"], f"metalink {d['seed']}: pieces"
+        n += 1
+    keep = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    for u in v["urls"]:
+        segments = ["".join(chr(b) if b in keep else "%%%02X" % b for b in bytes.fromhex(h)) for h in u["names_hex"]]
+        base = u["base"] if u["base"].endswith("/") else u["base"] + "/"
+        assert base + "/".join(segments) == u["url"], f"metalink url {u['url']}"
+        n += 1
+    return n, 0
+
+
 CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
@@ -518,6 +541,7 @@ CHECKS = [
     ("tree-v2.json", check_tree_v2),
     ("snapshot.json", check_snapshot),
     ("wire.json", check_wire),
+    ("metalink.json", check_metalink),
 ]
 
 
