@@ -511,7 +511,7 @@ def check_wire(vectors_dir=VECTORS):
 
 
 # ---------------------------------------------------------------------------------------------
-# Section 12: Metalink digests and mirror URLs
+# Section 13: Metalink digests and mirror URLs
 # ---------------------------------------------------------------------------------------------
 
 def check_metalink(vectors_dir=VECTORS):

@@ -51,6 +51,7 @@ final class TreeWalk {
 
   private final Path root;
   /** Path of the state directory relative to the root, when it lies inside the tree. */
+  private static final byte[] EXPORT_DIR = io.chasm.hashtree.tree.ExportLayout.DIR.getBytes(StandardCharsets.UTF_8);
   private final byte[] excludeRel;
   private final IndexTable old;
   private final IndexProgress progress;
@@ -125,6 +126,10 @@ final class TreeWalk {
         byte[] name = entry.name();
         byte[] rel = Indexer.concat(prefix, name);
         if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
+          continue;
+        }
+        // The static export describes the tree, so it is never part of it (SPEC §12).
+        if (prefix.length == 0 && Arrays.equals(name, EXPORT_DIR)) {
           continue;
         }
         Path p = entry.path();

@@ -99,7 +99,7 @@ public final class Follower implements Closeable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
-    for (URI u : sync.upstreams()) {
+    for (URI u : sync.upstreams().stream().filter(x -> !io.chasm.wire.http.HttpMirror.accepts(x)).toList()) { // web: no push
       Watch w = new Watch(u);
       synchronized (watches) {
         watches.add(w);

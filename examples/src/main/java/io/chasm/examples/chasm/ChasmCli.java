@@ -3,6 +3,7 @@ package io.chasm.examples.chasm;
 import io.chasm.examples.cli.ChunksCommand;
 import io.chasm.examples.cli.DiffCommand;
 import io.chasm.examples.cli.GetCommand;
+import io.chasm.examples.cli.ExportStaticCommand;
 import io.chasm.examples.cli.IndexCommand;
 import io.chasm.examples.cli.KeygenCommand;
 import io.chasm.examples.cli.MetalinkCommand;
@@ -45,6 +46,7 @@ import picocli.CommandLine;
       StatsCommand.class,
       GetCommand.class,
       MetalinkCommand.class,
+      ExportStaticCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -80,7 +80,7 @@ public final class SyncCommand implements Callable<Integer> {
     for (String a : args.subList(0, args.size() - 1)) {
       URI u = URI.create(a);
       if (u.getScheme() == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not an upstream URI (tcp://host:port, unix:///path)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not an upstream URI (tcp://host:port, unix:///path, http(s)://mirror/tree/)");
       }
       upstreams.add(u);
     }

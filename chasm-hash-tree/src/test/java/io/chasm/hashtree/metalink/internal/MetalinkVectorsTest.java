@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Produces {@code tck/vectors/metalink.json} (SPEC §12) and checks the Java code against it: piece
+ * Produces {@code tck/vectors/metalink.json} (SPEC §13) and checks the Java code against it: piece
  * digests of {@code stream(seed, n)} inputs and mirror URLs of raw names. Regenerate with {@code
  * -Dchasm.writeVectors=true}; {@code tck/check_vectors.py} re-derives every entry without Java.
  */
@@ -41,7 +41,7 @@ class MetalinkVectorsTest {
   @Test
   void vectors_matchTheCode() throws Exception {
     StringBuilder j = new StringBuilder();
-    j.append("{\n  \"description\": \"SPEC 12: SHA-256 and fixed-length piece hashes of stream(seed, size) (SPEC 2.9),")
+    j.append("{\n  \"description\": \"SPEC 13: SHA-256 and fixed-length piece hashes of stream(seed, size) (SPEC 2.9),")
         .append(" and the URL of a file on a mirror: base, '/' unless it ends with one, then each name's bytes with")
         .append(" A-Z a-z 0-9 - . _ ~ kept and every other byte as %XX (upper-case hex), joined by '/'\",\n");
     j.append("  \"digests\": [\n");

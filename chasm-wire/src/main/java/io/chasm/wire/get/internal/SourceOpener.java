@@ -3,8 +3,10 @@ package io.chasm.wire.get.internal;
 import io.chasm.api.ChasmException;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.MirrorSource;
+import io.chasm.wire.http.HttpMirror;
 import io.chasm.wire.peer.PeerMirrorSource;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,12 +16,15 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Opens a source for each URI, all at once (a dead address costs its connect timeout once, not
- * once per source before it). Protocol URIs (tcp, unix, mem) become {@link PeerMirrorSource}s;
- * {@code http}/{@code https} mirrors plug in here as another {@link MirrorSource}.
+ * once per source before it). Protocol URIs (tcp, unix, mem) become {@link PeerMirrorSource}s,
+ * {@code http}/{@code https} URLs of trees that carry a static export become {@link HttpSource}s.
  */
 public final class SourceOpener {
   /** What was opened, and the URIs that could not be, with the reason. */
   public record Opened(List<MirrorSource> sources, Map<String, String> unreachable) {}
+
+  /** Connect and first-byte timeout for web mirrors (a protocol peer's come from its ClientOptions). */
+  static final Duration WEB_TIMEOUT = Duration.ofSeconds(30);
 
   private SourceOpener() {}
 
@@ -48,9 +53,12 @@ public final class SourceOpener {
   }
 
   static MirrorSource open(URI uri, ClientOptions options) throws ChasmException {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-    if (scheme.equals("http") || scheme.equals("https")) {
-      throw new ChasmException(uri + ": plain web mirrors are not a source of this build yet");
+    if (HttpMirror.accepts(uri)) {
+      try {
+        return new HttpSource(HttpMirror.open(uri, WEB_TIMEOUT));
+      } catch (IllegalArgumentException e) {
+        throw new ChasmException(e.getMessage());
+      }
     }
     return PeerMirrorSource.connect(uri, options);
   }

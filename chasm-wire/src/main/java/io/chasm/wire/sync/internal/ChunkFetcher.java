@@ -3,6 +3,8 @@ package io.chasm.wire.sync.internal;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.wire.ClientOptions;
+import io.chasm.wire.http.ChunkMap;
+import io.chasm.wire.http.HttpChunkSource;
 import io.chasm.wire.peer.PeerChunkSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -33,6 +35,9 @@ final class ChunkFetcher {
   private final ClientOptions client;
   private final String repo;
 
+  /** Where the needed chunks lie in the snapshot's files, for web mirrors; built once, on first use. */
+  private ChunkMap places;
+
   ChunkFetcher(RunSettings s, Upstreams ups, ClientOptions client, String repo) {
     this.s = s;
     this.ups = ups;
@@ -49,6 +54,7 @@ final class ChunkFetcher {
     if (order.size() >= s.wideFetchChunks() && s.connections() > 1) {
       UpstreamConnector.widen(ups, s.connections(), client);
     }
+    places = null;
     Semaphore budget = new Semaphore(WRITE_BUDGET);
     AtomicReference<IOException> writeFailure = new AtomicReference<>();
     ExecutorService writers = Executors.newFixedThreadPool(WRITERS, r -> {
@@ -57,8 +63,8 @@ final class ChunkFetcher {
       return t;
     });
     try {
-      ups.fetch(order, s.chunksPerBatch(), s.batchesInFlight(), u -> new PeerChunkSource(u.name(), u.peer()::nextClient, repo,
-          needs::prefix, s.compressChunks().test(u.uri())), new Upstreams.Delivery() {
+      ups.fetch(order, s.chunksPerBatch(), s.batchesInFlight(), u -> u.web() != null ? new HttpChunkSource(u.web(), places(needs))
+          : new PeerChunkSource(u.name(), u.peer()::nextClient, repo, needs::prefix, s.compressChunks().test(u.uri())), new Upstreams.Delivery() {
             @Override
             public void chunk(Hash id, byte[] data) {
               List<ChunkNeeds.Target> ts = needs.targets.remove(id);
@@ -116,5 +122,13 @@ final class ChunkFetcher {
     if (!needs.targets.isEmpty()) {
       throw MissingChunks.failure(needs, List.copyOf(needs.targets.keySet()), java.util.Map.of());
     }
+  }
+
+  private synchronized ChunkMap places(ChunkNeeds needs) {
+    if (places == null) {
+      places = new ChunkMap();
+      needs.targets.forEach((id, ts) -> ts.forEach(t -> places.add(t.path(), t.file().manifest(), t.index())));
+    }
+    return places;
   }
 }

@@ -29,7 +29,7 @@ final class HeadSelection {
       throws ChasmException, IOException {
     Map<Upstream, CompletableFuture<Optional<byte[]>>> asked = new LinkedHashMap<>();
     for (Upstream u : ups.usable()) {
-      asked.put(u, u.peer().client().head(repo));
+      asked.put(u, u.web() != null ? u.web().head() : u.peer().client().head(repo));
     }
     Map<Upstream, Snapshot> heads = new LinkedHashMap<>();
     Map<Upstream, byte[]> envelopes = new HashMap<>();

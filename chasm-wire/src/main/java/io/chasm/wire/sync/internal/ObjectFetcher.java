@@ -12,6 +12,7 @@ import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.Tree;
 import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.wire.ClientOptions;
+import io.chasm.wire.http.HttpObjectSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,7 +111,8 @@ final class ObjectFetcher {
       need.add(id.hash());
       hashes.add(id.hash());
     }
-    ups.fetch(hashes, OBJECTS_PER_BATCH, s.batchesInFlight(), u -> new PeerObjectSource(u.peer(), repo, kind), new Upstreams.Delivery() {
+    ups.fetch(hashes, OBJECTS_PER_BATCH, s.batchesInFlight(), u -> u.web() != null
+        ? new HttpObjectSource(u.web(), kind, checks::verify) : new PeerObjectSource(u.peer(), repo, kind), new Upstreams.Delivery() {
       @Override
       public void chunk(Hash id, byte[] data) throws IOException {
         try {

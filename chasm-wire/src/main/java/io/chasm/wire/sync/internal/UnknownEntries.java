@@ -76,7 +76,7 @@ final class UnknownEntries {
     for (Path c : children) {
       String name = c.getFileName().toString();
       if (prefix.isEmpty() && (name.equals(MirrorState.STATE_DIR) || name.equals(MirrorState.STAGING_IN_TREE)
-          || name.equals(MirrorState.TREES_IN_TREE))) {
+          || name.equals(MirrorState.TREES_IN_TREE) || io.chasm.hashtree.tree.ExportLayout.isExportDir(name))) {
         continue;
       }
       String p = prefix.isEmpty() ? name : prefix + "/" + name;

@@ -2,18 +2,20 @@ package io.chasm.wire.sync.internal;
 
 import io.chasm.api.Ticker;
 import io.chasm.api.source.ChunkSource;
+import io.chasm.wire.http.HttpMirror;
 import java.net.URI;
 
 /**
  * One source of a sync as the scheduler sees it: whether it is banned or behind, when it last
  * made progress, and its measured throughput. A protocol peer also has its {@link PeerLink} (the
  * sync asks it for objects and chunks through per-run sources); a source given directly has only
- * its {@link ChunkSource}.
+ * its {@link ChunkSource}; a plain web mirror has its {@link HttpMirror}.
  */
 public final class Upstream {
   private final String name;
   private final PeerLink peer;
   private final ChunkSource source;
+  private final HttpMirror web;
   private final Ticker ticker;
   private volatile String banReason;
   private volatile long lastProgress;
@@ -22,29 +24,39 @@ public final class Upstream {
   int inFlight;
   boolean behind;
 
-  private Upstream(String name, PeerLink peer, ChunkSource source, Ticker ticker) {
+  private Upstream(String name, PeerLink peer, ChunkSource source, HttpMirror web, Ticker ticker) {
     this.name = name;
     this.peer = peer;
     this.source = source;
+    this.web = web;
     this.ticker = ticker;
     this.lastProgress = ticker.nanos();
   }
 
   static Upstream peer(PeerLink peer, Ticker ticker) {
-    return new Upstream(peer.uri().toString(), peer, null, ticker);
+    return new Upstream(peer.uri().toString(), peer, null, null, ticker);
   }
 
   static Upstream source(ChunkSource source, Ticker ticker) {
-    return new Upstream(source.name(), null, source, ticker);
+    return new Upstream(source.name(), null, source, null, ticker);
+  }
+
+  static Upstream web(HttpMirror web, Ticker ticker) {
+    return new Upstream(web.root().toString(), null, null, web, ticker);
   }
 
   public String name() {
     return name;
   }
 
-  /** The peer's URI, or null for a source that is not a protocol peer. */
+  /** The peer's or web mirror's URI, or null for a source given directly. */
   public URI uri() {
-    return peer == null ? null : peer.uri();
+    return peer != null ? peer.uri() : web != null ? web.root() : null;
+  }
+
+  /** The plain web mirror (SPEC §12) this upstream is, or null if it is not one. */
+  public HttpMirror web() {
+    return web;
   }
 
   /** The peer's connections; only for an upstream made by {@link UpstreamConnector#connect}. */
@@ -99,6 +111,9 @@ public final class Upstream {
   void close() {
     if (peer != null) {
       peer.close();
+    }
+    if (web != null) {
+      web.close();
     }
   }
 

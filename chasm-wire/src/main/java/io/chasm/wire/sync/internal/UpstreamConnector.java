@@ -4,6 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.wire.ClientOptions;
+import io.chasm.wire.http.HttpMirror;
 import io.chasm.wire.peer.PeerClient;
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
-/** Opens the connections to a sync's upstream peers. */
+/** Opens the connections to a sync's upstream peers; an http(s) URI is a plain web mirror (SPEC §12). */
 public final class UpstreamConnector {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UpstreamConnector.class);
 
@@ -38,11 +39,20 @@ public final class UpstreamConnector {
     try {
       List<Future<PeerClient>> fs = new ArrayList<>();
       for (URI u : uris) {
-        fs.add(pool.submit(() -> PeerClient.connect(u, options)));
+        fs.add(HttpMirror.accepts(u) ? null : pool.submit(() -> PeerClient.connect(u, options)));
       }
       List<Upstream> ok = new ArrayList<>();
       ChasmException first = null;
       for (int i = 0; i < uris.size(); i++) {
+        if (fs.get(i) == null) {
+          try {
+            ok.add(Upstream.web(HttpMirror.open(uris.get(i), stall), ticker));
+          } catch (IllegalArgumentException e) {
+            first = first == null ? new TransportException(e.getMessage()) : first;
+            onBan.accept(uris.get(i), e.getMessage());
+          }
+          continue;
+        }
         try {
           ok.add(Upstream.peer(new PeerLink(uris.get(i), fs.get(i).get()), ticker));
         } catch (ExecutionException e) {
@@ -70,6 +80,9 @@ public final class UpstreamConnector {
   public static void widen(Upstreams ups, int perUpstream, ClientOptions options) {
     List<CompletableFuture<Void>> fs = new ArrayList<>();
     for (Upstream u : ups.usable()) {
+      if (u.web() != null) {
+        continue; // a web mirror's client opens connections as requests need them
+      }
       PeerLink link = u.peer();
       for (int i = link.connections(); i < perUpstream; i++) {
         fs.add(CompletableFuture.runAsync(() -> {

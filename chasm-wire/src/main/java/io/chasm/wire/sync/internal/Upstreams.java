@@ -125,11 +125,11 @@ public final class Upstreams implements Closeable {
     }
   }
 
-  /** Bytes read from every peer's connections (frames included). */
+  /** Bytes read from every peer's connections (frames included) and web mirror's bodies. */
   public long bytesReceived() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.uri() == null ? 0 : u.peer().bytesReceived();
+      n += u.web() != null ? u.web().bytesReceived() : u.uri() == null ? 0 : u.peer().bytesReceived();
     }
     return n;
   }
@@ -138,7 +138,7 @@ public final class Upstreams implements Closeable {
   public long bytesSent() {
     long n = 0;
     for (Upstream u : all) {
-      n += u.uri() == null ? 0 : u.peer().bytesSent();
+      n += u.web() != null || u.uri() == null ? 0 : u.peer().bytesSent();
     }
     return n;
   }
