@@ -64,7 +64,7 @@ public final class VerifiedDownload {
     this.given = List.copyOf(given);
   }
 
-  /** Sources by URI: {@code tcp://}, {@code unix://} (CHASM peers). */
+  /** Sources by URI: {@code tcp://}, {@code unix://} (CHASM peers), {@code http(s)://} (a tree with a static export). */
   public static VerifiedDownload from(List<URI> sources) {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("no source given");

@@ -37,7 +37,7 @@ public final class GetCommand implements Callable<Integer> {
   /** PATH names nothing the signed tree holds as a regular file. */
   public static final int NOT_IN_TREE = 3;
 
-  @Parameters(arity = "2..*", paramLabel = "URI... PATH", description = "sources (tcp://, unix://), then the file's path in the tree")
+  @Parameters(arity = "2..*", paramLabel = "URI... PATH", description = "sources (tcp://, unix://, http(s):// of a tree with a static export), then the file's path in the tree")
   List<String> args;
 
   @CommandLine.Mixin TrustOptions trust;
@@ -59,7 +59,7 @@ public final class GetCommand implements Callable<Integer> {
     for (String a : args.subList(0, args.size() - 1)) {
       URI u = URI.create(a);
       if (u.getScheme() == null) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not a source URI (tcp://host:port, unix:///path)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "'" + a + "' is not a source URI (tcp://host:port, unix:///path, http://mirror/tree/)");
       }
       sources.add(u);
     }
