@@ -103,6 +103,49 @@ class UnverifiedSourcesTest {
     assertThat(Files.exists(out)).isFalse();
   }
 
+  @Test
+  void aSourceThatCannotStartABatch_isDropped_theOtherDelivers() throws Exception {
+    Plain broken = new Plain("broken", published, b -> b, false);
+    MirrorSource closed = new MirrorSource() {
+      @Override
+      public String name() {
+        return "closed";
+      }
+
+      @Override
+      public CompletableFuture<Optional<byte[]>> head(String repository) {
+        return broken.head(repository);
+      }
+
+      @Override
+      public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, List<ObjectId> ids) {
+        return broken.objects(repository, ids);
+      }
+
+      @Override
+      public ChunkSource chunks(String repository, String path, FileManifest manifest) {
+        return new ChunkSource() {
+          @Override
+          public String name() {
+            return "closed";
+          }
+
+          @Override
+          public CompletableFuture<Void> fetch(List<Hash> ids, ChunkReceiver receiver) {
+            throw new IllegalStateException("connection closed");
+          }
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+    Download d = VerifiedDownload.fromSources(List.of(closed, new Plain("honest", published, b -> b, false)))
+        .trust(origin.trust()).get(FILE, out);
+    assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tree.resolve(FILE)));
+    assertThat(d.dropped()).singleElement().asString().startsWith("closed: dropped: IllegalStateException");
+  }
+
   /** Serves a published tree in memory; chunks through {@code chunks} (null = not held), objects optionally broken. */
   record Plain(String name, PublishedTree tree, UnaryOperator<byte[]> chunks, boolean breakObjects) implements MirrorSource {
     @Override

@@ -105,7 +105,7 @@ public final class ChunkScheduler {
       }
     }
     for (MirrorSource s : live) {
-      while (inFlight.getOrDefault(s, 0) < IN_FLIGHT_PER_SOURCE && !queue.isEmpty()) {
+      while (sources.isLive(s) && inFlight.getOrDefault(s, 0) < IN_FLIGHT_PER_SOURCE && !queue.isEmpty()) {
         int size = Math.max(1, Math.min(MAX_BATCH, -Math.floorDiv(-queue.size(), IN_FLIGHT_PER_SOURCE * live.size())));
         List<Hash> batch = take(s, size);
         if (batch.isEmpty()) {
@@ -113,7 +113,11 @@ public final class ChunkScheduler {
         }
         inFlight.merge(s, 1, Integer::sum);
         Batch b = new Batch(s, batch);
-        chunkSources.get(s).fetch(batch, b).whenComplete((r, err) -> b.finished(err));
+        try {
+          chunkSources.get(s).fetch(batch, b).whenComplete((r, err) -> b.finished(err));
+        } catch (RuntimeException e) {
+          b.finished(e); // a source that cannot even start a batch (closed connection) is dropped like a failed one
+        }
       }
     }
   }
