@@ -560,6 +560,29 @@ def check_static_export(vectors_dir=VECTORS):
     return 1 + len(objects), 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Section 13: Metalink digests and mirror URLs
+# ---------------------------------------------------------------------------------------------
+
+def check_metalink(vectors_dir=VECTORS):
+    v = load("metalink.json", vectors_dir)
+    n = 0
+    for d in v["digests"]:
+        data = prng_stream(d["seed"].encode(), d["size"])
+        assert sha256(data).hex() == d["sha256"], f"metalink {d['seed']}: sha256"
+        k = d["piece_length"]
+        pieces = [sha256(data[i:i + k]).hex() for i in range(0, len(data), k)]
+        assert pieces == d["pieces"], f"metalink {d['seed']}: pieces"
+        n += 1
+    keep = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    for u in v["urls"]:
+        segments = ["".join(chr(b) if b in keep else "%%%02X" % b for b in bytes.fromhex(h)) for h in u["names_hex"]]
+        base = u["base"] if u["base"].endswith("/") else u["base"] + "/"
+        assert base + "/".join(segments) == u["url"], f"metalink url {u['url']}"
+        n += 1
+    return n, 0
+
+
 CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
@@ -569,6 +592,10 @@ CHECKS = [
     ("snapshot.json", check_snapshot),
     ("wire.json", check_wire),
     ("static-export.json", check_static_export),
+
+
+# ---------------------------------------------------------------------------------------------
+    ("metalink.json", check_metalink),
 ]
 
 

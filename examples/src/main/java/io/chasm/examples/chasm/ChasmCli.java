@@ -2,9 +2,11 @@ package io.chasm.examples.chasm;
 
 import io.chasm.examples.cli.ChunksCommand;
 import io.chasm.examples.cli.DiffCommand;
+import io.chasm.examples.cli.GetCommand;
 import io.chasm.examples.cli.ExportStaticCommand;
 import io.chasm.examples.cli.IndexCommand;
 import io.chasm.examples.cli.KeygenCommand;
+import io.chasm.examples.cli.MetalinkCommand;
 import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.ServeCommand;
 import io.chasm.examples.cli.StatsCommand;
@@ -42,6 +44,8 @@ import picocli.CommandLine;
       SyncCommand.class,
       CollectorCommand.class,
       StatsCommand.class,
+      GetCommand.class,
+      MetalinkCommand.class,
       ExportStaticCommand.class,
     })
 public final class ChasmCli implements Runnable {

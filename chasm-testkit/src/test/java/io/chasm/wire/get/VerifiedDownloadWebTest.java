@@ -1,0 +1,83 @@
+package io.chasm.wire.get;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.chasm.api.VerificationException;
+import io.chasm.hashtree.export.StaticExport;
+import io.chasm.testkit.Nginx;
+import io.chasm.testkit.Origin;
+import io.chasm.testkit.Trees;
+import io.chasm.wire.serve.TreeServer;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link VerifiedDownload} from plain web mirrors (nginx, static export) mixed with a CHASM peer. */
+@Timeout(120)
+class VerifiedDownloadWebTest {
+  static final String FILE = "pool/main/big.bin";
+
+  @TempDir Path tmp;
+  Origin origin;
+  Path tree;
+
+  @BeforeEach
+  void publish() throws Exception {
+    assumeTrue(Nginx.binary() != null || System.getenv("CI") != null, "nginx is not installed (apt-get install nginx-light)");
+    origin = Origin.create(Files.createDirectories(tmp.resolve("keys")));
+    tree = tmp.resolve("origin");
+    Files.createDirectories(tree.resolve("pool/main"));
+    Files.write(tree.resolve(FILE), Trees.random(21, 1_500_000));
+    origin.publish(tree, "demo");
+    StaticExport.export(tree, null);
+  }
+
+  Path webCopy(String name, boolean tamper) throws Exception {
+    Path p = tmp.resolve("web").resolve(name);
+    Files.createDirectories(p.getParent());
+    Trees.copy(tree, p);
+    if (tamper) {
+      try (RandomAccessFile raf = new RandomAccessFile(p.resolve(FILE).toFile(), "rw")) {
+        raf.seek(1000); // in the first chunk, which the first source is asked for
+        int b = raf.read();
+        raf.seek(1000);
+        raf.write(b ^ 1);
+      }
+    }
+    return p;
+  }
+
+  @Test
+  void tamperedWebMirror_goodWebMirror_andAPeer_fileCorrect_tampererRefused() throws Exception {
+    Path bad = webCopy("bad", true);
+    Path good = webCopy("good", false);
+    Path out = tmp.resolve("out.bin");
+    try (Nginx nginx = Nginx.start(tmp.resolve("nginx"), List.of(bad, good));
+        TreeServer peer = TreeServer.start(tree, List.of(URI.create("tcp://127.0.0.1:0")))) {
+      Download d = VerifiedDownload.from(nginx.uri(0), nginx.uri(1), peer.uris().get(0)).trust(origin.trust()).get(FILE, out);
+      assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tree.resolve(FILE)));
+      assertThat(d.dropped()).singleElement().asString().startsWith(nginx.uri(0).toString()).contains("refused")
+          .contains("does not match");
+      assertThat(d.bytesBySource().get(nginx.uri(1).toString())).isPositive();
+    }
+  }
+
+  @Test
+  void onlyATamperedWebMirror_refused_nothingWritten() throws Exception {
+    Path bad = webCopy("bad", true);
+    Path out = tmp.resolve("out.bin");
+    try (Nginx nginx = Nginx.start(tmp.resolve("nginx"), List.of(bad))) {
+      assertThatThrownBy(() -> VerifiedDownload.from(nginx.uri(0)).trust(origin.trust()).get(FILE, out))
+          .isInstanceOf(VerificationException.class);
+    }
+    assertThat(out).doesNotExist();
+  }
+}
