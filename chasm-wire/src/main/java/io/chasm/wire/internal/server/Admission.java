@@ -1,0 +1,91 @@
+package io.chasm.wire.internal.server;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides whether a new connection is served: at most {@code maxPerAddress} network connections
+ * from one address, and at most {@code maxConnections} in all, where a full server evicts the
+ * connection that costs least to lose (an unfinished handshake first, then the longest idle,
+ * then the longest blocked writer, then the longest idle subscriber) instead of refusing the
+ * newcomer. Local connections (no address) are neither counted per address nor evicted. Its
+ * memory grows with admitted connections only, never with refused ones.
+ *
+ * @param <C> the connection type; {@code activity} tells how each one is doing
+ */
+public final class Admission<C> {
+  /** The answer for one new connection: admitted (perhaps at the cost of {@code evict}) or refused. */
+  public record Verdict<C>(boolean admitted, C evict, String refusal) {}
+
+  private record Entry(InetAddress address, ConnectionActivity activity) {}
+
+  private final int maxConnections;
+  private final int maxPerAddress;
+  private final Function<C, ConnectionActivity> activity;
+  private final Map<C, Entry> admitted = new LinkedHashMap<>();
+  private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+
+  public Admission(int maxConnections, int maxPerAddress, Function<C, ConnectionActivity> activity) {
+    this.maxConnections = maxConnections;
+    this.maxPerAddress = maxPerAddress;
+    this.activity = activity;
+  }
+
+  /** Admits {@code c} from {@code address} (empty: local) at ticker time {@code now}, or says why not. */
+  public synchronized Verdict<C> admit(C c, Optional<InetAddress> address, long now) {
+    InetAddress a = address.orElse(null);
+    if (a != null && perAddress.getOrDefault(a, 0) >= maxPerAddress) {
+      return new Verdict<>(false, null, "too many connections from " + a.getHostAddress() + " (limit " + maxPerAddress + ")");
+    }
+    C victim = null;
+    if (admitted.size() >= maxConnections) {
+      victim = cheapest(now);
+      if (victim == null) {
+        return new Verdict<>(false, null, "too many connections, retry later");
+      }
+      release(victim);
+    }
+    admitted.put(c, new Entry(a, activity.apply(c)));
+    if (a != null) {
+      perAddress.merge(a, 1, Integer::sum);
+    }
+    return new Verdict<>(true, victim, null);
+  }
+
+  /** Forgets {@code c} (closed or evicted); idempotent. */
+  public synchronized void release(C c) {
+    Entry e = admitted.remove(c);
+    if (e != null && e.address() != null) {
+      perAddress.computeIfPresent(e.address(), (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  public synchronized int size() {
+    return admitted.size();
+  }
+
+  /** Addresses with at least one connection (bounded by the admitted connections). */
+  synchronized int addresses() {
+    return perAddress.size();
+  }
+
+  private C cheapest(long now) {
+    C best = null;
+    long[] bestRank = null;
+    for (Map.Entry<C, Entry> e : admitted.entrySet()) {
+      if (e.getValue().address() == null) {
+        continue;
+      }
+      long[] r = e.getValue().activity().evictionRank(now);
+      if (r != null && (bestRank == null || r[0] < bestRank[0] || (r[0] == bestRank[0] && r[1] > bestRank[1]))) {
+        best = e.getKey();
+        bestRank = r;
+      }
+    }
+    return best;
+  }
+}
