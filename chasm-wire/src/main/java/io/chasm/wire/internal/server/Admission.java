@@ -9,10 +9,10 @@ import java.util.function.Function;
 
 /**
  * Decides whether a new connection is served: at most {@code maxPerAddress} network connections
- * from one address, and at most {@code maxConnections} in all, where a full server evicts the
- * connection that costs least to lose (an unfinished handshake first, then the longest idle,
- * then the longest blocked writer, then the longest idle subscriber) instead of refusing the
- * newcomer. Local connections (no address) are neither counted per address nor evicted. Its
+ * from one address, and at most {@code maxConnections} in all, where a full server evicts a
+ * connection of the address holding the most, the one that costs least to lose (a handshake
+ * that has not even sent a Hello, then one waiting for Auth, then the longest idle, then the
+ * longest blocked writer, then the longest idle subscriber) instead of refusing the newcomer. Local connections (no address) are neither counted per address nor evicted. Its
  * memory grows with admitted connections only, never with refused ones.
  *
  * @param <C> the connection type; {@code activity} tells how each one is doing
@@ -73,17 +73,27 @@ public final class Admission<C> {
     return perAddress.size();
   }
 
+  /**
+   * The evictable network connection from the address holding the most connections; among
+   * those, the lowest eviction class, then the longest wait. A peer with one connection is
+   * evicted only when no address has more, so a crowd from few addresses evicts itself.
+   */
   private C cheapest(long now) {
     C best = null;
-    long[] bestRank = null;
+    long[] bestKey = null;
     for (Map.Entry<C, Entry> e : admitted.entrySet()) {
-      if (e.getValue().address() == null) {
+      InetAddress a = e.getValue().address();
+      if (a == null) {
         continue;
       }
       long[] r = e.getValue().activity().evictionRank(now);
-      if (r != null && (bestRank == null || r[0] < bestRank[0] || (r[0] == bestRank[0] && r[1] > bestRank[1]))) {
+      if (r == null) {
+        continue;
+      }
+      long[] key = {-perAddress.get(a), r[0], -r[1]};
+      if (bestKey == null || java.util.Arrays.compare(key, bestKey) < 0) {
         best = e.getKey();
-        bestRank = r;
+        bestKey = key;
       }
     }
     return best;

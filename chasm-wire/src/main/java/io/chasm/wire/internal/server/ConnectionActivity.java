@@ -17,11 +17,12 @@ public final class ConnectionActivity implements FrameReader.Observer {
 
   /** Eviction classes, cheapest to evict first. */
   static final int HANDSHAKE = 0;
-  static final int IDLE = 1;
-  static final int STALLED_WRITE = 2;
-  static final int SUBSCRIBED = 3;
+  static final int WELCOMED = 1;
+  static final int IDLE = 2;
+  static final int STALLED_WRITE = 3;
+  static final int SUBSCRIBED = 4;
 
-  private enum Phase { HANDSHAKE, IDLE, RECEIVING, SERVING }
+  private enum Phase { HANDSHAKE, WELCOMED, IDLE, RECEIVING, SERVING }
 
   private record State(Phase phase, long since, long frameLength) {}
 
@@ -29,6 +30,7 @@ public final class ConnectionActivity implements FrameReader.Observer {
   private final ServerLimits limits;
   private final BooleanSupplier subscribed;
   private final LongUnaryOperator writeBlockedFor;
+  private final long opened;
   private volatile State state;
 
   /**
@@ -41,11 +43,20 @@ public final class ConnectionActivity implements FrameReader.Observer {
     this.limits = limits;
     this.subscribed = subscribed;
     this.writeBlockedFor = writeBlockedFor;
-    this.state = new State(Phase.HANDSHAKE, ticker.nanos(), 0);
+    this.opened = ticker.nanos();
+    this.state = new State(Phase.HANDSHAKE, opened, 0);
   }
 
   public Ticker ticker() {
     return ticker;
+  }
+
+  /**
+   * A valid Hello arrived and was answered: the peer spent a round trip, which silent sockets
+   * never do, so it is evicted after them; the handshake deadline still runs from the connect.
+   */
+  void welcomed() {
+    state = new State(Phase.WELCOMED, ticker.nanos(), 0);
   }
 
   /** The handshake is done; the connection waits for its first request. */
@@ -60,14 +71,14 @@ public final class ConnectionActivity implements FrameReader.Observer {
 
   /** A request arrived and is being served. */
   void serving() {
-    if (state.phase != Phase.HANDSHAKE) {
+    if (!inHandshake(state)) {
       state = new State(Phase.SERVING, ticker.nanos(), 0);
     }
   }
 
   @Override
   public void frameBegun() {
-    if (state.phase != Phase.HANDSHAKE) {
+    if (!inHandshake(state)) {
       // The length is not known yet: hold the header itself to the rate.
       state = new State(Phase.RECEIVING, ticker.nanos(), 4);
     }
@@ -90,7 +101,8 @@ public final class ConnectionActivity implements FrameReader.Observer {
     }
     long waited = now - s.since;
     return switch (s.phase) {
-      case HANDSHAKE -> waited > limits.handshakeTimeout().toNanos() ? "handshake not finished in " + seconds(waited) : null;
+      case HANDSHAKE, WELCOMED -> now - opened > limits.handshakeTimeout().toNanos()
+          ? "handshake not finished in " + seconds(now - opened) : null;
       case IDLE -> !subscribed.getAsBoolean() && waited > limits.idleTimeout().toNanos() ? "idle for " + seconds(waited) : null;
       case RECEIVING -> waited > limits.frameDeadlineNanos(s.frameLength)
           ? "a frame of " + s.frameLength + " bytes still arriving after " + seconds(waited)
@@ -111,6 +123,9 @@ public final class ConnectionActivity implements FrameReader.Observer {
     if (s.phase == Phase.HANDSHAKE) {
       return new long[] {HANDSHAKE, waited};
     }
+    if (s.phase == Phase.WELCOMED) {
+      return new long[] {WELCOMED, waited};
+    }
     long blocked = writeBlockedFor.applyAsLong(now);
     if (s.phase == Phase.SERVING) {
       return blocked > EVICT_GRACE_NANOS ? new long[] {STALLED_WRITE, blocked} : null;
@@ -119,6 +134,10 @@ public final class ConnectionActivity implements FrameReader.Observer {
       return null;
     }
     return new long[] {subscribed.getAsBoolean() ? SUBSCRIBED : IDLE, waited};
+  }
+
+  private static boolean inHandshake(State s) {
+    return s.phase == Phase.HANDSHAKE || s.phase == Phase.WELCOMED;
   }
 
   private static String seconds(long nanos) {

@@ -109,6 +109,10 @@ public final class ServerConnection implements Runnable {
     }
   }
 
+  void welcomed() {
+    activity.welcomed();
+  }
+
   void handshakeDone() {
     activity.ready();
   }

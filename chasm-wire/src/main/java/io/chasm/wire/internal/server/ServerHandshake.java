@@ -104,6 +104,7 @@ final class ServerHandshake {
       byte[] transcript = Transcripts.server(hello.getNodeKey(), serverKey, hello.getNonce(), serverNonce);
       w.setProof(UnsafeByteOperations.unsafeWrap(config.identity().sign(transcript)));
     }
+    connection.welcomed();
     writer.write(Frame.newBuilder().setWelcome(w).build());
 
     Frame second = reader.read();

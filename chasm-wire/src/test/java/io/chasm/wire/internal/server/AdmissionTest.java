@@ -103,6 +103,30 @@ class AdmissionTest {
   }
 
   @Test
+  void full_evictsFromTheAddressWithTheMostConnections_beforeALoneHandshake() throws Exception {
+    Admission<String> adm = admission(4, 8);
+    admit(adm, "lone-handshake", addr(1));
+    ticker.advance(Duration.ofSeconds(5));
+    for (int i = 0; i < 3; i++) {
+      admit(adm, "crowd" + i, addr(9));
+      activities.get("crowd" + i).ready();
+    }
+    ticker.advance(Duration.ofSeconds(2));
+    Admission.Verdict<String> v = admit(adm, "newcomer", addr(5));
+    assertThat(v.evict()).startsWith("crowd");
+  }
+
+  @Test
+  void full_silentHandshakeBeforeOneThatSentHello() throws Exception {
+    Admission<String> adm = admission(2, 8);
+    admit(adm, "hello-sent", addr(2));
+    activities.get("hello-sent").welcomed();
+    ticker.advance(Duration.ofSeconds(3));
+    admit(adm, "silent", addr(3));
+    assertThat(admit(adm, "newcomer", addr(4)).evict()).isEqualTo("silent");
+  }
+
+  @Test
   void idleWithinGrace_isNotEvicted() throws Exception {
     Admission<String> adm = admission(1, 8);
     admit(adm, "just-answered", addr(2));

@@ -26,8 +26,10 @@ class ConnectionActivityTest {
 
   @Test
   void handshake_cutAfterDeadline_evenWhileBytesTrickle() {
-    ticker.advance(Duration.ofSeconds(9));
-    a.frameBegun(); // a Hello arriving byte by byte does not extend the handshake's deadline
+    ticker.advance(Duration.ofSeconds(8));
+    a.welcomed(); // neither a Hello answered nor an Auth arriving byte by byte extends the deadline
+    ticker.advance(Duration.ofSeconds(1));
+    a.frameBegun();
     assertThat(overdue()).isNull();
     ticker.advance(Duration.ofMillis(1001));
     assertThat(overdue()).isEqualTo("handshake not finished in 10.0 s");
@@ -100,6 +102,9 @@ class ConnectionActivityTest {
   void evictionRank_handshakeFirst_busyNever_graceForTheRest() {
     long now = ticker.nanos();
     assertThat(a.evictionRank(now)).containsExactly(ConnectionActivity.HANDSHAKE, 0);
+    a.welcomed();
+    ticker.advance(Duration.ofMillis(5));
+    assertThat(a.evictionRank(ticker.nanos())).containsExactly(ConnectionActivity.WELCOMED, Duration.ofMillis(5).toNanos());
     a.ready();
     assertThat(a.evictionRank(ticker.nanos())).isNull(); // idle for less than the grace
     ticker.advance(Duration.ofSeconds(2));
