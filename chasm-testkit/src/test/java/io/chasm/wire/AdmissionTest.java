@@ -165,6 +165,7 @@ class AdmissionTest {
     }
     assertGoodbye(silent.get(0), "evicted for a new connection (server full)");
     assertThat(server.refusedCount()).isZero();
+    assertThat(server.evictedCount()).isEqualTo(1);
   }
 
   @Test

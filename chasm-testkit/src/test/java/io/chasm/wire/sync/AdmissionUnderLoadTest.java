@@ -54,6 +54,7 @@ class AdmissionUnderLoadTest {
         assertThat(r.filesAdded()).isEqualTo(21);
         assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
         assertThat(crowd.closedByServer() + crowd.failedToOpen()).as("the crowd was felt").isGreaterThan(0);
+        assertThat(server.server().evictedCount()).as("the server was full and evicted").isPositive();
       }
     }
   }

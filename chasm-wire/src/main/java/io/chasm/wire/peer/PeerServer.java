@@ -40,7 +40,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +59,10 @@ import org.slf4j.LoggerFactory;
  * cuts off connections past a deadline of {@link ServerLimits} (handshake, idle, a frame arriving
  * too slowly, a peer not reading), and a small pool for subscription pushes. Admission keeps the
  * server for peers that use it (SPEC §8.13): at most {@link ServerLimits#maxPerAddress()}
- * network connections per remote address, and at {@link WireLimits#maxConnections()} the
- * connection that costs least to lose (an unfinished handshake, then the longest idle) is evicted
- * for the newcomer; only when every connection is busy is the newcomer told UNAVAILABLE. Backend
+ * network connections per remote address, and at {@link WireLimits#maxConnections()} a
+ * connection is evicted for the newcomer: from the address holding the most, the one that costs
+ * least to lose (an unfinished handshake, then the longest idle); only when every connection is
+ * busy is the newcomer told UNAVAILABLE. Backend
  * reads take turns between connections ({@link ServerLimits#serviceSlots()}).
  */
 public final class PeerServer implements Closeable {
@@ -72,7 +72,6 @@ public final class PeerServer implements Closeable {
   private final Subscriptions subscriptions = new Subscriptions();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   private final Admission<ServerConnection> admission;
-  private final AtomicLong refusals = new AtomicLong();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor workers;
   private final ExecutorService pushers;
@@ -151,11 +150,16 @@ public final class PeerServer implements Closeable {
     }
     Admission.Verdict<ServerConnection> v = admission.admit(sc, c.remoteAddress(), config.ticker().nanos());
     if (!v.admitted()) {
-      refused(sc, v.refusal());
+      if (v.worthLogging()) {
+        LOG.warn("refusing {}: {} ({} refused so far)", sc.peer(), v.refusal(), v.nth());
+      }
+      sc.goodbye(ErrorCode.UNAVAILABLE, v.refusal());
       return;
     }
     if (v.evict() != null) {
-      LOG.info("evicting {} to admit {}", v.evict().peer(), sc.peer());
+      if (v.worthLogging()) {
+        LOG.info("server full: evicting {} to admit {} ({} evicted so far)", v.evict().peer(), sc.peer(), v.nth());
+      }
       v.evict().cutOff("evicted for a new connection (server full), retry later");
     }
     connections.add(sc);
@@ -164,15 +168,6 @@ public final class PeerServer implements Closeable {
     } catch (RejectedExecutionException e) {
       sc.goodbye(ErrorCode.UNAVAILABLE, "server shutting down");
     }
-  }
-
-  private void refused(ServerConnection sc, String why) {
-    // One line per 1,000 refusals: a flood must not flood the log too.
-    long n = refusals.incrementAndGet();
-    if (n == 1 || n % 1000 == 0) {
-      LOG.warn("refusing {}: {} ({} refused so far)", sc.peer(), why, n);
-    }
-    sc.goodbye(ErrorCode.UNAVAILABLE, why);
   }
 
   private void closed(ServerConnection sc) {
@@ -220,7 +215,12 @@ public final class PeerServer implements Closeable {
 
   /** Connections refused since the server started (per-address limit, or full with nothing to evict). */
   public long refusedCount() {
-    return refusals.get();
+    return admission.refused();
+  }
+
+  /** Connections evicted since the server started to admit a newcomer when it was full. */
+  public long evictedCount() {
+    return admission.evicted();
   }
 
   private void cutOffStuck() {

@@ -18,8 +18,17 @@ import java.util.function.Function;
  * @param <C> the connection type; {@code activity} tells how each one is doing
  */
 public final class Admission<C> {
-  /** The answer for one new connection: admitted (perhaps at the cost of {@code evict}) or refused. */
-  public record Verdict<C>(boolean admitted, C evict, String refusal) {}
+  /**
+   * The answer for one new connection: admitted (perhaps at the cost of {@code evict}) or refused.
+   *
+   * @param nth how many refusals (if refused) or evictions (if one was made) there have been, this one included
+   */
+  public record Verdict<C>(boolean admitted, C evict, String refusal, long nth) {
+    /** True for the first and every thousandth: a flood of refusals must not flood the log too. */
+    public boolean worthLogging() {
+      return nth == 1 || nth % 1000 == 0;
+    }
+  }
 
   private record Entry(InetAddress address, ConnectionActivity activity) {}
 
@@ -28,6 +37,8 @@ public final class Admission<C> {
   private final Function<C, ConnectionActivity> activity;
   private final Map<C, Entry> admitted = new LinkedHashMap<>();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+  private long refused;
+  private long evicted;
 
   public Admission(int maxConnections, int maxPerAddress, Function<C, ConnectionActivity> activity) {
     this.maxConnections = maxConnections;
@@ -39,21 +50,22 @@ public final class Admission<C> {
   public synchronized Verdict<C> admit(C c, Optional<InetAddress> address, long now) {
     InetAddress a = address.orElse(null);
     if (a != null && perAddress.getOrDefault(a, 0) >= maxPerAddress) {
-      return new Verdict<>(false, null, "too many connections from " + a.getHostAddress() + " (limit " + maxPerAddress + ")");
+      return new Verdict<>(false, null, "too many connections from " + a.getHostAddress() + " (limit " + maxPerAddress + ")", ++refused);
     }
     C victim = null;
     if (admitted.size() >= maxConnections) {
       victim = cheapest(now);
       if (victim == null) {
-        return new Verdict<>(false, null, "too many connections, retry later");
+        return new Verdict<>(false, null, "too many connections, retry later", ++refused);
       }
       release(victim);
+      evicted++;
     }
     admitted.put(c, new Entry(a, activity.apply(c)));
     if (a != null) {
       perAddress.merge(a, 1, Integer::sum);
     }
-    return new Verdict<>(true, victim, null);
+    return new Verdict<>(true, victim, null, victim == null ? 0 : evicted);
   }
 
   /** Forgets {@code c} (closed or evicted); idempotent. */
@@ -62,6 +74,14 @@ public final class Admission<C> {
     if (e != null && e.address() != null) {
       perAddress.computeIfPresent(e.address(), (k, n) -> n == 1 ? null : n - 1);
     }
+  }
+
+  public synchronized long refused() {
+    return refused;
+  }
+
+  public synchronized long evicted() {
+    return evicted;
   }
 
   public synchronized int size() {

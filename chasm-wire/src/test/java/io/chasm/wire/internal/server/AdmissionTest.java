@@ -142,6 +142,8 @@ class AdmissionTest {
     Admission<String> adm = admission(16, 3);
     java.util.Set<String> live = new java.util.HashSet<>();
     int n = 0;
+    long refusals = 0;
+    long evictions = 0;
     for (int op : ops) {
       if (op < 8 && !live.isEmpty()) {
         String gone = live.iterator().next();
@@ -152,14 +154,19 @@ class AdmissionTest {
         Admission.Verdict<String> v = admit(adm, name, addr(2 + op % 10));
         if (v.admitted()) {
           live.add(name);
+        } else {
+          assertThat(v.nth()).isEqualTo(++refusals);
         }
         if (v.evict() != null) {
           live.remove(v.evict());
+          assertThat(v.nth()).isEqualTo(++evictions);
         }
       }
       ticker.advance(Duration.ofMillis(300));
       assertThat(adm.size()).isEqualTo(live.size()).isLessThanOrEqualTo(16);
       assertThat(adm.addresses()).isLessThanOrEqualTo(live.size());
+      assertThat(adm.refused()).isEqualTo(refusals);
+      assertThat(adm.evicted()).isEqualTo(evictions);
     }
   }
 }
