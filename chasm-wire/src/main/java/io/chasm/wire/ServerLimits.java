@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * How a server keeps its connections for the peers that use them when others connect and do
  * nothing (SPEC §8.13). Network connections only are limited per address and evicted; local ones
- * (Unix socket, in-process) are the node's own processes.
+ * (Unix socket, in-process) are the node's own processes. The host's own 127.0.0.1 and ::1 are
+ * evicted like any but not limited per address (a proxy or TLS terminator on the host connects
+ * from there for every client).
  *
  * @param handshakeTimeout a connection that has not finished the handshake by then is closed
  * @param writeTimeout a connection whose write has been blocked that long (peer not reading) is closed

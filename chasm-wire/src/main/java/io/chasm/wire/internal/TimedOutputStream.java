@@ -50,12 +50,6 @@ public final class TimedOutputStream extends FilterOutputStream {
     }
   }
 
-  /** True if a write has been blocked for longer than {@code nanos}. */
-  public boolean blockedLongerThan(long nanos, long now) {
-    long since = blockedSinceNanos;
-    return since != 0 && now - since > nanos;
-  }
-
   /** Nanoseconds the current write has been blocked at {@code now}; 0 when no write is in progress. */
   public long blockedFor(long now) {
     long since = blockedSinceNanos;

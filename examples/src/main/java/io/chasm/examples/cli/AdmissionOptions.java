@@ -30,10 +30,28 @@ public final class AdmissionOptions {
       description = "drop a peer whose frame trickles in slower than this, after a 10 s grace (default: ${DEFAULT-VALUE})")
   int minReceiveRate = DEFAULTS.minReceiveRate();
 
-  /** Applies the options to a server being built; a value out of range is a one-line IllegalArgumentException. */
+  /**
+   * Checks the values before anything is opened.
+   *
+   * @throws IllegalArgumentException naming the flag, one line
+   */
+  public void check() {
+    atLeastOne("--max-connections", maxConnections);
+    atLeastOne("--max-per-address", maxPerAddress);
+    atLeastOne("--min-receive-rate", minReceiveRate);
+  }
+
+  /** Applies the options to a server being built. */
   public PeerServer.Builder apply(PeerServer.Builder b) {
+    check();
     return b.limits(WireLimits.defaults().withMaxConnections(maxConnections))
         .serverLimits(DEFAULTS.withHandshakeTimeout(handshakeTimeout).withIdleTimeout(idleTimeout)
             .withMaxPerAddress(maxPerAddress).withMinReceiveRate(minReceiveRate, DEFAULTS.frameGrace()));
+  }
+
+  private static void atLeastOne(String flag, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(flag + " must be at least 1, got " + value);
+    }
   }
 }

@@ -33,6 +33,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    admission.check();
     TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, admission::apply, java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

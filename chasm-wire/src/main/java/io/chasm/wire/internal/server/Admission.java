@@ -12,7 +12,8 @@ import java.util.function.Function;
  * from one address, and at most {@code maxConnections} in all, where a full server evicts a
  * connection of the address holding the most, the one that costs least to lose (a handshake
  * that has not even sent a Hello, then one waiting for Auth, then the longest idle, then the
- * longest blocked writer, then the longest idle subscriber) instead of refusing the newcomer. Local connections (no address) are neither counted per address nor evicted. Its
+ * longest blocked writer, then the longest idle subscriber) instead of refusing the newcomer.
+ * This host's own address is not limited per address ({@link #isThisHost}), but is evicted like any. Local connections (no address) are neither counted per address nor evicted. Its
  * memory grows with admitted connections only, never with refused ones.
  *
  * @param <C> the connection type; {@code activity} tells how each one is doing
@@ -49,7 +50,7 @@ public final class Admission<C> {
   /** Admits {@code c} from {@code address} (empty: local) at ticker time {@code now}, or says why not. */
   public synchronized Verdict<C> admit(C c, Optional<InetAddress> address, long now) {
     InetAddress a = address.orElse(null);
-    if (a != null && perAddress.getOrDefault(a, 0) >= maxPerAddress) {
+    if (a != null && !isThisHost(a) && perAddress.getOrDefault(a, 0) >= maxPerAddress) {
       return new Verdict<>(false, null, "too many connections from " + a.getHostAddress() + " (limit " + maxPerAddress + ")", ++refused);
     }
     C victim = null;
@@ -66,6 +67,24 @@ public final class Admission<C> {
       perAddress.merge(a, 1, Integer::sum);
     }
     return new Verdict<>(true, victim, null, victim == null ? 0 : evicted);
+  }
+
+  /**
+   * 127.0.0.1 and ::1: this host's own processes (tests and demo tiers on one machine, a TLS
+   * terminator or proxy in front of the server, which would otherwise count as one peer). Other
+   * loopback addresses (127.0.0.2, ...) count like remote hosts.
+   */
+  static boolean isThisHost(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return b[0] == 127 && b[1] == 0 && b[2] == 0 && b[3] == 1;
+    }
+    for (int i = 0; i < 15; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return b[15] == 1;
   }
 
   /** Forgets {@code c} (closed or evicted); idempotent. */

@@ -47,10 +47,6 @@ public final class ConnectionActivity implements FrameReader.Observer {
     this.state = new State(Phase.HANDSHAKE, opened, 0);
   }
 
-  public Ticker ticker() {
-    return ticker;
-  }
-
   /**
    * A valid Hello arrived and was answered: the peer spent a round trip, which silent sockets
    * never do, so it is evicted after them; the handshake deadline still runs from the connect.

@@ -54,6 +54,23 @@ class AdmissionTest {
   }
 
   @Test
+  void thisHostsLoopback_isNotLimitedPerAddress_otherLoopbacksAre() throws Exception {
+    Admission<String> adm = admission(100, 2);
+    for (int i = 0; i < 20; i++) {
+      assertThat(admit(adm, "host" + i, addr(1)).admitted()).isTrue();
+    }
+    Optional<InetAddress> v6 = Optional.of(InetAddress.getByName("::1"));
+    for (int i = 0; i < 20; i++) {
+      assertThat(admit(adm, "host6-" + i, v6).admitted()).isTrue();
+    }
+    admit(adm, "other0", addr(3));
+    admit(adm, "other1", addr(3));
+    assertThat(admit(adm, "other2", addr(3)).admitted()).isFalse();
+    assertThat(Admission.isThisHost(InetAddress.getByName("127.0.1.1"))).isFalse();
+    assertThat(Admission.isThisHost(InetAddress.getByName("::2"))).isFalse();
+  }
+
+  @Test
   void local_connections_areNotLimitedPerAddress_norEvicted() throws Exception {
     Admission<String> adm = admission(3, 1);
     for (int i = 0; i < 3; i++) {
