@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * Decides whether a new connection is served: at most {@code maxPerAddress} network connections
  * from one address, and at most {@code maxConnections} in all, where a full server evicts a
- * connection of the address holding the most, the one that costs least to lose (a handshake
+ * connection of the address holding the most (if that is more than the newcomer's address
+ * holds), the one that costs least to lose (a handshake
  * that has not even sent a Hello, then one waiting for Auth, then the longest idle, then the
  * longest blocked writer, then the longest idle subscriber) instead of refusing the newcomer.
  * This host's own address is not limited per address ({@link #isThisHost}), but is evicted like any. Local connections (no address) are neither counted per address nor evicted. Its
@@ -55,7 +56,7 @@ public final class Admission<C> {
     }
     C victim = null;
     if (admitted.size() >= maxConnections) {
-      victim = cheapest(now);
+      victim = cheapest(now, a == null ? 0 : perAddress.getOrDefault(a, 0));
       if (victim == null) {
         return new Verdict<>(false, null, "too many connections, retry later", ++refused);
       }
@@ -113,11 +114,13 @@ public final class Admission<C> {
   }
 
   /**
-   * The evictable network connection from the address holding the most connections; among
-   * those, the lowest eviction class, then the longest wait. A peer with one connection is
-   * evicted only when no address has more, so a crowd from few addresses evicts itself.
+   * The evictable network connection from the address holding the most connections, provided
+   * it holds more than the newcomer's address ({@code newcomerHas}); among those, the lowest
+   * eviction class, then the longest wait. So a peer with one connection is evicted only when no
+   * address has more, a crowd from few addresses evicts itself, and a crowd that reconnects
+   * every socket the server drops is refused (cheap) instead of churning the server.
    */
-  private C cheapest(long now) {
+  private C cheapest(long now, int newcomerHas) {
     C best = null;
     long[] bestKey = null;
     for (Map.Entry<C, Entry> e : admitted.entrySet()) {
@@ -125,11 +128,12 @@ public final class Admission<C> {
       if (a == null) {
         continue;
       }
-      long[] r = e.getValue().activity().evictionRank(now);
+      int has = perAddress.get(a);
+      long[] r = has > newcomerHas ? e.getValue().activity().evictionRank(now) : null;
       if (r == null) {
         continue;
       }
-      long[] key = {-perAddress.get(a), r[0], -r[1]};
+      long[] key = {-has, r[0], -r[1]};
       if (bestKey == null || java.util.Arrays.compare(key, bestKey) < 0) {
         best = e.getKey();
         bestKey = key;

@@ -109,13 +109,13 @@ class AdmissionTest {
     assertThat(admit(adm, "n1", addr(3)).evict()).isEqualTo("idle-long");
     activities.get("n1").ready();
     activities.get("n1").serving();
-    assertThat(admit(adm, "n2", addr(3)).evict()).isEqualTo("idle-short");
+    assertThat(admit(adm, "n2", addr(4)).evict()).isEqualTo("idle-short");
     activities.get("n2").ready();
     activities.get("n2").serving();
-    assertThat(admit(adm, "n3", addr(3)).evict()).isEqualTo("sub");
+    assertThat(admit(adm, "n3", addr(5)).evict()).isEqualTo("sub");
     activities.get("n3").ready();
     activities.get("n3").serving();
-    Admission.Verdict<String> v = admit(adm, "n4", addr(3));
+    Admission.Verdict<String> v = admit(adm, "n4", addr(6));
     assertThat(v.admitted()).isFalse(); // all four are being served: nothing is cheap to lose
   }
 
@@ -141,6 +141,21 @@ class AdmissionTest {
     ticker.advance(Duration.ofSeconds(3));
     admit(adm, "silent", addr(3));
     assertThat(admit(adm, "newcomer", addr(4)).evict()).isEqualTo("silent");
+  }
+
+  @Test
+  void full_newcomerFromAnAddressHoldingAsMany_isRefusedNotChurned() throws Exception {
+    Admission<String> adm = admission(4, 8);
+    for (int i = 0; i < 4; i++) {
+      admit(adm, "s" + i, addr(10 + i % 2)); // two addresses, two silent sockets each
+    }
+    ticker.advance(Duration.ofSeconds(3));
+    admit(adm, "x", addr(12)); // a third address with none: may evict
+    Admission.Verdict<String> again = admit(adm, "y", addr(12)); // now holds 1; the others 2 and 1
+    assertThat(again.admitted()).isTrue();
+    Admission.Verdict<String> third = admit(adm, "z", addr(12)); // holds 2; nobody holds more
+    assertThat(third.admitted()).isFalse();
+    assertThat(third.refusal()).isEqualTo("too many connections, retry later");
   }
 
   @Test
