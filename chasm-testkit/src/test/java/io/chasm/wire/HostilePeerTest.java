@@ -139,6 +139,7 @@ class HostilePeerTest {
     PeerServer s = server(PeerServer.builder(backend).handshakeTimeout(Duration.ofMillis(300)));
     RawConnection r = raw(serve(s));
     await().atMost(Duration.ofSeconds(10)).until(() -> s.connectionCount() == 0);
+    assertGoodbye(r.read(), ErrorCode.UNAVAILABLE, "handshake not finished in 0.");
     assertClosed(r);
   }
 

@@ -1,5 +1,6 @@
 package io.chasm.wire.internal;
 
+import io.chasm.api.Ticker;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,9 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TimedOutputStream extends FilterOutputStream {
   private volatile long blockedSinceNanos; // 0 = not in a write
   private final AtomicLong written = new AtomicLong();
+  private final Ticker ticker;
 
   public TimedOutputStream(OutputStream out) {
+    this(out, Ticker.SYSTEM);
+  }
+
+  public TimedOutputStream(OutputStream out, Ticker ticker) {
     super(out);
+    this.ticker = ticker;
   }
 
   @Override
@@ -24,7 +31,7 @@ public final class TimedOutputStream extends FilterOutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    blockedSinceNanos = System.nanoTime() | 1;
+    blockedSinceNanos = ticker.nanos() | 1;
     try {
       out.write(b, off, len);
       written.addAndGet(len);
@@ -35,7 +42,7 @@ public final class TimedOutputStream extends FilterOutputStream {
 
   @Override
   public void flush() throws IOException {
-    blockedSinceNanos = System.nanoTime() | 1;
+    blockedSinceNanos = ticker.nanos() | 1;
     try {
       out.flush();
     } finally {
@@ -43,10 +50,10 @@ public final class TimedOutputStream extends FilterOutputStream {
     }
   }
 
-  /** True if a write has been blocked for longer than {@code nanos}. */
-  public boolean blockedLongerThan(long nanos, long now) {
+  /** Nanoseconds the current write has been blocked at {@code now}; 0 when no write is in progress. */
+  public long blockedFor(long now) {
     long since = blockedSinceNanos;
-    return since != 0 && now - since > nanos;
+    return since == 0 ? 0 : Math.max(1, now - since);
   }
 
   public long bytesWritten() {

@@ -2,8 +2,10 @@ package io.chasm.wire.peer;
 
 import io.chasm.wire.Capabilities;
 import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.ServerLimits;
 import io.chasm.wire.WireLimits;
 import io.chasm.api.ChasmException;
+import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.api.transport.Connection;
 import io.chasm.api.transport.Listener;
@@ -13,6 +15,8 @@ import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.api.trust.Signer;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.wire.internal.Threads;
+import io.chasm.wire.internal.server.Admission;
+import io.chasm.wire.internal.server.FairBackend;
 import io.chasm.wire.internal.server.ServerConfig;
 import io.chasm.wire.internal.server.ServerConnection;
 import io.chasm.wire.internal.server.Subscriptions;
@@ -51,10 +55,15 @@ import org.slf4j.LoggerFactory;
  *   server.close();                                            // graceful: Goodbye to all
  * </pre>
  *
- * <p>Threads: one accept thread per listener, one thread per connection from a pool bounded by
- * {@link WireLimits#maxConnections()} (a connection over the bound is told UNAVAILABLE and
- * closed), a watchdog that cuts off connections whose handshake is overdue or that stopped
- * reading, and a small pool for subscription pushes.
+ * <p>Threads: one accept thread per listener, one thread per admitted connection, a watchdog that
+ * cuts off connections past a deadline of {@link ServerLimits} (handshake, idle, a frame arriving
+ * too slowly, a peer not reading), and a small pool for subscription pushes. Admission keeps the
+ * server for peers that use it (SPEC §8.13): at most {@link ServerLimits#maxPerAddress()}
+ * network connections per remote address, and at {@link WireLimits#maxConnections()} a
+ * connection is evicted for the newcomer: from the address holding the most, the one that costs
+ * least to lose (an unfinished handshake, then the longest idle); only when every connection is
+ * busy is the newcomer told UNAVAILABLE. Backend
+ * reads take turns between connections ({@link ServerLimits#serviceSlots()}).
  */
 public final class PeerServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PeerServer.class);
@@ -62,6 +71,7 @@ public final class PeerServer implements Closeable {
   private final ServerConfig config;
   private final Subscriptions subscriptions = new Subscriptions();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Admission<ServerConnection> admission;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor workers;
   private final ExecutorService pushers;
@@ -70,11 +80,16 @@ public final class PeerServer implements Closeable {
 
   private PeerServer(ServerConfig config) {
     this.config = config;
-    this.workers = new ThreadPoolExecutor(0, config.limits().maxConnections(), 30, TimeUnit.SECONDS,
+    this.admission = new Admission<>(config.limits().maxConnections(), config.serverLimits().maxPerAddress(),
+        ServerConnection::activity);
+    // Unbounded on purpose: admission bounds the connections; an evicted one's thread ends soon.
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), Threads.named("chasm-peer-conn"));
     this.pushers = Executors.newFixedThreadPool(2, Threads.named("chasm-peer-push"));
     this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.named("chasm-peer-watchdog"));
-    long tick = Math.max(50, Math.min(config.handshakeTimeout().toMillis(), config.writeTimeout().toMillis()) / 4);
+    ServerLimits sl = config.serverLimits();
+    long tick = Math.max(50, Math.min(1000, Math.min(Math.min(sl.handshakeTimeout().toMillis(), sl.writeTimeout().toMillis()),
+        Math.min(sl.idleTimeout().toMillis(), sl.frameGrace().toMillis())) / 4));
     watchdog.scheduleWithFixedDelay(this::cutOffStuck, tick, tick, TimeUnit.MILLISECONDS);
   }
 
@@ -128,18 +143,36 @@ public final class PeerServer implements Closeable {
   public void serve(Connection c) {
     ServerConnection sc;
     try {
-      sc = new ServerConnection(c, config, subscriptions, connections::remove, this::publish);
+      sc = new ServerConnection(c, config, subscriptions, this::closed, this::publish);
     } catch (IOException e) {
       closeQuietly(c);
       return;
+    }
+    Admission.Verdict<ServerConnection> v = admission.admit(sc, c.remoteAddress(), config.ticker().nanos());
+    if (!v.admitted()) {
+      if (v.worthLogging()) {
+        LOG.warn("refusing {}: {} ({} refused so far)", sc.peer(), v.refusal(), v.nth());
+      }
+      sc.goodbye(ErrorCode.UNAVAILABLE, v.refusal());
+      return;
+    }
+    if (v.evict() != null) {
+      if (v.worthLogging()) {
+        LOG.info("server full: evicting {} to admit {} ({} evicted so far)", v.evict().peer(), sc.peer(), v.nth());
+      }
+      v.evict().cutOff("evicted for a new connection (server full), retry later");
     }
     connections.add(sc);
     try {
       workers.execute(sc);
     } catch (RejectedExecutionException e) {
-      LOG.warn("refusing {}: {} connections already", c.peerDescription(), config.limits().maxConnections());
-      sc.goodbye(ErrorCode.UNAVAILABLE, "too many connections, retry later");
+      sc.goodbye(ErrorCode.UNAVAILABLE, "server shutting down");
     }
+  }
+
+  private void closed(ServerConnection sc) {
+    connections.remove(sc);
+    admission.release(sc);
   }
 
   /**
@@ -180,12 +213,23 @@ public final class PeerServer implements Closeable {
     return subscriptions.size();
   }
 
+  /** Connections refused since the server started (per-address limit, or full with nothing to evict). */
+  public long refusedCount() {
+    return admission.refused();
+  }
+
+  /** Connections evicted since the server started to admit a newcomer when it was full. */
+  public long evictedCount() {
+    return admission.evicted();
+  }
+
   private void cutOffStuck() {
-    long now = System.nanoTime();
+    long now = config.ticker().nanos();
     for (ServerConnection c : connections) {
-      if (c.stuck(now)) {
-        LOG.info("cutting off {}: handshake overdue or not reading", c.peer());
-        c.close();
+      String why = c.overdue(now);
+      if (why != null) {
+        LOG.debug("cutting off {}: {}", c.peer(), why);
+        c.cutOff(why);
       }
     }
   }
@@ -237,8 +281,8 @@ public final class PeerServer implements Closeable {
     private boolean anyoneMayAnnounce;
     private WireLimits limits = WireLimits.defaults();
     private List<String> capabilities = Capabilities.ALL;
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private Duration writeTimeout = Duration.ofSeconds(60);
+    private ServerLimits serverLimits = ServerLimits.defaults();
+    private Ticker ticker = Ticker.SYSTEM;
     private String agent = "chasm-java";
 
     private Builder(RepositoryBackend backend) {
@@ -290,13 +334,25 @@ public final class PeerServer implements Closeable {
 
     /** A connection that has not finished the handshake by then is closed (default 10 s). */
     public Builder handshakeTimeout(Duration d) {
-      this.handshakeTimeout = Objects.requireNonNull(d);
+      this.serverLimits = serverLimits.withHandshakeTimeout(d);
       return this;
     }
 
     /** A connection whose write has been blocked that long (peer not reading) is closed (default 60 s). */
     public Builder writeTimeout(Duration d) {
-      this.writeTimeout = Objects.requireNonNull(d);
+      this.serverLimits = serverLimits.withWriteTimeout(d);
+      return this;
+    }
+
+    /** Deadlines, per-address limit and fair sharing (default {@link ServerLimits#defaults()}). */
+    public Builder serverLimits(ServerLimits l) {
+      this.serverLimits = Objects.requireNonNull(l);
+      return this;
+    }
+
+    /** The clock every deadline is measured on (default the system's); tests drive it by hand. */
+    public Builder ticker(Ticker t) {
+      this.ticker = Objects.requireNonNull(t);
       return this;
     }
 
@@ -306,8 +362,8 @@ public final class PeerServer implements Closeable {
     }
 
     public PeerServer build() {
-      return new PeerServer(new ServerConfig(backend, identity, verifier, allowlist, announcers,
-          anyoneMayAnnounce, limits, capabilities, handshakeTimeout, writeTimeout, agent));
+      return new PeerServer(new ServerConfig(new FairBackend(backend, serverLimits.serviceSlots()), identity, verifier,
+          allowlist, announcers, anyoneMayAnnounce, limits, capabilities, serverLimits, ticker, agent));
     }
   }
 }

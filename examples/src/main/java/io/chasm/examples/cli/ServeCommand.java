@@ -29,9 +29,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin StateOptions state;
 
+  @picocli.CommandLine.Mixin AdmissionOptions admission;
+
   @Override
   public Integer call() throws Exception {
-    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, b -> b, java.time.Duration.ofSeconds(1));
+    admission.check();
+    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, admission::apply, java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -31,6 +31,24 @@ public final class FrameReader {
   private final int maxFrameBytes;
   private final byte[] header = new byte[4];
   private long framesRead;
+  private Observer observer = Observer.NONE;
+
+  /** Told when a frame starts to arrive, so a server can hold a trickling peer to a floor rate. */
+  public interface Observer {
+    Observer NONE = new Observer() {
+      @Override
+      public void frameBegun() {}
+
+      @Override
+      public void frameLength(int length) {}
+    };
+
+    /** The first byte of a frame's header has arrived. */
+    void frameBegun();
+
+    /** The header has arrived and claims {@code length} bytes (already checked against the limit). */
+    void frameLength(int length);
+  }
 
   /**
    * @param in the connection's input; should be buffered by the caller if it is a raw socket
@@ -44,6 +62,12 @@ public final class FrameReader {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  /** Reports to {@code o} from the next frame on; returns this. */
+  public FrameReader observe(Observer o) {
+    this.observer = o;
+    return this;
+  }
+
   /**
    * Reads the next frame's payload bytes.
    *
@@ -53,10 +77,11 @@ public final class FrameReader {
    * @throws IOException if reading failed
    */
   public byte[] readPayload() throws IOException, LimitExceededException, ProtocolException {
-    int got = readFully(header, 0, 4);
-    if (got == 0) {
+    if (readFully(header, 0, 1) == 0) {
       return null;
     }
+    observer.frameBegun();
+    int got = 1 + readFully(header, 1, 3);
     if (got < 4) {
       throw new ProtocolException("connection closed inside a frame header (" + got + " of 4 bytes)");
     }
@@ -68,6 +93,7 @@ public final class FrameReader {
       throw new ProtocolException("empty frame (length 0) after frame " + framesRead);
     }
     int len = (int) length;
+    observer.frameLength(len);
     byte[] buf = new byte[Math.min(len, EAGER_ALLOCATION)];
     int filled = 0;
     while (filled < len) {

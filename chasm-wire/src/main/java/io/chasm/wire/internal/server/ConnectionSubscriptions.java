@@ -23,6 +23,11 @@ final class ConnectionSubscriptions {
     this.replies = replies;
   }
 
+  /** True while any subscription is open: a request in flight, so the connection is not idle. */
+  boolean any() {
+    return !subs.isEmpty();
+  }
+
   boolean isOpen(long requestId) {
     return subs.containsKey(requestId);
   }

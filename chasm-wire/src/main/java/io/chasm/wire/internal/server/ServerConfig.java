@@ -1,11 +1,12 @@
 package io.chasm.wire.internal.server;
 
+import io.chasm.api.Ticker;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.api.trust.Signer;
 import io.chasm.wire.RepositoryBackend;
+import io.chasm.wire.ServerLimits;
 import io.chasm.wire.WireLimits;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -14,6 +15,7 @@ import java.util.Set;
  *
  * @param identity null for an anonymous server
  * @param allowlist null when anyone may read
+ * @param ticker what every deadline of {@code serverLimits} is measured on
  */
 public record ServerConfig(
     RepositoryBackend backend,
@@ -24,6 +26,6 @@ public record ServerConfig(
     boolean anyoneMayAnnounce,
     WireLimits limits,
     List<String> capabilities,
-    Duration handshakeTimeout,
-    Duration writeTimeout,
+    ServerLimits serverLimits,
+    Ticker ticker,
     String agent) {}

@@ -35,10 +35,9 @@ public final class ServerConnection implements Runnable {
   private final FrameWriter writer;
   private final ReplyWriter replies;
   private final ConnectionSubscriptions subs;
-  private final long startNanos = System.nanoTime();
+  private final ConnectionActivity activity;
   /** Used by this connection's thread only (items are built there). */
   private final ChunkCodec codec = new ChunkCodec();
-  private volatile boolean handshakeDone;
   private volatile boolean closed;
 
   public ServerConnection(
@@ -52,10 +51,20 @@ public final class ServerConnection implements Runnable {
     this.config = config;
     this.onClose = onClose;
     this.onAnnounced = onAnnounced;
-    this.out = new TimedOutputStream(connection.output());
+    this.out = new TimedOutputStream(connection.output(), config.ticker());
     this.writer = new FrameWriter(out, config.limits().maxFrameBytes());
     this.replies = new ReplyWriter(writer);
     this.subs = new ConnectionSubscriptions(this, config, subscriptions, replies);
+    this.activity = new ConnectionActivity(config.ticker(), config.serverLimits(), subs::any, out::blockedFor);
+  }
+
+  /** The underlying connection (its remote address decides admission). */
+  public Connection connection() {
+    return connection;
+  }
+
+  public ConnectionActivity activity() {
+    return activity;
   }
 
   public String peer() {
@@ -66,14 +75,16 @@ public final class ServerConnection implements Runnable {
   public void run() {
     try (codec) {
       FrameReader reader =
-          new FrameReader(new BufferedInputStream(connection.input(), 64 << 10), config.limits().maxRequestFrameBytes());
+          new FrameReader(new BufferedInputStream(connection.input(), 64 << 10), config.limits().maxRequestFrameBytes())
+              .observe(activity);
       ServerHandshake.Agreement agreed = ServerHandshake.run(this, reader, writer, config);
       if (agreed == null) {
         return;
       }
       RequestDispatcher requests = new RequestDispatcher(peer(), config, replies,
           new ItemServer(peer(), config, replies, codec, agreed), subs, agreed, onAnnounced);
-      for (Frame f; (f = reader.read()) != null; ) {
+      for (Frame f; (f = reader.read()) != null; activity.idle()) {
+        activity.serving();
         switch (f.getBodyCase()) {
           case REQUEST -> requests.handle(f.getRequest());
           case GOODBYE -> {
@@ -98,8 +109,12 @@ public final class ServerConnection implements Runnable {
     }
   }
 
+  void welcomed() {
+    activity.welcomed();
+  }
+
   void handshakeDone() {
-    handshakeDone = true;
+    activity.ready();
   }
 
   /** Sends {@code envelope} to a subscriber unless it already has it. */
@@ -127,10 +142,22 @@ public final class ServerConnection implements Runnable {
     close();
   }
 
-  /** True if the handshake is overdue or a write has been blocked too long. */
-  public boolean stuck(long now) {
-    return (!handshakeDone && now - startNanos > config.handshakeTimeout().toNanos())
-        || out.blockedLongerThan(config.writeTimeout().toNanos(), now);
+  /**
+   * Ends the connection for {@code why}: with a Goodbye if nothing is being written (the peer
+   * learns why), silently if a write is in progress, since a Goodbye would wait behind it for a
+   * peer that may not be reading.
+   */
+  public void cutOff(String why) {
+    if (out.blockedFor(config.ticker().nanos()) > 0) {
+      close();
+    } else {
+      goodbye(ErrorCode.UNAVAILABLE, why);
+    }
+  }
+
+  /** Why this connection must be cut off at ticker time {@code now} (a deadline passed), or null. */
+  public String overdue(long now) {
+    return activity.overdue(now);
   }
 
   public void close() {

@@ -104,6 +104,7 @@ final class ServerHandshake {
       byte[] transcript = Transcripts.server(hello.getNodeKey(), serverKey, hello.getNonce(), serverNonce);
       w.setProof(UnsafeByteOperations.unsafeWrap(config.identity().sign(transcript)));
     }
+    connection.welcomed();
     writer.write(Frame.newBuilder().setWelcome(w).build());
 
     Frame second = reader.read();
@@ -136,8 +137,9 @@ final class ServerHandshake {
     if (config.anyoneMayAnnounce() || (proven && config.announcers().contains(clientKey))) {
       permissions.add(Permission.ANNOUNCE);
     }
-    writer.write(Frame.newBuilder().setReady(Ready.newBuilder().addAllPermissions(permissions)).build());
+    // Before Ready is written: once the client has read Ready, the idle clock must be running.
     connection.handshakeDone();
+    writer.write(Frame.newBuilder().setReady(Ready.newBuilder().addAllPermissions(permissions)).build());
     LOG.debug("connection {} ready (key {}, permissions {})", connection.peer(), clientKey == null ? "anonymous" : clientKey.keyId(), permissions);
     return new Agreement(capabilities, sendLimit, permissions);
   }

@@ -83,7 +83,7 @@ public final class TcpTransport implements Transport {
           }
         };
     String peer = "tcp:" + socket.getRemoteSocketAddress();
-    return new StreamConnection(socket.getInputStream(), halfClosing, peer, socket::close);
+    return new StreamConnection(socket.getInputStream(), halfClosing, peer, socket::close, socket.getInetAddress());
   }
 
   private static InetSocketAddress address(URI uri, boolean listening) {
