@@ -42,6 +42,7 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   private final TrustPolicy trust;
   private final List<Consumer<List<String>>> onNewHead = new CopyOnWriteArrayList<>();
   private final List<String> holders = new CopyOnWriteArrayList<>();
+  private long holdersSequence;
   private volatile PublishedTree published;
 
   /**
@@ -155,18 +156,34 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
     if (trust != null) {
       new SnapshotVerifier(trust, Clock.systemUTC()).verify(s, SnapshotVerifier.NONE_ACCEPTED);
     }
+    // Before the refresh, whose push to subscribers carries them.
+    rememberHolders(s.snapshot().sequence(), announcedHolders);
     refresh();
     long have = sequence();
     if (have < s.snapshot().sequence()) {
       throw new VerificationException("announced snapshot #" + s.snapshot().sequence() + " of " + s.snapshot().origin()
           + " is not recorded in " + tree + " (it holds #" + have + ")");
     }
-    for (String h : announcedHolders) {
+    LOG.info("announce of #{} accepted (serving #{})", s.snapshot().sequence(), have);
+  }
+
+  /**
+   * Holders are those of the newest announced snapshot: a downstream told to fetch a new head
+   * from a node that holds only an old one would only be marked behind.
+   */
+  private synchronized void rememberHolders(long seq, List<String> announced) {
+    if (seq < holdersSequence) {
+      return;
+    }
+    if (seq > holdersSequence) {
+      holdersSequence = seq;
+      holders.clear();
+    }
+    for (String h : announced) {
       if (!holders.contains(h) && holders.size() < 64) {
         holders.add(h);
       }
     }
-    LOG.info("announce of #{} accepted (serving #{})", s.snapshot().sequence(), have);
   }
 
   @Override
