@@ -7,6 +7,8 @@ import io.chasm.api.source.OriginChange;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.index.StateLocation;
+import io.chasm.hashtree.snapshot.EquivocationProof;
+import io.chasm.hashtree.snapshot.EquivocationProofs;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.wire.RepositoryBackend;
@@ -137,6 +139,33 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   public Optional<OriginChange> originChange(String repository, Hash id) throws IOException {
     PublishedTree p = published;
     return p == null ? Optional.empty() : p.originChange(repository, id);
+  }
+
+  @Override
+  public List<byte[]> proofs(String repository) throws IOException {
+    PublishedTree p = published;
+    return p == null ? List.of() : p.proofs(repository);
+  }
+
+  /**
+   * With a trust policy, a client's head that conflicts with the one served (same sequence, other
+   * root, both validly signed) is written as a proof, which the next GetHead hands out; the head
+   * served does not change.
+   */
+  @Override
+  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
+    PublishedTree p = published;
+    Optional<byte[]> mine = p == null || trust == null ? Optional.empty() : p.head(repository);
+    if (mine.isEmpty()) {
+      return;
+    }
+    Optional<EquivocationProof> proof = EquivocationProof.of(SignedSnapshot.decode(mine.get()), SignedSnapshot.decode(envelope));
+    if (proof.isPresent()) {
+      proof.get().verify(trust);
+      Path file = EquivocationProofs.in(p.stateDirectory()).write(proof.get());
+      LOG.error("equivocation: a client holds another #{} of {} signed by the trusted key; proof written to {}",
+          proof.get().sequence(), proof.get().origin(), file);
+    }
   }
 
   @Override

@@ -7,8 +7,10 @@ import io.chasm.examples.cli.KeygenCommand;
 import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.ServeCommand;
 import io.chasm.examples.cli.StatsCommand;
+import io.chasm.examples.cli.StatusCommand;
 import io.chasm.examples.cli.SyncCommand;
 import io.chasm.examples.cli.VerifyCommand;
+import io.chasm.examples.cli.VerifyProofCommand;
 import io.chasm.examples.collector.CollectorCommand;
 import io.chasm.examples.common.Commands;
 import io.chasm.examples.common.ExitCodes;
@@ -41,6 +43,8 @@ import picocli.CommandLine;
       SyncCommand.class,
       CollectorCommand.class,
       StatsCommand.class,
+      StatusCommand.class,
+      VerifyProofCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

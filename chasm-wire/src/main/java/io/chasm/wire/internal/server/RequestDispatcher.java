@@ -66,7 +66,7 @@ final class RequestDispatcher {
     }
     try {
       switch (r.getKindCase()) {
-        case GET_HEAD -> head(id, name(r.getGetHead().getRepository()));
+        case GET_HEAD -> head(id, name(r.getGetHead().getRepository()), r.getGetHead().getSeenEnvelope());
         case GET_OBJECTS -> {
           String repository = name(r.getGetObjects().getRepository());
           checkCount(r.getGetObjects().getIdsCount());
@@ -112,12 +112,17 @@ final class RequestDispatcher {
     }
   }
 
-  private void head(long id, String repository) throws IOException, RequestError {
+  private void head(long id, String repository, com.google.protobuf.ByteString seen) throws IOException, RequestError {
+    if (!seen.isEmpty()) {
+      HeadGossip.seen(config.backend(), peer, repository, seen.toByteArray());
+    }
     Optional<byte[]> head = RequestError.backend(peer, () -> config.backend().head(repository));
     if (head.isEmpty()) {
       throw new RequestError(ErrorCode.NOT_FOUND, "no repository '" + repository + "' here");
     }
-    replies.reply(id, Reply.newBuilder().setHead(headOf(repository, head.get(), holdersOf(config, peer, repository))), true);
+    Head.Builder h = headOf(repository, head.get(), holdersOf(config, peer, repository)).toBuilder();
+    HeadGossip.proofs(config.backend(), peer, repository).forEach(p -> h.addProofs(UnsafeByteOperations.unsafeWrap(p)));
+    replies.reply(id, Reply.newBuilder().setHead(h), true);
   }
 
   static Head headOf(String repository, byte[] envelope, List<String> holders) {
