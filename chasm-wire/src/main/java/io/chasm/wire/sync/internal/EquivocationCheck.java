@@ -79,9 +79,8 @@ final class EquivocationCheck {
   }
 
   private EquivocationException found(EquivocationProof p, String how) throws IOException {
+    // Not logged here: the exception carries the whole story to whoever reports the sync's failure.
     Path file = proofs.write(p);
-    LOG.error("equivocation: two snapshots #{} of {} signed by the trusted key ({}); proof written to {}", p.sequence(),
-        p.origin(), how, file);
     return new EquivocationException("equivocation: the origin key signed two different snapshots #" + p.sequence() + " of "
         + p.origin() + " (" + how + "); proof written to " + file + "; staying on the last good snapshot", p.sequence(),
         file.toString());
