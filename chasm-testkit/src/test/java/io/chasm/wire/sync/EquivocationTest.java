@@ -131,4 +131,36 @@ class EquivocationTest {
     }
     assertThat(proofs(m)).isEmpty();
   }
+
+  @Test
+  void aServerThatKnowsTheKey_recordsTheConflictingHeadAClientSays_itHolds() throws Exception {
+    Path a = tmp.resolve("origin-a");
+    Path b = tmp.resolve("origin-b");
+    Trees.write(a.resolve("README"), "A\n");
+    Trees.write(b.resolve("README"), "B\n");
+    Origins.publish(a, "demo", key);
+    Origins.publish(b, "demo", key);
+    SignedSnapshot twoA = Origins.publish(a, "demo", key);
+    SignedSnapshot twoB = Origins.publish(b, "demo", key);
+    try (io.chasm.wire.serve.OracleBackend oracle = new io.chasm.wire.serve.OracleBackend(b, java.util.Set.of("default"), true, trust);
+        io.chasm.wire.peer.PeerServer server = io.chasm.wire.peer.PeerServer.builder(oracle).build()) {
+      oracle.refresh();
+      URI u = server.listen(ANY_PORT);
+      try (PeerClient c = PeerClient.connect(u)) {
+        HeadInfo first = PeerClient.await(c.headInfo("default", twoA.encode())).orElseThrow();
+        assertThat(SignedSnapshot.decode(first.envelope()).id()).as("the reply is unchanged").isEqualTo(twoB.id());
+        assertThat(proofs(b)).hasSize(1);
+        HeadInfo next = PeerClient.await(c.headInfo("default", null)).orElseThrow();
+        assertThat(next.proofs()).hasSize(1);
+        EquivocationProof.decode(next.proofs().get(0)).verify(trust);
+        // A head it cannot verify proves nothing and is not recorded.
+        Path x = tmp.resolve("x");
+        Trees.write(x.resolve("f"), "x");
+        Origins.publish(x, "demo", Ed25519.generate());
+        SignedSnapshot forged = Origins.publish(x, "demo", Ed25519.generate());
+        assertThat(PeerClient.await(c.headInfo("default", forged.encode()))).isPresent();
+        assertThat(proofs(b)).hasSize(1);
+      }
+    }
+  }
 }
