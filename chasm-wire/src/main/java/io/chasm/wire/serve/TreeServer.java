@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerServer} serving one {@link PublishedTree}, watching it for newly recorded
- * snapshots (a publish on the origin, a finished sync on a mirror) and pushing them to
- * subscribers. What {@code chasm serve} runs; usable as is by daemons.
+ * snapshots (a publish on the origin, a finished sync on a mirror; by file-system notification,
+ * polling only where there is none) and pushing them to subscribers. What {@code chasm serve} runs; usable as is by daemons.
  *
  * <pre>
  *   try (TreeServer s = TreeServer.start(dir, List.of(URI.create("tcp://127.0.0.1:0")))) { ... }
@@ -35,6 +35,7 @@ public final class TreeServer implements Closeable {
   private final PeerServer server;
   private final List<URI> uris = new ArrayList<>();
   private final ScheduledExecutorService watcher;
+  private final SnapshotWatch notified;
 
   private TreeServer(PublishedTree tree, PeerServer server, Duration poll) {
     this.tree = tree;
@@ -44,7 +45,12 @@ public final class TreeServer implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    watcher.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    // Notified, not polled: a new snapshot is pushed as soon as it is recorded. The poll remains
+    // only where the file system cannot notify.
+    this.notified = SnapshotWatch.start(tree.stateDirectory().resolve("snapshots"), this::pollSoon).orElse(null);
+    if (notified == null) {
+      watcher.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** {@link #start(Path, List, UnaryOperator, Duration)} with default server settings, polling every second. */
@@ -56,7 +62,7 @@ public final class TreeServer implements Closeable {
    * Opens the published tree in {@code dir} and listens on every URI.
    *
    * @param configure adjusts the server (identity, allowlist, limits) before it is built
-   * @param poll how often to look for a newly recorded snapshot
+   * @param poll how often to look for a newly recorded snapshot if the file system cannot notify
    */
   public static TreeServer start(Path dir, List<URI> listen, UnaryOperator<PeerServer.Builder> configure, Duration poll)
       throws IOException, ChasmException {
@@ -102,6 +108,14 @@ public final class TreeServer implements Closeable {
     return server;
   }
 
+  private void pollSoon() {
+    try {
+      watcher.execute(this::poll);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // Closing: nobody to push to.
+    }
+  }
+
   /** Looks for a new snapshot now and pushes it to subscribers if there is one. */
   public boolean poll() {
     try {
@@ -119,6 +133,9 @@ public final class TreeServer implements Closeable {
 
   @Override
   public void close() {
+    if (notified != null) {
+      notified.close();
+    }
     watcher.shutdownNow();
     server.close();
     try {
