@@ -36,10 +36,13 @@ public final class TreeServer implements Closeable {
   private final List<URI> uris = new ArrayList<>();
   private final ScheduledExecutorService watcher;
   private final SnapshotWatch notified;
+  /** The sequence served at the last {@link #poll()} (guarded by this). */
+  private long reported;
 
   private TreeServer(PublishedTree tree, PeerServer server, Duration poll) {
     this.tree = tree;
     this.server = server;
+    this.reported = tree.sequence();
     this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chasm-tree-watch");
       t.setDaemon(true);
@@ -49,7 +52,7 @@ public final class TreeServer implements Closeable {
     // only where the file system cannot notify.
     this.notified = SnapshotWatch.start(tree.stateDirectory().resolve("snapshots"), this::pollSoon).orElse(null);
     if (notified == null) {
-      watcher.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+      watcher.scheduleWithFixedDelay(this::load, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -110,26 +113,38 @@ public final class TreeServer implements Closeable {
 
   private void pollSoon() {
     try {
-      watcher.execute(this::poll);
+      watcher.execute(this::load);
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       // Closing: nobody to push to.
     }
   }
 
-  /** Looks for a new snapshot now and pushes it to subscribers if there is one. */
-  public boolean poll() {
+  /**
+   * Looks for a new snapshot now and pushes it to subscribers if there is one.
+   *
+   * @return true if a newer snapshot is served than at the previous call (loaded by this call or
+   *     already by a file-system notification), so a caller that recorded one learns it is served
+   */
+  public synchronized boolean poll() {
+    load();
+    long now = tree.sequence();
+    boolean fresh = now > reported;
+    reported = now;
+    return fresh;
+  }
+
+  private void load() {
     try {
       if (tree.refresh()) {
         for (String name : tree.names()) {
           server.publish(name);
         }
-        return true;
       }
     } catch (IOException | ChasmException | RuntimeException e) {
       LOG.warn("cannot load the new snapshot of {}: {}", tree, e.getMessage());
     }
-    return false;
   }
+
 
   @Override
   public void close() {
