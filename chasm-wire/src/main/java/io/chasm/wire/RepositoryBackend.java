@@ -86,7 +86,7 @@ public interface RepositoryBackend {
 
   /**
    * Head gossip (SPEC §9.19): equivocation proofs this backend holds for {@code repository}, each
-   * in the proof file format (SPEC §12). Default: none.
+   * in the proof file format (SPEC §14). Default: none.
    */
   default List<byte[]> proofs(String repository) throws IOException, ChasmException {
     return List.of();

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Proof that an origin key equivocated: two signed snapshots of one origin with one sequence and
- * different root trees (SPEC §12). Anyone holding the origin's public key can check it offline.
+ * different root trees (SPEC §14). Anyone holding the origin's public key can check it offline.
  * The file format is canonical, so every node that finds the same pair writes the same bytes:
  *
  * <pre>

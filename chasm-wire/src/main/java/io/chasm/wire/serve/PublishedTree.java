@@ -212,7 +212,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     return c == null ? Optional.empty() : Optional.of(c.envelope.clone());
   }
 
-  /** The proofs in the state's {@code equivocation/} (SPEC §12), as written there. */
+  /** The proofs in the state's {@code equivocation/} (SPEC §14), as written there. */
   @Override
   public List<byte[]> proofs(String repository) throws IOException {
     if (serving(repository) == null) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code chasm verify-proof FILE --trust KEY.pub}: checks an equivocation proof (SPEC §12)
+ * {@code chasm verify-proof FILE --trust KEY.pub}: checks an equivocation proof (SPEC §14)
  * offline: two snapshots of one origin, one sequence, two roots, both signed as the trust policy
  * requires. Anyone with the origin's public key can confirm the key misbehaved.
  */

@@ -238,7 +238,7 @@ class HostileUpstreamTest {
 
   /**
    * Until issue 14 this attack (a second #1, another root, signed by the trusted key) was reported
-   * as a rollback; it is an equivocation of the origin key (SPEC §12): exit 5, proof written, tree
+   * as a rollback; it is an equivocation of the origin key (SPEC §14): exit 5, proof written, tree
    * and history unchanged.
    */
   @Test

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Equivocation detection on the client (SPEC §12): the verified heads of the upstreams and the
+ * Equivocation detection on the client (SPEC §14): the verified heads of the upstreams and the
  * local head, taken pairwise, may not hold two roots for one sequence; proofs gossiped by
  * upstreams are adopted once they verify against this mirror's trust. A conflict is written as a
  * proof in the state directory, and from then on the mirror moves to no snapshot at or above the
