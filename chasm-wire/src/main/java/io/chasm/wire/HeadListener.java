@@ -9,6 +9,14 @@ package io.chasm.wire;
 public interface HeadListener {
   void onHead(String repository, byte[] envelope);
 
+  /**
+   * A pushed head with the endpoints the server names as also holding it (SPEC §9.20):
+   * unverified candidates, possibly empty. By default only the envelope is passed on.
+   */
+  default void onHead(String repository, byte[] envelope, java.util.List<String> holders) {
+    onHead(repository, envelope);
+  }
+
   /** The subscription ended: {@code cause} is null after a cancel, else why (connection lost...). */
   default void onEnd(Throwable cause) {}
 }

@@ -83,4 +83,19 @@ public interface RepositoryBackend {
       throws IOException, ChasmException {
     throw new UnsupportedOperationException("this node takes no announcements");
   }
+
+  /**
+   * Head gossip (SPEC §9.19): equivocation proofs this backend holds for {@code repository}, each
+   * in the proof file format (SPEC §14). Default: none.
+   */
+  default List<byte[]> proofs(String repository) throws IOException, ChasmException {
+    return List.of();
+  }
+
+  /**
+   * Head gossip (SPEC §9.19): a client holds {@code envelope} (unverified) as its newest head of
+   * {@code repository}. A backend that can verify it MAY record an equivocation proof if it
+   * conflicts with its own head. Never changes the reply. Default: ignored.
+   */
+  default void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {}
 }

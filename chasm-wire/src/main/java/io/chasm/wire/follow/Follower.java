@@ -10,6 +10,7 @@ import io.chasm.wire.ClientOptions;
 import io.chasm.wire.HeadListener;
 import io.chasm.wire.peer.PeerClient;
 import io.chasm.wire.Subscription;
+import io.chasm.wire.internal.Threads;
 import io.chasm.wire.sync.SyncEngine;
 import io.chasm.wire.sync.SyncOptions;
 import io.chasm.wire.sync.SyncResult;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +64,7 @@ public final class Follower implements Closeable {
   private final AtomicBoolean queued = new AtomicBoolean();
   private final AtomicBoolean scrubQueued = new AtomicBoolean();
   private final AtomicLong pushedSequence = new AtomicLong();
+  private final PushedHolders holders = new PushedHolders();
   private final AtomicInteger syncFailures = new AtomicInteger();
   private final List<Watch> watches = new ArrayList<>();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -79,9 +80,9 @@ public final class Follower implements Closeable {
     this.reconnect = b.reconnect;
     this.announcer = b.announcer;
     this.listener = b.listener;
-    this.worker = Executors.newSingleThreadScheduledExecutor(daemonThreads(b.threadName + "-sync"));
+    this.worker = Executors.newSingleThreadScheduledExecutor(Threads.named(b.threadName + "-sync"));
     this.ownTimer = b.timer == null;
-    this.timer = ownTimer ? Executors.newSingleThreadScheduledExecutor(daemonThreads(b.threadName + "-watch")) : b.timer;
+    this.timer = ownTimer ? Executors.newSingleThreadScheduledExecutor(Threads.named(b.threadName + "-watch")) : b.timer;
   }
 
   /** A follower of the upstreams in {@code sync}, into its destination, trusting its trust policy. */
@@ -157,7 +158,9 @@ public final class Follower implements Closeable {
     SyncResult r;
     try {
       listener.syncStarted(why);
-      r = scrub ? engine.scrub() : engine.sync();
+      List<URI> extra = holders.current();
+      SyncEngine e = scrub || extra.isEmpty() ? engine : new SyncEngine(sync.withExtraUpstreams(extra));
+      r = scrub ? e.scrub() : e.sync();
     } catch (Exception e) {
       scrubQueued.compareAndSet(false, scrub); // a failed scrub is retried as one
       // A failure may be passing (an upstream still starting, a network blip, a peer banned
@@ -180,7 +183,7 @@ public final class Follower implements Closeable {
       Path snapshots = StateLocation.resolve(sync.destination(), sync.state()).resolve("snapshots");
       Optional<SignedSnapshot> head = SnapshotHistory.open(snapshots).latest();
       if (head.isPresent()) {
-        announcer.announce(head.get().encode());
+        announcer.announce(head.get().encode(), holders.of(head.get().snapshot().sequence()));
       }
     } catch (Exception e) {
       listener.announceFailed(e);
@@ -226,14 +229,6 @@ public final class Follower implements Closeable {
     listener.closed();
   }
 
-  private static ThreadFactory daemonThreads(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /** One upstream's subscription, reconnected with backoff while the follower runs. */
   private final class Watch implements HeadListener {
     private final URI upstream;
@@ -276,6 +271,11 @@ public final class Follower implements Closeable {
 
     @Override
     public void onHead(String repo, byte[] envelope) {
+      onHead(repo, envelope, List.of());
+    }
+
+    @Override
+    public void onHead(String repo, byte[] envelope, List<String> named) {
       long seq;
       try {
         seq = SignedSnapshot.decode(envelope).snapshot().sequence();
@@ -284,6 +284,7 @@ public final class Follower implements Closeable {
         return;
       }
       // Unverified here: the sync verifies the head it fetches before acting on it.
+      holders.pushed(seq, named, sync.upstreams());
       boolean newest = pushedSequence.getAndAccumulate(seq, Math::max) < seq;
       listener.pushed(upstream, seq, newest);
       requestSync("push #" + seq + " from " + upstream);

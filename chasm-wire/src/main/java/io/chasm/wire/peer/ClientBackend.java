@@ -1,6 +1,7 @@
 package io.chasm.wire.peer;
 
 import io.chasm.wire.ClientOptions;
+import io.chasm.wire.HeadInfo;
 import io.chasm.wire.HeadListener;
 import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.internal.Threads;
@@ -127,6 +128,18 @@ public final class ClientBackend implements RepositoryBackend, Closeable {
   @Override
   public Optional<byte[]> head(String repository) throws IOException, ChasmException {
     return PeerClient.await(client().head(repository));
+  }
+
+  /** The proofs the upstream hands out with its head (SPEC §9.19), relayed as they are. */
+  @Override
+  public List<byte[]> proofs(String repository) throws IOException, ChasmException {
+    return PeerClient.await(client().headInfo(repository, null)).map(HeadInfo::proofs).orElse(List.of());
+  }
+
+  /** Passed on to the upstream (the oracle), which is the one that can verify it. */
+  @Override
+  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
+    PeerClient.await(client().headInfo(repository, envelope));
   }
 
   @Override

@@ -176,6 +176,15 @@ public final class PeerClient implements Closeable {
   }
 
   /**
+   * GetHead with head gossip (SPEC §9.19): tells the server {@code seen}, the newest envelope this
+   * node holds (null for none), and returns the server's head with its holders and equivocation
+   * proofs, all unverified.
+   */
+  public CompletableFuture<Optional<io.chasm.wire.HeadInfo>> headInfo(String repository, byte[] seen) {
+    return content.head(repository, seen);
+  }
+
+  /**
    * Trees and file manifests by id, checked by the configured {@link ObjectVerifier}.
    *
    * @return a future of the objects the peer holds, in request order; ids it lacks are absent

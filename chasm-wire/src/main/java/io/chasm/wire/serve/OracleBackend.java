@@ -7,6 +7,8 @@ import io.chasm.api.source.OriginChange;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.index.StateLocation;
+import io.chasm.hashtree.snapshot.EquivocationProof;
+import io.chasm.hashtree.snapshot.EquivocationProofs;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.wire.RepositoryBackend;
@@ -42,6 +44,7 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   private final TrustPolicy trust;
   private final List<Consumer<List<String>>> onNewHead = new CopyOnWriteArrayList<>();
   private final List<String> holders = new CopyOnWriteArrayList<>();
+  private long holdersSequence;
   private volatile PublishedTree published;
 
   /**
@@ -139,6 +142,33 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
   }
 
   @Override
+  public List<byte[]> proofs(String repository) throws IOException {
+    PublishedTree p = published;
+    return p == null ? List.of() : p.proofs(repository);
+  }
+
+  /**
+   * With a trust policy, a client's head that conflicts with the one served (same sequence, other
+   * root, both validly signed) is written as a proof, which the next GetHead hands out; the head
+   * served does not change.
+   */
+  @Override
+  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
+    PublishedTree p = published;
+    Optional<byte[]> mine = p == null || trust == null ? Optional.empty() : p.head(repository);
+    if (mine.isEmpty()) {
+      return;
+    }
+    Optional<EquivocationProof> proof = EquivocationProof.of(SignedSnapshot.decode(mine.get()), SignedSnapshot.decode(envelope));
+    if (proof.isPresent()) {
+      proof.get().verify(trust);
+      Path file = EquivocationProofs.in(p.stateDirectory()).write(proof.get());
+      LOG.error("equivocation: a client holds another #{} of {} signed by the trusted key; proof written to {}",
+          proof.get().sequence(), proof.get().origin(), file);
+    }
+  }
+
+  @Override
   public List<String> holders(String repository, Hash snapshot) {
     return List.copyOf(holders);
   }
@@ -155,18 +185,34 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
     if (trust != null) {
       new SnapshotVerifier(trust, Clock.systemUTC()).verify(s, SnapshotVerifier.NONE_ACCEPTED);
     }
+    // Before the refresh, whose push to subscribers carries them.
+    rememberHolders(s.snapshot().sequence(), announcedHolders);
     refresh();
     long have = sequence();
     if (have < s.snapshot().sequence()) {
       throw new VerificationException("announced snapshot #" + s.snapshot().sequence() + " of " + s.snapshot().origin()
           + " is not recorded in " + tree + " (it holds #" + have + ")");
     }
-    for (String h : announcedHolders) {
+    LOG.info("announce of #{} accepted (serving #{})", s.snapshot().sequence(), have);
+  }
+
+  /**
+   * Holders are those of the newest announced snapshot: a downstream told to fetch a new head
+   * from a node that holds only an old one would only be marked behind.
+   */
+  private synchronized void rememberHolders(long seq, List<String> announced) {
+    if (seq < holdersSequence) {
+      return;
+    }
+    if (seq > holdersSequence) {
+      holdersSequence = seq;
+      holders.clear();
+    }
+    for (String h : announced) {
       if (!holders.contains(h) && holders.size() < 64) {
         holders.add(h);
       }
     }
-    LOG.info("announce of #{} accepted (serving #{})", s.snapshot().sequence(), have);
   }
 
   @Override

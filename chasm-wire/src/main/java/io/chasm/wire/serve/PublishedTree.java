@@ -212,6 +212,24 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
     return c == null ? Optional.empty() : Optional.of(c.envelope.clone());
   }
 
+  /** The proofs in the state's {@code equivocation/} (SPEC §14), as written there. */
+  @Override
+  public List<byte[]> proofs(String repository) throws IOException {
+    if (serving(repository) == null) {
+      return List.of();
+    }
+    List<byte[]> out = new java.util.ArrayList<>();
+    for (Path f : io.chasm.hashtree.snapshot.EquivocationProofs.in(state).files()) {
+      out.add(java.nio.file.Files.readAllBytes(f));
+    }
+    return out;
+  }
+
+  /** The tree's state directory. */
+  public Path stateDirectory() {
+    return state;
+  }
+
   @Override
   public Optional<byte[]> object(String repository, ObjectId id) throws IOException {
     Loaded c = serving(repository);

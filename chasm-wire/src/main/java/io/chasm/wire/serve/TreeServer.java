@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link PeerServer} serving one {@link PublishedTree}, watching it for newly recorded
- * snapshots (a publish on the origin, a finished sync on a mirror) and pushing them to
- * subscribers. What {@code chasm serve} runs; usable as is by daemons.
+ * snapshots (a publish on the origin, a finished sync on a mirror; by file-system notification,
+ * polling only where there is none) and pushing them to subscribers. What {@code chasm serve} runs; usable as is by daemons.
  *
  * <pre>
  *   try (TreeServer s = TreeServer.start(dir, List.of(URI.create("tcp://127.0.0.1:0")))) { ... }
@@ -35,16 +35,25 @@ public final class TreeServer implements Closeable {
   private final PeerServer server;
   private final List<URI> uris = new ArrayList<>();
   private final ScheduledExecutorService watcher;
+  private final SnapshotWatch notified;
+  /** The sequence served at the last {@link #poll()} (guarded by this). */
+  private long reported;
 
   private TreeServer(PublishedTree tree, PeerServer server, Duration poll) {
     this.tree = tree;
     this.server = server;
+    this.reported = tree.sequence();
     this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "chasm-tree-watch");
       t.setDaemon(true);
       return t;
     });
-    watcher.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    // Notified, not polled: a new snapshot is pushed as soon as it is recorded. The poll remains
+    // only where the file system cannot notify.
+    this.notified = SnapshotWatch.start(tree.stateDirectory().resolve("snapshots"), this::pollSoon).orElse(null);
+    if (notified == null) {
+      watcher.scheduleWithFixedDelay(this::load, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** {@link #start(Path, List, UnaryOperator, Duration)} with default server settings, polling every second. */
@@ -56,7 +65,7 @@ public final class TreeServer implements Closeable {
    * Opens the published tree in {@code dir} and listens on every URI.
    *
    * @param configure adjusts the server (identity, allowlist, limits) before it is built
-   * @param poll how often to look for a newly recorded snapshot
+   * @param poll how often to look for a newly recorded snapshot if the file system cannot notify
    */
   public static TreeServer start(Path dir, List<URI> listen, UnaryOperator<PeerServer.Builder> configure, Duration poll)
       throws IOException, ChasmException {
@@ -102,23 +111,46 @@ public final class TreeServer implements Closeable {
     return server;
   }
 
-  /** Looks for a new snapshot now and pushes it to subscribers if there is one. */
-  public boolean poll() {
+  private void pollSoon() {
+    try {
+      watcher.execute(this::load);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // Closing: nobody to push to.
+    }
+  }
+
+  /**
+   * Looks for a new snapshot now and pushes it to subscribers if there is one.
+   *
+   * @return true if a newer snapshot is served than at the previous call (loaded by this call or
+   *     already by a file-system notification), so a caller that recorded one learns it is served
+   */
+  public synchronized boolean poll() {
+    load();
+    long now = tree.sequence();
+    boolean fresh = now > reported;
+    reported = now;
+    return fresh;
+  }
+
+  private void load() {
     try {
       if (tree.refresh()) {
         for (String name : tree.names()) {
           server.publish(name);
         }
-        return true;
       }
     } catch (IOException | ChasmException | RuntimeException e) {
       LOG.warn("cannot load the new snapshot of {}: {}", tree, e.getMessage());
     }
-    return false;
   }
+
 
   @Override
   public void close() {
+    if (notified != null) {
+      notified.close();
+    }
     watcher.shutdownNow();
     server.close();
     try {

@@ -111,6 +111,30 @@ public final class SyncOptions {
     this.verifyRate = b.verifyRate;
   }
 
+  private SyncOptions(SyncOptions o, List<URI> upstreams) {
+    this.destination = o.destination;
+    this.state = o.state;
+    this.trust = o.trust;
+    this.upstreams = upstreams;
+    this.repository = o.repository;
+    this.flip = o.flip;
+    this.deleteUnknown = o.deleteUnknown;
+    this.safeLinks = o.safeLinks;
+    this.metadata = o.metadata;
+    this.client = o.client;
+    this.clock = o.clock;
+    this.ticker = o.ticker;
+    this.stallTimeout = o.stallTimeout;
+    this.chunksPerBatch = o.chunksPerBatch;
+    this.batchesInFlight = o.batchesInFlight;
+    this.listener = o.listener;
+    this.chunkCompression = o.chunkCompression;
+    this.connections = o.connections;
+    this.wideFetchChunks = o.wideFetchChunks;
+    this.verifyAll = o.verifyAll;
+    this.verifyRate = o.verifyRate;
+  }
+
   public static Builder builder(Path destination, TrustPolicy trust) {
     return new Builder(destination, trust);
   }
@@ -126,6 +150,20 @@ public final class SyncOptions {
 
   public List<URI> upstreams() {
     return upstreams;
+  }
+
+  /**
+   * These options with {@code extra} upstreams after the configured ones (duplicates dropped):
+   * the holders a pushed head named, for the one sync that fetches it. They are verified like
+   * any upstream, so an unreachable or lying holder costs time, never correctness.
+   */
+  public SyncOptions withExtraUpstreams(List<URI> extra) {
+    java.util.LinkedHashSet<URI> all = new java.util.LinkedHashSet<>(upstreams);
+    all.addAll(extra);
+    if (all.size() == upstreams.size()) {
+      return this;
+    }
+    return new SyncOptions(this, List.copyOf(all));
   }
 
   /** The repository name asked for, or null to use the local snapshot's origin or {@link #DEFAULT_REPOSITORY}. */

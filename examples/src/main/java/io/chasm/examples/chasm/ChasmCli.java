@@ -10,8 +10,10 @@ import io.chasm.examples.cli.MetalinkCommand;
 import io.chasm.examples.cli.PublishCommand;
 import io.chasm.examples.cli.ServeCommand;
 import io.chasm.examples.cli.StatsCommand;
+import io.chasm.examples.cli.StatusCommand;
 import io.chasm.examples.cli.SyncCommand;
 import io.chasm.examples.cli.VerifyCommand;
+import io.chasm.examples.cli.VerifyProofCommand;
 import io.chasm.examples.collector.CollectorCommand;
 import io.chasm.examples.common.Commands;
 import io.chasm.examples.common.ExitCodes;
@@ -47,6 +49,8 @@ import picocli.CommandLine;
       GetCommand.class,
       MetalinkCommand.class,
       ExportStaticCommand.class,
+      StatusCommand.class,
+      VerifyProofCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

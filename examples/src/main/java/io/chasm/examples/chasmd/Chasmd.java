@@ -117,17 +117,19 @@ public final class Chasmd implements Callable<Integer> {
         oracle = started(OracleRole.start(c, policy));
         status.put("oracle", oracle.socket().toString());
       }
+      // The peer before the fetcher: its bound endpoints are what the fetcher advertises.
+      PeerRole peer = null;
+      if (want.contains(Role.peer)) {
+        peer = started(oracle != null ? PeerRole.inProcess(c, oracle) : PeerRole.relaying(c));
+        status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
+      }
       if (want.contains(Role.fetcher)) {
-        OracleRole o = oracle;
-        io.chasm.wire.follow.Announcer a = o != null
-            ? envelope -> o.backend().refresh()
-            : FetcherRole.overSocket(c.oracleSocket(), c.list(DaemonKeys.FETCHER_ADVERTISE));
+        List<String> advertise = FetcherRole.advertised(c, peer == null ? List.of() : peer.uris());
+        io.chasm.wire.follow.Announcer a = oracle != null
+            ? FetcherRole.inProcess(oracle.backend(), advertise)
+            : FetcherRole.overSocket(c.oracleSocket(), advertise);
         started(FetcherRole.start(c, policy, a));
         status.put("fetcher", String.join(",", c.list(DaemonKeys.FETCHER_UPSTREAM)));
-      }
-      if (want.contains(Role.peer)) {
-        PeerRole peer = started(oracle != null ? PeerRole.inProcess(c, oracle) : PeerRole.relaying(c));
-        status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
       }
       if (c.isSet(DaemonKeys.RUN_FILE)) {
         writtenRunFile = RunFile.write(Path.of(c.get(DaemonKeys.RUN_FILE)), status);

@@ -64,7 +64,7 @@ final class DaemonConfig {
   }
 
   private void validate() {
-    duration(ORACLE_POLL);
+    oraclePoll();
     duration(FETCHER_INTERVAL);
     bool(ORACLE_CHECK_CHUNKS);
     duration(ORACLE_AUTO_PUBLISH_EXPIRES);
@@ -126,6 +126,14 @@ final class DaemonConfig {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(FETCHER_THRESHOLD + " must be a number, got '" + get(FETCHER_THRESHOLD) + "'");
     }
+  }
+
+  /**
+   * How often the oracle looks for a snapshot recorded without an Announce, or null ({@code off}):
+   * only a fallback, since publish and the fetcher announce.
+   */
+  Duration oraclePoll() {
+    return get(ORACLE_POLL).equalsIgnoreCase("off") ? null : duration(ORACLE_POLL);
   }
 
   /** Time between scrubs, or null for none ({@code off}). */

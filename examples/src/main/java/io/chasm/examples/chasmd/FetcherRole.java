@@ -1,13 +1,16 @@
 package io.chasm.examples.chasmd;
 
+import io.chasm.api.ChasmException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.follow.Announcer;
 import io.chasm.wire.follow.FollowListener;
 import io.chasm.wire.follow.Follower;
+import io.chasm.wire.serve.OracleBackend;
 import io.chasm.wire.sync.SyncOptions;
 import io.chasm.wire.sync.SyncResult;
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +77,37 @@ final class FetcherRole implements Closeable {
     t.scheduleWithFixedDelay(f::requestScrub, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("scrub every {} reading at most {}", every, rate == 0 ? "unpaced" : rate / 1_000_000.0 + " MB/s");
     return t;
+  }
+
+  /**
+   * An announcer handing the snapshot to the oracle in this JVM, naming {@code own} (this node's
+   * endpoints) and the holders the upstream pushed it with, so the push to this node's
+   * subscribers tells them where else to fetch it.
+   */
+  static Announcer inProcess(OracleBackend oracle, List<String> own) {
+    return new Announcer() {
+      @Override
+      public void announce(byte[] envelope) throws IOException, ChasmException {
+        announce(envelope, List.of());
+      }
+
+      @Override
+      public void announce(byte[] envelope, List<String> known) throws IOException, ChasmException {
+        oracle.announce(DEFAULT_REPOSITORY, envelope, Announcer.withOwnFirst(own, known));
+      }
+    };
+  }
+
+  /**
+   * {@code fetcher.advertise}, or else the endpoints a peer role in this process is bound to,
+   * except wildcard addresses (0.0.0.0, ::) that no other host could dial.
+   */
+  static List<String> advertised(DaemonConfig c, List<URI> peerUris) {
+    if (c.isSet(DaemonKeys.FETCHER_ADVERTISE)) {
+      return c.list(DaemonKeys.FETCHER_ADVERTISE);
+    }
+    return peerUris.stream().filter(u -> u.getHost() == null || !u.getHost().matches("0\\.0\\.0\\.0|\\[?::\\]?"))
+        .map(URI::toString).toList();
   }
 
   /** An announcer talking to an oracle in another process over its Unix socket. */

@@ -54,7 +54,9 @@ final class OracleRole implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    poller.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    if (poll != null) {
+      poller.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   static OracleRole start(DaemonConfig c, TrustPolicy trust) throws IOException, ChasmException {
@@ -80,7 +82,7 @@ final class OracleRole implements Closeable {
     PeerServer server = PeerServer.builder(backend).anyoneMayAnnounce(true).agent("chasmd-oracle").build();
     URI socket = c.oracleSocket();
     Files.createDirectories(Path.of(socket.getPath()).getParent());
-    OracleRole role = new OracleRole(backend, server, socket, c.duration(DaemonKeys.ORACLE_POLL));
+    OracleRole role = new OracleRole(backend, server, socket, c.oraclePoll());
     try {
       role.poll();
       server.listen(URI.create(socket + "?mode=" + c.get(DaemonKeys.ORACLE_SOCKET_MODE)));

@@ -29,7 +29,8 @@ import picocli.CommandLine;
     description = {
       "Sync DEST from one or more upstreams: verify the signed head, fetch only what changed, verify every",
       "chunk and file, publish atomically (content, then metadata, then deletions).",
-      "Exit 0 ok, 1 an upstream failed verification or broke the protocol (typed error named), 2 usage or I/O error."
+      "Exit 0 ok, 1 an upstream failed verification or broke the protocol (typed error named), 2 usage or I/O error,",
+      "5 equivocation: the origin key signed two snapshots with one sequence (proof written; see chasm verify-proof)."
     })
 public final class SyncCommand implements Callable<Integer> {
   @Parameters(arity = "2..*", paramLabel = "URI... DEST", description = "upstream endpoints, then the destination directory")
@@ -103,6 +104,10 @@ public final class SyncCommand implements Callable<Integer> {
       // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
       System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
       return ExitCodes.ERROR;
+    } catch (io.chasm.api.EquivocationException e) {
+      // Not one bad upstream: the origin's key itself is in doubt, which an operator must see.
+      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      return ExitCodes.EQUIVOCATION;
     } catch (VerificationException | ProtocolException | LimitExceededException e) {
       // The upstream's data or behaviour failed a check: the tree was left as it was.
       System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));

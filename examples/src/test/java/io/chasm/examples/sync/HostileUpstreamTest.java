@@ -230,9 +230,32 @@ class HostileUpstreamTest {
 
   @Test
   void olderSnapshot_rollback() throws Exception {
+    // Signed again, same root: not newer than the mirror's #1, and no equivocation either.
+    SignedSnapshot replay = Snapshot.first(REPO, first.snapshot().rootTree())
+        .createdAt(first.snapshot().created().minusSeconds(60)).sign(key);
+    withServer(new InMemoryBackend().putHead(REPO, replay.encode()), "RollbackException");
+  }
+
+  /**
+   * Until issue 14 this attack (a second #1, another root, signed by the trusted key) was reported
+   * as a rollback; it is an equivocation of the origin key (SPEC §14): exit 5, proof written, tree
+   * and history unchanged.
+   */
+  @Test
+  void sameSequenceOtherRoot_equivocation() throws Exception {
     Tree other = Tree.of(List.of());
-    SignedSnapshot replay = Snapshot.first(REPO, other.id()).sign(key);
-    withServer(new InMemoryBackend().putHead(REPO, replay.encode()).putObject(other.id(), other.encode()), "RollbackException");
+    SignedSnapshot fork = Snapshot.first(REPO, other.id()).sign(key);
+    InMemoryBackend b = new InMemoryBackend().putHead(REPO, fork.encode()).putObject(other.id(), other.encode());
+    try (PeerServer server = PeerServer.builder(b).build()) {
+      URI u = server.listen(URI.create("tcp://127.0.0.1:0"));
+      Cli.Result r = Cli.run(work, LIMIT, "sync", u.toString(), dest.toString(), "--trust", keyFile + ".pub", "--repo", REPO);
+      assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.EQUIVOCATION);
+      assertThat(r.err()).contains("EquivocationException").contains("proof written to");
+      assertThat(r.err().strip().lines()).hasSize(1);
+    }
+    assertThat(Trees.listing(dest)).isEqualTo(mirrorListing);
+    assertThat(SnapshotHistory.open(StateLocation.of(dest).resolve("snapshots")).latestSequence()).isEqualTo(1);
+    assertThat(io.chasm.hashtree.snapshot.EquivocationProofs.in(StateLocation.of(dest)).files()).hasSize(1);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.chasm.wire.Capabilities;
 import io.chasm.wire.ChunkFetch;
 import io.chasm.wire.ChunkSink;
 import io.chasm.wire.ClientOptions;
+import io.chasm.wire.HeadInfo;
 import io.chasm.wire.internal.WireIds;
 import io.chasm.wire.proto.peer.ChunkPrefix;
 import io.chasm.wire.proto.peer.ErrorCode;
@@ -53,12 +54,22 @@ public final class ContentRequests {
   }
 
   public CompletableFuture<Optional<byte[]>> head(String repository) {
-    CompletableFuture<Optional<byte[]>> f = new CompletableFuture<>();
-    pipeline.send(Request.newBuilder().setGetHead(GetHead.newBuilder().setRepository(repository)), new Pending() {
+    return head(repository, null).thenApply(h -> h.map(HeadInfo::envelope));
+  }
+
+  /** GetHead, telling the server the newest envelope this client holds ({@code seen}, may be null). */
+  public CompletableFuture<Optional<HeadInfo>> head(String repository, byte[] seen) {
+    CompletableFuture<Optional<HeadInfo>> f = new CompletableFuture<>();
+    GetHead.Builder get = GetHead.newBuilder().setRepository(repository);
+    if (seen != null) {
+      get.setSeenEnvelope(com.google.protobuf.ByteString.copyFrom(seen));
+    }
+    pipeline.send(Request.newBuilder().setGetHead(get), new Pending() {
       @Override
       boolean onReply(Reply r) throws ProtocolException {
         switch (r.getKindCase()) {
-          case HEAD -> f.complete(Optional.of(r.getHead().getEnvelope().toByteArray()));
+          case HEAD -> f.complete(Optional.of(new HeadInfo(r.getHead().getEnvelope().toByteArray(), r.getHead().getHoldersList(),
+              r.getHead().getProofsList().stream().map(com.google.protobuf.ByteString::toByteArray).toList())));
           case ERROR -> {
             if (r.getError().getCode() == ErrorCode.NOT_FOUND) {
               f.complete(Optional.empty());

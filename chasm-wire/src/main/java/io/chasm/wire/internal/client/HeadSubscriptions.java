@@ -30,7 +30,8 @@ public final class HeadSubscriptions {
         switch (r.getKindCase()) {
           case HEAD -> {
             byte[] envelope = r.getHead().getEnvelope().toByteArray();
-            pipeline.callbacks().execute(() -> listener.onHead(repository, envelope));
+            java.util.List<String> holders = java.util.List.copyOf(r.getHead().getHoldersList());
+            pipeline.callbacks().execute(() -> listener.onHead(repository, envelope, holders));
             return false;
           }
           case END -> {

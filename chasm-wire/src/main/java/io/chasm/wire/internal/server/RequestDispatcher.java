@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests of one connection after its handshake (SPEC §9), in arrival order on the
@@ -32,6 +34,7 @@ import java.util.function.Consumer;
  * connection.
  */
 final class RequestDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
   private final String peer;
   private final ServerConfig config;
   private final ReplyWriter replies;
@@ -63,7 +66,7 @@ final class RequestDispatcher {
     }
     try {
       switch (r.getKindCase()) {
-        case GET_HEAD -> head(id, name(r.getGetHead().getRepository()));
+        case GET_HEAD -> head(id, name(r.getGetHead().getRepository()), r.getGetHead().getSeenEnvelope());
         case GET_OBJECTS -> {
           String repository = name(r.getGetObjects().getRepository());
           checkCount(r.getGetObjects().getIdsCount());
@@ -109,16 +112,36 @@ final class RequestDispatcher {
     }
   }
 
-  private void head(long id, String repository) throws IOException, RequestError {
+  private void head(long id, String repository, com.google.protobuf.ByteString seen) throws IOException, RequestError {
+    if (!seen.isEmpty()) {
+      HeadGossip.seen(config.backend(), peer, repository, seen.toByteArray());
+    }
     Optional<byte[]> head = RequestError.backend(peer, () -> config.backend().head(repository));
     if (head.isEmpty()) {
       throw new RequestError(ErrorCode.NOT_FOUND, "no repository '" + repository + "' here");
     }
-    replies.reply(id, Reply.newBuilder().setHead(headOf(repository, head.get())), true);
+    Head.Builder h = headOf(repository, head.get(), holdersOf(config, peer, repository)).toBuilder();
+    HeadGossip.proofs(config.backend(), peer, repository).forEach(p -> h.addProofs(UnsafeByteOperations.unsafeWrap(p)));
+    replies.reply(id, Reply.newBuilder().setHead(h), true);
   }
 
-  static Head headOf(String repository, byte[] envelope) {
-    return Head.newBuilder().setRepository(repository).setEnvelope(UnsafeByteOperations.unsafeWrap(envelope)).build();
+  static Head headOf(String repository, byte[] envelope, List<String> holders) {
+    return Head.newBuilder().setRepository(repository).setEnvelope(UnsafeByteOperations.unsafeWrap(envelope))
+        .addAllHolders(holders).build();
+  }
+
+  /**
+   * The holders a Head carries (SPEC §9.20): a hint, so a backend that cannot say gives none
+   * rather than failing the head it does hold.
+   */
+  static List<String> holdersOf(ServerConfig config, String peer, String repository) {
+    try {
+      List<String> h = config.backend().holders(repository, null);
+      return h.subList(0, Math.min(h.size(), config.limits().maxPeersPerReply()));
+    } catch (IOException | ChasmException | RuntimeException e) {
+      LOG.debug("no holders of {} for {}: {}", repository, peer, e.toString());
+      return List.of();
+    }
   }
 
   private void subscribe(long id, String repository) throws RequestError {

@@ -123,7 +123,8 @@ public final class ServerConnection implements Runnable {
       return;
     }
     try {
-      replies.reply(s.requestId, Reply.newBuilder().setHead(RequestDispatcher.headOf(s.repository, envelope)), true);
+      replies.reply(s.requestId, Reply.newBuilder().setHead(RequestDispatcher.headOf(s.repository, envelope,
+          RequestDispatcher.holdersOf(config, peer(), s.repository))), true);
     } catch (IOException e) {
       LOG.debug("push to {} failed: {}", peer(), e.toString());
       close();

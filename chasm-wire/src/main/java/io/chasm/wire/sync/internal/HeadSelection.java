@@ -4,11 +4,15 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.RollbackException;
 import io.chasm.api.TransportException;
 import io.chasm.api.VerificationException;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.hashtree.snapshot.SnapshotVerifier;
+import io.chasm.wire.HeadInfo;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,20 +28,29 @@ final class HeadSelection {
 
   private HeadSelection() {}
 
+  private interface Check {
+    void run() throws ChasmException, IOException;
+  }
+
   /** @return the head to sync, or empty if the local tree already has it */
-  static Optional<Head> choose(Upstreams ups, String repo, SnapshotVerifier verifier, Snapshot local)
+  static Optional<Head> choose(Upstreams ups, String repo, SnapshotVerifier verifier, Snapshot local, EquivocationCheck eq)
       throws ChasmException, IOException {
-    Map<Upstream, CompletableFuture<Optional<byte[]>>> asked = new LinkedHashMap<>();
+    Map<Upstream, CompletableFuture<Optional<HeadInfo>>> asked = new LinkedHashMap<>();
     for (Upstream u : ups.usable()) {
-      asked.put(u, u.web() != null ? u.web().head() : u.peer().client().head(repo));
+      // A web mirror has no gossip: its head alone, with no holders and no proofs.
+      asked.put(u, u.web() != null
+          ? u.web().head().thenApply(h -> h.map(env -> new HeadInfo(env, List.of(), List.of())))
+          : u.peer().client().headInfo(repo, eq.localEnvelope()));
     }
     Map<Upstream, Snapshot> heads = new LinkedHashMap<>();
     Map<Upstream, byte[]> envelopes = new HashMap<>();
     ChasmException notFound = null;
-    for (Map.Entry<Upstream, CompletableFuture<Optional<byte[]>>> e : asked.entrySet()) {
+    List<Check> gossip = new ArrayList<>();
+    for (Map.Entry<Upstream, CompletableFuture<Optional<HeadInfo>>> e : asked.entrySet()) {
       Upstream u = e.getKey();
       try {
-        Optional<byte[]> env = ups.await(u, e.getValue());
+        Optional<HeadInfo> info = ups.await(u, e.getValue());
+        Optional<byte[]> env = info.map(HeadInfo::envelope);
         if (env.isEmpty()) {
           notFound = new ChasmException(u + " does not hold repository '" + repo + "'");
           u.markBehind();
@@ -45,9 +58,18 @@ final class HeadSelection {
         }
         heads.put(u, verifier.verify(env.get(), SnapshotVerifier.NONE_ACCEPTED));
         envelopes.put(u, env.get());
+        // Outside the ban below: a conflict between two trusted heads is nobody's bad byte.
+        for (byte[] proof : info.get().proofs()) {
+          gossip.add(() -> eq.gossiped(proof, u));
+        }
+        SignedSnapshot signed = SignedSnapshot.decode(env.get());
+        gossip.add(() -> eq.verifiedHead(signed, u));
       } catch (ChasmException | IOException ex) {
         ups.ban(u, ex);
       }
+    }
+    for (Check c : gossip) {
+      c.run();
     }
     if (heads.isEmpty()) {
       ChasmException f = ups.failure();
@@ -65,10 +87,11 @@ final class HeadSelection {
         h.getKey().markBehind();
       }
     }
+    eq.mayMoveTo(remote);
+    if (local != null && remote.id().equals(local.id())) {
+      return Optional.empty();
+    }
     if (local != null) {
-      if (remote.id().equals(local.id())) {
-        return Optional.empty();
-      }
       if (remote.sequence() <= local.sequence()) {
         throw new RollbackException("upstream head " + remote.origin() + " #" + remote.sequence()
             + " is not newer than the local snapshot #" + local.sequence());

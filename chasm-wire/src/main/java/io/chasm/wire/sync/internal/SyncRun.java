@@ -54,7 +54,8 @@ public final class SyncRun {
   /** Returns false if already up to date (nothing new, nothing damaged). */
   public boolean run() throws ChasmException, IOException {
     long t0 = s.ticker().nanos();
-    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local);
+    EquivocationCheck eq = new EquivocationCheck(state.stateDirectory(), s.trust(), state.head().orElse(null));
+    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local, eq);
     debug("head", t0);
     boolean flip = s.flip();
     PublishMarker marker = new PublishMarker(state.stateDirectory());
