@@ -295,6 +295,78 @@ abstract class AbstractCollectorStoreTest {
   }
 
   @Test
+  void windows_oneClientOnSevenDays_isOnceInTheWeekAndMonth_sevenTimesInTheDays() throws Exception {
+    // An agent with a secret per window: the same client hashes alike all week, unlike across days.
+    LocalDate monday = LocalDate.of(2026, 11, 2);
+    StatsBatch.Builder b = alpha.batch("w");
+    for (int d = 0; d < 7; d++) {
+      b.addRows(day(monday.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "day" + d + "-client"));
+    }
+    long week = monday.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    long month = LocalDate.of(2026, 11, 1).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    b.addRows(TestMirror.row(Granularity.WEEK, week, "debian", "/x.iso", "iso", "http", 0, 0, "week-client"));
+    b.addRows(TestMirror.row(Granularity.MONTH, month, "debian", "/x.iso", "iso", "http", 0, 0, "month-client"));
+    store.ingest(alpha.signed(b.build()));
+    Range w = new Range(monday, monday.plusDays(7));
+    Totals t = store.reader().totals("debian", Optional.empty(), w);
+    assertThat(t.unique()).isEqualTo(1);
+    assertThat(t.window()).isEqualTo(new StatsReader.UniqueWindow("week", "2026-W45", 1));
+    Totals m = store.reader().totals("debian", Optional.of("/x.iso"), new Range(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 12, 1)));
+    assertThat(m.unique()).isEqualTo(1);
+    assertThat(m.window()).isEqualTo(new StatsReader.UniqueWindow("month", "2026-11", 1));
+    var days = store.reader().series("debian", Optional.empty(), Interval.DAY, w);
+    assertThat(days.stream().mapToLong(p -> p.totals().unique()).sum()).isEqualTo(7);
+    assertThat(days.get(0).totals().window()).isEqualTo(new StatsReader.UniqueWindow("day", "2026-11-02", 1));
+    assertThat(t.downloads()).isEqualTo(7);
+  }
+
+  @Test
+  void ingest_weekOrMonthRowWithCountersOrMisaligned_isMalformed() throws Exception {
+    long monday = LocalDate.of(2026, 11, 2).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    assertReason(alpha.signed(alpha.batch("c").addRows(
+        TestMirror.row(Granularity.WEEK, monday, "p", "/a", "iso", "http", 3, 0, "x")).build()), Reason.MALFORMED);
+    assertReason(alpha.signed(alpha.batch("t").addRows(
+        TestMirror.row(Granularity.WEEK, monday + 86400, "p", "/a", "iso", "http", 0, 0, "x")).build()), Reason.MALFORMED);
+    assertReason(alpha.signed(alpha.batch("m").addRows(
+        TestMirror.row(Granularity.MONTH, monday, "p", "/a", "iso", "http", 0, 0, "x")).build()), Reason.MALFORMED);
+    assertThat(store.reader().dataRange()).isEmpty();
+  }
+
+  @Test
+  void migrationToRollups_fillsThemFromDataAlreadyStored() throws Exception {
+    store.close();
+    store = null;
+    String url = freshDatabaseUrl();
+    StatsBatch.Builder b = alpha.batch("old");
+    for (int d = 0; d < 40; d++) {
+      b.addRows(day(D1.plusDays(d), d % 2 == 0 ? "debian" : "fedora", "/x" + d % 3, "iso", d + 1, 10L * d, people("u", 1 + d % 7)));
+    }
+    List<Object> before = new ArrayList<>();
+    try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
+      s.enrol("alpha", alpha.publicKey(), Optional.empty());
+      s.ingest(alpha.signed(b.build()));
+      before.add(s.reader().projects(ALL));
+      before.add(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))));
+      before.add(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10));
+    }
+    // Back to schema 1 as it was: no rollups, no week or month rows.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+      st.execute("DROP TABLE roll_artifact");
+      st.execute("DROP TABLE roll_mirror");
+      st.execute("DELETE FROM stats WHERE granularity > 2");
+      st.execute("DELETE FROM schema_migrations WHERE version = 2");
+    }
+    try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
+      assertThat(s.schemaVersion()).isEqualTo(2);
+      assertThat(s.reader().projects(ALL)).isEqualTo(before.get(0));
+      assertThat(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))))
+          .isEqualTo(before.get(1));
+      assertThat(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10))
+          .isEqualTo(before.get(2));
+    }
+  }
+
+  @Test
   void reader_topArtifactsSearchesAndPages() throws Exception {
     StatsBatch.Builder b = alpha.batch("1");
     for (int i = 0; i < 25; i++) {
