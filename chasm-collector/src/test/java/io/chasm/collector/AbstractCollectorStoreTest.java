@@ -65,7 +65,7 @@ abstract class AbstractCollectorStoreTest {
   }
 
   private StatsBatch simple(TestMirror m, String label, long downloads) {
-    return m.batch(label).addRows(day(D1, "debian", "/debian/pool/a.deb", "deb", downloads, downloads * 100, people(m.name(), 10))).build();
+    return TestMirror.windowed(m.batch(label).addRows(day(D1, "debian", "/debian/pool/a.deb", "deb", downloads, downloads * 100, people(m.name(), 10))));
   }
 
   @Test
@@ -93,7 +93,7 @@ abstract class AbstractCollectorStoreTest {
   void ingest_newBatch_countsItsRows() throws Exception {
     IngestOutcome o = store.ingest(alpha.signed(simple(alpha, "b1", 7)));
     assertThat(o.duplicate()).isFalse();
-    assertThat(o.rowsCounted()).isEqualTo(1);
+    assertThat(o.rowsCounted()).isEqualTo(3); // the DAY row, its WEEK and its MONTH row
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(7);
     assertThat(t.bytes()).isEqualTo(700);
@@ -182,8 +182,8 @@ abstract class AbstractCollectorStoreTest {
   void ingest_twoMirrors_sumCountsAndUnionSketches() throws Exception {
     // 10 people via alpha, 10 via beta, 5 of them the same. Each mirror keys its hashes with its
     // own secrets, so the collector cannot tell the 5 apart: across mirrors figures are summed (20).
-    store.ingest(alpha.signed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, people("p", 10))).build()));
-    store.ingest(beta.signed(beta.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, java.util.Arrays.copyOfRange(people("p", 15), 5, 15))).build()));
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, people("p", 10))))));
+    store.ingest(beta.signed(TestMirror.windowed(beta.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, java.util.Arrays.copyOfRange(people("p", 15), 5, 15))))));
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(20);
     assertThat(t.bytes()).isEqualTo(2000);
@@ -196,8 +196,8 @@ abstract class AbstractCollectorStoreTest {
 
   @Test
   void ingest_sameCellTwice_mergesIntoOneAggregate() throws Exception {
-    store.ingest(alpha.signed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 4, 40, people("a", 4))).build()));
-    store.ingest(alpha.signed(alpha.batch("2").addRows(day(D1, "debian", "/x.iso", "iso", 6, 60, people("a", 6))).build()));
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 4, 40, people("a", 4))))));
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("2").addRows(day(D1, "debian", "/x.iso", "iso", 6, 60, people("a", 6))))));
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(10);
     assertThat(t.unique()).isEqualTo(6);
@@ -258,10 +258,9 @@ abstract class AbstractCollectorStoreTest {
     String url = freshDatabaseUrl();
     try (CollectorStore s = CollectorStore.open(url, 5, 2)) {
       s.enrol("alpha", alpha.publicKey(), Optional.empty());
-      s.ingest(alpha.signed(alpha.batch("1")
+      s.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1")
           .addRows(day(D1, "debian", "/popular.iso", "iso", 50, 5000, people("x", 40)))
-          .addRows(day(D1, "debian", "/rare.iso", "iso", 3, 300, people("y", 3)))
-          .build()));
+          .addRows(day(D1, "debian", "/rare.iso", "iso", 3, 300, people("y", 3))))));
       var page = s.reader().topArtifacts("debian", ALL, null, 0, 10);
       assertThat(page.items()).hasSize(2);
       assertThat(page.items().get(0).totals().downloads()).isEqualTo(50);
@@ -280,7 +279,7 @@ abstract class AbstractCollectorStoreTest {
     for (int d = 0; d < 40; d++) {
       b.addRows(day(D1.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "u" + d));
     }
-    store.ingest(alpha.signed(b.build()));
+    store.ingest(alpha.signed(TestMirror.windowed(b)));
     Range r = new Range(D1, D1.plusDays(40));
     var days = store.reader().series("debian", Optional.empty(), Interval.DAY, r);
     assertThat(days).hasSize(40).allSatisfy(p -> assertThat(p.totals().downloads()).isEqualTo(1));
@@ -321,6 +320,21 @@ abstract class AbstractCollectorStoreTest {
   }
 
   @Test
+  void windows_batchWithoutWindowRows_hasNoWeekOrMonthUniques() throws Exception {
+    StatsBatch.Builder b = alpha.batch("days");
+    for (int d = 0; d < 7; d++) {
+      b.addRows(day(D1.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "day" + d + "-client"));
+    }
+    store.ingest(alpha.signed(b.build()));
+    Totals week = store.reader().totals("debian", Optional.empty(), new Range(D1, D1.plusDays(7)));
+    assertThat(week.downloads()).isEqualTo(7);
+    // SPEC §11.9: never the union of the daily sketches, which would count one client 7 times.
+    assertThat(week.unique()).isZero();
+    assertThat(store.reader().series("debian", Optional.empty(), Interval.DAY, new Range(D1, D1.plusDays(7))))
+        .allSatisfy(p -> assertThat(p.totals().unique()).isEqualTo(1));
+  }
+
+  @Test
   void ingest_weekOrMonthRowWithCountersOrMisaligned_isMalformed() throws Exception {
     long monday = LocalDate.of(2026, 11, 2).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
     assertReason(alpha.signed(alpha.batch("c").addRows(
@@ -344,16 +358,16 @@ abstract class AbstractCollectorStoreTest {
     List<Object> before = new ArrayList<>();
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
       s.enrol("alpha", alpha.publicKey(), Optional.empty());
-      s.ingest(alpha.signed(b.build()));
+      s.ingest(alpha.signed(TestMirror.windowed(b)));
       before.add(s.reader().projects(ALL));
       before.add(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))));
       before.add(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10));
     }
-    // Back to schema 1 as it was: no rollups, no week or month rows.
+    // Back to schema 1 as it was: the raw rows (a schema-1 collector stored WEEK and MONTH rows
+    // too, SPEC §11.9), no rollups.
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
       st.execute("DROP TABLE roll_artifact");
       st.execute("DROP TABLE roll_mirror");
-      st.execute("DELETE FROM stats WHERE granularity > 2");
       st.execute("DELETE FROM schema_migrations WHERE version = 2");
     }
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {

@@ -101,7 +101,6 @@ public final class BatchIngester {
     String content = contentHash(batch);
 
     List<RowKey> dropped = new ArrayList<>();
-    boolean windowRows = false;
     TreeMap<RowKey, Agg> rows = new TreeMap<>();
     long downloads = 0;
     long bytes = 0;
@@ -114,17 +113,12 @@ public final class BatchIngester {
       }
       Agg a = new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray());
       rows.merge(k, a, Agg::plus);
-      windowRows |= k.granularity() == Windows.WEEK || k.granularity() == Windows.MONTH;
       if (r.getGranularity() == Granularity.DAY) {
         downloads += r.getDownloads();
         bytes += r.getBytes();
       }
     }
     int counted = rows.size();
-    if (!windowRows && batch.getParts() <= 1 && !batch.getRowsList().isEmpty()) {
-      // An agent that sends no week or month sketches: derive them as before schema 2.
-      rows.putAll(LegacyWindows.derive(rows));
-    }
     long now = System.currentTimeMillis() / 1000;
     long dl = downloads;
     long by = bytes;
@@ -193,7 +187,7 @@ public final class BatchIngester {
         throw malformed("row period_start " + r.getPeriodStart() + " is not aligned to its granularity");
       }
       if (g >= Windows.WEEK && (r.getDownloads() != 0 || r.getBytes() != 0 || r.getBotRequests() != 0)) {
-        throw malformed("a WEEK or MONTH row carries only a unique sketch; its counters must be 0");
+        throw malformed("a " + r.getGranularity() + " row carries only unique_sketch; its counters must be 0");
       }
       text(r.getProject(), "project", MAX_PROJECT, false);
       text(r.getArtifact(), "artifact", MAX_ARTIFACT, false);

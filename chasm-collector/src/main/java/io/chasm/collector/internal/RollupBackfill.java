@@ -12,15 +12,17 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Schema 2's one-time fill of the rollups from the DAY rows already in {@code stats}, a mirror and
- * a month at a time, through the same code as ingestion (so old and new data add up alike).
+ * Schema 2's one-time fill of the rollups from the DAY, WEEK and MONTH rows already in {@code
+ * stats}, a mirror and a month at a time, through the same code as ingestion (so old and new data
+ * add up alike). Data from agents that sent no WEEK or MONTH rows gets no week or month unique
+ * figures: a union of daily sketches would count a returning client once per day (SPEC §11.9).
  */
 public final class RollupBackfill {
   private RollupBackfill() {}
 
   public static Void run(Connection c, Dialect dialect) throws SQLException {
     List<Long> mirrors = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT mirror_id FROM stats WHERE granularity = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT mirror_id FROM stats WHERE granularity >= ?")) {
       ps.setInt(1, Windows.DAY);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -40,7 +42,7 @@ public final class RollupBackfill {
 
   private static long[] span(Connection c, long mirror) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT MIN(period_start), MAX(period_start) FROM stats WHERE granularity = ? AND mirror_id = ?")) {
+        "SELECT MIN(period_start), MAX(period_start) FROM stats WHERE granularity >= ? AND mirror_id = ?")) {
       ps.setInt(1, Windows.DAY);
       ps.setLong(2, mirror);
       try (ResultSet rs = ps.executeQuery()) {
@@ -51,29 +53,27 @@ public final class RollupBackfill {
   }
 
   private static void fill(Connection c, Dialect dialect, long mirror, long from, long to) throws SQLException {
-    TreeMap<RowKey, Agg> days = new TreeMap<>();
+    TreeMap<RowKey, Agg> rows = new TreeMap<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT project, period_start, artifact, type, protocol, downloads, bytes, bot_requests, sketch FROM stats"
-            + " WHERE granularity = ? AND mirror_id = ? AND period_start >= ? AND period_start < ?")) {
+        "SELECT granularity, project, period_start, artifact, type, protocol, downloads, bytes, bot_requests, sketch"
+            + " FROM stats WHERE granularity >= ? AND mirror_id = ? AND period_start >= ? AND period_start < ?")) {
       ps.setInt(1, Windows.DAY);
       ps.setLong(2, mirror);
       ps.setLong(3, from);
       ps.setLong(4, to);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          days.put(new RowKey(Windows.DAY, rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-              rs.getString(5)), new Agg(rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getBytes(9)));
+          rows.put(new RowKey(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+              rs.getString(6)), new Agg(rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getBytes(10)));
         }
       }
     }
-    if (days.isEmpty()) {
+    if (rows.isEmpty()) {
       return;
     }
+    // Each stored row counts as if its batch had just created it.
     List<RollupWriter.Merged> merged = new ArrayList<>();
-    days.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
-    TreeMap<RowKey, Agg> windows = LegacyWindows.derive(days);
-    StatsRows.merge(c, dialect, windows, mirror)
-        .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, windows.get(k), grown)));
+    rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
     RollupWriter.applyMirror(c, dialect, mirror, merged);
     RollupWriter.applyShared(c, merged);
   }

@@ -11,11 +11,13 @@ final class RangeBuffer {
   private final LongIntMap index = new LongIntMap();
   private int count;
   private long[] day = new long[64], client = new long[64], bytes = new long[64], ts = new long[64];
+  // The client's week and month hashes (0 when that window had closed).
+  private long[] week = new long[64], month = new long[64];
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
 
   /** Adds {@code n} bytes of a range; beyond {@link RangeTracker#MAX_ENTRIES} new keys are dropped. */
-  void add(long d, int a, int p, long c, long n, long t) {
+  void add(long d, int a, int p, long c, long wh, long mh, long n, long t) {
     long key = c * 0x9E3779B97F4A7C15L ^ (d << 40) ^ ((long) a << 2) ^ p;
     if (key == Long.MIN_VALUE) {
       key = 0;
@@ -32,11 +34,15 @@ final class RangeBuffer {
         client = Arrays.copyOf(client, m);
         bytes = Arrays.copyOf(bytes, m);
         ts = Arrays.copyOf(ts, m);
+        week = Arrays.copyOf(week, m);
+        month = Arrays.copyOf(month, m);
         art = Arrays.copyOf(art, m);
         proto = Arrays.copyOf(proto, m);
       }
       day[i] = d;
       client[i] = c;
+      week[i] = wh;
+      month[i] = mh;
       art[i] = a;
       proto[i] = (byte) p;
       index.put(key, i);
@@ -47,7 +53,7 @@ final class RangeBuffer {
 
   void drainInto(RangeTracker tracker, IntFunction<ArtifactCatalog.Artifact> classify) {
     for (int i = 0; i < count; i++) {
-      tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], bytes[i], ts[i]);
+      tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], week[i], month[i], bytes[i], ts[i]);
     }
   }
 

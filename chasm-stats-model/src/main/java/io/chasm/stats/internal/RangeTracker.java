@@ -3,6 +3,7 @@ package io.chasm.stats.internal;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
+import io.chasm.stats.Window;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,14 +24,17 @@ public final class RangeTracker {
   private static final class Entry {
     final ArtifactCatalog.Artifact art;
     final int protocol;
-    final long day, client;
+    final long day, client, weekClient, monthClient;
     long bytes, lastTs;
 
-    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client) {
+    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client, long weekClient,
+        long monthClient) {
       this.art = art;
       this.protocol = protocol;
       this.day = day;
       this.client = client;
+      this.weekClient = weekClient;
+      this.monthClient = monthClient;
     }
   }
 
@@ -61,14 +65,14 @@ public final class RangeTracker {
   }
 
   public synchronized void add(ArtifactCatalog.Artifact art, int protocol, long day, long client,
-      long bytes, long ts) {
+      long weekClient, long monthClient, long bytes, long ts) {
     Key k = new Key(day, client, art.pathId * PROTOCOLS + protocol);
     Entry e = entries.get(k);
     if (e == null) {
       if (entries.size() >= MAX_ENTRIES) {
         return;
       }
-      e = new Entry(art, protocol, day, client);
+      e = new Entry(art, protocol, day, client, weekClient, monthClient);
       entries.put(k, e);
     }
     e.bytes += bytes;
@@ -102,9 +106,19 @@ public final class RangeTracker {
         d.add(1, 0, 0);
         d.addUnique(e.client);
       }
+      if (delta.keepsHours()) {
+        long week = Window.WEEK.indexOfDay(e.day);
+        if (e.weekClient != 0) {
+          WindowSketches.addTo(delta, Window.WEEK, week, e.art, protocol).addUnique(e.weekClient);
+        }
+        if (e.monthClient != 0) {
+          WindowSketches.addTo(delta, Window.MONTH, Window.MONTH.indexOfDay(e.day), e.art, protocol)
+              .addUnique(e.monthClient);
+        }
+      }
       if (report != null) {
         report.add(e.art, e.protocol, 1, 0, 0);
-        report.addClient(e.art, e.protocol, e.client);
+        report.addClient(e.art, e.protocol, e.day, e.client, e.weekClient, e.monthClient);
       }
     }
     entries.clear();

@@ -66,10 +66,15 @@ public final class LogScanner {
 
   /** What a scan read, for the report. */
   public static final class Result {
-    /** One row per artifact (period 0) over everything read, countme rows and totals. */
+    /**
+     * One DAY row per artifact (period 0, without uniques) over everything read, one MONTH row
+     * per artifact and month with its unique downloaders, countme rows and totals.
+     */
     public final StatsDelta summary = new StatsDelta();
     /** One line per file that could not be read or recognised. */
     public final List<String> errors = new ArrayList<>();
+    /** Unique downloaders of every day, ISO week and month read (all artifacts), in that order. */
+    public final List<io.chasm.stats.WindowUniques> uniques = new ArrayList<>();
     public int batches;
   }
 
@@ -106,7 +111,7 @@ public final class LogScanner {
     Checkpoints checkpoints = new Checkpoints(opt.stateDir, opt.seeds);
     StateFile state = checkpoints.load();
     PeriodSecrets secrets = new PeriodSecrets(state.closedBefore);
-    for (Map.Entry<Long, byte[]> e : state.secrets.entrySet()) {
+    for (Map.Entry<PeriodSecrets.Key, byte[]> e : state.secrets.entrySet()) {
       secrets.put(e.getKey(), e.getValue());
     }
     List<ScanFile> works = new ArrayList<>();
@@ -133,7 +138,7 @@ public final class LogScanner {
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
     // The report (one compact sketch per artifact) gets every step's rows and downloaders; the
     // step deltas get rows only when a sink takes them (see runStep).
-    SummaryRows report = new SummaryRows(res.summary);
+    SummaryRows report = new SummaryRows(res.summary, res.uniques);
     RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
       aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report, sink != null)));
