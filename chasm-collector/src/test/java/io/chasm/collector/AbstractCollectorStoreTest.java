@@ -368,6 +368,7 @@ abstract class AbstractCollectorStoreTest {
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
       st.execute("DROP TABLE roll_artifact");
       st.execute("DROP TABLE roll_mirror");
+      st.execute("DROP TABLE roll_project");
       st.execute("DELETE FROM schema_migrations WHERE version = 2");
     }
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {

@@ -137,7 +137,7 @@ public final class BatchIngester {
               List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
               StatsRows.merge(c, db.dialect(), rows, mirror.id())
                   .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
-              RollupWriter.applyMirror(c, db.dialect(), mirror.id(), merged);
+              RollupWriter.ProjectDelta project = RollupWriter.applyMirror(c, db.dialect(), mirror.id(), merged);
               for (CountmeRow cm : batch.getCountmeList()) {
                 if (mirror.project().isEmpty() || mirror.project().get().equals(cm.getProject())) {
                   mergeCountme(c, cm, mirror.id());
@@ -149,7 +149,7 @@ public final class BatchIngester {
                 ps.setLong(2, mirror.id());
                 ps.executeUpdate();
               }
-              RollupWriter.applyShared(c, merged);
+              RollupWriter.applyShared(c, merged, project);
               return true;
             });
     if (inserted == null) {

@@ -74,7 +74,6 @@ public final class RollupBackfill {
     // Each stored row counts as if its batch had just created it.
     List<RollupWriter.Merged> merged = new ArrayList<>();
     rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
-    RollupWriter.applyMirror(c, dialect, mirror, merged);
-    RollupWriter.applyShared(c, merged);
+    RollupWriter.applyShared(c, merged, RollupWriter.applyMirror(c, dialect, mirror, merged));
   }
 }

@@ -59,7 +59,7 @@ public final class RollupQueries {
 
   /** Totals per project over the windows. */
   public Map<String, Cell> perProject(List<Piece> pieces) throws SQLException {
-    return fold("SELECT project, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_mirror WHERE type = '' AND protocol = ''"
+    return fold("SELECT project, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE type = '' AND protocol = ''"
         + " AND " + filter(pieces) + " GROUP BY project", List.of(), pieces);
   }
 
@@ -85,7 +85,7 @@ public final class RollupQueries {
   /** A project's (or one artifact's) sums per window. */
   public Map<Piece, Cell> perPiece(String project, String artifact, List<Piece> pieces) throws SQLException {
     String sql = artifact == null
-        ? "SELECT kind, period_start, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_mirror WHERE project = ?"
+        ? "SELECT kind, period_start, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE project = ?"
             + " AND type = '' AND protocol = '' AND " + filter(pieces) + " GROUP BY kind, period_start"
         : "SELECT kind, period_start, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_artifact WHERE project = ?"
             + " AND artifact = ? AND " + filter(pieces) + " GROUP BY kind, period_start";
@@ -106,9 +106,9 @@ public final class RollupQueries {
    */
   public Map<String, Cell> breakdown(String project, String column, List<Piece> pieces) throws SQLException {
     String sql = switch (column) {
-      case "type" -> "SELECT type, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_mirror WHERE project = ?"
+      case "type" -> "SELECT type, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE project = ?"
           + " AND type <> '' AND protocol = '' AND " + filter(pieces) + " GROUP BY type";
-      case "protocol" -> "SELECT protocol, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_mirror WHERE project = ?"
+      case "protocol" -> "SELECT protocol, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE project = ?"
           + " AND type = '' AND protocol <> '' AND " + filter(pieces) + " GROUP BY protocol";
       case "mirror" -> "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m"
           + " ON m.id = r.mirror_id WHERE r.project = ? AND r.type = '' AND r.protocol = '' AND "

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  *       (protocol {@code ''}), once per protocol (type {@code ''}) and once for all (both {@code
  *       ''}); it keeps the mirror's sketch union, so its {@code uniq} counts a client once per
  *       window.
+ *   <li>{@code roll_project}: roll_mirror summed over mirrors (in shards, see V2__rollups.sql).
  * </ul>
  * Counters of week and month rows are sums of the DAY rows in them; their uniques come only from
  * the WEEK and MONTH rows (each keyed with that window's own secret).
@@ -70,8 +71,26 @@ public final class RollupWriter {
     final List<byte[]> sketches = new ArrayList<>();
   }
 
-  /** Updates the per-mirror rollup (private to this mirror: no lock is shared with others). */
-  public static void applyMirror(Connection c, Dialect dialect, long mirrorId, List<Merged> rows) throws SQLException {
+  /** What one batch added to the project rollup: per key, counters and the growth of the mirror's figure. */
+  public static final class ProjectDelta {
+    private final TreeMap<MirrorKey, Sum> sums = new TreeMap<>();
+    private final int shard;
+
+    ProjectDelta(long mirrorId) {
+      this.shard = (int) Math.floorMod(mirrorId, SHARDS);
+    }
+  }
+
+  /** Shards of roll_project (see V2__rollups.sql). */
+  public static final int SHARDS = 8;
+
+  /**
+   * Updates the per-mirror rollup (private to this mirror: no lock is shared with others) and
+   * returns what the project rollup must add, for {@link #applyShared}.
+   */
+  public static ProjectDelta applyMirror(Connection c, Dialect dialect, long mirrorId, List<Merged> rows)
+      throws SQLException {
+    ProjectDelta delta = new ProjectDelta(mirrorId);
     TreeMap<MirrorKey, Sum> sums = new TreeMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
@@ -100,7 +119,7 @@ public final class RollupWriter {
       }
     }
     if (sums.isEmpty()) {
-      return;
+      return delta;
     }
     List<Map.Entry<MirrorKey, Sum>> entries = new ArrayList<>(sums.entrySet());
     List<byte[]> unions = new ArrayList<>();
@@ -126,11 +145,13 @@ public final class RollupWriter {
     }
     String where = " WHERE kind = ? AND period_start = ? AND project = ? AND type = ? AND protocol = ? AND mirror_id = ?";
     for (int n = 0; n < entries.size(); n++) {
-      if (inserted[n] != 0) {
-        continue;
-      }
       MirrorKey k = entries.get(n).getKey();
       Sum s = entries.get(n).getValue();
+      delta.sums.put(k, s);
+      if (inserted[n] != 0) {
+        s.uniq = Sketches.estimate(unions.get(n));
+        continue;
+      }
       byte[] old;
       try (PreparedStatement sel = c.prepareStatement("SELECT sketch FROM roll_mirror" + where + dialect.forUpdate())) {
         bindMirror(sel, k, mirrorId);
@@ -142,6 +163,7 @@ public final class RollupWriter {
         }
       }
       byte[] merged = Sketches.merge(old, unions.get(n));
+      s.uniq = Sketches.estimate(merged) - Sketches.estimate(old);
       try (PreparedStatement up = c.prepareStatement("UPDATE roll_mirror SET downloads = downloads + ?,"
           + " bytes = bytes + ?, bot_requests = bot_requests + ?, sketch = ?, uniq = ?" + where)) {
         up.setLong(1, s.downloads);
@@ -153,6 +175,7 @@ public final class RollupWriter {
         up.executeUpdate();
       }
     }
+    return delta;
   }
 
   /**
@@ -160,7 +183,33 @@ public final class RollupWriter {
    * the ones other mirrors' batches wait for, so they are locked for the shortest time, in key
    * order (no deadlock between two batches).
    */
-  public static void applyShared(Connection c, List<Merged> rows) throws SQLException {
+  public static void applyShared(Connection c, List<Merged> rows, ProjectDelta project) throws SQLException {
+    if (!project.sums.isEmpty()) {
+      try (PreparedStatement up = c.prepareStatement(
+          "INSERT INTO roll_project (kind, period_start, project, type, protocol, shard, downloads, bytes, bot_requests,"
+              + " uniq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+              + " ON CONFLICT (kind, project, period_start, type, protocol, shard) DO UPDATE SET"
+              + " downloads = roll_project.downloads + excluded.downloads, bytes = roll_project.bytes + excluded.bytes,"
+              + " bot_requests = roll_project.bot_requests + excluded.bot_requests,"
+              + " uniq = roll_project.uniq + excluded.uniq")) {
+        for (var e : project.sums.entrySet()) {
+          MirrorKey k = e.getKey();
+          Sum s = e.getValue();
+          up.setInt(1, k.kind);
+          up.setLong(2, k.start);
+          up.setString(3, k.project);
+          up.setString(4, k.type);
+          up.setString(5, k.protocol);
+          up.setInt(6, project.shard);
+          up.setLong(7, s.downloads);
+          up.setLong(8, s.bytes);
+          up.setLong(9, s.bots);
+          up.setLong(10, s.uniq);
+          up.addBatch();
+        }
+        up.executeBatch();
+      }
+    }
     TreeMap<ArtifactKey, Sum> sums = new TreeMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();

@@ -103,7 +103,7 @@ public final class Database implements AutoCloseable {
           c.setAutoCommit(true);
         }
       } catch (SQLException e) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.contains(e.getSQLState())) {
+        if (attempt >= MAX_ATTEMPTS || e.getSQLState() == null || !RETRYABLE.contains(e.getSQLState())) {
           throw e;
         }
         LOG.debug("transaction conflict ({}), retrying", e.getSQLState());
