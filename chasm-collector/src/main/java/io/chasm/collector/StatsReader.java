@@ -134,7 +134,10 @@ public final class StatsReader {
   public List<ProjectSummary> projects(Range range) throws SQLException {
     List<Piece> pieces = range.pieces();
     Map<String, Cell> cells = q.perProject(pieces);
-    Map<String, Long> artifacts = q.artifactCounts(pieces);
+    Optional<Range> all = dataRange();
+    boolean everything = all.isEmpty()
+        || !range.from().isAfter(all.get().from()) && !range.to().isBefore(all.get().to());
+    Map<String, Long> artifacts = everything ? q.artifactCountsOfAll() : q.artifactCounts(pieces);
     List<ProjectSummary> out = new ArrayList<>();
     sorted(cells).forEach(e -> out.add(
         new ProjectSummary(e.getKey(), totals(e.getValue(), pieces), artifacts.getOrDefault(e.getKey(), 0L))));

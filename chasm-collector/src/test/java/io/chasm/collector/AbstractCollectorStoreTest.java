@@ -369,6 +369,7 @@ abstract class AbstractCollectorStoreTest {
       st.execute("DROP TABLE roll_artifact");
       st.execute("DROP TABLE roll_mirror");
       st.execute("DROP TABLE roll_project");
+      st.execute("DROP TABLE artifacts");
       st.execute("DELETE FROM schema_migrations WHERE version = 2");
     }
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
@@ -403,6 +404,10 @@ abstract class AbstractCollectorStoreTest {
     assertThat(store.reader().breakdown("debian", Optional.empty(), By.TYPE, ALL))
         .extracting(StatsReader.Slice::key).containsExactly("deb", "iso");
     assertThat(store.reader().projects(ALL)).extracting(StatsReader.ProjectSummary::project).containsExactly("debian");
+    // All the data (the artifact catalogue) and one day of it (a distinct count) agree.
+    assertThat(store.reader().projects(ALL).get(0).artifacts()).isEqualTo(26);
+    assertThat(store.reader().projects(new Range(D1, D1.plusDays(1))).get(0).artifacts()).isEqualTo(26);
+    assertThat(store.reader().topArtifacts("debian", ALL, null, 40, 10).total()).isEqualTo(26);
   }
 
   @Test

@@ -63,6 +63,20 @@ public final class RollupQueries {
         + " AND " + filter(pieces) + " GROUP BY project", List.of(), pieces);
   }
 
+  /** Artifacts per project with a DAY row in [from, to) when that holds every day with data. */
+  public Map<String, Long> artifactCountsOfAll() throws SQLException {
+    return db.read(c -> {
+      Map<String, Long> out = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT project, COUNT(*) FROM artifacts GROUP BY project");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    });
+  }
+
   /** Distinct artifacts per project over the windows. */
   public Map<String, Long> artifactCounts(List<Piece> pieces) throws SQLException {
     List<Object> args = new ArrayList<>();
@@ -176,17 +190,11 @@ public final class RollupQueries {
           + "%");
     }
     return db.read(c -> {
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT artifact)" + where)) {
-        bind(ps, bind(ps, 1, args, pieces), tail, List.of());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
+      long total = 0;
       LinkedHashMap<String, Cell> rows = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq)"
-          + where + " GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT ? OFFSET ?")) {
+      // One pass: the number of matching artifacts comes with the page (a window over the groups).
+      try (PreparedStatement ps = c.prepareStatement("SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq),"
+          + " COUNT(*) OVER ()" + where + " GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT ? OFFSET ?")) {
         List<Object> rest = new ArrayList<>(tail);
         rest.add(limit);
         rest.add(offset);
@@ -197,6 +205,17 @@ public final class RollupQueries {
             cell.note = rs.getString(2);
             cell.add(rs.getLong(3), rs.getLong(4), rs.getLong(5));
             rows.put(rs.getString(1), cell);
+            total = rs.getLong(6);
+          }
+        }
+      }
+      if (rows.isEmpty() && offset > 0) {
+        // Past the end: the window saw no row, so count on its own.
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT artifact)" + where)) {
+          bind(ps, bind(ps, 1, args, pieces), tail, List.of());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            total = rs.getLong(1);
           }
         }
       }

@@ -232,6 +232,7 @@ public final class RollupWriter {
     if (sums.isEmpty()) {
       return;
     }
+    catalogue(c, rows);
     try (PreparedStatement up = c.prepareStatement(
         "INSERT INTO roll_artifact (kind, period_start, project, artifact, type, protocol, downloads, bytes, bot_requests,"
             + " uniq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -251,6 +252,42 @@ public final class RollupWriter {
         up.setLong(8, s.bytes);
         up.setLong(9, s.bots);
         up.setLong(10, s.uniq);
+        up.addBatch();
+      }
+      up.executeBatch();
+    }
+  }
+
+  /** Widens each artifact's [first_day, last_day] to the batch's DAY rows (rows in key order). */
+  private static void catalogue(Connection c, List<Merged> rows) throws SQLException {
+    TreeMap<List<String>, long[]> days = new TreeMap<>((a, b) -> {
+      int x = a.get(0).compareTo(b.get(0));
+      return x != 0 ? x : a.get(1).compareTo(b.get(1));
+    });
+    for (Merged m : rows) {
+      if (m.key().granularity() == Windows.DAY) {
+        long d = m.key().periodStart();
+        long[] span = days.computeIfAbsent(List.of(m.key().project(), m.key().artifact()), k -> new long[] {d, d});
+        span[0] = Math.min(span[0], d);
+        span[1] = Math.max(span[1], d);
+      }
+    }
+    if (days.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement up = c.prepareStatement(
+        "INSERT INTO artifacts (project, artifact, first_day, last_day) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (project, artifact) DO UPDATE SET"
+            + " first_day = CASE WHEN excluded.first_day < artifacts.first_day THEN excluded.first_day"
+            + " ELSE artifacts.first_day END,"
+            + " last_day = CASE WHEN excluded.last_day > artifacts.last_day THEN excluded.last_day"
+            + " ELSE artifacts.last_day END"
+            + " WHERE excluded.first_day < artifacts.first_day OR excluded.last_day > artifacts.last_day")) {
+      for (var e : days.entrySet()) {
+        up.setString(1, e.getKey().get(0));
+        up.setString(2, e.getKey().get(1));
+        up.setLong(3, e.getValue()[0]);
+        up.setLong(4, e.getValue()[1]);
         up.addBatch();
       }
       up.executeBatch();

@@ -49,3 +49,13 @@ CREATE TABLE roll_project (
   uniq BIGINT NOT NULL,
   PRIMARY KEY (kind, project, period_start, type, protocol, shard)
 );
+
+-- The artifacts of each project and the first and last day with a DAY row, so that the number of
+-- artifacts of all the data is a count of rows, not a distinct count over every window.
+CREATE TABLE artifacts (
+  project TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  first_day BIGINT NOT NULL,
+  last_day BIGINT NOT NULL,
+  PRIMARY KEY (project, artifact)
+);
