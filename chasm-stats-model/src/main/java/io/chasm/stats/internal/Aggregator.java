@@ -60,9 +60,6 @@ public final class Aggregator {
   private long[] bytes = new long[256];
   private long[] botReq = new long[256];
   private HllSketch[] sketch = new HllSketch[256];
-  private long[] fullSize = new long[256];
-  // Protocols (bit per ordinal) whose full size of an artifact went to the tracker in this drain.
-  private byte[] fullSizeSent = new byte[256];
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   private final RangeBuffer ranges = new RangeBuffer();
@@ -169,8 +166,8 @@ public final class Aggregator {
       return null;
     }
     downloads[row]++;
-    if (http && r.bytes > fullSize[art]) {
-      fullSize[art] = r.bytes;
+    if (http) {
+      ranges.full(day, art, proto.ordinal(), r.bytes);
     }
     long c = client(day, r);
     long wh = weekHash(day, r);
@@ -307,10 +304,6 @@ public final class Aggregator {
       botReq = Arrays.copyOf(botReq, n);
       sketch = Arrays.copyOf(sketch, n);
     }
-    if (art >= fullSize.length) {
-      fullSize = Arrays.copyOf(fullSize, Math.max(art + 1, fullSize.length * 2));
-      fullSizeSent = Arrays.copyOf(fullSizeSent, fullSize.length);
-    }
     rowHour[i] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
@@ -348,11 +341,6 @@ public final class Aggregator {
       }
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
-      }
-      int bit = 1 << proto;
-      if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
-        fullSizeSent[rowArt[i]] |= (byte) bit;
-        tracker.fullSize(c, proto, fullSize[rowArt[i]]);
       }
     }
     if (!downloaders.isEmpty()) {
@@ -392,8 +380,6 @@ public final class Aggregator {
     clearRows();
     ranges.clear();
     maxHour = Long.MIN_VALUE;
-    Arrays.fill(fullSize, 0);
-    Arrays.fill(fullSizeSent, (byte) 0);
     countme.clear();
     RunTotals fresh = new RunTotals();
     totals.linesTotal = fresh.linesTotal;

@@ -46,7 +46,8 @@ public final class ClientHasher {
   }
 
   public ClientHasher(PeriodSecrets secrets, io.chasm.stats.Window window) {
-    this(secrets, window, window == io.chasm.stats.Window.DAY ? 19 : 18);
+    // Weeks and months get smaller caches: three full-size ones per worker would triple memory.
+    this(secrets, window, window == io.chasm.stats.Window.DAY ? 19 : 17);
   }
 
   /** With a cache of {@code 2^slotsLog2} slots, half of them used at most (tests use small ones). */

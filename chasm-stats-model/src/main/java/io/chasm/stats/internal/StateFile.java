@@ -36,6 +36,11 @@ public final class StateFile {
     public long offset;
     /** For compressed files: compressed size and mtime when fully read, to skip without reading. */
     public long doneSize = -1, doneMtime = -1;
+    /**
+     * Where the reader's open sessions (rsync, git daemon) began: reading again from there up to
+     * {@link #offset}, without counting, rebuilds them; -1 when none was open.
+     */
+    public long sessionsSince = -1;
   }
 
   public long generation;
@@ -70,6 +75,9 @@ public final class StateFile {
         c.offset = in.readLong();
         c.doneSize = in.readLong();
         c.doneMtime = in.readLong();
+        if (magic == MAGIC) {
+          c.sessionsSince = in.readLong();
+        }
         s.checkpoints.add(c);
       }
       int m = in.readInt();
@@ -109,6 +117,7 @@ public final class StateFile {
         out.writeLong(c.offset);
         out.writeLong(c.doneSize);
         out.writeLong(c.doneMtime);
+        out.writeLong(c.sessionsSince);
       }
       out.writeInt(secrets.size());
       for (Map.Entry<PeriodSecrets.Key, byte[]> e : secrets.entrySet()) {

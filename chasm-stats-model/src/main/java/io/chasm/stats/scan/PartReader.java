@@ -30,19 +30,41 @@ final class PartReader {
 
   /**
    * Reads the lines whose first byte lies in [from, to) (the last one may end past {@code to}, but
-   * not past the planned end of the file). Returns {end of the last complete line read}.
+   * not past the step's end of the file, {@link ScanFile#readEnd}). Returns {end of the last complete line read}.
    */
   long[] read(ScanFile w, long from, long to, boolean atLineStart, Aggregator agg, byte[] buf) throws IOException {
-    LogReader reader = w.reader.fresh();
+    LogReader reader;
+    if (w.reader.splittable()) {
+      reader = w.reader.fresh();
+    } else {
+      // One part per step reads such a file, in order: its reader (and the sessions it holds)
+      // lives on from step to step; in a new run it is rebuilt by reading again, without
+      // counting, from where the oldest open session began (recorded in the checkpoint).
+      reader = w.open;
+      if (reader == null) {
+        reader = w.reader.fresh();
+        w.open = reader;
+        long since = w.cp.sessionsSince;
+        if (since >= 0 && since < from) {
+          lines(w, reader, since, from, true, null, buf);
+        }
+      }
+    }
+    return lines(w, reader, from, to, atLineStart, agg, buf);
+  }
+
+  // With agg null, lines are only parsed (the reader's sessions rebuilt), nothing is counted.
+  private long[] lines(ScanFile w, LogReader reader, long from, long to, boolean atLineStart,
+      Aggregator agg, byte[] buf) throws IOException {
     LogRecord rec = new LogRecord();
-    RunTotals t = agg.totals();
+    RunTotals t = agg == null ? new RunTotals() : agg.totals();
     long lastEnd = from;
     boolean skip = !atLineStart && from > 0 && !precededByNewline(w, from);
     int len = 0;
     long base = from; // file offset of buf[0]
     boolean oversize = false;
     long reported = 0;
-    try (ByteSource src = ByteSource.open(w.path, w.compression, from, w.planEnd)) {
+    try (ByteSource src = ByteSource.open(w.path, w.compression, from, w.readEnd)) {
       outer:
       while (true) {
         int n;
@@ -63,7 +85,9 @@ final class PartReader {
         }
         int scan = len;
         len += n;
-        progress.addAndGet(n);
+        if (agg != null) {
+          progress.addAndGet(n);
+        }
         reported += n;
         int lineStart = 0;
         for (int i = Bytes.indexOf(buf, scan, len, (byte) '\n'); i >= 0;
@@ -110,6 +134,17 @@ final class PartReader {
       RunTotals t, ScanFile w, long absStart) {
     if (e > s && buf[e - 1] == '\r') {
       e--;
+    }
+    reader.offset(absStart);
+    if (agg == null) {
+      if (e > s && e - s <= LogScanner.MAX_LINE) {
+        try {
+          reader.parse(buf, s, e, rec);
+        } catch (RuntimeException ex) {
+          // counted as rejected when the line was read the first time
+        }
+      }
+      return;
     }
     t.linesTotal++;
     if (e - s > LogScanner.MAX_LINE) {

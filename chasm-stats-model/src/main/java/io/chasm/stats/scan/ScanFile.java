@@ -11,7 +11,11 @@ final class ScanFile {
   ByteSource.Compression compression;
   StateFile.Checkpoint cp;
   LogReader reader;
+  /** The reader of a file that is not split, kept from step to step with its sessions. */
+  LogReader open;
   long planEnd;
+  /** Where the running step may read to: {@link #planEnd}, or a redone step's recorded end. */
+  long readEnd;
   long size;
   long mtime;
   boolean active = true;
