@@ -4,7 +4,10 @@ import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.collector.internal.BatchIngester;
 import io.chasm.collector.internal.MirrorDao;
+import io.chasm.collector.internal.RollupBackfill;
 import io.chasm.collector.internal.db.Database;
+import io.chasm.collector.internal.db.Dialect;
+import io.chasm.collector.internal.db.SqlWork;
 import io.chasm.collector.internal.db.Migrations;
 import io.chasm.collector.model.BatchRejectedException;
 import io.chasm.collector.model.IngestOutcome;
@@ -12,6 +15,7 @@ import io.chasm.collector.model.Mirror;
 import io.chasm.hashtree.sign.Ed25519;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,7 +46,9 @@ public final class CollectorStore implements AutoCloseable {
     if (privacyThreshold < 0) {
       throw new IllegalArgumentException("privacy threshold must be >= 0");
     }
-    return new CollectorStore(Database.open(jdbcUrl, maxConnections), privacyThreshold, Ed25519.verifier());
+    Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
+    Map<Integer, SqlWork<?>> steps = Map.of(2, c -> RollupBackfill.run(c, dialect));
+    return new CollectorStore(Database.open(jdbcUrl, maxConnections, steps), privacyThreshold, Ed25519.verifier());
   }
 
   /** Opens with the default privacy threshold and a small pool. */

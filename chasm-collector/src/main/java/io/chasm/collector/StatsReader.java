@@ -1,8 +1,10 @@
 package io.chasm.collector;
 
-import io.chasm.collector.internal.Sketches;
+import io.chasm.collector.internal.RollupQueries;
+import io.chasm.collector.internal.RollupQueries.Cell;
+import io.chasm.collector.internal.Windows;
+import io.chasm.collector.internal.Windows.Piece;
 import io.chasm.collector.internal.db.Database;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,22 +18,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.function.Function;
-import org.apache.datasketches.hll.Union;
 
 /**
  * The public read model: totals, top artifacts, time series and breakdowns, with the privacy rule
- * applied. Day views read the agents' DAY rows; unique downloaders are the union of the stored
- * sketches over every mirror and period in the view. Any figure whose unique-downloader estimate
- * is below the threshold is withheld ({@link Totals#suppressed()}), never rounded or fuzzed.
+ * applied, read from the rollups written at ingest. A range of days is answered from the whole
+ * windows (months, ISO weeks, days) that tile it, so a view costs the same after years of data.
+ *
+ * <p>Unique downloaders: each mirror hashes clients with its own secrets, one per window, so a
+ * figure is only meaningful per mirror and window. Every figure here is the sum, over mirrors and
+ * over the windows that tile the cell, of those per-window figures, and says which windows it
+ * sums ({@link UniqueWindow}). Any cell whose figure is below the threshold is withheld ({@link
+ * Totals#suppressed()}), never rounded or fuzzed.
  */
 public final class StatsReader {
-  static final int DAY = 2;
-  static final int HOUR = 1;
+  /**
+   * Which windows a unique-downloader figure sums: {@code window} is "hour", "day", "week" or
+   * "month" when they are all of one kind, else "mixed"; {@code start} names the first (2026-11-02,
+   * 2026-W45, 2026-11, or a date for mixed); {@code windows} how many. Across mirrors the figures
+   * are always summed.
+   */
+  public record UniqueWindow(String window, String start, int windows) {
+    static UniqueWindow of(List<Piece> pieces) {
+      if (pieces.isEmpty()) {
+        return new UniqueWindow("day", "", 0);
+      }
+      int kind = pieces.get(0).kind();
+      boolean one = pieces.stream().allMatch(p -> p.kind() == kind);
+      return one ? new UniqueWindow(Windows.name(kind), pieces.get(0).label(), pieces.size())
+          : new UniqueWindow("mixed", pieces.get(0).firstDay().toString(), pieces.size());
+    }
+  }
 
-  /** Figures for one cell of a view; all three null when suppressed. */
-  public record Totals(Long downloads, Long bytes, Long unique, boolean suppressed) {}
+  /** Figures for one cell of a view; the three figures null when suppressed. */
+  public record Totals(Long downloads, Long bytes, Long unique, boolean suppressed, UniqueWindow window) {}
 
   public record ProjectSummary(String project, Totals totals, long artifacts) {}
 
@@ -65,6 +84,10 @@ public final class StatsReader {
     long toUnix() {
       return to.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     }
+
+    List<Piece> pieces() {
+      return Windows.tile(from, to);
+    }
   }
 
   public enum Interval {
@@ -76,23 +99,19 @@ public final class StatsReader {
 
   /** Dimensions a view can be broken down by. */
   public enum By {
-    TYPE("type"),
-    PROTOCOL("protocol"),
-    MIRROR("m.name"),
-    ARTIFACT("artifact");
-
-    private final String column;
-
-    By(String column) {
-      this.column = column;
-    }
+    TYPE,
+    PROTOCOL,
+    MIRROR,
+    ARTIFACT
   }
 
   private final Database db;
+  private final RollupQueries q;
   private final int threshold;
 
   public StatsReader(Database db, int privacyThreshold) {
     this.db = db;
+    this.q = new RollupQueries(db);
     this.threshold = privacyThreshold;
   }
 
@@ -102,20 +121,7 @@ public final class StatsReader {
 
   /** First and last day (exclusive) with DAY data, if any. */
   public Optional<Range> dataRange() throws SQLException {
-    return db.read(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(
-                  "SELECT MIN(period_start), MAX(period_start) FROM stats WHERE granularity = " + DAY);
-              ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            long min = rs.getLong(1);
-            if (rs.wasNull()) {
-              return Optional.empty();
-            }
-            long max = rs.getLong(2);
-            return Optional.of(new Range(day(min), day(max).plusDays(1)));
-          }
-        });
+    return q.dayRange().map(r -> new Range(Windows.day(r[0]), Windows.day(r[1]).plusDays(1)));
   }
 
   /** The last seven days that have data, or the last seven days when there is none. */
@@ -124,36 +130,28 @@ public final class StatsReader {
     return new Range(end.minusDays(7), end);
   }
 
-  /** Every range of data: all projects with their totals, most downloaded first. */
+  /** Every project with its totals over the range, most downloaded first. */
   public List<ProjectSummary> projects(Range range) throws SQLException {
-    Map<String, Acc> acc = aggregate(range, null, null, "project", null);
-    Map<String, Long> artifacts = db.read(
-        c -> {
-          Map<String, Long> out = new LinkedHashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT project, COUNT(DISTINCT artifact) FROM stats WHERE granularity = " + DAY
-                  + " AND period_start >= ? AND period_start < ? GROUP BY project")) {
-            ps.setLong(1, range.fromUnix());
-            ps.setLong(2, range.toUnix());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-              }
-            }
-          }
-          return out;
-        });
+    List<Piece> pieces = range.pieces();
+    Map<String, Cell> cells = q.perProject(pieces);
+    Optional<Range> all = dataRange();
+    boolean everything = all.isEmpty()
+        || !range.from().isAfter(all.get().from()) && !range.to().isBefore(all.get().to());
+    Map<String, Long> artifacts = everything ? q.artifactCountsOfAll() : q.artifactCounts(pieces);
     List<ProjectSummary> out = new ArrayList<>();
-    acc.entrySet().stream()
-        .sorted((a, b) -> Long.compare(b.getValue().downloads, a.getValue().downloads))
-        .forEach(e -> out.add(new ProjectSummary(e.getKey(), totals(e.getValue()), artifacts.getOrDefault(e.getKey(), 0L))));
+    sorted(cells).forEach(e -> out.add(
+        new ProjectSummary(e.getKey(), totals(e.getValue(), pieces), artifacts.getOrDefault(e.getKey(), 0L))));
     return out;
   }
 
   /** One project's (or, with {@code artifact}, one artifact's) totals over the range. */
   public Totals totals(String project, Optional<String> artifact, Range range) throws SQLException {
-    Map<String, Acc> acc = aggregate(range, project, artifact.orElse(null), "project", null);
-    return totals(acc.getOrDefault(project, new Acc()));
+    List<Piece> pieces = range.pieces();
+    Cell sum = new Cell();
+    for (Cell c : q.perPiece(project, artifact.orElse(null), pieces).values()) {
+      add(sum, c);
+    }
+    return totals(sum, pieces);
   }
 
   /**
@@ -164,101 +162,56 @@ public final class StatsReader {
       throws SQLException {
     int lim = Math.max(1, Math.min(limit, 500));
     int off = Math.max(0, offset);
-    String filter = " FROM stats WHERE granularity = " + DAY + " AND project = ? AND period_start >= ? AND period_start < ?"
-        + (search == null || search.isBlank() ? "" : " AND LOWER(artifact) LIKE ? ESCAPE '!'");
-    return db.read(
-        c -> {
-          long total;
-          try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT artifact)" + filter)) {
-            bindFilter(ps, project, range, search);
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              total = rs.getLong(1);
-            }
-          }
-          Map<String, ArtifactRow> page = new LinkedHashMap<>();
-          Map<String, Acc> accs = new LinkedHashMap<>();
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes)" + filter
-                  + " GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT ? OFFSET ?")) {
-            int i = bindFilter(ps, project, range, search);
-            ps.setInt(i++, lim);
-            ps.setInt(i, off);
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                Acc a = new Acc();
-                a.downloads = rs.getLong(3);
-                a.bytes = rs.getLong(4);
-                accs.put(rs.getString(1), a);
-                page.put(rs.getString(1), new ArtifactRow(rs.getString(1), rs.getString(2), null));
-              }
-            }
-          }
-          if (!accs.isEmpty()) {
-            StringBuilder in = new StringBuilder();
-            for (int k = 0; k < accs.size(); k++) {
-              in.append(k == 0 ? "?" : ", ?");
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                "SELECT artifact, sketch FROM stats WHERE granularity = " + DAY
-                    + " AND project = ? AND period_start >= ? AND period_start < ? AND artifact IN (" + in + ")")) {
-              int i = bindFilter(ps, project, range, null);
-              for (String a : accs.keySet()) {
-                ps.setString(i++, a);
-              }
-              try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                  Sketches.addTo(accs.get(rs.getString(1)).union, rs.getBytes(2));
-                }
-              }
-            }
-          }
-          List<ArtifactRow> items = new ArrayList<>();
-          for (var e : page.entrySet()) {
-            items.add(new ArtifactRow(e.getKey(), e.getValue().type(), totals(accs.get(e.getKey()))));
-          }
-          return new Page<>(items, total, off, lim);
-        });
+    List<Piece> pieces = range.pieces();
+    RollupQueries.ArtifactPage page = q.artifacts(project, pieces, search, off, lim);
+    List<ArtifactRow> items = new ArrayList<>();
+    page.rows().forEach((a, c) -> items.add(new ArtifactRow(a, c.note, totals(c, pieces))));
+    return new Page<>(items, page.total(), off, lim);
   }
 
   /** Downloads, bytes and unique downloaders per bucket; empty buckets are included as zeros. */
   public List<Point> series(String project, Optional<String> artifact, Interval interval, Range range)
       throws SQLException {
-    Function<Long, String> bucket = bucketer(interval);
-    Map<String, Acc> acc = aggregate(range, project, artifact.orElse(null), null, bucket, interval == Interval.HOUR);
-    return fill(acc, interval, range);
+    if (interval == Interval.HOUR) {
+      Map<Long, Cell> hours = q.hourly(project, artifact.orElse(null), range.fromUnix(), range.toUnix());
+      List<Point> out = new ArrayList<>();
+      for (long t = range.fromUnix(); t < range.toUnix(); t += 3600) {
+        Piece hour = new Piece(Windows.HOUR, t);
+        out.add(new Point(Instant.ofEpochSecond(t).toString(), totals(hours.getOrDefault(t, new Cell()), List.of(hour))));
+      }
+      return out;
+    }
+    Map<String, List<Piece>> buckets = buckets(interval, range);
+    return points(buckets, q.perPiece(project, artifact.orElse(null), all(buckets)));
   }
 
-  /** Volumes of one mirror, every project, per bucket. */
+  /** Volumes of one mirror, every project, per bucket (days at the finest: no hourly rollup). */
   public List<Point> mirrorSeries(String mirror, Interval interval, Range range) throws SQLException {
-    Map<String, Acc> acc = new TreeMap<>();
-    Function<Long, String> bucket = bucketer(interval);
-    db.read(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT s.period_start, s.downloads, s.bytes, s.sketch FROM stats s JOIN mirrors m ON m.id = s.mirror_id"
-                  + " WHERE m.name = ? AND s.granularity = " + DAY + " AND s.period_start >= ? AND s.period_start < ?")) {
-            ps.setString(1, mirror);
-            ps.setLong(2, range.fromUnix());
-            ps.setLong(3, range.toUnix());
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                acc.computeIfAbsent(bucket.apply(rs.getLong(1)), k -> new Acc()).add(rs.getLong(2), rs.getLong(3), rs.getBytes(4));
-              }
-            }
-          }
-          return null;
-        });
-    return fill(acc, interval, range);
+    Map<String, List<Piece>> buckets = buckets(interval == Interval.HOUR ? Interval.DAY : interval, range);
+    return points(buckets, q.mirrorPerPiece(mirror, all(buckets)));
   }
 
   /** Totals per value of {@code by} (largest first) for a project, optionally one artifact. */
   public List<Slice> breakdown(String project, Optional<String> artifact, By by, Range range) throws SQLException {
-    Map<String, Acc> acc = aggregate(range, project, artifact.orElse(null), by.column, null);
+    List<Piece> pieces = range.pieces();
+    String column = by.name().toLowerCase(java.util.Locale.ROOT);
+    Map<String, Cell> cells;
+    if (artifact.isEmpty()) {
+      cells = q.breakdown(project, column, pieces);
+    } else if (by == By.MIRROR) {
+      cells = q.artifactPerMirror(project, artifact.get(), pieces, range.fromUnix(), range.toUnix());
+    } else if (by == By.ARTIFACT) {
+      cells = new LinkedHashMap<>();
+      Cell sum = new Cell();
+      q.perPiece(project, artifact.get(), pieces).values().forEach(c -> add(sum, c));
+      if (sum.downloads != 0 || sum.bytes != 0 || sum.uniq != 0) {
+        cells.put(artifact.get(), sum);
+      }
+    } else {
+      cells = q.artifactBreakdown(project, artifact.get(), column, pieces);
+    }
     List<Slice> out = new ArrayList<>();
-    acc.entrySet().stream()
-        .sorted((a, b) -> Long.compare(b.getValue().downloads, a.getValue().downloads))
-        .forEach(e -> out.add(new Slice(e.getKey(), totals(e.getValue()))));
+    sorted(cells).forEach(e -> out.add(new Slice(e.getKey(), totals(e.getValue(), pieces))));
     return out;
   }
 
@@ -276,7 +229,7 @@ public final class StatsReader {
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 long systems = rs.getLong(4);
-                out.add(new Countme(day(rs.getLong(1)).toString(), rs.getInt(2), rs.getString(3),
+                out.add(new Countme(Windows.day(rs.getLong(1)).toString(), rs.getInt(2), rs.getString(3),
                     systems < threshold ? null : systems));
               }
             }
@@ -285,115 +238,59 @@ public final class StatsReader {
         });
   }
 
-  private Map<String, Acc> aggregate(Range range, String project, String artifact, String keyColumn,
-      Function<Long, String> bucket) throws SQLException {
-    return aggregate(range, project, artifact, keyColumn, bucket, false);
-  }
-
-  /** Streams matching rows once and folds them per key (a column, or a time bucket). */
-  private Map<String, Acc> aggregate(Range range, String project, String artifact, String keyColumn,
-      Function<Long, String> bucket, boolean hourly) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ")
-        .append(keyColumn == null ? "s.period_start" : keyColumn.startsWith("m.") ? keyColumn : "s." + keyColumn)
-        .append(", s.downloads, s.bytes, s.sketch FROM stats s JOIN mirrors m ON m.id = s.mirror_id WHERE s.granularity = ?"
-            + " AND s.period_start >= ? AND s.period_start < ?");
-    if (project != null) {
-      sql.append(" AND s.project = ?");
-    }
-    if (artifact != null) {
-      sql.append(" AND s.artifact = ?");
-    }
-    return db.read(
-        c -> {
-          Map<String, Acc> acc = new TreeMap<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setInt(i++, hourly ? HOUR : DAY);
-            ps.setLong(i++, range.fromUnix());
-            ps.setLong(i++, range.toUnix());
-            if (project != null) {
-              ps.setString(i++, project);
-            }
-            if (artifact != null) {
-              ps.setString(i, artifact);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                String key = bucket != null ? bucket.apply(rs.getLong(1)) : rs.getString(1);
-                acc.computeIfAbsent(key, k -> new Acc()).add(rs.getLong(2), rs.getLong(3), rs.getBytes(4));
-              }
-            }
-          }
-          return acc;
-        });
-  }
-
-  private static int bindFilter(PreparedStatement ps, String project, Range range, String search) throws SQLException {
-    int i = 1;
-    ps.setString(i++, project);
-    ps.setLong(i++, range.fromUnix());
-    ps.setLong(i++, range.toUnix());
-    if (search != null && !search.isBlank()) {
-      String esc = search.strip().toLowerCase(java.util.Locale.ROOT)
-          .replace("!", "!!").replace("%", "!%").replace("_", "!_");
-      ps.setString(i++, "%" + esc + "%");
-    }
-    return i;
-  }
-
-  private List<Point> fill(Map<String, Acc> acc, Interval interval, Range range) {
-    List<Point> out = new ArrayList<>();
-    if (interval == Interval.HOUR) {
-      for (long t = range.fromUnix(); t < range.toUnix(); t += 3600) {
-        String k = Instant.ofEpochSecond(t).toString();
-        out.add(new Point(k, totals(acc.getOrDefault(k, new Acc()))));
-      }
-      return out;
-    }
-    Function<Long, String> bucket = bucketer(interval);
-    String last = null;
-    for (LocalDate d = range.from(); d.isBefore(range.to()); d = d.plusDays(1)) {
-      String k = bucket.apply(d.atStartOfDay(ZoneOffset.UTC).toEpochSecond());
-      if (!k.equals(last)) {
-        out.add(new Point(k, totals(acc.getOrDefault(k, new Acc()))));
-        last = k;
-      }
+  /** Bucket label (its first day) -> the windows tiling the part of the bucket inside the range. */
+  private static Map<String, List<Piece>> buckets(Interval interval, Range range) {
+    Map<String, List<Piece>> out = new LinkedHashMap<>();
+    LocalDate d = range.from();
+    while (d.isBefore(range.to())) {
+      LocalDate start = switch (interval) {
+        case DAY, HOUR -> d;
+        case WEEK -> d.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        case MONTH -> d.withDayOfMonth(1);
+      };
+      LocalDate next = switch (interval) {
+        case DAY, HOUR -> d.plusDays(1);
+        case WEEK -> start.plusDays(7);
+        case MONTH -> start.plusMonths(1);
+      };
+      LocalDate end = next.isAfter(range.to()) ? range.to() : next;
+      out.put(start.toString(), Windows.tile(d, end));
+      d = end;
     }
     return out;
   }
 
-  private static Function<Long, String> bucketer(Interval interval) {
-    return switch (interval) {
-      case HOUR -> t -> Instant.ofEpochSecond(t).toString();
-      case DAY -> t -> day(t).toString();
-      case WEEK -> t -> day(t).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toString();
-      case MONTH -> t -> day(t).withDayOfMonth(1).toString();
-    };
+  private static List<Piece> all(Map<String, List<Piece>> buckets) {
+    List<Piece> all = new ArrayList<>();
+    buckets.values().forEach(all::addAll);
+    return all;
   }
 
-  private static LocalDate day(long unix) {
-    return LocalDate.ofInstant(Instant.ofEpochSecond(unix), ZoneOffset.UTC);
+  private List<Point> points(Map<String, List<Piece>> buckets, Map<Piece, Cell> cells) {
+    List<Point> out = new ArrayList<>();
+    buckets.forEach((label, pieces) -> {
+      Cell sum = new Cell();
+      pieces.forEach(p -> add(sum, cells.getOrDefault(p, new Cell())));
+      out.add(new Point(label, totals(sum, pieces)));
+    });
+    return out;
   }
 
-  private Totals totals(Acc a) {
-    long unique = Sketches.estimate(a.union);
-    if (unique < threshold) {
-      return new Totals(null, null, null, true);
+  private static java.util.stream.Stream<Map.Entry<String, Cell>> sorted(Map<String, Cell> cells) {
+    return cells.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().downloads, a.getValue().downloads));
+  }
+
+  private static void add(Cell sum, Cell c) {
+    sum.downloads += c.downloads;
+    sum.bytes += c.bytes;
+    sum.uniq += c.uniq;
+  }
+
+  private Totals totals(Cell c, List<Piece> pieces) {
+    UniqueWindow w = UniqueWindow.of(pieces);
+    if (c.uniq < threshold) {
+      return new Totals(null, null, null, true, w);
     }
-    return new Totals(a.downloads, a.bytes, unique, false);
+    return new Totals(c.downloads, c.bytes, c.uniq, false, w);
   }
-
-  /** Running sums and sketch union for one key. */
-  private static final class Acc {
-    long downloads;
-    long bytes;
-    final Union union = Sketches.newUnion();
-
-    void add(long d, long b, byte[] sketch) {
-      downloads += d;
-      bytes += b;
-      Sketches.addTo(union, sketch);
-    }
-  }
-
 }

@@ -66,7 +66,7 @@ abstract class AbstractCollectorStoreTest {
   }
 
   private StatsBatch simple(TestMirror m, String label, long downloads) {
-    return m.batch(label).addRows(day(D1, "debian", "/debian/pool/a.deb", "deb", downloads, downloads * 100, people(m.name(), 10))).build();
+    return TestMirror.windowed(m.batch(label).addRows(day(D1, "debian", "/debian/pool/a.deb", "deb", downloads, downloads * 100, people(m.name(), 10))));
   }
 
   @Test
@@ -94,7 +94,7 @@ abstract class AbstractCollectorStoreTest {
   void ingest_newBatch_countsItsRows() throws Exception {
     IngestOutcome o = store.ingest(alpha.signed(simple(alpha, "b1", 7)));
     assertThat(o.duplicate()).isFalse();
-    assertThat(o.rowsCounted()).isEqualTo(1);
+    assertThat(o.rowsCounted()).isEqualTo(3); // the DAY row, its WEEK and its MONTH row
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(7);
     assertThat(t.bytes()).isEqualTo(700);
@@ -197,13 +197,15 @@ abstract class AbstractCollectorStoreTest {
 
   @Test
   void ingest_twoMirrors_sumCountsAndUnionSketches() throws Exception {
-    // 10 people via alpha, 10 via beta, 5 of them the same: 15 unique.
-    store.ingest(alpha.signed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, people("p", 10))).build()));
-    store.ingest(beta.signed(beta.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, java.util.Arrays.copyOfRange(people("p", 15), 5, 15))).build()));
+    // 10 people via alpha, 10 via beta, 5 of them the same. Each mirror keys its hashes with its
+    // own secrets, so the collector cannot tell the 5 apart: across mirrors figures are summed (20).
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, people("p", 10))))));
+    store.ingest(beta.signed(TestMirror.windowed(beta.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 10, 1000, java.util.Arrays.copyOfRange(people("p", 15), 5, 15))))));
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(20);
     assertThat(t.bytes()).isEqualTo(2000);
-    assertThat(t.unique()).isEqualTo(15);
+    assertThat(t.unique()).isEqualTo(20);
+    assertThat(t.window()).isEqualTo(new StatsReader.UniqueWindow("month", "2026-01", 12));
     assertThat(store.reader().breakdown("debian", Optional.empty(), By.MIRROR, ALL))
         .extracting(StatsReader.Slice::key)
         .containsExactlyInAnyOrder("alpha", "beta");
@@ -211,8 +213,8 @@ abstract class AbstractCollectorStoreTest {
 
   @Test
   void ingest_sameCellTwice_mergesIntoOneAggregate() throws Exception {
-    store.ingest(alpha.signed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 4, 40, people("a", 4))).build()));
-    store.ingest(alpha.signed(alpha.batch("2").addRows(day(D1, "debian", "/x.iso", "iso", 6, 60, people("a", 6))).build()));
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1").addRows(day(D1, "debian", "/x.iso", "iso", 4, 40, people("a", 4))))));
+    store.ingest(alpha.signed(TestMirror.windowed(alpha.batch("2").addRows(day(D1, "debian", "/x.iso", "iso", 6, 60, people("a", 6))))));
     Totals t = total("debian");
     assertThat(t.downloads()).isEqualTo(10);
     assertThat(t.unique()).isEqualTo(6);
@@ -273,10 +275,9 @@ abstract class AbstractCollectorStoreTest {
     String url = freshDatabaseUrl();
     try (CollectorStore s = CollectorStore.open(url, 5, 2)) {
       s.enrol("alpha", alpha.publicKey(), Optional.empty());
-      s.ingest(alpha.signed(alpha.batch("1")
+      s.ingest(alpha.signed(TestMirror.windowed(alpha.batch("1")
           .addRows(day(D1, "debian", "/popular.iso", "iso", 50, 5000, people("x", 40)))
-          .addRows(day(D1, "debian", "/rare.iso", "iso", 3, 300, people("y", 3)))
-          .build()));
+          .addRows(day(D1, "debian", "/rare.iso", "iso", 3, 300, people("y", 3))))));
       var page = s.reader().topArtifacts("debian", ALL, null, 0, 10);
       assertThat(page.items()).hasSize(2);
       assertThat(page.items().get(0).totals().downloads()).isEqualTo(50);
@@ -295,7 +296,7 @@ abstract class AbstractCollectorStoreTest {
     for (int d = 0; d < 40; d++) {
       b.addRows(day(D1.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "u" + d));
     }
-    store.ingest(alpha.signed(b.build()));
+    store.ingest(alpha.signed(TestMirror.windowed(b)));
     Range r = new Range(D1, D1.plusDays(40));
     var days = store.reader().series("debian", Optional.empty(), Interval.DAY, r);
     assertThat(days).hasSize(40).allSatisfy(p -> assertThat(p.totals().downloads()).isEqualTo(1));
@@ -307,6 +308,95 @@ abstract class AbstractCollectorStoreTest {
     var months = store.reader().series("debian", Optional.empty(), Interval.MONTH, r);
     assertThat(months).extracting(StatsReader.Point::period).containsExactly("2026-11-01", "2026-12-01");
     assertThat(months.get(0).totals().downloads()).isEqualTo(29);
+  }
+
+  @Test
+  void windows_oneClientOnSevenDays_isOnceInTheWeekAndMonth_sevenTimesInTheDays() throws Exception {
+    // An agent with a secret per window: the same client hashes alike all week, unlike across days.
+    LocalDate monday = LocalDate.of(2026, 11, 2);
+    StatsBatch.Builder b = alpha.batch("w");
+    for (int d = 0; d < 7; d++) {
+      b.addRows(day(monday.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "day" + d + "-client"));
+    }
+    long week = monday.atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    long month = LocalDate.of(2026, 11, 1).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    b.addRows(TestMirror.row(Granularity.WEEK, week, "debian", "/x.iso", "iso", "http", 0, 0, "week-client"));
+    b.addRows(TestMirror.row(Granularity.MONTH, month, "debian", "/x.iso", "iso", "http", 0, 0, "month-client"));
+    store.ingest(alpha.signed(b.build()));
+    Range w = new Range(monday, monday.plusDays(7));
+    Totals t = store.reader().totals("debian", Optional.empty(), w);
+    assertThat(t.unique()).isEqualTo(1);
+    assertThat(t.window()).isEqualTo(new StatsReader.UniqueWindow("week", "2026-W45", 1));
+    Totals m = store.reader().totals("debian", Optional.of("/x.iso"), new Range(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 12, 1)));
+    assertThat(m.unique()).isEqualTo(1);
+    assertThat(m.window()).isEqualTo(new StatsReader.UniqueWindow("month", "2026-11", 1));
+    var days = store.reader().series("debian", Optional.empty(), Interval.DAY, w);
+    assertThat(days.stream().mapToLong(p -> p.totals().unique()).sum()).isEqualTo(7);
+    assertThat(days.get(0).totals().window()).isEqualTo(new StatsReader.UniqueWindow("day", "2026-11-02", 1));
+    assertThat(t.downloads()).isEqualTo(7);
+  }
+
+  @Test
+  void windows_batchWithoutWindowRows_hasNoWeekOrMonthUniques() throws Exception {
+    StatsBatch.Builder b = alpha.batch("days");
+    for (int d = 0; d < 7; d++) {
+      b.addRows(day(D1.plusDays(d), "debian", "/x.iso", "iso", 1, 10, "day" + d + "-client"));
+    }
+    store.ingest(alpha.signed(b.build()));
+    Totals week = store.reader().totals("debian", Optional.empty(), new Range(D1, D1.plusDays(7)));
+    assertThat(week.downloads()).isEqualTo(7);
+    // SPEC §11.9: never the union of the daily sketches, which would count one client 7 times.
+    assertThat(week.unique()).isZero();
+    assertThat(store.reader().series("debian", Optional.empty(), Interval.DAY, new Range(D1, D1.plusDays(7))))
+        .allSatisfy(p -> assertThat(p.totals().unique()).isEqualTo(1));
+  }
+
+  @Test
+  void ingest_weekOrMonthRowWithCountersOrMisaligned_isMalformed() throws Exception {
+    long monday = LocalDate.of(2026, 11, 2).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+    assertReason(alpha.signed(alpha.batch("c").addRows(
+        TestMirror.row(Granularity.WEEK, monday, "p", "/a", "iso", "http", 3, 0, "x")).build()), Reason.MALFORMED);
+    assertReason(alpha.signed(alpha.batch("t").addRows(
+        TestMirror.row(Granularity.WEEK, monday + 86400, "p", "/a", "iso", "http", 0, 0, "x")).build()), Reason.MALFORMED);
+    assertReason(alpha.signed(alpha.batch("m").addRows(
+        TestMirror.row(Granularity.MONTH, monday, "p", "/a", "iso", "http", 0, 0, "x")).build()), Reason.MALFORMED);
+    assertThat(store.reader().dataRange()).isEmpty();
+  }
+
+  @Test
+  void migrationToRollups_fillsThemFromDataAlreadyStored() throws Exception {
+    store.close();
+    store = null;
+    String url = freshDatabaseUrl();
+    StatsBatch.Builder b = alpha.batch("old");
+    for (int d = 0; d < 40; d++) {
+      b.addRows(day(D1.plusDays(d), d % 2 == 0 ? "debian" : "fedora", "/x" + d % 3, "iso", d + 1, 10L * d, people("u", 1 + d % 7)));
+    }
+    List<Object> before = new ArrayList<>();
+    try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
+      s.enrol("alpha", alpha.publicKey(), Optional.empty());
+      s.ingest(alpha.signed(TestMirror.windowed(b)));
+      before.add(s.reader().projects(ALL));
+      before.add(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))));
+      before.add(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10));
+    }
+    // Back to schema 1 as it was: the raw rows (a schema-1 collector stored WEEK and MONTH rows
+    // too, SPEC §11.9), no rollups.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+      st.execute("DROP TABLE roll_artifact");
+      st.execute("DROP TABLE roll_mirror");
+      st.execute("DROP TABLE roll_project");
+      st.execute("DROP TABLE artifacts");
+      st.execute("DELETE FROM schema_migrations WHERE version = 2");
+    }
+    try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
+      assertThat(s.schemaVersion()).isEqualTo(2);
+      assertThat(s.reader().projects(ALL)).isEqualTo(before.get(0));
+      assertThat(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))))
+          .isEqualTo(before.get(1));
+      assertThat(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10))
+          .isEqualTo(before.get(2));
+    }
   }
 
   @Test
@@ -331,6 +421,10 @@ abstract class AbstractCollectorStoreTest {
     assertThat(store.reader().breakdown("debian", Optional.empty(), By.TYPE, ALL))
         .extracting(StatsReader.Slice::key).containsExactly("deb", "iso");
     assertThat(store.reader().projects(ALL)).extracting(StatsReader.ProjectSummary::project).containsExactly("debian");
+    // All the data (the artifact catalogue) and one day of it (a distinct count) agree.
+    assertThat(store.reader().projects(ALL).get(0).artifacts()).isEqualTo(26);
+    assertThat(store.reader().projects(new Range(D1, D1.plusDays(1))).get(0).artifacts()).isEqualTo(26);
+    assertThat(store.reader().topArtifacts("debian", ALL, null, 40, 10).total()).isEqualTo(26);
   }
 
   @Test

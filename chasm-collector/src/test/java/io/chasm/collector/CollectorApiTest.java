@@ -102,8 +102,9 @@ class CollectorApiTest {
     assertThat(rare.get("downloads").isNull()).isTrue();
     HttpResponse<String> csv = get("api/v1/projects/debian/artifacts?format=csv");
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-    assertThat(csv.body()).startsWith("artifact,type,downloads,bytes,unique,suppressed\r\n/debian/x.iso,iso,40,4000,30,false\r\n")
-        .contains("/debian/rare.deb,deb,,,,true");
+    assertThat(csv.body()).startsWith("artifact,type,downloads,bytes,unique,suppressed,unique_window,unique_start\r\n"
+            + "/debian/x.iso,iso,40,4000,30,false,day,2026-11-02\r\n")
+        .contains("/debian/rare.deb,deb,,,,true,day,2026-11-02");
   }
 
   @Test

@@ -32,14 +32,13 @@ class PagesTest {
     server.store().enrol("m1", m.publicKey(), Optional.empty());
     TestMirror m1 = new TestMirror("m1");
     server.store().enrol("m2", m1.publicKey(), Optional.empty());
-    server.store().ingest(m1.signed(new TestMirror("m2").batch("1").setMirrorId("m2")
+    server.store().ingest(m1.signed(TestMirror.windowed(new TestMirror("m2").batch("1").setMirrorId("m2")
         .addRows(day(LocalDate.of(2026, 3, 1), "proj", EVIL, "iso", 9, 900, people("e", 9)))
         .addRows(day(LocalDate.of(2026, 3, 1), "proj", "/secret-few.iso", "iso", 2, 200, people("f", 2)))
         .addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder().setProject("proj").setAgeBucket(1).setLabel("f40")
             .setWeekStart(LocalDate.of(2026, 2, 23).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()).setSystems(123))
         .addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder().setProject("proj").setAgeBucket(2).setLabel("f40")
-            .setWeekStart(LocalDate.of(2026, 2, 23).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()).setSystems(3))
-        .build()));
+            .setWeekStart(LocalDate.of(2026, 2, 23).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond()).setSystems(3)))));
   }
 
   @AfterAll

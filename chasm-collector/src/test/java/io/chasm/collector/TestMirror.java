@@ -89,6 +89,30 @@ public final class TestMirror {
     return b.build();
   }
 
+  /**
+   * The batch with, for each DAY row's sketch, the WEEK and MONTH rows an agent with window secrets
+   * sends (the same downloaders, united per window): as if each came on that one day of the window.
+   */
+  public static StatsBatch windowed(StatsBatch.Builder b) {
+    java.util.Map<java.util.List<Object>, org.apache.datasketches.hll.Union> windows = new java.util.LinkedHashMap<>();
+    for (StatsRow r : b.getRowsList()) {
+      if (r.getGranularity() != Granularity.DAY || r.getUniqueSketch().isEmpty()) {
+        continue;
+      }
+      LocalDate d = LocalDate.ofEpochDay(r.getPeriodStart() / 86400);
+      for (Granularity g : new Granularity[] {Granularity.WEEK, Granularity.MONTH}) {
+        LocalDate start = g == Granularity.WEEK ? d.minusDays(d.getDayOfWeek().getValue() - 1) : d.withDayOfMonth(1);
+        windows.computeIfAbsent(java.util.List.of(g, start, r.getProject(), r.getArtifact(), r.getType(), r.getProtocol()),
+            k -> new org.apache.datasketches.hll.Union(12)).update(HllSketch.heapify(r.getUniqueSketch().toByteArray()));
+      }
+    }
+    windows.forEach((k, u) -> b.addRows(StatsRow.newBuilder().setGranularity((Granularity) k.get(0))
+        .setPeriodStart(((LocalDate) k.get(1)).atStartOfDay(ZoneOffset.UTC).toEpochSecond()).setProject((String) k.get(2))
+        .setArtifact((String) k.get(3)).setType((String) k.get(4)).setProtocol((String) k.get(5))
+        .setUniqueSketch(ByteString.copyFrom(u.getResult().toCompactByteArray()))));
+    return b.build();
+  }
+
   /** {@code n} distinct downloader labels with a prefix. */
   public static String[] people(String prefix, int n) {
     String[] out = new String[n];

@@ -13,6 +13,8 @@ import io.chasm.collector.model.Mirror;
 import io.chasm.collector.internal.db.Database;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.Granularity;
+import io.chasm.collector.internal.StatsRows.Agg;
+import io.chasm.collector.internal.StatsRows.RowKey;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;
@@ -116,6 +118,7 @@ public final class BatchIngester {
         bytes += r.getBytes();
       }
     }
+    int counted = rows.size();
     long now = System.currentTimeMillis() / 1000;
     long dl = downloads;
     long by = bytes;
@@ -131,7 +134,10 @@ public final class BatchIngester {
               }
               // Rows in key order: concurrent batches lock aggregate rows in the same order on
               // PostgreSQL and so cannot deadlock each other.
-              mergeRows(c, rows, mirror.id());
+              List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
+              StatsRows.merge(c, db.dialect(), rows, mirror.id())
+                  .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
+              RollupWriter.ProjectDelta project = RollupWriter.applyMirror(c, db.dialect(), mirror.id(), merged);
               for (CountmeRow cm : batch.getCountmeList()) {
                 if (mirror.project().isEmpty() || mirror.project().get().equals(cm.getProject())) {
                   mergeCountme(c, cm, mirror.id());
@@ -143,6 +149,7 @@ public final class BatchIngester {
                 ps.setLong(2, mirror.id());
                 ps.executeUpdate();
               }
+              RollupWriter.applyShared(c, merged, project);
               return true;
             });
     if (inserted == null) {
@@ -157,14 +164,7 @@ public final class BatchIngester {
       alert(mirror, "foreign-project", dropped.size() + " rows of batch " + batchId + " are outside project "
           + mirror.project().orElse("") + " and were not counted");
     }
-    return new IngestOutcome(batchId, false, rows.size(), dropped.size());
-  }
-
-  // WEEK: a Monday 00:00 UTC (1970-01-05 was one); MONTH: the 1st of a month 00:00 UTC.
-  private static boolean aligned(long start, Granularity g) {
-    return g == Granularity.HOUR ? start % 3600 == 0 : start % 86400 == 0
-        && (g != Granularity.WEEK || (start / 86400 - 4) % 7 == 0)
-        && (g != Granularity.MONTH || java.time.LocalDate.ofEpochDay(start / 86400).getDayOfMonth() == 1);
+    return new IngestOutcome(batchId, false, counted, dropped.size());
   }
 
   private static void validate(StatsBatch b, Mirror mirror) throws BatchRejectedException {
@@ -179,16 +179,15 @@ public final class BatchIngester {
           Reason.FORBIDDEN, "batch names mirror '" + b.getMirrorId() + "' but is signed by mirror " + mirror.name());
     }
     for (StatsRow r : b.getRowsList()) {
-      Granularity g = r.getGranularity();
-      if (g != Granularity.HOUR && g != Granularity.DAY && g != Granularity.WEEK && g != Granularity.MONTH) {
+      int g = r.getGranularityValue();
+      if (g < Windows.HOUR || g > Windows.MONTH) {
         throw malformed("row granularity must be HOUR, DAY, WEEK or MONTH");
       }
-      if ((g == Granularity.WEEK || g == Granularity.MONTH) // SPEC §11.9: only the window's sketch
-          && (r.getDownloads() != 0 || r.getBytes() != 0 || r.getBotRequests() != 0)) {
-        throw malformed("a " + g + " row carries only unique_sketch; its counters must be 0");
-      }
-      if (r.getPeriodStart() < 0 || !aligned(r.getPeriodStart(), g)) {
+      if (!Windows.aligned(g, r.getPeriodStart())) {
         throw malformed("row period_start " + r.getPeriodStart() + " is not aligned to its granularity");
+      }
+      if (g >= Windows.WEEK && (r.getDownloads() != 0 || r.getBytes() != 0 || r.getBotRequests() != 0)) {
+        throw malformed("a " + r.getGranularity() + " row carries only unique_sketch; its counters must be 0");
       }
       text(r.getProject(), "project", MAX_PROJECT, false);
       text(r.getArtifact(), "artifact", MAX_ARTIFACT, false);
@@ -277,65 +276,6 @@ public final class BatchIngester {
     }
   }
 
-  /**
-   * Inserts every new aggregate row in one JDBC batch (a fresh period is the common case), then
-   * merges the rows that existed already, one by one under a row lock.
-   */
-  private void mergeRows(Connection c, TreeMap<RowKey, Agg> rows, long mirrorId) throws SQLException {
-    List<java.util.Map.Entry<RowKey, Agg>> entries = new ArrayList<>(rows.entrySet());
-    int[] inserted;
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO stats (granularity, project, period_start, artifact, type, protocol, mirror_id, downloads,"
-            + " bytes, bot_requests, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (granularity, project, period_start, artifact, type, protocol, mirror_id) DO NOTHING")) {
-      for (var e : entries) {
-        Agg a = e.getValue();
-        int i = e.getKey().bind(ins, 1);
-        ins.setLong(i++, mirrorId);
-        ins.setLong(i++, a.downloads);
-        ins.setLong(i++, a.bytes);
-        ins.setLong(i++, a.bots);
-        ins.setBytes(i, a.sketch.length == 0 ? null : a.sketch);
-        ins.addBatch();
-      }
-      inserted = ins.executeBatch();
-    }
-    for (int n = 0; n < entries.size(); n++) {
-      // SUCCESS_NO_INFO would leave us unsure: treat only an explicit 0 as "existed".
-      if (inserted[n] == 0) {
-        mergeExisting(c, entries.get(n).getKey(), entries.get(n).getValue(), mirrorId);
-      }
-    }
-  }
-
-  private void mergeExisting(Connection c, RowKey k, Agg a, long mirrorId) throws SQLException {
-    String where = " WHERE granularity = ? AND project = ? AND period_start = ? AND artifact = ? AND type = ?"
-        + " AND protocol = ? AND mirror_id = ?";
-    byte[] old;
-    try (PreparedStatement sel = c.prepareStatement("SELECT sketch FROM stats" + where + db.dialect().forUpdate())) {
-      int i = k.bind(sel, 1);
-      sel.setLong(i, mirrorId);
-      try (ResultSet rs = sel.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("aggregate row vanished during merge", "40001");
-        }
-        old = rs.getBytes(1);
-      }
-    }
-    byte[] merged = Sketches.merge(old, a.sketch);
-    try (PreparedStatement up = c.prepareStatement(
-        "UPDATE stats SET downloads = downloads + ?, bytes = bytes + ?, bot_requests = bot_requests + ?, sketch = ?"
-            + where)) {
-      up.setLong(1, a.downloads);
-      up.setLong(2, a.bytes);
-      up.setLong(3, a.bots);
-      up.setBytes(4, merged == null || merged.length == 0 ? null : merged);
-      int i = k.bind(up, 5);
-      up.setLong(i, mirrorId);
-      up.executeUpdate();
-    }
-  }
-
   private static void mergeCountme(Connection c, CountmeRow cm, long mirrorId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO countme (project, week_start, age_bucket, label, mirror_id, systems) VALUES (?, ?, ?, ?, ?, ?)"
@@ -357,37 +297,6 @@ public final class BatchIngester {
       mirrors.recordAlert(m.id(), kind, detail);
     } catch (SQLException e) {
       LOG.warn("could not record alert: {}", e.getMessage());
-    }
-  }
-
-  /** Primary key of an aggregate row, less the mirror. Ordered for lock ordering. */
-  record RowKey(int granularity, String project, long periodStart, String artifact, String type, String protocol)
-      implements Comparable<RowKey> {
-    int bind(PreparedStatement ps, int i) throws SQLException {
-      ps.setInt(i++, granularity);
-      ps.setString(i++, project);
-      ps.setLong(i++, periodStart);
-      ps.setString(i++, artifact);
-      ps.setString(i++, type);
-      ps.setString(i++, protocol);
-      return i;
-    }
-
-    @Override
-    public int compareTo(RowKey o) {
-      int c = Integer.compare(granularity, o.granularity);
-      if (c == 0) c = project.compareTo(o.project);
-      if (c == 0) c = Long.compare(periodStart, o.periodStart);
-      if (c == 0) c = artifact.compareTo(o.artifact);
-      if (c == 0) c = type.compareTo(o.type);
-      if (c == 0) c = protocol.compareTo(o.protocol);
-      return c;
-    }
-  }
-
-  record Agg(long downloads, long bytes, long bots, byte[] sketch) {
-    Agg plus(Agg o) {
-      return new Agg(downloads + o.downloads, bytes + o.bytes, bots + o.bots, Sketches.merge(sketch, o.sketch));
     }
   }
 }

@@ -64,4 +64,36 @@ public final class Sketches {
   public static long estimate(Union union) {
     return union.isEmpty() ? 0 : Math.round(union.getEstimate());
   }
+
+  /** The rounded estimate of stored bytes (null or empty: 0). */
+  public static long estimate(byte[] stored) {
+    if (stored == null || stored.length == 0) {
+      return 0;
+    }
+    return Math.round(HllSketch.heapify(stored).getEstimate());
+  }
+
+  /** The union of stored sketches (nulls and empties skipped) at the largest lgK among them. */
+  public static byte[] union(Iterable<byte[]> stored) {
+    java.util.List<HllSketch> parsed = new java.util.ArrayList<>();
+    int lgK = 4;
+    for (byte[] b : stored) {
+      if (b != null && b.length > 0) {
+        HllSketch s = HllSketch.heapify(b);
+        lgK = Math.max(lgK, s.getLgConfigK());
+        parsed.add(s);
+      }
+    }
+    if (parsed.isEmpty()) {
+      return null;
+    }
+    if (parsed.size() == 1) {
+      return parsed.get(0).toCompactByteArray();
+    }
+    Union u = new Union(lgK);
+    for (HllSketch s : parsed) {
+      u.update(s);
+    }
+    return u.getResult(TgtHllType.HLL_4).toCompactByteArray();
+  }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -38,6 +39,15 @@ public final class Database implements AutoCloseable {
    * @throws SQLException if the database cannot be reached or migrated
    */
   public static Database open(String jdbcUrl, int maxConnections) throws SQLException {
+    return open(jdbcUrl, maxConnections, Map.of());
+  }
+
+  /**
+   * As {@link #open(String, int)}, with Java work run inside the migration to each version in
+   * {@code migrationSteps}.
+   */
+  public static Database open(String jdbcUrl, int maxConnections, Map<Integer, SqlWork<?>> migrationSteps)
+      throws SQLException {
     Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
     HikariConfig cfg = new HikariConfig();
     cfg.setJdbcUrl(jdbcUrl);
@@ -60,7 +70,7 @@ public final class Database implements AutoCloseable {
     }
     Database db = new Database(ds, dialect);
     try {
-      Migrations.migrate(db);
+      Migrations.migrate(db, migrationSteps);
     } catch (SQLException | RuntimeException e) {
       db.close();
       throw e;
@@ -93,7 +103,7 @@ public final class Database implements AutoCloseable {
           c.setAutoCommit(true);
         }
       } catch (SQLException e) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.contains(e.getSQLState())) {
+        if (attempt >= MAX_ATTEMPTS || e.getSQLState() == null || !RETRYABLE.contains(e.getSQLState())) {
           throw e;
         }
         LOG.debug("transaction conflict ({}), retrying", e.getSQLState());

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,12 @@ public final class Migrations {
     return versionOf(k.get(k.size() - 1));
   }
 
-  static void migrate(Database db) throws SQLException {
+  /**
+   * Brings the schema to the newest version; {@code javaSteps} holds, per version, work that SQL
+   * alone cannot do (filling a new table from sketches), run after that version's script in its
+   * transaction.
+   */
+  static void migrate(Database db, Map<Integer, SqlWork<?>> javaSteps) throws SQLException {
     db.inTransaction(
         c -> {
           try (Statement s = c.createStatement()) {
@@ -79,6 +85,10 @@ public final class Migrations {
               for (String stmt : statements(sql)) {
                 s.execute(stmt);
               }
+            }
+            SqlWork<?> step = javaSteps.get(v);
+            if (step != null) {
+              step.run(c);
             }
             try (var ps = c.prepareStatement("INSERT INTO schema_migrations (version, name, applied_unix) VALUES (?, ?, ?)")) {
               ps.setInt(1, v);

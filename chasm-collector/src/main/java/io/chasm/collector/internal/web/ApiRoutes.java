@@ -118,7 +118,7 @@ public final class ApiRoutes {
       rows.add(m);
     }
     if (csv(ctx)) {
-      Csv.write(ctx, "projects.csv", List.of("project", "artifacts", "downloads", "bytes", "unique", "suppressed"), rows);
+      Csv.write(ctx, "projects.csv", List.of("project", "artifacts", "downloads", "bytes", "unique", "suppressed", "unique_window", "unique_start"), rows);
       return;
     }
     ctx.json(envelope(range, r, "projects", rows));
@@ -148,7 +148,7 @@ public final class ApiRoutes {
       rows.add(m);
     }
     if (csv(ctx)) {
-      Csv.write(ctx, "artifacts.csv", List.of("artifact", "type", "downloads", "bytes", "unique", "suppressed"), rows);
+      Csv.write(ctx, "artifacts.csv", List.of("artifact", "type", "downloads", "bytes", "unique", "suppressed", "unique_window", "unique_start"), rows);
       return;
     }
     Map<String, Object> body = envelope(range, r, "artifacts", rows);
@@ -185,7 +185,7 @@ public final class ApiRoutes {
       rows.add(m);
     }
     if (csv(ctx)) {
-      Csv.write(ctx, "series.csv", List.of("period", "downloads", "bytes", "unique", "suppressed"), rows);
+      Csv.write(ctx, "series.csv", List.of("period", "downloads", "bytes", "unique", "suppressed", "unique_window", "unique_start"), rows);
       return;
     }
     ctx.json(envelope(range, r, "series", rows));
@@ -204,7 +204,7 @@ public final class ApiRoutes {
       rows.add(m);
     }
     if (csv(ctx)) {
-      Csv.write(ctx, "breakdown.csv", List.of("key", "downloads", "bytes", "unique", "suppressed"), rows);
+      Csv.write(ctx, "breakdown.csv", List.of("key", "downloads", "bytes", "unique", "suppressed", "unique_window", "unique_start"), rows);
       return;
     }
     Map<String, Object> body = envelope(range, r, "breakdown", rows);
@@ -261,11 +261,23 @@ public final class ApiRoutes {
     return m;
   }
 
+  /**
+   * The figures of a cell. {@code unique} stays for existing clients; {@code uniques} says which
+   * windows it sums and that mirrors are summed (docs/collector.md, "Unique downloaders"); CSV
+   * has it as the columns {@code unique_window} and {@code unique_start}.
+   */
   static void putTotals(Map<String, Object> m, Totals t) {
     m.put("downloads", t.downloads());
     m.put("bytes", t.bytes());
     m.put("unique", t.unique());
     m.put("suppressed", t.suppressed());
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("window", t.window().window());
+    u.put("start", t.window().start());
+    u.put("windows", t.window().windows());
+    u.put("across_mirrors", "sum");
+    u.put("unique_downloaders", t.unique());
+    m.put("uniques", u);
   }
 
   /**

@@ -16,13 +16,21 @@ final class Csv {
         if (i > 0) {
           sb.append(',');
         }
-        sb.append(field(row.get(columns.get(i))));
+        sb.append(field(value(row, columns.get(i))));
       }
       sb.append("\r\n");
     }
     ctx.contentType("text/csv; charset=utf-8")
         .header("Content-Disposition", "attachment; filename=\"" + filename + "\"")
         .result(sb.toString());
+  }
+
+  /** A column, or for unique_window/unique_start the field of the row's "uniques" object. */
+  private static Object value(Map<String, Object> row, String column) {
+    if (!row.containsKey(column) && column.startsWith("unique_") && row.get("uniques") instanceof Map<?, ?> u) {
+      return u.get(column.substring("unique_".length()));
+    }
+    return row.get(column);
   }
 
   static String field(Object v) {

@@ -1,5 +1,6 @@
 package io.chasm.collector.internal.web;
 
+import io.chasm.collector.StatsReader;
 import io.chasm.collector.StatsReader.Totals;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +57,16 @@ final class Html {
       return "<td class=\"num sup\" colspan=3 title=\"fewer than " + threshold
           + " unique downloaders: withheld for privacy\">&lt; " + threshold + " downloaders</td>";
     }
-    return "<td class=num>" + count(t.downloads()) + "</td><td class=num>" + bytes(t.bytes()) + "</td><td class=num>"
-        + count(t.unique()) + "</td>";
+    return "<td class=num>" + count(t.downloads()) + "</td><td class=num>" + bytes(t.bytes()) + "</td><td class=num title=\""
+        + esc(windowNote(t)) + "\">" + count(t.unique()) + "</td>";
+  }
+
+  /** What a unique figure sums, in words: "sum over mirrors of 12 month figures from 2026-01". */
+  static String windowNote(Totals t) {
+    StatsReader.UniqueWindow w = t.window();
+    String kind = w.window().equals("mixed") ? "month, week and day" : w.window();
+    return "sum over mirrors of " + w.windows() + " " + kind + " figure" + (w.windows() == 1 ? "" : "s") + " from "
+        + w.start();
   }
 
   static final String TOTALS_HEAD = "<th class=num>Downloads</th><th class=num>Bytes</th><th class=num>Unique</th>";

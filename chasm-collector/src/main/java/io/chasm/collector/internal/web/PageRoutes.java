@@ -255,7 +255,8 @@ public final class PageRoutes {
     }
     return "<div class=kpis id=totals><div class=kpi><span class=muted>Downloads</span><b id=downloads>" + Html.count(t.downloads())
         + "</b></div><div class=kpi><span class=muted>Bytes</span><b>" + Html.bytes(t.bytes())
-        + "</b></div><div class=kpi><span class=muted>Unique downloaders</span><b>" + Html.count(t.unique()) + "</b></div></div>";
+        + "</b></div><div class=kpi><span class=muted>Unique downloaders</span><b id=unique>" + Html.count(t.unique())
+        + "</b><span class=muted id=unique-window>" + esc(Html.windowNote(t)) + "</span></div></div>";
   }
 
   private static String periodNav(String base, String current) {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The collector at scale (issue 15): MIRRORS mirrors x DAYS days of daily batches, each with 100
+# artifacts out of a catalogue of 10,000 (DAY rows plus the WEEK and MONTH rows a windowed agent
+# sends), POSTed over loopback into a collector on a real PostgreSQL server started here; then the
+# p50/p95 latency of the home page, a project page, a time series and a CSV export.
+#
+#   bench/collector-scale.sh [--mirrors N] [--days N] [--submitters N] [--producers N] [--samples N]
+#                            (defaults: 1000 365 8 2 40; e.g. --mirrors 100 --days 30 for a quick run)
+#
+# Needs PostgreSQL's server binaries (initdb, pg_ctl: apt-get install -y postgresql) and psql.
+# As root, the server runs as the postgres user. The server and its files are removed at the end.
+# Figures go to stdout (and docs/benchmarks.md by hand); the machine's load is printed beside them.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mirrors=1000 days=365 submitters=8 producers=2 samples=40
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mirrors) mirrors="$2"; shift 2 ;;
+    --days) days="$2"; shift 2 ;;
+    --submitters) submitters="$2"; shift 2 ;;
+    --producers) producers="$2"; shift 2 ;;
+    --samples) samples="$2"; shift 2 ;;
+    *) echo "collector-scale: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+done
+bin=""
+for d in $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)") /usr/lib/postgresql/*/bin; do
+  [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { bin="$d"; break; }
+done
+[ -n "$bin" ] || { echo "collector-scale: needs initdb and pg_ctl (apt-get install -y postgresql)" >&2; exit 2; }
+command -v psql >/dev/null || { echo "collector-scale: needs psql (apt-get install -y postgresql-client)" >&2; exit 2; }
+
+work="$(mktemp -d /tmp/chasm-collector-scale.XXXXXX)"
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$work"
+  as_pg=(runuser -u postgres --)
+fi
+port=$(( 20000 + RANDOM % 20000 ))
+out="$work/run.log"
+stop() {
+  "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap stop EXIT
+"${as_pg[@]}" "$bin/initdb" -D "$work/data" -U chasm --auth=trust -E UTF8 >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; exit 1; }
+# Defaults apart from memory sized for a collector host and room for the pool; fsync and
+# synchronous_commit stay on (a batch acknowledged is a batch kept).
+"${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB" \
+  start >/dev/null
+psql -q -h 127.0.0.1 -p "$port" -U chasm -d postgres -c "CREATE DATABASE collector"
+jdbc="jdbc:postgresql://127.0.0.1:$port/collector?user=chasm"
+
+echo "collector-scale: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cd "$root"
+rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench*
+if ! ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.days="$days" -Dscale.submitters="$submitters" \
+    -Dscale.producers="$producers" -Dscale.samples="$samples" >"$out" 2>&1; then
+  tail -40 "$out" >&2
+  grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt >&2 || true
+  echo "collector-scale: the run failed (see above)" >&2
+  exit 1
+fi
+grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt
+psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -F ' ' -c "
+  SELECT 'collector-scale: database ' || pg_size_pretty(pg_database_size('collector'))
+    || '; rows: stats ' || (SELECT COUNT(*) FROM stats) || ', roll_artifact ' || (SELECT COUNT(*) FROM roll_artifact)
+    || ', roll_mirror ' || (SELECT COUNT(*) FROM roll_mirror) || ', roll_project ' || (SELECT COUNT(*) FROM roll_project)"
+echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
