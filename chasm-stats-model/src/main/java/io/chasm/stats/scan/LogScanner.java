@@ -157,7 +157,7 @@ public final class LogScanner {
             delta.addCoverage(new Coverage(it.w.cp.identity, it.start, it.newOffset));
           }
           it.w.cp.offset = Math.max(it.w.cp.offset, it.newOffset);
-          if (it.cut >= it.w.planEnd) {
+          if (it.cut >= it.w.planEnd || it.eof) {
             it.w.active = false;
             if (it.w.compression != ByteSource.Compression.NONE) {
               it.w.cp.doneSize = it.w.size;
@@ -183,6 +183,9 @@ public final class LogScanner {
       report.finish();
     } finally {
       pool.shutdownNow();
+      for (ScanFile w : works) {
+        w.closeOpen();
+      }
     }
     return res;
   }
@@ -226,6 +229,9 @@ public final class LogScanner {
         long[] r = futures.get(i).get();
         StepPlan.Item it = owners.get(i);
         it.newOffset = Math.max(it.newOffset, r[0]);
+        if (r[1] != 0 && it.w.compression != ByteSource.Compression.NONE) {
+          it.eof = true;
+        }
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         if (failure == null) {
