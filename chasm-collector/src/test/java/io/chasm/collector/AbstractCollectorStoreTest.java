@@ -17,6 +17,7 @@ import io.chasm.collector.model.IngestOutcome;
 import io.chasm.collector.model.Mirror;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.Granularity;
+import io.chasm.wire.proto.stats.StatsRow;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.time.LocalDate;
@@ -176,6 +177,22 @@ abstract class AbstractCollectorStoreTest {
     StatsBatch query = alpha.batch("q").addRows(day(D1, "p", "/a?x=1", "iso", 1, 1)).build();
     assertReason(alpha.signed(query), Reason.MALFORMED);
     assertThat(store.reader().dataRange()).isEmpty();
+  }
+
+  @Test
+  void ingest_weekAndMonthRows_carryOnlyTheirSketches_aligned() throws Exception {
+    long monday = 1_732_492_800L; // 2024-11-25, ISO week 2024-W48 (SPEC §11.4)
+    long first = 1_730_419_200L; // 2024-11-01
+    StatsBatch ok = alpha.batch("w").addRows(TestMirror.row(Granularity.WEEK, monday, "p", "/a", "iso", "http", 0, 0, "x", "y"))
+        .addRows(TestMirror.row(Granularity.MONTH, first, "p", "/a", "iso", "http", 0, 0, "x")).build();
+    assertThat(store.ingest(alpha.signed(ok)).duplicate()).isFalse();
+    for (StatsRow bad : List.of(
+        TestMirror.row(Granularity.WEEK, monday + 86_400, "p", "/a", "iso", "http", 0, 0, "x"),
+        TestMirror.row(Granularity.MONTH, first + 86_400, "p", "/a", "iso", "http", 0, 0, "x"),
+        TestMirror.row(Granularity.WEEK, monday, "p", "/a", "iso", "http", 1, 0, "x"),
+        TestMirror.row(Granularity.MONTH, first, "p", "/a", "iso", "http", 0, 5, "x"))) {
+      assertReason(alpha.signed(alpha.batch("bad").addRows(bad).build()), Reason.MALFORMED);
+    }
   }
 
   @Test

@@ -28,4 +28,26 @@ public interface LogReader {
   default boolean splittable() {
     return true;
   }
+
+  /**
+   * Sessions older than this (log time, behind the newest line read) are forgotten: a request
+   * that refers to one is read as if its session had not been seen.
+   */
+  long SESSION_MAX_AGE = 86_400;
+
+  /**
+   * Called before each line with the offset of its first byte in its file, so that a reader that
+   * keeps sessions knows where each began ({@link #sessionsSince()}).
+   */
+  default void offset(long lineOffset) {}
+
+  /**
+   * Where reading again (without counting) rebuilds exactly the sessions this reader holds open:
+   * the offset of the first line of the oldest session that can still be used, or -1 when none
+   * is open. The agent keeps it in the file's checkpoint instead of the sessions themselves,
+   * which hold client addresses and so are never written anywhere.
+   */
+  default long sessionsSince() {
+    return -1;
+  }
 }

@@ -30,6 +30,17 @@ public final class StatsDelta {
   private final Map<String, CountmeRow> countme = new TreeMap<>();
   private final RunTotals totals = new RunTotals();
   private final List<Coverage> coverage = new ArrayList<>();
+  private long createdUnix;
+
+  /** When the work this delta accounts for was first done (Unix seconds; 0 = not set). */
+  public long createdUnix() {
+    return createdUnix;
+  }
+
+  /** Set from the step's intent record, so that a redone step makes the same batch bytes. */
+  public void createdUnix(long unixSeconds) {
+    this.createdUnix = unixSeconds;
+  }
 
   /** False when HOUR rows are not kept: callers may then {@link #noteHour} instead of adding them. */
   public boolean keepsHours() {

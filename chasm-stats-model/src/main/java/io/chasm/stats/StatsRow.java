@@ -12,7 +12,11 @@ public final class StatsRow {
   /** log2 of the HLL register count: 4096 registers, about 1.6% relative standard error. */
   public static final int LG_K = 12;
 
-  public enum Granularity { HOUR, DAY }
+  /**
+   * HOUR and DAY rows carry counts and the day's uniques; WEEK and MONTH rows carry only the
+   * uniques of their window, hashed with that window's own secret (SPEC §11.9).
+   */
+  public enum Granularity { HOUR, DAY, WEEK, MONTH }
 
   public final long periodStart;
   public final Granularity granularity;

@@ -160,6 +160,13 @@ public final class BatchIngester {
     return new IngestOutcome(batchId, false, rows.size(), dropped.size());
   }
 
+  // WEEK: a Monday 00:00 UTC (1970-01-05 was one); MONTH: the 1st of a month 00:00 UTC.
+  private static boolean aligned(long start, Granularity g) {
+    return g == Granularity.HOUR ? start % 3600 == 0 : start % 86400 == 0
+        && (g != Granularity.WEEK || (start / 86400 - 4) % 7 == 0)
+        && (g != Granularity.MONTH || java.time.LocalDate.ofEpochDay(start / 86400).getDayOfMonth() == 1);
+  }
+
   private static void validate(StatsBatch b, Mirror mirror) throws BatchRejectedException {
     if (b.getFormatVersion() != 1) {
       throw malformed("unsupported format_version " + b.getFormatVersion());
@@ -172,15 +179,15 @@ public final class BatchIngester {
           Reason.FORBIDDEN, "batch names mirror '" + b.getMirrorId() + "' but is signed by mirror " + mirror.name());
     }
     for (StatsRow r : b.getRowsList()) {
-      long step;
-      if (r.getGranularity() == Granularity.HOUR) {
-        step = 3600;
-      } else if (r.getGranularity() == Granularity.DAY) {
-        step = 86400;
-      } else {
-        throw malformed("row granularity must be HOUR or DAY");
+      Granularity g = r.getGranularity();
+      if (g != Granularity.HOUR && g != Granularity.DAY && g != Granularity.WEEK && g != Granularity.MONTH) {
+        throw malformed("row granularity must be HOUR, DAY, WEEK or MONTH");
       }
-      if (r.getPeriodStart() < 0 || r.getPeriodStart() % step != 0) {
+      if ((g == Granularity.WEEK || g == Granularity.MONTH) // SPEC §11.9: only the window's sketch
+          && (r.getDownloads() != 0 || r.getBytes() != 0 || r.getBotRequests() != 0)) {
+        throw malformed("a " + g + " row carries only unique_sketch; its counters must be 0");
+      }
+      if (r.getPeriodStart() < 0 || !aligned(r.getPeriodStart(), g)) {
         throw malformed("row period_start " + r.getPeriodStart() + " is not aligned to its granularity");
       }
       text(r.getProject(), "project", MAX_PROJECT, false);

@@ -21,7 +21,12 @@ public final class GitDaemonLogReader implements LogReader {
   private static final byte[] RECEIVE = Bytes.ascii("Request receive-pack for '");
 
   private final int year;
-  private final Map<Integer, byte[]> clients = new HashMap<>();
+  // pid -> the connection's client, the offset of its line and its time (see sessionsSince).
+  private record Session(byte[] client, long offset, long time) {}
+
+  private final Map<Integer, Session> clients = new HashMap<>();
+  private long lineOffset;
+  private long newest = Long.MIN_VALUE;
   private byte[] scratch = new byte[512];
 
   /** Reads BSD syslog times as belonging to the current UTC year. */
@@ -66,6 +71,7 @@ public final class GitDaemonLogReader implements LogReader {
       return rec.reject("not a syslog line");
     }
     rec.epochSecond = t;
+    newest = Math.max(newest, t);
     int host = Bytes.indexOf(b, p, end, (byte) ' ');
     if (host < 0 || !Bytes.startsWith(b, host + 1, end, TAG)) {
       return rec.nonRequest();
@@ -93,7 +99,7 @@ public final class GitDaemonLogReader implements LogReader {
       if (clients.size() >= MAX_PIDS) {
         clients.clear();
       }
-      clients.put(key, java.util.Arrays.copyOfRange(b, as, ae));
+      clients.put(key, new Session(java.util.Arrays.copyOfRange(b, as, ae), lineOffset, t));
       return rec.nonRequest();
     }
     boolean upload = Bytes.startsWith(b, m, end, UPLOAD);
@@ -105,7 +111,8 @@ public final class GitDaemonLogReader implements LogReader {
     if (re <= rs) {
       return rec.reject("bad git-daemon request");
     }
-    byte[] client = clients.remove(key);
+    Session session = clients.remove(key);
+    byte[] client = session == null || session.time < t - SESSION_MAX_AGE ? null : session.client;
     int cl = client == null ? 0 : client.length;
     int need = cl + re - rs;
     if (scratch.length < need) {
@@ -123,5 +130,21 @@ public final class GitDaemonLogReader implements LogReader {
     rec.status = 200;
     rec.outgoing = upload;
     return rec.request();
+  }
+
+  @Override
+  public void offset(long offset) {
+    lineOffset = offset;
+  }
+
+  @Override
+  public long sessionsSince() {
+    long min = -1;
+    for (Session s : clients.values()) {
+      if (s.time >= newest - SESSION_MAX_AGE && (min < 0 || s.offset < min)) {
+        min = s.offset;
+      }
+    }
+    return min;
   }
 }

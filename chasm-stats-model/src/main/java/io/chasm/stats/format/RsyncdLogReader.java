@@ -30,6 +30,8 @@ public final class RsyncdLogReader implements LogReader {
   private enum F { OP, HOST, ADDR, MODULE, FILE, LENGTH, BYTES, SKIP }
 
   private static final class Session {
+    // Offset and time of the session's first line (see sessionsSince).
+    long offset, time;
     byte[] client;
     byte[] module;
     boolean transfers;
@@ -41,6 +43,8 @@ public final class RsyncdLogReader implements LogReader {
   private final F[] fields;
   private final boolean hasBytes;
   private final Map<Integer, Session> sessions = new HashMap<>();
+  private long lineOffset;
+  private long newest = Long.MIN_VALUE;
   private byte[] scratch = new byte[256];
 
   public RsyncdLogReader() {
@@ -129,17 +133,18 @@ public final class RsyncdLogReader implements LogReader {
       return rec.reject("not an rsyncd log line");
     }
     rec.epochSecond = t;
+    newest = Math.max(newest, t);
     int m = pe + 2;
     Integer key = (int) pid;
     if (transfer(b, m, end, rec)) {
-      Session s = sessions.get(key);
+      Session s = session(key, false, t);
       if (s != null) {
         s.transfers = true;
       }
       return rec.request();
     }
     if (Bytes.startsWith(b, m, end, CONNECT)) {
-      Session s = session(key, true);
+      Session s = session(key, true, t);
       int o = Bytes.lastIndexOf(b, m, end, (byte) '(');
       if (o > 0 && b[end - 1] == ')') {
         s.client = java.util.Arrays.copyOfRange(b, o + 1, end - 1);
@@ -148,7 +153,7 @@ public final class RsyncdLogReader implements LogReader {
     }
     boolean on = Bytes.startsWith(b, m, end, RSYNC_ON);
     if (on || Bytes.startsWith(b, m, end, RSYNC_TO)) {
-      Session s = session(key, true);
+      Session s = session(key, true, t);
       int ms = m + RSYNC_ON.length;
       int me = ms;
       while (me < end && b[me] != '/' && b[me] != ' ') {
@@ -168,16 +173,39 @@ public final class RsyncdLogReader implements LogReader {
     return rec.nonRequest();
   }
 
-  private Session session(Integer key, boolean create) {
+  // A session older than SESSION_MAX_AGE is forgotten, as it would be after a resume.
+  private Session session(Integer key, boolean create, long t) {
     Session s = sessions.get(key);
+    if (s != null && s.time < t - SESSION_MAX_AGE) {
+      sessions.remove(key);
+      s = null;
+    }
     if (s == null && create) {
       if (sessions.size() >= MAX_SESSIONS) {
         sessions.clear(); // a daemon that never logs session ends must not grow us without bound
       }
       s = new Session();
+      s.offset = lineOffset;
+      s.time = t;
       sessions.put(key, s);
     }
     return s;
+  }
+
+  @Override
+  public void offset(long offset) {
+    lineOffset = offset;
+  }
+
+  @Override
+  public long sessionsSince() {
+    long min = -1;
+    for (Session s : sessions.values()) {
+      if (s.time >= newest - SESSION_MAX_AGE && (min < 0 || s.offset < min)) {
+        min = s.offset;
+      }
+    }
+    return min;
   }
 
   private LogRecord.Kind totals(byte[] b, int m, int end, Integer key, LogRecord rec) {
@@ -187,7 +215,8 @@ public final class RsyncdLogReader implements LogReader {
     if (sent < 0 || !Bytes.startsWith(b, q, end, RECEIVED)) {
       return rec.nonRequest();
     }
-    Session s = sessions.remove(key);
+    Session s = session(key, false, rec.epochSecond);
+    sessions.remove(key);
     if (s == null || s.module == null || s.transfers) {
       return rec.nonRequest();
     }

@@ -18,7 +18,8 @@ import org.apache.datasketches.hll.TgtHllType;
  * downloads) and for git smart-HTTP ({@code POST .../git-upload-pack} is one clone or fetch of the
  * repository; {@code GET .../info/refs?service=git-upload-pack} adds bytes only). Bots add
  * {@code bot_requests} only. A 200 (or a complete FTP/rsync/git transfer) is one download and
- * adds the client's keyed hash to the row's sketch; 206 ranges go to the {@link RangeTracker}.
+ * adds the client's keyed hash to the row's sketch, and its week's and month's hashes (other
+ * secrets) to the WEEK and MONTH sketches; 206 ranges go to the {@link RangeTracker}.
  */
 public final class Aggregator {
   private static final byte[] UPLOAD_PACK = Bytes.ascii("/git-upload-pack");
@@ -31,6 +32,11 @@ public final class Aggregator {
   private final ArtifactCatalog catalog;
   private final BotMatcher bots;
   private final ClientHasher hasher;
+  private final ClientHasher weekHasher;
+  private final ClientHasher monthHasher;
+  // The month of the last day seen (a LocalDate per line would cost more than the line).
+  private long monthOfDay = Long.MIN_VALUE, monthIndex;
+  private final WindowSketches windowSketches = new WindowSketches();
   // The scan's report: every step's rows and downloaders' hashes (kept in a list) go to its one
   // sketch per artifact.
   private final SummaryRows report;
@@ -54,9 +60,6 @@ public final class Aggregator {
   private long[] bytes = new long[256];
   private long[] botReq = new long[256];
   private HllSketch[] sketch = new HllSketch[256];
-  private long[] fullSize = new long[256];
-  // Protocols (bit per ordinal) whose full size of an artifact went to the tracker in this drain.
-  private byte[] fullSizeSent = new byte[256];
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   private final RangeBuffer ranges = new RangeBuffer();
@@ -78,6 +81,8 @@ public final class Aggregator {
     this.hourRows = hourRows;
     this.bots = new BotMatcher(rules.botPatterns());
     this.hasher = new ClientHasher(secrets);
+    this.weekHasher = new ClientHasher(secrets, io.chasm.stats.Window.WEEK);
+    this.monthHasher = new ClientHasher(secrets, io.chasm.stats.Window.MONTH);
   }
 
   public RunTotals totals() {
@@ -152,7 +157,8 @@ public final class Aggregator {
     if (http && r.status == 206) {
       long c = client(day, r);
       if (c != 0) {
-        ranges.add(day, art, proto.ordinal(), c, r.bytes, r.epochSecond);
+        ranges.add(day, art, proto.ordinal(), c, weekHash(day, r), monthHash(day, r), r.bytes,
+            r.epochSecond);
       }
       return null;
     }
@@ -160,12 +166,22 @@ public final class Aggregator {
       return null;
     }
     downloads[row]++;
-    if (http && r.bytes > fullSize[art]) {
-      fullSize[art] = r.bytes;
+    if (http) {
+      ranges.full(day, art, proto.ordinal(), r.bytes);
     }
     long c = client(day, r);
-    if (c != 0 && report != null) {
-      downloaders.add(row, c);
+    long wh = weekHash(day, r);
+    long mh = monthHash(day, r);
+    if (report != null && (c | wh | mh) != 0) {
+      downloaders.add(row, day, c, wh, mh);
+    }
+    if (hourRows) {
+      if (wh != 0) {
+        windowSketches.add(false, io.chasm.stats.Window.WEEK.indexOfDay(day), art, proto.ordinal(), wh);
+      }
+      if (mh != 0) {
+        windowSketches.add(true, month(day), art, proto.ordinal(), mh);
+      }
     }
     if (c != 0 && hourRows) {
       HllSketch s = sketch[row];
@@ -190,6 +206,28 @@ public final class Aggregator {
       totals.lateLines++;
     }
     return c;
+  }
+
+  private long weekHash(long day, LogRecord r) {
+    if (r.clientEnd <= r.clientStart) {
+      return 0;
+    }
+    return weekHasher.hash(io.chasm.stats.Window.WEEK.indexOfDay(day), r.buf, r.clientStart, r.clientEnd);
+  }
+
+  private long monthHash(long day, LogRecord r) {
+    if (r.clientEnd <= r.clientStart) {
+      return 0;
+    }
+    return monthHasher.hash(month(day), r.buf, r.clientStart, r.clientEnd);
+  }
+
+  private long month(long day) {
+    if (day != monthOfDay) {
+      monthIndex = io.chasm.stats.Window.MONTH.indexOfDay(day);
+      monthOfDay = day;
+    }
+    return monthIndex;
   }
 
   // Path without query or fragment, "//" and "/./" collapsed, leading '/' ensured.
@@ -266,10 +304,6 @@ public final class Aggregator {
       botReq = Arrays.copyOf(botReq, n);
       sketch = Arrays.copyOf(sketch, n);
     }
-    if (art >= fullSize.length) {
-      fullSize = Arrays.copyOf(fullSize, Math.max(art + 1, fullSize.length * 2));
-      fullSizeSent = Arrays.copyOf(fullSizeSent, fullSize.length);
-    }
     rowHour[i] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
@@ -308,15 +342,11 @@ public final class Aggregator {
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
       }
-      int bit = 1 << proto;
-      if (fullSize[rowArt[i]] > 0 && (fullSizeSent[rowArt[i]] & bit) == 0) {
-        fullSizeSent[rowArt[i]] |= (byte) bit;
-        tracker.fullSize(c, proto, fullSize[rowArt[i]]);
-      }
     }
     if (!downloaders.isEmpty()) {
       downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);
     }
+    windowSketches.drainInto(delta, this::classify);
     ranges.drainInto(tracker, this::classify);
     countme.drainInto(delta, this::classify);
     delta.totals().add(totals);
@@ -342,6 +372,7 @@ public final class Aggregator {
     rowIndex.clear();
     Arrays.fill(artRow, 0);
     downloaders.clear();
+    windowSketches.clear();
   }
 
   private void reset() {
@@ -349,8 +380,6 @@ public final class Aggregator {
     clearRows();
     ranges.clear();
     maxHour = Long.MIN_VALUE;
-    Arrays.fill(fullSize, 0);
-    Arrays.fill(fullSizeSent, (byte) 0);
     countme.clear();
     RunTotals fresh = new RunTotals();
     totals.linesTotal = fresh.linesTotal;

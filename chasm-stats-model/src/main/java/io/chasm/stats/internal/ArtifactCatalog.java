@@ -22,8 +22,11 @@ public final class ArtifactCatalog {
     public final String project;
     public final String path;
     public final String type;
+    /** The normalised name it was classified from (a leading 0x01 marks a git repository). */
+    public final String name;
 
-    Artifact(int id, int pathId, String project, String path, String type) {
+    Artifact(int id, int pathId, String project, String path, String type, String name) {
+      this.name = name;
       this.id = id;
       this.pathId = pathId;
       this.project = project;
@@ -52,7 +55,7 @@ public final class ArtifactCatalog {
         pathId = pathIds.size();
         pathIds.put(path, pathId);
       }
-      a = new Artifact(byName.size(), pathId, rules.project(path, null), path, type);
+      a = new Artifact(byName.size(), pathId, rules.project(path, null), path, type, name);
       byName.put(name, a);
     }
     return a;

@@ -8,10 +8,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * HMAC-SHA256(day secret, client address bytes), first 8 bytes as a long: the only form in which
- * a client ever reaches a sketch. Mirror clients repeat a lot (heavy-tailed), so the MAC of each
- * address seen on the current day is remembered: it is computed once per distinct address and
- * day, up to {@code 2^(slotsLog2-1)} addresses a day (then the cache empties and refills). The
+ * HMAC-SHA256(window secret, client address bytes), first 8 bytes as a long: the only form in
+ * which a client ever reaches a sketch. One hasher serves one kind of window (day, week or month,
+ * each with its own secrets). Mirror clients repeat a lot (heavy-tailed), so the MAC of each
+ * address seen in the current window is remembered: it is computed once per distinct address and
+ * window, up to {@code 2^(slotsLog2-1)} addresses (then the cache empties and refills). The
  * cache is one slot array (hash and arena offset in one long) and one byte arena (length,
  * address, MAC), so a hit reads two places in memory. It lives in memory only and is dropped with
  * the hasher.
@@ -22,6 +23,7 @@ public final class ClientHasher {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private final PeriodSecrets secrets;
+  private final io.chasm.stats.Window window;
   private final int mask;
   private final int maxEntries;
   // Slot: high 32 bits the address hash, low 32 bits 1 + arena offset of the entry (0 = empty).
@@ -37,14 +39,24 @@ public final class ClientHasher {
   private final byte[] inner = new byte[32];
   private final byte[] out = new byte[32];
   private long macDay = Long.MIN_VALUE;
+  private int closings;
 
   public ClientHasher(PeriodSecrets secrets) {
-    this(secrets, 19);
+    this(secrets, io.chasm.stats.Window.DAY, 19);
+  }
+
+  public ClientHasher(PeriodSecrets secrets, io.chasm.stats.Window window) {
+    this(secrets, window, window == io.chasm.stats.Window.DAY ? 19 : 18);
   }
 
   /** With a cache of {@code 2^slotsLog2} slots, half of them used at most (tests use small ones). */
   ClientHasher(PeriodSecrets secrets, int slotsLog2) {
+    this(secrets, io.chasm.stats.Window.DAY, slotsLog2);
+  }
+
+  ClientHasher(PeriodSecrets secrets, io.chasm.stats.Window window, int slotsLog2) {
     this.secrets = secrets;
+    this.window = window;
     this.slots = new long[1 << slotsLog2];
     this.mask = slots.length - 1;
     this.maxEntries = slots.length / 2;
@@ -57,12 +69,20 @@ public final class ClientHasher {
   }
 
   /**
-   * @return the keyed hash, or 0 when the day is closed (its secret is gone)
+   * @param day the index of the window (a day for a day hasher; see {@link io.chasm.stats.Window})
+   * @return the keyed hash, or 0 when the window is closed (its secret is gone)
    */
   public long hash(long day, byte[] b, int s, int e) {
     int len = e - s;
     int slot = -1;
     int h = 0;
+    int c = secrets.closings();
+    if (c != closings) {
+      // A window closed: what was remembered under its secret must not be handed out again.
+      closings = c;
+      clearCache(Long.MIN_VALUE);
+      macDay = Long.MIN_VALUE;
+    }
     if (len <= MAX_KEY) {
       if (day != cacheDay || entries >= maxEntries || arenaUsed + 9 + len > arena.length) {
         clearCache(day);
@@ -84,7 +104,7 @@ public final class ClientHasher {
       }
     }
     if (day != macDay) {
-      byte[] secret = secrets.secret(day);
+      byte[] secret = secrets.secret(window, day);
       if (secret == null) {
         return 0;
       }

@@ -4,24 +4,35 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * The keyed hashes of one worker's downloaders in a step, by row, for the scan's report. They go
- * to the report grouped by row (a stable counting sort): each artifact's sketch is then touched
- * once per step instead of once per download, and it gets its hashes in the order they were read.
+ * The keyed hashes of one worker's downloaders in a step, by row, for the scan's report: for each
+ * download its day and its day's, week's and month's hashes (each window has its own secret).
+ * They go to the report grouped by row (a stable counting sort), so the report gets each
+ * artifact's hashes together and in the order they were read.
  */
 final class DownloaderHashes {
   private int count;
   private int[] row = new int[1024];
-  private long[] hash = new long[1024];
+  private long[] day = new long[1024];
+  private long[] dayHash = new long[1024];
+  private long[] weekHash = new long[1024];
+  private long[] monthHash = new long[1024];
   private int[] groupStart = new int[1];
-  private long[] grouped = new long[0];
+  private int[] order = new int[0];
 
-  void add(int r, long h) {
+  void add(int r, long d, long dh, long wh, long mh) {
     if (count == row.length) {
-      row = Arrays.copyOf(row, count * 2);
-      hash = Arrays.copyOf(hash, count * 2);
+      int n = count * 2;
+      row = Arrays.copyOf(row, n);
+      day = Arrays.copyOf(day, n);
+      dayHash = Arrays.copyOf(dayHash, n);
+      weekHash = Arrays.copyOf(weekHash, n);
+      monthHash = Arrays.copyOf(monthHash, n);
     }
     row[count] = r;
-    hash[count++] = h;
+    day[count] = d;
+    dayHash[count] = dh;
+    weekHash[count] = wh;
+    monthHash[count++] = mh;
   }
 
   boolean isEmpty() {
@@ -40,11 +51,11 @@ final class DownloaderHashes {
     for (int r = 0; r < rows; r++) {
       start[r + 1] += start[r];
     }
-    if (grouped.length < count) {
-      grouped = new long[hash.length];
+    if (order.length < count) {
+      order = new int[row.length];
     }
     for (int i = 0; i < count; i++) {
-      grouped[start[row[i]]++] = hash[i];
+      order[start[row[i]]++] = i;
     }
     // start[r] is now the end of row r's group; its beginning is the end of row r - 1's.
     int from = 0;
@@ -53,7 +64,8 @@ final class DownloaderHashes {
       if (to > from) {
         ArtifactCatalog.Artifact c = classify.apply(rowArt[r]);
         for (int j = from; j < to; j++) {
-          report.addClient(c, rowProto[r], grouped[j]);
+          int i = order[j];
+          report.addClient(c, rowProto[r], day[i], dayHash[i], weekHash[i], monthHash[i]);
         }
       }
       from = to;

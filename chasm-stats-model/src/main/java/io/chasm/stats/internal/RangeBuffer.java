@@ -5,17 +5,50 @@ import java.util.function.IntFunction;
 
 /**
  * One worker's ranged (206) requests of a step: (day, artifact, protocol, client) -> bytes and
- * the time of the last range. The {@link RangeTracker} decides which add up to a download.
+ * the time of the last range; and the full size of each (day, artifact, protocol): its largest
+ * 200 response that day. The {@link RangeTracker} decides which ranges add up to a download.
  */
 final class RangeBuffer {
   private final LongIntMap index = new LongIntMap();
   private int count;
   private long[] day = new long[64], client = new long[64], bytes = new long[64], ts = new long[64];
+  // The client's week and month hashes (0 when that window had closed).
+  private long[] week = new long[64], month = new long[64];
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
+  private final LongIntMap fullIndex = new LongIntMap();
+  private int fulls;
+  private long[] fullDay = new long[64], fullSize = new long[64];
+  private int[] fullArt = new int[64];
+  private byte[] fullProto = new byte[64];
+
+  /** Notes a complete (200) response of {@code n} bytes. */
+  void full(long d, int a, int p, long n) {
+    long key = (d << 34) ^ ((long) a << 2) ^ p;
+    if (key == Long.MIN_VALUE) {
+      key = -1;
+    }
+    int i = fullIndex.get(key);
+    if (i < 0) {
+      i = fulls++;
+      if (i == fullDay.length) {
+        int m = i * 2;
+        fullDay = Arrays.copyOf(fullDay, m);
+        fullSize = Arrays.copyOf(fullSize, m);
+        fullArt = Arrays.copyOf(fullArt, m);
+        fullProto = Arrays.copyOf(fullProto, m);
+      }
+      fullDay[i] = d;
+      fullArt[i] = a;
+      fullProto[i] = (byte) p;
+      fullSize[i] = 0;
+      fullIndex.put(key, i);
+    }
+    fullSize[i] = Math.max(fullSize[i], n);
+  }
 
   /** Adds {@code n} bytes of a range; beyond {@link RangeTracker#MAX_ENTRIES} new keys are dropped. */
-  void add(long d, int a, int p, long c, long n, long t) {
+  void add(long d, int a, int p, long c, long wh, long mh, long n, long t) {
     long key = c * 0x9E3779B97F4A7C15L ^ (d << 40) ^ ((long) a << 2) ^ p;
     if (key == Long.MIN_VALUE) {
       key = 0;
@@ -32,11 +65,15 @@ final class RangeBuffer {
         client = Arrays.copyOf(client, m);
         bytes = Arrays.copyOf(bytes, m);
         ts = Arrays.copyOf(ts, m);
+        week = Arrays.copyOf(week, m);
+        month = Arrays.copyOf(month, m);
         art = Arrays.copyOf(art, m);
         proto = Arrays.copyOf(proto, m);
       }
       day[i] = d;
       client[i] = c;
+      week[i] = wh;
+      month[i] = mh;
       art[i] = a;
       proto[i] = (byte) p;
       index.put(key, i);
@@ -47,7 +84,10 @@ final class RangeBuffer {
 
   void drainInto(RangeTracker tracker, IntFunction<ArtifactCatalog.Artifact> classify) {
     for (int i = 0; i < count; i++) {
-      tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], bytes[i], ts[i]);
+      tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], week[i], month[i], bytes[i], ts[i]);
+    }
+    for (int i = 0; i < fulls; i++) {
+      tracker.fullSize(classify.apply(fullArt[i]), fullProto[i], fullDay[i], fullSize[i]);
     }
   }
 
@@ -56,5 +96,7 @@ final class RangeBuffer {
     Arrays.fill(bytes, 0);
     Arrays.fill(ts, 0);
     index.clear();
+    fulls = 0;
+    fullIndex.clear();
   }
 }

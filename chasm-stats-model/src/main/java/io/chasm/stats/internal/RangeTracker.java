@@ -3,72 +3,94 @@ package io.chasm.stats.internal;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
-import java.util.Arrays;
+import io.chasm.stats.Window;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The ranged-download heuristic for one step. A client's 206 responses for one artifact on one
- * day add up; when their bytes reach the artifact's full size (the largest 200 response for it in
- * the step) they count as one download, attributed to the hour of the last range. Ranges split
- * across steps are not joined (they may go uncounted: the heuristic errs low). {@link #finish}
- * empties the tracker for the next step.
+ * The ranged-download heuristic. A client's 206 responses for one artifact on one day add up;
+ * when, at the close of that day, their bytes reach the artifact's full size (its largest 200
+ * response that day) they count as one download, attributed to the hour of the last range.
+ * Deciding only when the day closes, on what the day holds, makes the count independent of how
+ * the work was cut into steps: open entries and full sizes outlive a step ({@link #save}, kept in
+ * the state file with the checkpoints) until their day closes.
  */
 public final class RangeTracker {
-  /** Tracked (client, artifact, day) triples per step; further ranges count bytes only. */
+  /** Tracked (client, artifact, day) triples; further ranges count bytes only. */
   public static final int MAX_ENTRIES = 1 << 20;
   private static final int PROTOCOLS = 4;
+  private static final int CARRY_VERSION = 1;
   private static final LogRecord.Protocol[] PROTOCOL = LogRecord.Protocol.values();
 
   private static final class Entry {
     final ArtifactCatalog.Artifact art;
     final int protocol;
-    final long day, client;
+    final long day, client, weekClient, monthClient;
     long bytes, lastTs;
 
-    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client) {
+    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client, long weekClient,
+        long monthClient) {
       this.art = art;
       this.protocol = protocol;
       this.day = day;
       this.client = client;
+      this.weekClient = weekClient;
+      this.monthClient = monthClient;
+    }
+  }
+
+  private static final class Full {
+    final ArtifactCatalog.Artifact art;
+    final int protocol;
+    final long day;
+    long size;
+
+    Full(ArtifactCatalog.Artifact art, int protocol, long day) {
+      this.art = art;
+      this.protocol = protocol;
+      this.day = day;
     }
   }
 
   // pathProto = path id * 4 + protocol ordinal (by path, as the full size)
-  private record Key(long day, long client, int pathProto) {
-    @Override
-    public int hashCode() {
-      return Long.hashCode((day * 31 + client) * 31 + pathProto);
-    }
+  private record Key(long day, long client, int pathProto) {}
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key && ((Key) o).day == day && ((Key) o).client == client
-          && ((Key) o).pathProto == pathProto;
-    }
-  }
+  private record FullKey(long day, int pathProto) {}
+
+  // Decided entries are handed out in this order, so that a redone step builds its sketches in
+  // the same order and so the same bytes (catalog ids differ from run to run; names do not).
+  private static final Comparator<Entry> ORDER = Comparator.comparingLong((Entry e) -> e.day)
+      .thenComparing(e -> e.art.name).thenComparingInt(e -> e.protocol)
+      .thenComparingLong(e -> e.client);
 
   private final Map<Key, Entry> entries = new HashMap<>();
-  // Largest 200 response per (path id, protocol ordinal) in the step.
-  private long[] fullSize = new long[1024];
+  private final Map<FullKey, Full> fullSizes = new HashMap<>();
 
-  public synchronized void fullSize(ArtifactCatalog.Artifact art, int protocol, long size) {
-    int i = art.pathId * PROTOCOLS + protocol;
-    if (i >= fullSize.length) {
-      fullSize = Arrays.copyOf(fullSize, Math.max(i + 1, fullSize.length * 2));
-    }
-    fullSize[i] = Math.max(fullSize[i], size);
+  /** Notes the largest complete (200) response of an artifact on a day. */
+  public synchronized void fullSize(ArtifactCatalog.Artifact art, int protocol, long day, long size) {
+    Full f = fullSizes.computeIfAbsent(new FullKey(day, art.pathId * PROTOCOLS + protocol),
+        k -> new Full(art, protocol, day));
+    f.size = Math.max(f.size, size);
   }
 
   public synchronized void add(ArtifactCatalog.Artifact art, int protocol, long day, long client,
-      long bytes, long ts) {
+      long weekClient, long monthClient, long bytes, long ts) {
     Key k = new Key(day, client, art.pathId * PROTOCOLS + protocol);
     Entry e = entries.get(k);
     if (e == null) {
       if (entries.size() >= MAX_ENTRIES) {
         return;
       }
-      e = new Entry(art, protocol, day, client);
+      e = new Entry(art, protocol, day, client, weekClient, monthClient);
       entries.put(k, e);
     }
     e.bytes += bytes;
@@ -76,38 +98,135 @@ public final class RangeTracker {
   }
 
   /**
-   * Adds the completed ranged downloads to the delta's hour and day rows when it keeps hours
-   * (else notes their hour), and to the report when there is one.
+   * Decides the entries of days before {@code closedBefore} (Long.MAX_VALUE: all, at the end of a
+   * scan that keeps no state): those that add up to the day's full size go to the delta's hour,
+   * day, week and month rows when it keeps hours (else their hour is noted), and to the report
+   * when there is one. Entries and full sizes of later days stay.
    */
-  public synchronized void finish(StatsDelta delta, SummaryRows report) {
-    for (Entry e : entries.values()) {
-      int i = e.art.pathId * PROTOCOLS + e.protocol;
-      long full = i < fullSize.length ? fullSize[i] : 0;
-      if (full <= 0 || e.bytes < full) {
-        continue;
-      }
-      String protocol = PROTOCOL[e.protocol].label();
-      long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
-      if (delta.keepsHours()) {
-        StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
-            e.art.type, protocol);
-        h.add(1, 0, 0);
-        h.addUnique(e.client);
-      } else {
-        delta.noteHour(hour);
-      }
-      if (delta.keepsHours() || report == null) {
-        StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project,
-            e.art.path, e.art.type, protocol);
-        d.add(1, 0, 0);
-        d.addUnique(e.client);
-      }
-      if (report != null) {
-        report.add(e.art, e.protocol, 1, 0, 0);
-        report.addClient(e.art, e.protocol, e.client);
+  public synchronized void finish(StatsDelta delta, SummaryRows report, long closedBefore) {
+    List<Entry> decided = new ArrayList<>();
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.day < closedBefore) {
+        decided.add(e);
+        it.remove();
       }
     }
-    entries.clear();
-    Arrays.fill(fullSize, 0);
+    decided.sort(ORDER);
+    for (Entry e : decided) {
+      Full f = fullSizes.get(new FullKey(e.day, e.art.pathId * PROTOCOLS + e.protocol));
+      if (f == null || f.size <= 0 || e.bytes < f.size) {
+        continue;
+      }
+      count(e, delta, report);
+    }
+    fullSizes.values().removeIf(f -> f.day < closedBefore);
+  }
+
+  private static void count(Entry e, StatsDelta delta, SummaryRows report) {
+    String protocol = PROTOCOL[e.protocol].label();
+    long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
+    if (delta.keepsHours()) {
+      StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
+          e.art.type, protocol);
+      h.add(1, 0, 0);
+      h.addUnique(e.client);
+    } else {
+      delta.noteHour(hour);
+    }
+    if (delta.keepsHours() || report == null) {
+      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project,
+          e.art.path, e.art.type, protocol);
+      d.add(1, 0, 0);
+      d.addUnique(e.client);
+    }
+    if (delta.keepsHours()) {
+      if (e.weekClient != 0) {
+        WindowSketches.addTo(delta, Window.WEEK, Window.WEEK.indexOfDay(e.day), e.art, protocol)
+            .addUnique(e.weekClient);
+      }
+      if (e.monthClient != 0) {
+        WindowSketches.addTo(delta, Window.MONTH, Window.MONTH.indexOfDay(e.day), e.art, protocol)
+            .addUnique(e.monthClient);
+      }
+    }
+    if (report != null) {
+      report.add(e.art, e.protocol, 1, 0, 0);
+      report.addClient(e.art, e.protocol, e.day, e.client, e.weekClient, e.monthClient);
+    }
+  }
+
+  /**
+   * The open entries and full sizes, for the state file: keyed client hashes (never addresses)
+   * of days whose secrets the state holds anyway, and artifact names. Sorted, so the same state
+   * is the same bytes.
+   */
+  public synchronized byte[] save() {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bo)) {
+      out.writeInt(CARRY_VERSION);
+      List<Entry> es = new ArrayList<>(entries.values());
+      es.sort(ORDER);
+      out.writeInt(es.size());
+      for (Entry e : es) {
+        out.writeUTF(e.art.name);
+        out.writeByte(e.protocol);
+        out.writeLong(e.day);
+        out.writeLong(e.client);
+        out.writeLong(e.weekClient);
+        out.writeLong(e.monthClient);
+        out.writeLong(e.bytes);
+        out.writeLong(e.lastTs);
+      }
+      List<Full> fs = new ArrayList<>(fullSizes.values());
+      fs.sort(Comparator.comparingLong((Full f) -> f.day).thenComparing(f -> f.art.name)
+          .thenComparingInt(f -> f.protocol));
+      out.writeInt(fs.size());
+      for (Full f : fs) {
+        out.writeUTF(f.art.name);
+        out.writeByte(f.protocol);
+        out.writeLong(f.day);
+        out.writeLong(f.size);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // in memory
+    }
+    return bo.toByteArray();
+  }
+
+  /** Restores what {@link #save} wrote (nothing for an empty array). */
+  public synchronized void load(byte[] carry, ArtifactCatalog catalog) throws IOException {
+    if (carry.length == 0) {
+      return;
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(carry))) {
+      if (in.readInt() != CARRY_VERSION) {
+        throw new IOException("unknown open-range record in the stats state file");
+      }
+      int n = in.readInt();
+      for (int i = 0; i < n; i++) {
+        ArtifactCatalog.Artifact a = catalog.classify(in.readUTF());
+        int p = protocol(in.readUnsignedByte());
+        long day = in.readLong();
+        Entry e = new Entry(a, p, day, in.readLong(), in.readLong(), in.readLong());
+        e.bytes = in.readLong();
+        e.lastTs = in.readLong();
+        entries.put(new Key(day, e.client, a.pathId * PROTOCOLS + p), e);
+      }
+      int m = in.readInt();
+      for (int i = 0; i < m; i++) {
+        ArtifactCatalog.Artifact a = catalog.classify(in.readUTF());
+        int p = protocol(in.readUnsignedByte());
+        long day = in.readLong();
+        fullSize(a, p, day, in.readLong());
+      }
+    }
+  }
+
+  private static int protocol(int p) throws IOException {
+    if (p >= PROTOCOLS) {
+      throw new IOException("damaged open-range record in the stats state file");
+    }
+    return p;
   }
 }

@@ -1,5 +1,6 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.Window;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,12 +17,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The agent's persistent state: per-file checkpoints, open day secrets, the period watermark.
+ * The agent's persistent state: per-file checkpoints, the secrets of open windows (day, week,
+ * month), the period watermark and what a step leaves open for the next (sessions, ranges).
  * Written whole to a temporary file, fsynced and renamed over the old one, so a crash leaves
  * either the old or the new state, never a mix.
  */
 public final class StateFile {
-  private static final long MAGIC = 0x4348534D53543031L; // "CHSMST01"
+  private static final long MAGIC_V1 = 0x4348534D53543031L; // "CHSMST01": day secrets only
+  private static final long MAGIC = 0x4348534D53543032L; // "CHSMST02"
+  private static final int MAX_CARRY = 1 << 30;
 
   /** One log file the agent has read from. */
   public static final class Checkpoint {
@@ -32,13 +36,20 @@ public final class StateFile {
     public long offset;
     /** For compressed files: compressed size and mtime when fully read, to skip without reading. */
     public long doneSize = -1, doneMtime = -1;
+    /**
+     * Where the reader's open sessions (rsync, git daemon) began: reading again from there up to
+     * {@link #offset}, without counting, rebuilds them; -1 when none was open.
+     */
+    public long sessionsSince = -1;
   }
 
   public long generation;
   public long closedBefore;
   public long maxEpoch = Long.MIN_VALUE;
   public final List<Checkpoint> checkpoints = new ArrayList<>();
-  public final Map<Long, byte[]> secrets = new TreeMap<>();
+  public final Map<PeriodSecrets.Key, byte[]> secrets = new TreeMap<>();
+  /** What the last step left open for the next one (see {@code scan.OpenState}); empty = none. */
+  public byte[] carry = new byte[0];
 
   public static StateFile load(Path file) throws IOException {
     StateFile s = new StateFile();
@@ -46,7 +57,8 @@ public final class StateFile {
       return s;
     }
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-      if (in.readLong() != MAGIC) {
+      long magic = in.readLong();
+      if (magic != MAGIC && magic != MAGIC_V1) {
         throw new IOException("not a chasm stats state file: " + file);
       }
       s.generation = in.readLong();
@@ -63,12 +75,26 @@ public final class StateFile {
         c.offset = in.readLong();
         c.doneSize = in.readLong();
         c.doneMtime = in.readLong();
+        if (magic == MAGIC) {
+          c.sessionsSince = in.readLong();
+        }
         s.checkpoints.add(c);
       }
       int m = in.readInt();
       for (int i = 0; i < m; i++) {
-        long day = in.readLong();
-        s.secrets.put(day, in.readNBytes(32));
+        Window w = magic == MAGIC_V1 ? Window.DAY : window(in.readUnsignedByte(), file);
+        long index = in.readLong();
+        s.secrets.put(new PeriodSecrets.Key(w, index), in.readNBytes(32));
+      }
+      if (magic == MAGIC) {
+        int n2 = in.readInt();
+        if (n2 < 0 || n2 > MAX_CARRY) {
+          throw new IOException("damaged chasm stats state file: " + file);
+        }
+        s.carry = in.readNBytes(n2);
+        if (s.carry.length != n2) {
+          throw new java.io.EOFException("chasm stats state file is truncated: " + file);
+        }
       }
     }
     return s;
@@ -91,14 +117,25 @@ public final class StateFile {
         out.writeLong(c.offset);
         out.writeLong(c.doneSize);
         out.writeLong(c.doneMtime);
+        out.writeLong(c.sessionsSince);
       }
       out.writeInt(secrets.size());
-      for (Map.Entry<Long, byte[]> e : secrets.entrySet()) {
-        out.writeLong(e.getKey());
+      for (Map.Entry<PeriodSecrets.Key, byte[]> e : secrets.entrySet()) {
+        out.writeByte(e.getKey().window().ordinal());
+        out.writeLong(e.getKey().index());
         out.write(e.getValue());
       }
+      out.writeInt(carry.length);
+      out.write(carry);
     }
     writeAtomically(file, bo.toByteArray());
+  }
+
+  private static Window window(int ordinal, Path file) throws IOException {
+    if (ordinal >= Window.values().length) {
+      throw new IOException("damaged chasm stats state file (window " + ordinal + "): " + file);
+    }
+    return Window.values()[ordinal];
   }
 
   /** Writes bytes to a sibling temporary file, fsyncs, renames over {@code file}, fsyncs the dir. */

@@ -3,17 +3,21 @@ package io.chasm.stats.internal;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
+import io.chasm.stats.Window;
+import io.chasm.stats.WindowUniques;
 import java.util.Arrays;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
 /**
- * The report of a scan: per (artifact, protocol) over the whole run, downloads,
- * bytes, bot requests and one unique-downloader sketch that takes every client hash directly.
- * The sketch is the compact HLL_4 form (about 2.1 KB at most), and it is the only one an artifact
- * has, so the report's memory grows with distinct artifacts, not with log size. Indexed by
- * catalog id: a step hands its rows over with array lookups. {@link #finish} turns the entries
- * into the summary's period-0 rows. Used from the draining thread only.
+ * The report of a scan: per (artifact, protocol) over the whole run, downloads, bytes and bot
+ * requests, with one unique-downloader sketch per calendar month (over the month's keyed hashes);
+ * over all artifacts, one sketch per day, ISO week and month read. A unique figure is only
+ * meaningful within one window (each has its own secret), so none spans the whole run. Sketches
+ * are the compact HLL_4 form (about 2.1 KB at most), so memory grows with distinct artifacts and
+ * months, not with log size. Indexed by catalog id: a step hands its rows over with array
+ * lookups. {@link #finish} turns the entries into the summary's period-0 DAY rows (counts) and
+ * MONTH rows (uniques), and the window figures. Used from the draining thread only.
  */
 public final class SummaryRows {
   private static final int PROTOCOLS = 4;
@@ -23,10 +27,26 @@ public final class SummaryRows {
   private long[] downloads = new long[1024];
   private long[] bytes = new long[1024];
   private long[] bots = new long[1024];
-  private HllSketch[] sketch = new HllSketch[1024];
+  // (slot << 16 | month index) -> sketch of that artifact in that month.
+  private final java.util.HashMap<Long, HllSketch> artMonth = new java.util.HashMap<>();
+  private long lastArtMonthKey = Long.MIN_VALUE;
+  private HllSketch lastArtMonth;
+  // Per Window ordinal: window index -> sketch over all artifacts.
+  @SuppressWarnings("unchecked")
+  private final java.util.TreeMap<Long, HllSketch>[] windows = new java.util.TreeMap[] {
+      new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>()};
+  private final long[] lastIndex = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+  private final HllSketch[] lastWindow = new HllSketch[3];
+  private long monthOfDay = Long.MIN_VALUE, month;
+  private final java.util.List<WindowUniques> windowFigures;
 
-  public SummaryRows(StatsDelta summary) {
+  /**
+   * @param windowFigures gets the unique downloaders of every day, week and month read, in
+   *     {@link #finish}
+   */
+  public SummaryRows(StatsDelta summary, java.util.List<WindowUniques> windowFigures) {
     this.summary = summary;
+    this.windowFigures = windowFigures;
   }
 
   private int slot(ArtifactCatalog.Artifact a, int protocol) {
@@ -37,7 +57,6 @@ public final class SummaryRows {
       downloads = Arrays.copyOf(downloads, n);
       bytes = Arrays.copyOf(bytes, n);
       bots = Arrays.copyOf(bots, n);
-      sketch = Arrays.copyOf(sketch, n);
     }
     art[i] = a;
     return i;
@@ -52,15 +71,40 @@ public final class SummaryRows {
     this.bots[i] += botRequests;
   }
 
-  /** Adds a downloader's keyed hash to the artifact's unique-downloader sketch. */
-  public void addClient(ArtifactCatalog.Artifact a, int protocol, long clientHash) {
+  /**
+   * Adds a download's keyed hashes (0 where the window had closed) on {@code day}: the month's to
+   * the artifact's month sketch, each to its window's sketch over all artifacts.
+   */
+  public void addClient(ArtifactCatalog.Artifact a, int protocol, long day, long dayHash,
+      long weekHash, long monthHash) {
     int i = slot(a, protocol);
-    HllSketch s = sketch[i];
-    if (s == null) {
-      s = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_4);
-      sketch[i] = s;
+    if (day != monthOfDay) {
+      month = Window.MONTH.indexOfDay(day);
+      monthOfDay = day;
     }
-    s.update(clientHash);
+    if (monthHash != 0 && month >= 0) {
+      long k = ((long) i << 16) | month;
+      if (k != lastArtMonthKey) {
+        lastArtMonth = artMonth.computeIfAbsent(k, x -> new HllSketch(StatsRow.LG_K, TgtHllType.HLL_4));
+        lastArtMonthKey = k;
+      }
+      lastArtMonth.update(monthHash);
+    }
+    window(Window.DAY, day, dayHash);
+    window(Window.WEEK, Window.WEEK.indexOfDay(day), weekHash);
+    window(Window.MONTH, month, monthHash);
+  }
+
+  private void window(Window w, long index, long hash) {
+    if (hash == 0) {
+      return;
+    }
+    int o = w.ordinal();
+    if (lastIndex[o] != index || lastWindow[o] == null) {
+      lastWindow[o] = windows[o].computeIfAbsent(index, x -> new HllSketch(StatsRow.LG_K, TgtHllType.HLL_4));
+      lastIndex[o] = index;
+    }
+    lastWindow[o].update(hash);
   }
 
   /** Adds every entry to the summary as its period-0 row (once, after the last step). */
@@ -73,9 +117,20 @@ public final class SummaryRows {
       StatsRow r = summary.row(0, StatsRow.Granularity.DAY, a.project, a.path, a.type,
           PROTOCOL[i % PROTOCOLS].label());
       r.add(downloads[i], bytes[i], bots[i]);
-      r.addUniques(sketch[i]);
-      art[i] = null;
-      sketch[i] = null;
+    }
+    for (var e : artMonth.entrySet()) {
+      int i = (int) (e.getKey() >>> 16);
+      ArtifactCatalog.Artifact a = art[i];
+      long m = e.getKey() & 0xffff;
+      summary.row(Window.MONTH.start(m), StatsRow.Granularity.MONTH, a.project, a.path, a.type,
+          PROTOCOL[i % PROTOCOLS].label()).addUniques(e.getValue());
+    }
+    artMonth.clear();
+    Arrays.fill(art, null);
+    for (Window w : Window.values()) {
+      windows[w.ordinal()].forEach((index, s) ->
+          windowFigures.add(new WindowUniques(w, index, Math.round(s.getCompositeEstimate()))));
+      windows[w.ordinal()].clear();
     }
   }
 }

@@ -6,11 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import io.chasm.stats.internal.ByteSource;
 
 /**
- * The scanner's durable state: the state file (checkpoints and open day secrets) and the intent
- * record of the running step. Without a state directory nothing is written (a one-off scan).
+ * The scanner's durable state: the state file (checkpoints, open window secrets, open sessions'
+ * and ranges' carry) and the intent record of the running step (its ranges, seed and creation
+ * time). Without a state directory nothing is written (a one-off scan).
  */
 final class Checkpoints {
   private static final int MAX_CHECKPOINTS = 4096;
@@ -18,6 +22,8 @@ final class Checkpoints {
   private final Path stateDir;
   private final Path statePath;
   private final StepSeeds seeds;
+  private byte[] seed;
+  private long createdUnix;
 
   Checkpoints(Path stateDir, StepSeeds seeds) {
     this.stateDir = stateDir;
@@ -30,30 +36,98 @@ final class Checkpoints {
   }
 
   /**
-   * The step seed: random, recorded in intent.bin before the step runs, reused if the step is
-   * redone after a crash (the state generation tells whether the intent belongs to this step).
+   * The next step: the one recorded in intent.bin for this generation if there is one (a step
+   * redone after a crash reads exactly the ranges it read before, up to the same file ends, with
+   * the same seed and creation time, whatever --commit-every or the files' growth say now, so
+   * its batches have the same ids and bytes), else planned now and recorded before it runs.
+   * Empty when there is nothing left to read. Then {@link #seed()} and {@link #createdUnix()}.
    */
-  byte[] stepSeed(StateFile state) throws IOException {
-    if (seeds != null) {
-      return seeds.seed(state.generation);
-    }
-    if (stateDir == null) {
-      byte[] s = new byte[32];
-      new SecureRandom().nextBytes(s);
-      return s;
-    }
-    Path intent = stateDir.resolve("intent.bin");
-    if (Files.exists(intent)) {
-      byte[] b = Files.readAllBytes(intent);
-      if (b.length == 40 && ByteBuffer.wrap(b).getLong() == state.generation) {
-        return Arrays.copyOfRange(b, 8, 40);
+  List<StepPlan.Item> beginStep(StateFile state, List<ScanFile> works, long stepBytes) throws IOException {
+    Path intent = stateDir == null ? null : stateDir.resolve("intent.bin");
+    if (intent != null && Files.exists(intent)) {
+      ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(intent));
+      if (b.remaining() >= 52 && b.getLong() == state.generation) {
+        seed = new byte[32];
+        b.get(seed);
+        createdUnix = b.getLong();
+        List<StepPlan.Item> redo = redo(b, works);
+        if (redo != null) {
+          return redo;
+        }
       }
     }
+    List<StepPlan.Item> step = StepPlan.next(works, stepBytes);
+    if (step.isEmpty()) {
+      return step;
+    }
+    for (StepPlan.Item it : step) {
+      it.w.readEnd = it.w.planEnd;
+    }
+    if (seed == null || intent == null) {
+      seed = seeds != null ? seeds.seed(state.generation) : random();
+      createdUnix = System.currentTimeMillis() / 1000;
+    }
+    if (intent != null) {
+      ByteBuffer rec = ByteBuffer.allocate(52 + step.size() * 56);
+      rec.putLong(state.generation).put(seed).putLong(createdUnix).putInt(step.size());
+      for (StepPlan.Item it : step) {
+        rec.put(it.w.cp.identity).putLong(it.start).putLong(it.cut).putLong(it.w.readEnd);
+      }
+      StateFile.writeAtomically(intent, rec.array());
+    }
+    return step;
+  }
+
+  // The recorded ranges, matched to this run's files by identity and checkpoint; null when one
+  // no longer matches (the file is gone): the step is then planned afresh.
+  private static List<StepPlan.Item> redo(ByteBuffer b, List<ScanFile> works) {
+    if (b.remaining() < 4) {
+      return null;
+    }
+    int n = b.getInt();
+    if (n <= 0 || b.remaining() != n * 56L) {
+      return null;
+    }
+    List<StepPlan.Item> step = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] id = new byte[32];
+      b.get(id);
+      long start = b.getLong(), cut = b.getLong(), end = b.getLong();
+      ScanFile w = null;
+      for (ScanFile x : works) {
+        if (x.active && Arrays.equals(x.cp.identity, id) && x.cp.offset == start
+            && (x.compression != ByteSource.Compression.NONE || end <= x.planEnd)) {
+          w = x;
+        }
+      }
+      if (w == null) {
+        return null;
+      }
+      StepPlan.Item it = new StepPlan.Item();
+      it.w = w;
+      it.start = start;
+      it.cut = cut;
+      it.newOffset = start;
+      w.readEnd = end;
+      step.add(it);
+    }
+    return step;
+  }
+
+  private static byte[] random() {
     byte[] s = new byte[32];
     new SecureRandom().nextBytes(s);
-    byte[] rec = ByteBuffer.allocate(40).putLong(state.generation).put(s).array();
-    StateFile.writeAtomically(intent, rec);
     return s;
+  }
+
+  /** The seed of the step {@link #beginStep} began. */
+  byte[] seed() {
+    return seed.clone();
+  }
+
+  /** Creation time of the step {@link #beginStep} began (its first run's, when redone). */
+  long createdUnix() {
+    return createdUnix;
   }
 
   /** Ends a step: the next generation, the oldest checkpoints dropped, written whole, the intent gone. */
@@ -62,6 +136,7 @@ final class Checkpoints {
     while (state.checkpoints.size() > MAX_CHECKPOINTS) {
       state.checkpoints.remove(0);
     }
+    seed = null;
     if (statePath != null) {
       state.save(statePath);
       Files.deleteIfExists(stateDir.resolve("intent.bin"));

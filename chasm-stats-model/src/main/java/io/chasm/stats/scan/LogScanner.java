@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Work is cut into steps of about {@link Options#stepBytes} bytes. A step reads its byte ranges
  * in parallel (files side by side, large plain files split at line boundaries), hands one {@link
- * StatsDelta} to the {@link BatchSink} (which spools it), then replaces the state file (checkpoints
- * and open day secrets) atomically. A crash before the state write redoes the same step the same
- * way (same ranges, same seed from the step's intent record), so a resent batch is identical in
- * id and content; a crash after it starts from the next step. Nothing is counted twice, nothing
- * is skipped.
+ * StatsDelta} to the {@link BatchSink} (which spools it), then replaces the state file
+ * (checkpoints with where open sessions began, open window secrets, open ranges) atomically. A
+ * crash before the state write redoes the same step the same way (same ranges and file ends,
+ * same seed and creation time from the step's intent record, whatever the options say now), so
+ * a resent batch is identical in id and bytes; a crash after it starts from the next step.
+ * Nothing is counted twice, nothing is skipped, and the counts do not depend on the step size.
  *
  * <p>A file is recognised across renames and compression by a hash of its first bytes (up to 4
  * KiB, decompressed); a checkpoint's offset counts decompressed bytes. Only complete lines are
@@ -66,10 +65,15 @@ public final class LogScanner {
 
   /** What a scan read, for the report. */
   public static final class Result {
-    /** One row per artifact (period 0) over everything read, countme rows and totals. */
+    /**
+     * One DAY row per artifact (period 0, without uniques) over everything read, one MONTH row
+     * per artifact and month with its unique downloaders, countme rows and totals.
+     */
     public final StatsDelta summary = new StatsDelta();
     /** One line per file that could not be read or recognised. */
     public final List<String> errors = new ArrayList<>();
+    /** Unique downloaders of every day, ISO week and month read (all artifacts), in that order. */
+    public final List<io.chasm.stats.WindowUniques> uniques = new ArrayList<>();
     public int batches;
   }
 
@@ -106,7 +110,7 @@ public final class LogScanner {
     Checkpoints checkpoints = new Checkpoints(opt.stateDir, opt.seeds);
     StateFile state = checkpoints.load();
     PeriodSecrets secrets = new PeriodSecrets(state.closedBefore);
-    for (Map.Entry<Long, byte[]> e : state.secrets.entrySet()) {
+    for (Map.Entry<PeriodSecrets.Key, byte[]> e : state.secrets.entrySet()) {
       secrets.put(e.getKey(), e.getValue());
     }
     List<ScanFile> works = new ArrayList<>();
@@ -129,34 +133,42 @@ public final class LogScanner {
       t.setDaemon(true);
       return t;
     });
-    BlockingQueue<Worker> aggs = new ArrayBlockingQueue<>(Math.max(1, opt.threads));
+    List<Worker> aggs = new ArrayList<>();
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
     // The report (one compact sketch per artifact) gets every step's rows and downloaders; the
     // step deltas get rows only when a sink takes them (see runStep).
-    SummaryRows report = new SummaryRows(res.summary);
-    RangeTracker tracker = new RangeTracker(); // emptied by finish() every step
+    SummaryRows report = new SummaryRows(res.summary, res.uniques);
+    RangeTracker tracker = new RangeTracker(); // open ranges of open days, across steps and runs
+    tracker.load(state.carry, catalog);
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
       aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report, sink != null)));
     }
     PartReader parts = new PartReader(progress, res.errors);
     try {
       while (true) {
-        List<StepPlan.Item> step = StepPlan.next(works, opt.stepBytes);
+        List<StepPlan.Item> step = checkpoints.beginStep(state, works, opt.stepBytes);
         if (step.isEmpty()) {
           break;
         }
-        secrets.seed(checkpoints.stepSeed(state));
+        secrets.seed(checkpoints.seed());
         StatsDelta delta = runStep(step, pool, aggs, parts, sink);
+        delta.createdUnix(checkpoints.createdUnix());
         for (Worker a : aggs) {
           a.agg.drainInto(delta, tracker);
         }
-        tracker.finish(delta, report);
         long maxEpoch = Math.max(state.maxEpoch, delta.maxHour());
+        // A day closes (its secret is erased) once logs reach two days past its start; its
+        // ranges are decided then. A scan that keeps no state decides the rest at its end.
+        long closing = maxEpoch == Long.MIN_VALUE ? state.closedBefore
+            : Math.max(state.closedBefore, Math.floorDiv(maxEpoch, 86400L) - 1);
         for (StepPlan.Item it : step) {
           if (it.newOffset > it.start) {
             delta.addCoverage(new Coverage(it.w.cp.identity, it.start, it.newOffset));
           }
           it.w.cp.offset = Math.max(it.w.cp.offset, it.newOffset);
+          if (it.w.open != null) {
+            it.w.cp.sessionsSince = it.w.open.sessionsSince();
+          }
           if (it.cut >= it.w.planEnd || it.eof) {
             it.w.active = false;
             if (it.w.compression != ByteSource.Compression.NONE) {
@@ -165,18 +177,18 @@ public final class LogScanner {
             }
           }
         }
+        boolean last = opt.stateDir == null && StepPlan.done(works);
+        tracker.finish(delta, report, last ? Long.MAX_VALUE : closing);
         if (!delta.coverage().isEmpty() && sink != null) {
           sink.accept(delta);
           res.batches++;
         }
-        // A day closes (its secret is erased) once logs reach two days past its start.
         state.maxEpoch = maxEpoch;
-        if (maxEpoch != Long.MIN_VALUE) {
-          secrets.closeBefore(Math.floorDiv(maxEpoch, 86400L) - 1);
-        }
+        secrets.closeBefore(closing);
         state.closedBefore = secrets.closedBefore();
         state.secrets.clear();
         state.secrets.putAll(secrets.open());
+        state.carry = tracker.save();
         checkpoints.commit(state);
         summarise(delta, res.summary);
       }
@@ -184,7 +196,7 @@ public final class LogScanner {
     } finally {
       pool.shutdownNow();
       for (ScanFile w : works) {
-        w.closeOpen();
+        w.closeStream();
       }
     }
     return res;
@@ -198,9 +210,12 @@ public final class LogScanner {
     summary.totals().add(delta.totals());
   }
 
-  private StatsDelta runStep(List<StepPlan.Item> step, ExecutorService pool, BlockingQueue<Worker> aggs,
+  // Parts go to workers round-robin, each worker reading its parts in order, and the workers are
+  // drained in a fixed order: a redone step then fills every sketch in the same order, so it
+  // makes the same batch bytes (sketches with few entries serialise in insertion order).
+  private StatsDelta runStep(List<StepPlan.Item> step, ExecutorService pool, List<Worker> aggs,
       PartReader parts, BatchSink sink) throws IOException {
-    List<Future<long[]>> futures = new ArrayList<>();
+    List<long[]> ranges = new ArrayList<>();
     List<StepPlan.Item> owners = new ArrayList<>();
     for (StepPlan.Item it : step) {
       long len = it.cut - it.start;
@@ -211,27 +226,34 @@ public final class LogScanner {
       for (int k = 0; k < n; k++) {
         long ps = it.start + len * k / n;
         long pe = k == n - 1 ? it.cut : it.start + len * (k + 1) / n;
-        boolean first = k == 0;
-        futures.add(pool.submit(() -> {
-          Worker a = aggs.take();
-          try {
-            return parts.read(it.w, ps, pe, first, a.agg, a.buf);
-          } finally {
-            aggs.add(a);
-          }
-        }));
+        ranges.add(new long[] {ps, pe, k == 0 ? 1 : 0});
         owners.add(it);
       }
+    }
+    List<Future<?>> futures = new ArrayList<>();
+    int workers = Math.min(aggs.size(), ranges.size());
+    for (int wi = 0; wi < workers; wi++) {
+      Worker a = aggs.get(wi);
+      int first = wi;
+      futures.add(pool.submit(() -> {
+        for (int i = first; i < ranges.size(); i += workers) {
+          long[] r = ranges.get(i);
+          StepPlan.Item it = owners.get(i);
+          long[] got = parts.read(it.w, r[0], r[1], r[2] == 1, a.agg, a.buf);
+          synchronized (it) {
+            it.newOffset = Math.max(it.newOffset, got[0]);
+            if (got[1] != 0 && it.w.compression != ByteSource.Compression.NONE) {
+              it.eof = true;
+            }
+          }
+        }
+        return null;
+      }));
     }
     IOException failure = null;
     for (int i = 0; i < futures.size(); i++) {
       try {
-        long[] r = futures.get(i).get();
-        StepPlan.Item it = owners.get(i);
-        it.newOffset = Math.max(it.newOffset, r[0]);
-        if (r[1] != 0 && it.w.compression != ByteSource.Compression.NONE) {
-          it.eof = true;
-        }
+        futures.get(i).get();
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         if (failure == null) {

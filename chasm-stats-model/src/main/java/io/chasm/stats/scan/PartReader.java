@@ -30,14 +30,36 @@ final class PartReader {
 
   /**
    * Reads the lines whose first byte lies in [from, to) (the last one may end past {@code to}, but
-   * not past the planned end of the file). Returns {end of the last complete line read, 1 if the
-   * file ended (or could not be read further) else 0}. A compressed file's stream is left open in
-   * {@code w} for the next step when it did not end.
+   * not past the step's end of the file, {@link ScanFile#readEnd}). Returns {end of the last
+   * complete line read, 1 if the file ended (or could not be read further) else 0}. A compressed
+   * file's stream is left open in {@code w} for the next step when it did not end.
    */
   long[] read(ScanFile w, long from, long to, boolean atLineStart, Aggregator agg, byte[] buf) throws IOException {
-    LogReader reader = w.reader.fresh();
+    LogReader reader;
+    if (w.reader.splittable()) {
+      reader = w.reader.fresh();
+    } else {
+      // One part per step reads such a file, in order: its reader (and the sessions it holds)
+      // lives on from step to step; in a new run it is rebuilt by reading again, without
+      // counting, from where the oldest open session began (recorded in the checkpoint).
+      reader = w.open;
+      if (reader == null) {
+        reader = w.reader.fresh();
+        w.open = reader;
+        long since = w.cp.sessionsSince;
+        if (since >= 0 && since < from) {
+          lines(w, reader, since, from, true, null, buf);
+        }
+      }
+    }
+    return lines(w, reader, from, to, atLineStart, agg, buf);
+  }
+
+  // With agg null, lines are only parsed (the reader's sessions rebuilt), nothing is counted.
+  private long[] lines(ScanFile w, LogReader reader, long from, long to, boolean atLineStart,
+      Aggregator agg, byte[] buf) throws IOException {
     LogRecord rec = new LogRecord();
-    RunTotals t = agg.totals();
+    RunTotals t = agg == null ? new RunTotals() : agg.totals();
     long lastEnd = from;
     boolean skip = !atLineStart && from > 0 && !precededByNewline(w, from);
     int len = 0;
@@ -47,14 +69,14 @@ final class PartReader {
     boolean eof = false;
     boolean compressed = w.compression != ByteSource.Compression.NONE;
     ByteSource src;
-    if (compressed && w.open != null && w.openAt == from && w.carry.length <= buf.length) {
-      src = w.open;
+    if (compressed && w.stream != null && w.streamAt == from && w.carry.length <= buf.length) {
+      src = w.stream;
       len = w.carry.length;
       System.arraycopy(w.carry, 0, buf, 0, len);
-      w.open = null;
+      w.stream = null;
     } else {
-      w.closeOpen();
-      src = ByteSource.open(w.path, w.compression, from, w.planEnd);
+      w.closeStream();
+      src = ByteSource.open(w.path, w.compression, from, w.readEnd);
     }
     try {
       // Lines already in buf (carried over from the previous step) are scanned first.
@@ -85,7 +107,9 @@ final class PartReader {
             continue;
           }
           len += n;
-          progress.addAndGet(n);
+          if (agg != null) {
+            progress.addAndGet(n);
+          }
           reported += n;
         }
         int lineStart = 0;
@@ -128,8 +152,8 @@ final class PartReader {
       if (compressed && !eof && lastEnd >= base && lastEnd - base <= len) {
         int keep = (int) (lastEnd - base);
         w.carry = java.util.Arrays.copyOfRange(buf, keep, len);
-        w.openAt = lastEnd;
-        w.open = src;
+        w.streamAt = lastEnd;
+        w.stream = src;
         src = null;
       }
     } finally {
@@ -144,6 +168,17 @@ final class PartReader {
       RunTotals t, ScanFile w, long absStart) {
     if (e > s && buf[e - 1] == '\r') {
       e--;
+    }
+    reader.offset(absStart);
+    if (agg == null) {
+      if (e > s && e - s <= LogScanner.MAX_LINE) {
+        try {
+          reader.parse(buf, s, e, rec);
+        } catch (RuntimeException ex) {
+          // counted as rejected when the line was read the first time
+        }
+      }
+      return;
     }
     t.linesTotal++;
     if (e - s > LogScanner.MAX_LINE) {

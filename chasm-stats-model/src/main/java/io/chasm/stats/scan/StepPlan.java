@@ -1,5 +1,6 @@
 package io.chasm.stats.scan;
 
+import io.chasm.stats.internal.ByteSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,16 @@ final class StepPlan {
   }
 
   private StepPlan() {}
+
+  /** True when no file has bytes left to read in this run. */
+  static boolean done(List<ScanFile> works) {
+    for (ScanFile w : works) {
+      if (w.active && (w.compression != ByteSource.Compression.NONE || w.cp.offset < w.planEnd)) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /** The next step's ranges, in file order; empty when every file is read. */
   static List<Item> next(List<ScanFile> works, long stepBytes) {

@@ -37,8 +37,9 @@ public final class StatsSpool implements LogScanner.BatchSink {
 
   @Override
   public void accept(StatsDelta delta) throws IOException {
-    long now = System.currentTimeMillis() / 1000;
-    StatsBatches.forEach(mirrorId, delta, StatsBatches.MAX_ROWS, now, this::write);
+    // A redone step carries its first creation time, so its batches are the same bytes.
+    long created = delta.createdUnix() > 0 ? delta.createdUnix() : System.currentTimeMillis() / 1000;
+    StatsBatches.forEach(mirrorId, delta, StatsBatches.MAX_ROWS, created, this::write);
   }
 
   /** Spools one batch unless its id is already there; returns its file. */

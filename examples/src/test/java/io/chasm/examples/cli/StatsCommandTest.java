@@ -45,6 +45,36 @@ class StatsCommandTest extends CapturedOutput {
   }
 
   @Test
+  void scan_json_namesTheWindowOfEveryUniqueFigure_oneClientOnSevenDaysIsOneInTheWeek() throws IOException {
+    StringBuilder log = new StringBuilder();
+    for (int d = 2; d <= 8; d++) { // Monday 2026-11-02 to Sunday 2026-11-08: ISO week 2026-W45
+      log.append(String.format("198.51.100.7 - - [%02d/Nov/2026:10:00:00 +0000] \"GET /debian/a.deb HTTP/1.1\" 200 100 \"-\" \"apt\"%n", d));
+    }
+    Path f = dir.resolve("access.log");
+    Files.writeString(f, log);
+    assertThat(ChasmCli.run("stats", "scan", f.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    long daySum = 0;
+    List<String> others = new ArrayList<>();
+    for (JsonNode u : j.get("unique_downloaders")) {
+      assertThat(u.fieldNames()).toIterable().containsExactly("window", "start", "unique_downloaders");
+      if (u.get("window").asText().equals("day")) {
+        assertThat(u.get("start").asText()).matches("2026-11-0[2-8]");
+        daySum += u.get("unique_downloaders").asLong();
+      } else {
+        others.add(u.get("window").asText() + " " + u.get("start").asText() + " " + u.get("unique_downloaders").asLong());
+      }
+    }
+    assertThat(daySum).isEqualTo(7);
+    assertThat(others).containsExactly("week 2026-W45 1", "month 2026-11 1");
+    JsonNode art = j.get("artifacts").get(0).get("unique_downloaders");
+    assertThat(art).hasSize(1);
+    assertThat(art.get(0).get("window").asText()).isEqualTo("month");
+    assertThat(art.get(0).get("start").asText()).isEqualTo("2026-11");
+    assertThat(art.get(0).get("unique_downloaders").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void scan_human_summary() {
     int rc = ChasmCli.run("stats", "scan", SAMPLE.toString());
     assertThat(rc).isZero();

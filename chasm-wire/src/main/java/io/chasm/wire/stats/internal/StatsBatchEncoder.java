@@ -50,8 +50,7 @@ public final class StatsBatchEncoder {
     // The few project, type and protocol names are shared by every row.
     java.util.Map<String, ByteString> names = new java.util.HashMap<>();
     for (io.chasm.stats.StatsRow r : rows) {
-      Granularity g = r.granularity == io.chasm.stats.StatsRow.Granularity.HOUR
-          ? Granularity.HOUR : Granularity.DAY;
+      Granularity g = Granularity.valueOf(r.granularity.name()); // same names, SPEC §11.4
       io.chasm.wire.proto.stats.StatsRow.Builder rb = io.chasm.wire.proto.stats.StatsRow.newBuilder()
           .setPeriodStart(r.periodStart)
           .setGranularity(g)

@@ -1,0 +1,78 @@
+package io.chasm.stats.internal;
+
+import io.chasm.stats.LogRecord;
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.StatsRow;
+import io.chasm.stats.Window;
+import java.util.Arrays;
+import java.util.function.IntFunction;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+
+/**
+ * One worker's WEEK and MONTH unique sketches of a step, per (window, artifact, protocol), over
+ * client hashes keyed with that week's or month's own secret. They become the step's WEEK and
+ * MONTH rows, which carry nothing but these sketches (SPEC §11.9).
+ */
+final class WindowSketches {
+  private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
+  private final LongIntMap index = new LongIntMap();
+  private int count;
+  private byte[] kind = new byte[64];
+  private long[] window = new long[64];
+  private int[] art = new int[64];
+  private byte[] proto = new byte[64];
+  private HllSketch[] sketch = new HllSketch[64];
+
+  /** Adds a client hash (non-zero) to the sketch of the week ({@code month} false) or month. */
+  void add(boolean month, long windowIndex, int a, int p, long clientHash) {
+    long key = (windowIndex << 35) ^ ((long) a << 3) ^ (month ? 4 : 0) ^ p;
+    if (key == Long.MIN_VALUE) {
+      key = -1; // the map's empty marker; window index -2^28 is never seen
+    }
+    int i = index.get(key);
+    if (i < 0) {
+      i = count++;
+      if (i == kind.length) {
+        int n = i * 2;
+        kind = Arrays.copyOf(kind, n);
+        window = Arrays.copyOf(window, n);
+        art = Arrays.copyOf(art, n);
+        proto = Arrays.copyOf(proto, n);
+        sketch = Arrays.copyOf(sketch, n);
+      }
+      kind[i] = (byte) (month ? 1 : 0);
+      window[i] = windowIndex;
+      art[i] = a;
+      proto[i] = (byte) p;
+      sketch[i] = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
+      index.put(key, i);
+    }
+    sketch[i].update(clientHash);
+  }
+
+  /** Adds the sketches to the delta's WEEK and MONTH rows (counters stay 0). */
+  void drainInto(StatsDelta delta, IntFunction<ArtifactCatalog.Artifact> classify) {
+    for (int i = 0; i < count; i++) {
+      Window w = kind[i] == 1 ? Window.MONTH : Window.WEEK;
+      ArtifactCatalog.Artifact c = classify.apply(art[i]);
+      addTo(delta, w, window[i], c, PROTOCOLS[proto[i]].label()).addUniques(sketch[i]);
+    }
+  }
+
+  /** The WEEK or MONTH row of an artifact; none before 1970 (a negative period_start is refused). */
+  static StatsRow addTo(StatsDelta delta, Window w, long windowIndex, ArtifactCatalog.Artifact c,
+      String protocol) {
+    long start = w.start(windowIndex);
+    if (start < 0) {
+      return new StatsRow(start, w.granularity(), c.project, c.path, c.type, protocol);
+    }
+    return delta.row(start, w.granularity(), c.project, c.path, c.type, protocol);
+  }
+
+  void clear() {
+    count = 0;
+    Arrays.fill(sketch, null);
+    index.clear();
+  }
+}

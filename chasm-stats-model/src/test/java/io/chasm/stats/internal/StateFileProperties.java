@@ -1,0 +1,101 @@
+package io.chasm.stats.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chasm.stats.ClassificationRules;
+import io.chasm.stats.StatsDelta;
+import io.chasm.stats.Window;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** The state file and the open-range carry in it: what is written is read back, bad bytes are refused. */
+class StateFileProperties {
+  @Property(tries = 200)
+  void stateFile_roundTrips(@ForAll long generation, @ForAll long closedBefore,
+      @ForAll @Size(max = 5) List<@IntRange(min = -5, max = 100_000) Integer> windows,
+      @ForAll @Size(max = 3) List<Long> offsets, @ForAll byte[] carry) throws IOException {
+    Path f = Files.createTempFile("state", ".bin");
+    try {
+      StateFile s = new StateFile();
+      s.generation = generation;
+      s.closedBefore = closedBefore;
+      for (int i = 0; i < windows.size(); i++) {
+        byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte) i);
+        s.secrets.put(new PeriodSecrets.Key(Window.values()[i % 3], windows.get(i)), secret);
+      }
+      for (long o : offsets) {
+        StateFile.Checkpoint c = new StateFile.Checkpoint();
+        c.identity = new byte[32];
+        c.prefixHash = new byte[32];
+        c.offset = o;
+        c.sessionsSince = o / 2;
+        s.checkpoints.add(c);
+      }
+      s.carry = carry;
+      s.save(f);
+      StateFile r = StateFile.load(f);
+      assertThat(r.generation).isEqualTo(generation);
+      assertThat(r.closedBefore).isEqualTo(closedBefore);
+      assertThat(r.secrets).containsOnlyKeys(s.secrets.keySet());
+      r.secrets.forEach((k, v) -> assertThat(v).isEqualTo(s.secrets.get(k)));
+      assertThat(r.checkpoints).extracting(c -> c.offset + ":" + c.sessionsSince)
+          .containsExactlyElementsOf(s.checkpoints.stream().map(c -> c.offset + ":" + c.sessionsSince).toList());
+      assertThat(r.carry).isEqualTo(carry);
+      // A cut anywhere is refused with an IOException, never read as a smaller state.
+      byte[] all = Files.readAllBytes(f);
+      Files.write(f, Arrays.copyOf(all, all.length - 1));
+      assertThatThrownBy(() -> StateFile.load(f)).isInstanceOf(IOException.class);
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  @Property(tries = 200)
+  void openRanges_roundTrip_andDecideTheSame(@ForAll @Size(max = 30) List<@IntRange(min = 0, max = 5) Integer> arts,
+      @ForAll @IntRange(min = 1, max = 4) int parts) throws IOException {
+    ArtifactCatalog catalog = new ArtifactCatalog(ClassificationRules.defaults());
+    RangeTracker a = new RangeTracker();
+    for (int i = 0; i < arts.size(); i++) {
+      ArtifactCatalog.Artifact art = catalog.classify("/pub/f" + arts.get(i) + ".iso");
+      a.add(art, 0, 20_000 + i % 3, 1 + i % 4, 7, 9, 1000L / parts, 1_728_000_000L + i);
+      a.fullSize(art, 0, 20_000 + i % 3, 1000);
+    }
+    byte[] saved = a.save();
+    RangeTracker b = new RangeTracker();
+    b.load(saved, new ArtifactCatalog(ClassificationRules.defaults()));
+    assertThat(b.save()).isEqualTo(saved);
+    StatsDelta da = new StatsDelta(), db = new StatsDelta();
+    a.finish(da, null, Long.MAX_VALUE);
+    b.finish(db, null, Long.MAX_VALUE);
+    assertThat(db.rows().stream().map(StateFileProperties::describe).toList())
+        .isEqualTo(da.rows().stream().map(StateFileProperties::describe).toList());
+    // Only complete ranges count: with fewer parts than the whole, nothing.
+    long downloads = da.rows().stream().filter(r -> r.granularity == io.chasm.stats.StatsRow.Granularity.DAY)
+        .mapToLong(io.chasm.stats.StatsRow::downloads).sum();
+    assertThat(downloads > 0).isEqualTo(!arts.isEmpty() && 1000L / parts * countMax(arts, parts) >= 1000);
+    assertThatThrownBy(() -> new RangeTracker().load(Arrays.copyOf(saved, 3),
+        new ArtifactCatalog(ClassificationRules.defaults()))).isInstanceOf(IOException.class);
+  }
+
+  private static String describe(io.chasm.stats.StatsRow r) {
+    return r.periodStart + " " + r.granularity + " " + r.artifact + " " + r.downloads() + " " + r.uniqueEstimate();
+  }
+
+  // The most ranges one (day, client, artifact) key got.
+  private static long countMax(List<Integer> arts, int parts) {
+    java.util.Map<String, Long> n = new java.util.HashMap<>();
+    for (int i = 0; i < arts.size(); i++) {
+      n.merge((i % 3) + " " + (i % 4) + " " + arts.get(i), 1L, Long::sum);
+    }
+    return n.values().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+}
