@@ -2,13 +2,18 @@
 # Stats agent throughput against peers on synthetic mirror logs (issue 4).
 #
 #   bench/logs-vs-peers.sh [SIZE_MB]      # default 5120 (5 GB); e.g. 1024 for a quick run
+#   STREAM_GB=10 bench/logs-vs-peers.sh 1024   # also the streamed case (0 = skip; default 0)
 #
 # Generates a combined access log of SIZE_MB with shared/bench/gen-mirror-log.py (plus xferlog and
 # rsyncd logs of SIZE_MB/4), then times on the same bytes:
-#   chasm   ./chasm stats scan --format F FILE --json   (all cores, JAVA_OPTS=-Xmx256m)
+#   chasm   ./chasm stats scan --format F FILE --json   (all cores, the JVM's default heap)
+#   chasm --state: the same with --state DIR (checkpoints, batch spool), the mode mirrors run
 #   mawk    summing bytes per path                      (one core)
 #   GoAccess 1.7 on a 500 MB slice of the combined log  (scaled to MB/s)
-# and prints MB/s and ratios. "per core" divides chasm's MB/s by the cores it used (CPU time /
+# and prints MB/s, CPU seconds, peak RSS and ratios (every ratio from this one run). With
+# STREAM_GB=N it also generates N GB of combined log straight into gzip (never on disk
+# uncompressed) and scans it with --state, printing peak RSS beside the 1 GB figure: the agent
+# reads a compressed log in steps like a plain one, so its memory does not follow the input. "per core" divides chasm's MB/s by the cores it used (CPU time /
 # wall time, at least 1), so it compares the work per core; on a loaded box (cores < 1) MB per
 # CPU-second, printed too, is the fairer measure. Peak live heap (max heap after GC) is measured
 # for two runs that differ only in the number of distinct paths, giving bytes per artifact.
@@ -55,21 +60,24 @@ gen rsyncd $(( size_mb / 4 )) "$out/rsyncd.log"
 head -c 500000000 "$out/access.log" | head -n -1 > "$out/slice.log"
 
 (cd "$root" && ./chasm --version >/dev/null) # build outside the timings
-export JAVA_OPTS="-Xmx256m"
+unset JAVA_OPTS # the targets are for the JVM's default heap settings (issue 15)
 
-printf "\n%-10s %-9s %9s %8s %9s %8s %9s %8s %10s\n" input tool MB wall_s MB/s cores MB/s/core cpu_s MB/cpu-s
+printf "\n%-10s %-9s %9s %8s %9s %8s %9s %8s %10s %8s\n" input tool MB wall_s MB/s cores MB/s/core cpu_s MB/cpu-s rss_MiB
 report() { # report INPUT TOOL FILE NAME
   local bytes e u s c
   bytes=$(stat -c %s "$3"); e=$(field "$4" 1); u=$(field "$4" 2); s=$(field "$4" 3)
   c=$(awk -v u="$u" -v s="$s" -v e="$e" 'BEGIN { c = (u + s) / e; printf "%.2f", c < 1 ? 1 : c }')
-  printf "%-10s %-9s %9.0f %8.2f %9s %8s %9s %8.2f %10s\n" "$1" "$2" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" "$e" \
+  printf "%-10s %-9s %9.0f %8.2f %9s %8s %9s %8.2f %10s %8s\n" "$1" "$2" "$(awk -v b="$bytes" 'BEGIN{print b/1e6}')" "$e" \
     "$(mbs "$bytes" "$e")" "$c" "$(awk -v b="$bytes" -v e="$e" -v c="$c" 'BEGIN { printf "%.1f", b / 1e6 / e / c }')" \
-    "$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')" "$(awk -v b="$bytes" -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", b / 1e6 / (u + s) }')"
+    "$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')" "$(awk -v b="$bytes" -v u="$u" -v s="$s" 'BEGIN { printf "%.1f", b / 1e6 / (u + s) }')" \
+    "$(( $(field "$4" 4) / 1024 ))"
   eval "cpu_$4=$(awk -v b="$bytes" -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", b / 1e6 / (u + s) }')"
   eval "mbs_$4=$(mbs "$bytes" "$e"); core_$4=$(awk -v b="$bytes" -v e="$e" -v c="$c" 'BEGIN { printf "%.3f", b / 1e6 / e / c }')"
 }
 
 run chasm_combined "$root/chasm" stats scan --format combined --json "$out/access.log"
+rm -rf "$out/state"
+run chasm_state "$root/chasm" stats scan --format combined --json --state "$out/state" "$out/access.log"
 run mawk_combined mawk '{ b[$7] += $10 } END { for (p in b) print p, b[p] }' "$out/access.log"
 run goaccess_slice goaccess "$out/slice.log" --log-format=COMBINED --no-progress --no-global-config -o "$out/goaccess.json"
 run chasm_xferlog "$root/chasm" stats scan --format xferlog --json "$out/xferlog"
@@ -78,6 +86,7 @@ run chasm_rsyncd "$root/chasm" stats scan --format rsyncd --json "$out/rsyncd.lo
 run mawk_rsyncd mawk '{ b[$9] += $10 } END { for (p in b) print p, b[p] }' "$out/rsyncd.log"
 
 report combined chasm "$out/access.log" chasm_combined
+report combined "--state" "$out/access.log" chasm_state
 report combined mawk "$out/access.log" mawk_combined
 report slice500 goaccess "$out/slice.log" goaccess_slice
 report xferlog chasm "$out/xferlog" chasm_xferlog
@@ -94,7 +103,29 @@ echo "per CPU-second (fair on a shared box): combined chasm vs mawk $(ratio "$cp
   "rsyncd vs mawk $(ratio "$cpu_chasm_rsyncd" "$cpu_mawk_rsyncd")"
 echo "xferlog:  chasm vs mawk $(ratio "$mbs_chasm_xferlog" "$mbs_mawk_xferlog") wall, $(ratio "$core_chasm_xferlog" "$core_mawk_xferlog") per core"
 echo "rsyncd:   chasm vs mawk $(ratio "$mbs_chasm_rsyncd" "$mbs_mawk_rsyncd") wall, $(ratio "$core_chasm_rsyncd" "$core_mawk_rsyncd") per core"
-echo "chasm combined: $(grep -m1 lines_total "$out/chasm_combined.out" | tr -d ' ,') lines, peak RSS $(( $(field chasm_combined 4) / 1024 )) MiB with -Xmx256m"
+echo "chasm combined: $(grep -m1 lines_total "$out/chasm_combined.out" | tr -d ' ,') lines, peak RSS $(( $(field chasm_combined 4) / 1024 )) MiB; with --state $(( $(field chasm_state 4) / 1024 )) MiB (target <= 300), $(ls "$out/state/spool" | wc -l) batches spooled"
+echo "--state vs without: $(ratio "$cpu_chasm_state" "$cpu_chasm_combined") per CPU-s, $(ratio "$mbs_chasm_state" "$mbs_chasm_combined") wall (target >= 1x)"
+echo "--state per CPU-second: vs mawk $(ratio "$cpu_chasm_state" "$cpu_mawk_combined") (target >= 2x), vs GoAccess $(ratio "$cpu_chasm_state" "$cpu_goaccess_slice") (target >= 50x);" \
+  "all cores, wall: vs mawk $(ratio "$mbs_chasm_state" "$mbs_mawk_combined") (target >= 3x)"
+
+# The streamed case: N GB of combined log generated straight into gzip, scanned with --state.
+stream_gb="${STREAM_GB:-0}"
+if [ "$stream_gb" -gt 0 ]; then
+  big="$out/stream-${stream_gb}g.log.gz"
+  if [ ! -s "$big" ]; then
+    echo "generating ${stream_gb} GB of combined log into $big ..."
+    per=$(( 1000000000 / 184 ))
+    for ((k = 0; k < stream_gb; k++)); do
+      python3 "$gen" --format combined --lines "$per" --seed $(( 10 + k )) --start $(( 1732406400 + k * per / 40 ))
+    done | gzip -1 > "$big.tmp" && mv "$big.tmp" "$big"
+  fi
+  rm -rf "$out/state-stream"
+  run chasm_stream "$root/chasm" stats scan --format combined --json --state "$out/state-stream" "$big"
+  e=$(field chasm_stream 1); u=$(field chasm_stream 2); s=$(field chasm_stream 3)
+  echo "streamed ${stream_gb} GB (gzip, --state, default heap): ${e} s wall, $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') CPU-s," \
+    "$(awk -v u="$u" -v s="$s" -v g="$stream_gb" 'BEGIN { printf "%.1f", g * 1000 / (u + s) }') MB per CPU-s, peak RSS $(( $(field chasm_stream 4) / 1024 )) MiB" \
+    "(1 GB plain: $(( $(field chasm_state 4) / 1024 )) MiB)"
+fi
 
 # Heap per distinct artifact: same size, 5,000 vs 50,000 distinct paths; peak heap after GC.
 mem_mb=$(( size_mb / 10 > 200 ? 200 : size_mb / 10 ))

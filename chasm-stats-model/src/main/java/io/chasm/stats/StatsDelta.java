@@ -94,11 +94,7 @@ public final class StatsDelta {
 
   /** Rows sorted by period, granularity, protocol, type and artifact. */
   public List<StatsRow> rows() {
-    List<Map.Entry<StatsRow.Key, StatsRow>> es = new ArrayList<>(rows.entrySet());
-    es.sort(Map.Entry.comparingByKey());
-    List<StatsRow> out = new ArrayList<>(es.size());
-    es.forEach(e -> out.add(e.getValue()));
-    return out;
+    return RowOrder.sorted(rows.values());
   }
 
   /** Rows in no particular order (cheaper than {@link #rows()}). */

@@ -169,7 +169,7 @@ public final class LogScanner {
           if (it.w.open != null) {
             it.w.cp.sessionsSince = it.w.open.sessionsSince();
           }
-          if (it.cut >= it.w.planEnd) {
+          if (it.cut >= it.w.planEnd || it.eof) {
             it.w.active = false;
             if (it.w.compression != ByteSource.Compression.NONE) {
               it.w.cp.doneSize = it.w.size;
@@ -195,6 +195,9 @@ public final class LogScanner {
       report.finish();
     } finally {
       pool.shutdownNow();
+      for (ScanFile w : works) {
+        w.closeStream();
+      }
     }
     return res;
   }
@@ -236,9 +239,12 @@ public final class LogScanner {
         for (int i = first; i < ranges.size(); i += workers) {
           long[] r = ranges.get(i);
           StepPlan.Item it = owners.get(i);
-          long end = parts.read(it.w, r[0], r[1], r[2] == 1, a.agg, a.buf)[0];
+          long[] got = parts.read(it.w, r[0], r[1], r[2] == 1, a.agg, a.buf);
           synchronized (it) {
-            it.newOffset = Math.max(it.newOffset, end);
+            it.newOffset = Math.max(it.newOffset, got[0]);
+            if (got[1] != 0 && it.w.compression != ByteSource.Compression.NONE) {
+              it.eof = true;
+            }
           }
         }
         return null;

@@ -30,7 +30,9 @@ final class PartReader {
 
   /**
    * Reads the lines whose first byte lies in [from, to) (the last one may end past {@code to}, but
-   * not past the step's end of the file, {@link ScanFile#readEnd}). Returns {end of the last complete line read}.
+   * not past the step's end of the file, {@link ScanFile#readEnd}). Returns {end of the last
+   * complete line read, 1 if the file ended (or could not be read further) else 0}. A compressed
+   * file's stream is left open in {@code w} for the next step when it did not end.
    */
   long[] read(ScanFile w, long from, long to, boolean atLineStart, Aggregator agg, byte[] buf) throws IOException {
     LogReader reader;
@@ -64,31 +66,52 @@ final class PartReader {
     long base = from; // file offset of buf[0]
     boolean oversize = false;
     long reported = 0;
-    try (ByteSource src = ByteSource.open(w.path, w.compression, from, w.readEnd)) {
+    boolean eof = false;
+    boolean compressed = w.compression != ByteSource.Compression.NONE;
+    ByteSource src;
+    if (compressed && w.stream != null && w.streamAt == from && w.carry.length <= buf.length) {
+      src = w.stream;
+      len = w.carry.length;
+      System.arraycopy(w.carry, 0, buf, 0, len);
+      w.stream = null;
+    } else {
+      w.closeStream();
+      src = ByteSource.open(w.path, w.compression, from, w.readEnd);
+    }
+    try {
+      // Lines already in buf (carried over from the previous step) are scanned first.
+      boolean carried = len > 0;
       outer:
       while (true) {
         int n;
-        try {
-          n = src.read(buf, len, buf.length - len);
-        } catch (IOException e) {
-          synchronized (errors) {
-            errors.add(w.path + ": " + LogScanner.oneLine(e) + " (after byte " + (base + len)
-                + "; lines before it were counted)");
-          }
-          break;
-        }
-        if (n < 0) {
-          break;
-        }
-        if (n == 0) {
-          continue;
-        }
         int scan = len;
-        len += n;
-        if (agg != null) {
-          progress.addAndGet(n);
+        if (carried) {
+          carried = false;
+          scan = 0;
+        } else {
+          try {
+            n = src.read(buf, len, buf.length - len);
+          } catch (IOException e) {
+            synchronized (errors) {
+              errors.add(w.path + ": " + LogScanner.oneLine(e) + " (after byte " + (base + len)
+                  + "; lines before it were counted)");
+            }
+            eof = true;
+            break;
+          }
+          if (n < 0) {
+            eof = true;
+            break;
+          }
+          if (n == 0) {
+            continue;
+          }
+          len += n;
+          if (agg != null) {
+            progress.addAndGet(n);
+          }
+          reported += n;
         }
-        reported += n;
         int lineStart = 0;
         for (int i = Bytes.indexOf(buf, scan, len, (byte) '\n'); i >= 0;
             i = Bytes.indexOf(buf, i + 1, len, (byte) '\n')) {
@@ -126,8 +149,19 @@ final class PartReader {
           len -= lineStart;
         }
       }
+      if (compressed && !eof && lastEnd >= base && lastEnd - base <= len) {
+        int keep = (int) (lastEnd - base);
+        w.carry = java.util.Arrays.copyOfRange(buf, keep, len);
+        w.streamAt = lastEnd;
+        w.stream = src;
+        src = null;
+      }
+    } finally {
+      if (src != null) {
+        src.close();
+      }
     }
-    return new long[] {lastEnd};
+    return new long[] {lastEnd, eof ? 1 : 0};
   }
 
   private static void line(byte[] buf, int s, int e, LogReader reader, LogRecord rec, Aggregator agg,

@@ -19,4 +19,23 @@ final class ScanFile {
   long size;
   long mtime;
   boolean active = true;
+  // A compressed file is read in steps like a plain one, but it cannot be entered in the middle
+  // without decompressing everything before: its stream stays open from one step to the next,
+  // with the bytes read past the last complete line (see PartReader).
+  ByteSource stream;
+  long streamAt = -1; // decompressed offset of carry[0]
+  byte[] carry = new byte[0];
+
+  void closeStream() {
+    if (stream != null) {
+      try {
+        stream.close();
+      } catch (java.io.IOException ignored) {
+        // read-only; nothing to lose
+      }
+      stream = null;
+      streamAt = -1;
+      carry = new byte[0];
+    }
+  }
 }

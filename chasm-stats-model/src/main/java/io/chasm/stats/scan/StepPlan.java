@@ -5,9 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts the remaining work into steps of about {@code stepBytes}: plain files by bytes, compressed
- * files whole (they cannot be entered in the middle). The same state plans the same step, so a
- * step redone after a crash reads the same ranges.
+ * Cuts the remaining work into steps of about {@code stepBytes} (decompressed) bytes. The same
+ * state plans the same step, so a step redone after a crash reads the same ranges.
  */
 final class StepPlan {
   /** One file's range in a step. */
@@ -15,6 +14,8 @@ final class StepPlan {
     ScanFile w;
     long start, cut;
     long newOffset;
+    // The file ended within the step (a compressed file's end is known only then).
+    boolean eof;
   }
 
   private StepPlan() {}
@@ -40,18 +41,15 @@ final class StepPlan {
       Item it = new Item();
       it.w = w;
       it.start = w.cp.offset;
-      if (w.compression == ByteSource.Compression.NONE) {
-        long take = Math.min(w.planEnd - it.start, budget);
-        if (take <= 0) {
-          w.active = false;
-          continue;
-        }
-        it.cut = it.start + take;
-        budget -= take;
-      } else {
-        it.cut = w.planEnd;
-        budget -= w.size;
+      // Compressed files are cut by decompressed bytes too (their end is unknown until read), so
+      // a step's rows stay bounded whatever the file's size.
+      long take = Math.min(w.planEnd - it.start, budget);
+      if (take <= 0) {
+        w.active = false;
+        continue;
       }
+      it.cut = it.start + take;
+      budget -= take;
       it.newOffset = it.start;
       step.add(it);
       if (budget <= 0) {
