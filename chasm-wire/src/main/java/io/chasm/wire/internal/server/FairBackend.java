@@ -85,4 +85,14 @@ public final class FairBackend implements RepositoryBackend {
   public void announce(String repository, byte[] envelope, List<String> holders) throws IOException, ChasmException {
     backend.announce(repository, envelope, holders);
   }
+
+  @Override
+  public List<byte[]> proofs(String repository) throws IOException, ChasmException {
+    return backend.proofs(repository);
+  }
+
+  @Override
+  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
+    backend.headSeen(repository, envelope);
+  }
 }
