@@ -2,6 +2,7 @@ package io.chasm.wire.internal.client;
 
 import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
+import io.chasm.api.ChunkMismatchException;
 import io.chasm.api.HashMismatchException;
 import java.security.MessageDigest;
 
@@ -29,7 +30,7 @@ final class ChunkVerifier {
     d.update(data);
     Hash actual = Hash.finish(id.algorithm(), d);
     if (!actual.equals(id)) {
-      throw new HashMismatchException("chunk " + id + " from " + peer + " does not match its bytes (got " + actual + ")");
+      throw new ChunkMismatchException(peer, id, actual);
     }
   }
 }
