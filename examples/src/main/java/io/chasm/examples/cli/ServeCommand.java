@@ -29,9 +29,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin StateOptions state;
 
+  @Option(names = "--upload-limit", paramLabel = "RATE", converter = RateConverter.class,
+      description = "send at most RATE of objects and chunks in all, e.g. 20MB/s, shared between connections")
+  Long uploadLimit;
+
+  /** Turns a bad rate into picocli's one-line usage error (exit 2). */
+  static final class RateConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return io.chasm.examples.common.Rates.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
-    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, b -> b, java.time.Duration.ofSeconds(1));
+    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen,
+        b -> uploadLimit == null ? b : b.uploadLimit(uploadLimit), java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
