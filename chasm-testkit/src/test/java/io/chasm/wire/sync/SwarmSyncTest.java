@@ -45,6 +45,7 @@ class SwarmSyncTest {
   private static class Mirror implements RepositoryBackend {
     final RepositoryBackend tree;
     final AtomicLong chunksServed = new AtomicLong();
+    final List<String> holders = new CopyOnWriteArrayList<>();
 
     Mirror(RepositoryBackend tree) {
       this.tree = tree;
@@ -74,6 +75,11 @@ class SwarmSyncTest {
     @Override
     public Optional<OriginChange> originChange(String repository, Hash id) {
       return Optional.empty();
+    }
+
+    @Override
+    public List<String> holders(String repository, Hash snapshot) {
+      return List.copyOf(holders);
     }
   }
 
@@ -175,5 +181,41 @@ class SwarmSyncTest {
     assertThat(bannedSeen).hasSameSizeAs(r.banned());
     assertThat(honestA.chunksServed.get()).as("both honest mirrors shared the work").isPositive();
     assertThat(honestB.chunksServed.get()).isPositive();
+  }
+
+  @Test
+  void peerExchange_aPeerListedByTheUpstreamBecomesASource() throws Exception {
+    Path o = tmp.resolve("origin");
+    Files.createDirectories(o);
+    for (int i = 0; i < 12; i++) {
+      Files.write(o.resolve("file" + i), Trees.random(300 + i, 200_000));
+    }
+    Ed25519Signer key = Ed25519.generate();
+    Origins.publish(o, "debian", key);
+    PublishedTree tree = PublishedTree.open(o, Set.of("default"));
+    open.add(tree);
+    Mirror upstream = new Mirror(tree);
+    Mirror learned = new Mirror(tree);
+    Mirror stranger = new Mirror(tree);
+    URI learnedUri = serve(learned, b -> b);
+    URI up = serve(upstream, b -> b);
+    upstream.holders.addAll(List.of(learnedUri.toString(), "tcp://127.0.0.1:1", "garbage", up.toString()));
+    serve(stranger, b -> b); // holds the snapshot, but nobody lists it
+
+    Path dest = tmp.resolve("mirror");
+    SyncResult r = new SyncEngine(SyncOptions.builder(dest, TrustPolicy.single(key.publicKey())).upstream(up)
+        .pipelining(4, 2).build()).sync();
+
+    assertThat(Trees.listing(dest)).isEqualTo(Trees.listing(o));
+    assertThat(learned.chunksServed.get()).as("the listed peer delivered chunks").isPositive();
+    assertThat(upstream.chunksServed.get()).isPositive();
+    assertThat(stranger.chunksServed.get()).isZero();
+    assertThat(r.banned()).isEmpty();
+
+    // With peer exchange off, the listed peer is not asked.
+    Path dest2 = tmp.resolve("mirror2");
+    long before = learned.chunksServed.get();
+    new SyncEngine(SyncOptions.builder(dest2, TrustPolicy.single(key.publicKey())).upstream(up).peers(0, false).build()).sync();
+    assertThat(learned.chunksServed.get()).isEqualTo(before);
   }
 }

@@ -54,7 +54,8 @@ public final class SyncRun {
   /** Returns false if already up to date (nothing new, nothing damaged). */
   public boolean run() throws ChasmException, IOException {
     long t0 = s.ticker().nanos();
-    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local);
+    SnapshotVerifier verifier = new SnapshotVerifier(s.trust(), s.clock());
+    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, verifier, local);
     debug("head", t0);
     boolean flip = s.flip();
     PublishMarker marker = new PublishMarker(state.stateDirectory());
@@ -74,6 +75,7 @@ public final class SyncRun {
     byte[] envelope = head.isPresent() ? head.get().envelope() : null;
     if (head.isPresent()) {
       s.events().headAccepted(remote, local);
+      PeerDiscovery.learn(ups, repo, remote, verifier, client, s.maxPeers(), s.allowPrivatePeers());
     }
     ObjectId empty = store.put(Tree.empty());
     ObjectId oldRoot = local != null ? local.rootTree() : empty;

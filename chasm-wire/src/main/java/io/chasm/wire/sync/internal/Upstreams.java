@@ -43,7 +43,7 @@ public final class Upstreams implements Closeable {
   private Duration requestTimeout;
 
   Upstreams(List<Upstream> all, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan, ChasmException first) {
-    this.all = List.copyOf(all);
+    this.all = new java.util.concurrent.CopyOnWriteArrayList<>(all);
     this.ticker = ticker;
     this.stall = stall;
     this.onBan = onBan;
@@ -99,7 +99,12 @@ public final class Upstreams implements Closeable {
   }
 
   public List<Upstream> all() {
-    return all;
+    return java.util.Collections.unmodifiableList(all);
+  }
+
+  /** Adds a source for the rest of the sync (a peer learned through peer exchange). */
+  void add(Upstream u) {
+    all.add(u);
   }
 
   public Ticker ticker() {
