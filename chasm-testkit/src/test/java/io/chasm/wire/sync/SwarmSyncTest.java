@@ -198,8 +198,9 @@ class SwarmSyncTest {
     Mirror learned = new Mirror(tree);
     Mirror stranger = new Mirror(tree);
     URI learnedUri = serve(learned, b -> b);
-    URI up = serve(upstream, b -> b);
-    upstream.holders.addAll(List.of(learnedUri.toString(), "tcp://127.0.0.1:1", "garbage", up.toString()));
+    // The learned peer is advertised by configuration (chasm serve --advertise); the rest as if announced.
+    URI up = serve(upstream, b -> b.advertise(List.of(learnedUri.toString())));
+    upstream.holders.addAll(List.of(learnedUri.toString(), "tcp://127.0.0.1:1", "garbage"));
     serve(stranger, b -> b); // holds the snapshot, but nobody lists it
 
     Path dest = tmp.resolve("mirror");

@@ -288,6 +288,12 @@ public final class PeerServer implements Closeable {
       return this;
     }
 
+    /** Endpoints listed first in every GetPeers answer (this node's other addresses, sibling mirrors). */
+    public Builder advertise(List<String> endpoints) {
+      this.backend = new io.chasm.wire.internal.server.AdvertisingBackend(backend, endpoints);
+      return this;
+    }
+
     public Builder limits(WireLimits limits) {
       this.limits = Objects.requireNonNull(limits);
       return this;

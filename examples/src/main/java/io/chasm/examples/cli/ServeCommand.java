@@ -33,6 +33,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "send at most RATE of objects and chunks in all, e.g. 20MB/s, shared between connections")
   Long uploadLimit;
 
+  @Option(names = "--advertise", paramLabel = "URI",
+      description = "an endpoint listed to peers asking who holds the snapshot (GetPeers), e.g. a sibling mirror (repeatable)")
+  List<URI> advertise;
+
   /** Turns a bad rate into picocli's one-line usage error (exit 2). */
   static final class RateConverter implements picocli.CommandLine.ITypeConverter<Long> {
     @Override
@@ -48,7 +52,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen,
-        b -> uploadLimit == null ? b : b.uploadLimit(uploadLimit), java.time.Duration.ofSeconds(1));
+        b -> {
+          if (advertise != null) {
+            b.advertise(advertise.stream().map(URI::toString).toList());
+          }
+          return uploadLimit == null ? b : b.uploadLimit(uploadLimit);
+        }, java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -3,7 +3,6 @@ package io.chasm.wire.internal.server;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.api.source.OriginChange;
 import io.chasm.wire.RepositoryBackend;
 import java.io.IOException;
 import java.util.List;
@@ -14,18 +13,12 @@ import java.util.Optional;
  * them (the upload limit, {@code chasm serve --upload-limit}): the server sends what it reads right
  * away, so pacing the reads paces the payload on the wire without touching the connections.
  */
-public final class ThrottledBackend implements RepositoryBackend {
-  private final RepositoryBackend inner;
+public final class ThrottledBackend extends ForwardingBackend {
   private final TokenBucket bucket;
 
   public ThrottledBackend(RepositoryBackend inner, TokenBucket bucket) {
-    this.inner = inner;
+    super(inner);
     this.bucket = bucket;
-  }
-
-  @Override
-  public Optional<byte[]> head(String repository) throws IOException, ChasmException {
-    return inner.head(repository);
   }
 
   @Override
@@ -54,20 +47,5 @@ public final class ThrottledBackend implements RepositoryBackend {
       bucket.take(data.get().length);
     }
     return data;
-  }
-
-  @Override
-  public Optional<OriginChange> originChange(String repository, Hash id) throws IOException, ChasmException {
-    return inner.originChange(repository, id);
-  }
-
-  @Override
-  public List<String> holders(String repository, Hash snapshot) throws IOException, ChasmException {
-    return inner.holders(repository, snapshot);
-  }
-
-  @Override
-  public void announce(String repository, byte[] envelope, List<String> holders) throws IOException, ChasmException {
-    inner.announce(repository, envelope, holders);
   }
 }
