@@ -2,7 +2,6 @@ package io.chasm.wire.internal.client;
 
 import io.chasm.api.Hash;
 import io.chasm.api.HashAlgorithm;
-import io.chasm.api.ChunkMismatchException;
 import io.chasm.api.HashMismatchException;
 import java.security.MessageDigest;
 
@@ -30,7 +29,7 @@ final class ChunkVerifier {
     d.update(data);
     Hash actual = Hash.finish(id.algorithm(), d);
     if (!actual.equals(id)) {
-      throw new ChunkMismatchException(peer, id, actual);
+      throw new HashMismatchException(peer, id, actual);
     }
   }
 }

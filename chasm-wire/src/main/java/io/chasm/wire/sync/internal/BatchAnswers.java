@@ -1,7 +1,7 @@
 package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
-import io.chasm.api.ChunkMismatchException;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.Hash;
 import io.chasm.api.Ticker;
 import io.chasm.api.source.ChunkReceiver;
@@ -57,12 +57,12 @@ final class BatchAnswers implements ChunkReceiver {
     into.deliver(id, data);
   }
 
-  private void verify(Hash id, byte[] data) throws ChunkMismatchException {
+  private void verify(Hash id, byte[] data) throws HashMismatchException {
     MessageDigest d = id.algorithm().newDigest();
     d.update(data);
     Hash actual = Hash.finish(id.algorithm(), d);
     if (!actual.equals(id)) {
-      throw new ChunkMismatchException(from.name(), id, actual);
+      throw new HashMismatchException(from.name(), id, actual);
     }
   }
 

@@ -42,15 +42,18 @@ final class PeerDiscovery {
     PeerDirectory dir = new PeerDirectory(PER_SOURCE, TOTAL, allowPrivate, known);
     Map<Upstream, CompletableFuture<List<String>>> asked = new LinkedHashMap<>();
     for (Upstream u : ups.usable()) {
-      if (u.uri() != null) {
+      if (u.uri() != null && u.peer().client().capabilities().contains(io.chasm.wire.Capabilities.PEER_EXCHANGE)) {
         asked.put(u, u.peer().client().peers(repo, head.id().hash()));
       }
     }
     for (Map.Entry<Upstream, CompletableFuture<List<String>>> e : asked.entrySet()) {
       try {
         dir.offer(e.getKey().uri(), ups.await(e.getKey(), e.getValue()));
-      } catch (ChasmException | IOException ex) {
+      } catch (io.chasm.wire.PeerErrorException ex) {
         LOG.debug("{} lists no peers: {}", e.getKey(), ex.getMessage());
+      } catch (ChasmException | IOException ex) {
+        // Not an error reply but a broken answer or connection: the same failure as on any request.
+        ups.ban(e.getKey(), ex);
       }
     }
     List<URI> candidates = dir.peers();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.api.ChasmException;
-import io.chasm.api.ChunkMismatchException;
+import io.chasm.api.HashMismatchException;
 import io.chasm.api.Hash;
 import io.chasm.api.VerificationException;
 import java.time.Duration;
@@ -155,7 +155,7 @@ class FetchSchedulerTest {
     assertThat(bans).containsOnlyKeys(upstream(ups, flipper));
     assertThat(bans.get(upstream(ups, flipper))).isEqualTo("chunk " + target + " from flipper does not match its bytes: expected hash "
         + target + ", received hash " + Hash.sha256(bad));
-    assertThat(ups.failure()).isInstanceOfSatisfying(ChunkMismatchException.class, e -> {
+    assertThat(ups.failure()).isInstanceOfSatisfying(HashMismatchException.class, e -> {
       assertThat(e.expected()).isEqualTo(target);
       assertThat(e.received()).isEqualTo(Hash.sha256(bad));
       assertThat(e.source()).isEqualTo("flipper");
