@@ -57,8 +57,6 @@ final class FetchScheduler {
   static final int LIAR_REFUSALS = 4;
   /** Time one batch should take at a source's rate: amortises the round trip, yet follows the rate. */
   static final long TARGET_BATCH_NANOS = 1_000_000_000L;
-  /** Ids named in errors. */
-  private static final int NAMED = 3;
 
   /** @param requestTimeout after it a request's ids are asked of others */
   record Tuning(int maxBatch, int depth, Duration requestTimeout, Duration stall) {}
@@ -378,34 +376,7 @@ final class FetchScheduler {
     if (f != null && ups.usable().isEmpty()) {
       return f;
     }
-    return into.noneHolds(stuck, refusals, sources(stuck));
-  }
-
-  /** Why each source did not deliver the ids (the first few of them named by the caller). */
-  private String sources(List<Hash> stuck) {
-    List<String> out = new ArrayList<>();
-    for (Upstream u : ups.all()) {
-      String why;
-      if (u.banned()) {
-        why = "banned: " + u.banReason();
-      } else if (u.behind()) {
-        why = "has an older snapshot";
-      } else if (timedOut.contains(u)) {
-        why = "not held or no answer within " + t.requestTimeout().toSeconds() + " s";
-      } else {
-        why = "not held";
-      }
-      out.add(u.name() + ": " + why);
-    }
-    return String.join("; ", out);
-  }
-
-  static String named(List<Hash> ids, java.util.function.Function<Hash, Object> label) {
-    List<String> out = new ArrayList<>();
-    for (Hash id : ids.subList(0, Math.min(NAMED, ids.size()))) {
-      out.add(String.valueOf(label.apply(id)));
-    }
-    return String.join(", ", out) + (ids.size() > NAMED ? ", ..." : "");
+    return into.noneHolds(stuck, refusals, Unfetched.sources(ups, timedOut, t.requestTimeout()));
   }
 
   private List<Flight> flights(Upstream u) {

@@ -42,7 +42,7 @@ final class MissingChunks {
         + (paths.size() > NAMED ? " and " + (paths.size() - NAMED) + " more" : "");
     return new MissingContentException("no usable upstream holds the content of " + what
         + " (if an origin changed since its last snapshot, publish a new snapshot there)"
-        + (sources.isEmpty() ? "" : "; " + ids.size() + " chunk(s) from no source (" + FetchScheduler.named(ids, id -> id)
+        + (sources.isEmpty() ? "" : "; " + ids.size() + " chunk(s) from no source (" + Unfetched.named(ids, id -> id)
         + "): " + sources), paths);
   }
 

@@ -201,7 +201,7 @@ public final class Upstreams implements Closeable {
      * @param sources why each source did not deliver them, one clause per source
      */
     default ChasmException noneHolds(List<Hash> ids, Map<Hash, Refusal> refusals, String sources) {
-      return new ChasmException("no usable source holds " + ids.size() + " item(s) (" + FetchScheduler.named(ids, this::label)
+      return new ChasmException("no usable source holds " + ids.size() + " item(s) (" + Unfetched.named(ids, this::label)
           + "): " + sources);
     }
   }
