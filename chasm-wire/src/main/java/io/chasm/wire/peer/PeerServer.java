@@ -273,7 +273,7 @@ public final class PeerServer implements Closeable {
 
   /** Configures a {@link PeerServer}; every setting has a safe default. */
   public static final class Builder {
-    private final RepositoryBackend backend;
+    private RepositoryBackend backend;
     private Signer identity;
     private SignatureVerifier verifier = Ed25519.verifier();
     private Set<PublicKey> allowlist;
@@ -318,6 +318,23 @@ public final class PeerServer implements Closeable {
      */
     public Builder anyoneMayAnnounce(boolean yes) {
       this.anyoneMayAnnounce = yes;
+      return this;
+    }
+
+    /**
+     * Limits the objects and chunks the whole server sends to {@code bytesPerSecond}, shared
+     * between its connections in turn (a token bucket paced before each backend read is sent).
+     * Call once.
+     */
+    public Builder uploadLimit(long bytesPerSecond) {
+      this.backend = new io.chasm.wire.internal.server.ThrottledBackend(backend,
+          new io.chasm.wire.internal.server.TokenBucket(bytesPerSecond, io.chasm.api.Ticker.SYSTEM));
+      return this;
+    }
+
+    /** Endpoints listed first in every GetPeers answer (this node's other addresses, sibling mirrors). */
+    public Builder advertise(List<String> endpoints) {
+      this.backend = new io.chasm.wire.internal.server.AdvertisingBackend(backend, endpoints);
       return this;
     }
 

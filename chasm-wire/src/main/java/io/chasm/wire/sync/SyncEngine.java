@@ -121,7 +121,7 @@ public final class SyncEngine {
   private RunSettings settings() {
     return new RunSettings(o.destination, o.trust, o.flip, o.deleteUnknown, o.safeLinks, o.metadata, o.clock,
         o.ticker, o.stallTimeout, o.chunksPerBatch, o.batchesInFlight, o.chunkCompression::compress, o.connections,
-        o.wideFetchChunks, events(o.listener));
+        o.wideFetchChunks, o.maxPeers, o.allowPrivatePeers, events(o.listener));
   }
 
   private static RunEvents events(SyncListener l) {

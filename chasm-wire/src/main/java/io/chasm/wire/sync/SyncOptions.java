@@ -39,6 +39,8 @@ public final class SyncOptions {
   final ChunkCompression chunkCompression;
   final int connections;
   final int wideFetchChunks;
+  final int maxPeers;
+  final boolean allowPrivatePeers;
   final boolean verifyAll;
   final long verifyRate;
 
@@ -107,6 +109,8 @@ public final class SyncOptions {
     this.chunkCompression = b.chunkCompression;
     this.connections = b.connections;
     this.wideFetchChunks = b.wideFetchChunks;
+    this.maxPeers = b.maxPeers;
+    this.allowPrivatePeers = b.allowPrivatePeers;
     this.verifyAll = b.verifyAll;
     this.verifyRate = b.verifyRate;
   }
@@ -199,6 +203,8 @@ public final class SyncOptions {
     private ChunkCompression chunkCompression = ChunkCompression.AUTO;
     private int connections = 2;
     private int wideFetchChunks = 2048;
+    private int maxPeers = 8;
+    private boolean allowPrivatePeers;
     private boolean verifyAll;
     private long verifyRate;
 
@@ -320,6 +326,21 @@ public final class SyncOptions {
       }
       this.connections = connectionsPerUpstream;
       this.wideFetchChunks = minChunks;
+      return this;
+    }
+
+    /**
+     * Peer exchange (SPEC §9.13; default 8, private addresses dropped): after the head is chosen each
+     * upstream is asked which peers hold it, and up to {@code max} of them that serve the same head
+     * are added as sources; with {@code allowPrivate} also loopback and private addresses learned
+     * from a peer at a public address (a LAN or loopback swarm). 0 does not ask.
+     */
+    public Builder peers(int max, boolean allowPrivate) {
+      if (max < 0) {
+        throw new IllegalArgumentException("max peers must not be negative: " + max);
+      }
+      this.maxPeers = max;
+      this.allowPrivatePeers = allowPrivate;
       return this;
     }
 

@@ -224,6 +224,8 @@ public final class Chasmd implements Callable<Integer> {
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
     setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
     setDefault("org.slf4j.simpleLogger.levelInBrackets", "true");
+    // A daemon's log is where a ban's evidence is kept (the CLI's properties quiet it: it prints bans itself).
+    setDefault("org.slf4j.simpleLogger.log.io.chasm.wire.sync.internal.Upstreams", "warn");
   }
 
   private static void setDefault(String key, String value) {

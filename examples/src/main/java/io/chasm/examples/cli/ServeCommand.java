@@ -2,6 +2,7 @@ package io.chasm.examples.cli;
 
 import io.chasm.examples.common.ExitCodes;
 import io.chasm.wire.serve.TreeServer;
+import io.chasm.wire.peer.PeerServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,10 +32,37 @@ public final class ServeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin AdmissionOptions admission;
 
+  @Option(names = "--upload-limit", paramLabel = "RATE", converter = RateConverter.class,
+      description = "send at most RATE of objects and chunks in all, e.g. 20MB/s, shared between connections")
+  Long uploadLimit;
+
+  @Option(names = "--advertise", paramLabel = "URI",
+      description = "an endpoint listed to peers asking who holds the snapshot (GetPeers), e.g. a sibling mirror (repeatable)")
+  List<URI> advertise;
+
+  /** Turns a bad rate into picocli's one-line usage error (exit 2). */
+  static final class RateConverter implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return io.chasm.examples.common.Rates.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     admission.check();
-    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen, admission::apply, java.time.Duration.ofSeconds(1));
+    TreeServer server = TreeServer.start(dir, state.stateFor(dir), listen,
+        b -> {
+          PeerServer.Builder a = admission.apply(b);
+          if (advertise != null) {
+            a.advertise(advertise.stream().map(URI::toString).toList());
+          }
+          return uploadLimit == null ? a : a.uploadLimit(uploadLimit);
+        }, java.time.Duration.ofSeconds(1));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

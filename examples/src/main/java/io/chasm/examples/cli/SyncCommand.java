@@ -73,6 +73,14 @@ public final class SyncCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print a JSON report")
   boolean json;
 
+  @Option(names = "--max-peers", paramLabel = "N", defaultValue = "8",
+      description = "peers learned from the upstreams (peer exchange) added as sources, 0 for none; default ${DEFAULT-VALUE}")
+  int maxPeers;
+
+  @Option(names = "--allow-private-peers",
+      description = "also use loopback and private addresses that a peer at a public address lists")
+  boolean allowPrivatePeers;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -89,6 +97,10 @@ public final class SyncCommand implements Callable<Integer> {
     TrustPolicy policy = trust.policy(spec);
     SyncOptions.Builder b = SyncOptions.builder(dest, policy).state(state.state).upstreams(upstreams).repository(repository).flip(flip)
         .deleteUnknown(delete).safeLinks(safeLinks).verifyAll(verifyAll);
+    if (maxPeers < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--max-peers must be 0 or more, not " + maxPeers);
+    }
+    b.peers(maxPeers, allowPrivatePeers);
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {

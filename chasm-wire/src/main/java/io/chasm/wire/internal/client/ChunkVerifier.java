@@ -29,7 +29,7 @@ final class ChunkVerifier {
     d.update(data);
     Hash actual = Hash.finish(id.algorithm(), d);
     if (!actual.equals(id)) {
-      throw new HashMismatchException("chunk " + id + " from " + peer + " does not match its bytes (got " + actual + ")");
+      throw new HashMismatchException(peer, id, actual);
     }
   }
 }

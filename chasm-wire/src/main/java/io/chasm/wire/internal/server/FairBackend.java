@@ -3,7 +3,6 @@ package io.chasm.wire.internal.server;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.api.source.OriginChange;
 import io.chasm.wire.RepositoryBackend;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -16,15 +15,14 @@ import java.util.concurrent.Semaphore;
  * (an object, or one batch of chunks) and gives it back before it writes the reply, so a slot is
  * never held while a slow peer reads. The slots are a fair (FIFO) semaphore: a connection that
  * wants another slot queues behind every connection already waiting, which makes service
- * round-robin per connection however many requests one peer has queued. Every method of the
- * interface is forwarded ({@code FairBackendTest} checks), so a backend's own overrides are kept.
+ * round-robin per connection however many requests one peer has queued. The other calls pass
+ * straight through.
  */
-public final class FairBackend implements RepositoryBackend {
-  private final RepositoryBackend backend;
+public final class FairBackend extends ForwardingBackend {
   private final Semaphore slots;
 
   public FairBackend(RepositoryBackend backend, int slots) {
-    this.backend = backend;
+    super(backend);
     this.slots = new Semaphore(slots, true);
   }
 
@@ -52,47 +50,17 @@ public final class FairBackend implements RepositoryBackend {
   }
 
   @Override
-  public Optional<byte[]> head(String repository) throws IOException, ChasmException {
-    return backend.head(repository);
-  }
-
-  @Override
   public Optional<byte[]> object(String repository, ObjectId id) throws IOException, ChasmException {
-    return inTurn(() -> backend.object(repository, id));
+    return inTurn(() -> inner.object(repository, id));
   }
 
   @Override
   public Optional<byte[]> chunk(String repository, Hash id) throws IOException, ChasmException {
-    return inTurn(() -> backend.chunk(repository, id));
+    return inTurn(() -> inner.chunk(repository, id));
   }
 
   @Override
   public List<Optional<byte[]>> chunks(String repository, List<Hash> ids) throws IOException, ChasmException {
-    return inTurn(() -> backend.chunks(repository, ids));
-  }
-
-  @Override
-  public Optional<OriginChange> originChange(String repository, Hash id) throws IOException, ChasmException {
-    return backend.originChange(repository, id);
-  }
-
-  @Override
-  public List<String> holders(String repository, Hash snapshot) throws IOException, ChasmException {
-    return backend.holders(repository, snapshot);
-  }
-
-  @Override
-  public void announce(String repository, byte[] envelope, List<String> holders) throws IOException, ChasmException {
-    backend.announce(repository, envelope, holders);
-  }
-
-  @Override
-  public List<byte[]> proofs(String repository) throws IOException, ChasmException {
-    return backend.proofs(repository);
-  }
-
-  @Override
-  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
-    backend.headSeen(repository, envelope);
+    return inTurn(() -> inner.chunks(repository, ids));
   }
 }

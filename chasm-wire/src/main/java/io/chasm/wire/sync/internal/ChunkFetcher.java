@@ -96,8 +96,8 @@ final class ChunkFetcher {
             }
 
             @Override
-            public ChasmException noneHolds(List<Hash> ids, java.util.Map<Hash, Upstreams.Refusal> refusals) {
-              return MissingChunks.failure(needs, ids, refusals);
+            public ChasmException noneHolds(List<Hash> ids, java.util.Map<Hash, Upstreams.Refusal> refusals, String sources) {
+              return MissingChunks.failure(needs, ids, refusals, sources);
             }
 
             @Override
@@ -120,7 +120,7 @@ final class ChunkFetcher {
       throw writeFailure.get();
     }
     if (!needs.targets.isEmpty()) {
-      throw MissingChunks.failure(needs, List.copyOf(needs.targets.keySet()), java.util.Map.of());
+      throw MissingChunks.failure(needs, List.copyOf(needs.targets.keySet()), java.util.Map.of(), "");
     }
   }
 

@@ -21,7 +21,8 @@ final class MissingChunks {
 
   private MissingChunks() {}
 
-  static MissingContentException failure(ChunkNeeds needs, List<Hash> ids, Map<Hash, Upstreams.Refusal> refusals) {
+  /** @param sources why each source did not deliver them ("" if not known) */
+  static MissingContentException failure(ChunkNeeds needs, List<Hash> ids, Map<Hash, Upstreams.Refusal> refusals, String sources) {
     Upstreams.Refusal first = null;
     SortedSet<String> changed = new TreeSet<>();
     for (Hash id : ids) {
@@ -40,7 +41,9 @@ final class MissingChunks {
     String what = paths.isEmpty() ? ids.size() + " chunk(s), first " + ids.get(0) : String.join(", ", named(needing))
         + (paths.size() > NAMED ? " and " + (paths.size() - NAMED) + " more" : "");
     return new MissingContentException("no usable upstream holds the content of " + what
-        + " (if an origin changed since its last snapshot, publish a new snapshot there)", paths);
+        + " (if an origin changed since its last snapshot, publish a new snapshot there)"
+        + (sources.isEmpty() ? "" : "; " + ids.size() + " chunk(s) from no source (" + Unfetched.named(ids, id -> id)
+        + "): " + sources), paths);
   }
 
   private static List<String> named(SortedSet<String> paths) {

@@ -18,6 +18,8 @@ import java.util.function.Predicate;
  * @param compressChunks whether chunks from an upstream are asked for compressed
  * @param connections connections per upstream for a wide fetch
  * @param wideFetchChunks the fetch size (chunks or manifests) from which to widen
+ * @param maxPeers peers learned through peer exchange to add as sources (0: do not ask)
+ * @param allowPrivatePeers keep private and loopback addresses learned from a public peer
  */
 public record RunSettings(
     Path destination,
@@ -34,4 +36,6 @@ public record RunSettings(
     Predicate<URI> compressChunks,
     int connections,
     int wideFetchChunks,
+    int maxPeers,
+    boolean allowPrivatePeers,
     RunEvents events) {}

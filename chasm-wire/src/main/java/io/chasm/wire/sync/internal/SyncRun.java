@@ -55,7 +55,8 @@ public final class SyncRun {
   public boolean run() throws ChasmException, IOException {
     long t0 = s.ticker().nanos();
     EquivocationCheck eq = new EquivocationCheck(state.stateDirectory(), s.trust(), state.head().orElse(null));
-    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, new SnapshotVerifier(s.trust(), s.clock()), local, eq);
+    SnapshotVerifier verifier = new SnapshotVerifier(s.trust(), s.clock());
+    Optional<HeadSelection.Head> head = HeadSelection.choose(ups, repo, verifier, local, eq);
     debug("head", t0);
     boolean flip = s.flip();
     PublishMarker marker = new PublishMarker(state.stateDirectory());
@@ -75,6 +76,7 @@ public final class SyncRun {
     byte[] envelope = head.isPresent() ? head.get().envelope() : null;
     if (head.isPresent()) {
       s.events().headAccepted(remote, local);
+      PeerDiscovery.learn(ups, repo, remote, verifier, client, s.maxPeers(), s.allowPrivatePeers());
     }
     ObjectId empty = store.put(Tree.empty());
     ObjectId oldRoot = local != null ? local.rootTree() : empty;

@@ -21,7 +21,7 @@ public final class Upstream {
   private volatile long lastProgress;
   private long bytesDelivered;
   private long busyNanos;
-  int inFlight;
+  private long latencyNanos = -1;
   boolean behind;
 
   private Upstream(String name, PeerLink peer, ChunkSource source, HttpMirror web, Ticker ticker) {
@@ -121,6 +121,24 @@ public final class Upstream {
   synchronized void record(long bytes, long nanos) {
     bytesDelivered += bytes;
     busyNanos += Math.max(nanos, 1);
+  }
+
+  /**
+   * The time from a request to its first answer, smoothed over requests (a moving average with
+   * weight 1/4 for the newest), so one slow answer does not swing the batch size at once.
+   */
+  synchronized void recordLatency(long nanos) {
+    latencyNanos = latencyNanos < 0 ? nanos : (3 * latencyNanos + nanos) / 4;
+  }
+
+  /** The smoothed time to a first answer; 0 before the first one. */
+  synchronized long latency() {
+    return Math.max(latencyNanos, 0);
+  }
+
+  /** True once a request of this source has completed (its throughput is measured, not assumed). */
+  synchronized boolean measured() {
+    return busyNanos > 0;
   }
 
   /** Bytes delivered per second of completed requests; optimistic (infinite) before the first one. */

@@ -73,6 +73,33 @@ public final class UpstreamConnector {
     }
   }
 
+  /** Connects to every URI in parallel and returns the upstreams reached (learned peers: no ban for the rest). */
+  static List<Upstream> reachable(List<URI> uris, ClientOptions options, Ticker ticker) {
+    List<CompletableFuture<Upstream>> fs = new ArrayList<>();
+    for (URI u : uris) {
+      fs.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return Upstream.peer(new PeerLink(u, PeerClient.connect(u, options)), ticker);
+        } catch (ChasmException e) {
+          LOG.debug("learned peer {} unreachable: {}", u, e.getMessage());
+          return null;
+        }
+      }, r -> {
+        Thread t = new Thread(r, "chasm-sync-connect");
+        t.setDaemon(true);
+        t.start();
+      }));
+    }
+    List<Upstream> out = new ArrayList<>();
+    for (CompletableFuture<Upstream> f : fs) {
+      Upstream u = f.join();
+      if (u != null) {
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
   /**
    * Opens more connections to each usable upstream, up to {@code perUpstream} in all, in parallel.
    * A connection that fails is simply not added (the ones there are keep working).

@@ -11,50 +11,56 @@ import io.chasm.api.source.OriginChange;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The sources of one sync and the scheduler that spreads batched requests over them: each
- * source keeps up to {@code depth} batches in flight, so a faster one completes and takes more
- * (work stealing, i.e. spread by measured throughput); a source that fails a request (bad bytes,
- * protocol violation, lost connection, stall) is banned for the rest of the sync and its batches go
- * to the others; ids a source does not hold go to the others without a ban.
+ * The sources of one sync: which are usable, which are banned and why (logged at WARN in one line
+ * with the evidence), and the fetches over them, each run by a {@link FetchScheduler} (its javadoc
+ * has the rules: rate-sized batches, bounded requests in flight, request timeouts, end game, bans
+ * for bad bytes and for lying about holding the snapshot).
  *
  * <p>Time is read from the injected {@link Ticker} only, so a test or simulator can drive the
  * scheduler on a fake clock.
  */
 public final class Upstreams implements Closeable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Upstreams.class);
   private final List<Upstream> all;
   private final Ticker ticker;
   private final Duration stall;
   private final BiConsumer<Upstream, String> onBan;
   private ChasmException firstFailure;
   private volatile IOException localFailure;
-  private Runnable idle = () -> {};
+  private Runnable idle;
+  private Duration requestTimeout;
 
   Upstreams(List<Upstream> all, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan, ChasmException first) {
-    this.all = List.copyOf(all);
+    this.all = new java.util.concurrent.CopyOnWriteArrayList<>(all);
     this.ticker = ticker;
     this.stall = stall;
     this.onBan = onBan;
     this.firstFailure = first;
+    this.requestTimeout = stall.dividedBy(3);
+  }
+
+  /**
+   * How long one request may take before its ids are also asked of other sources (default: a
+   * third of the stall timeout). The slow source is not banned for it.
+   */
+  public Upstreams requestTimeout(Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("request timeout must be positive: " + d);
+    }
+    this.requestTimeout = d;
+    return this;
   }
 
   /**
@@ -74,7 +80,7 @@ public final class Upstreams implements Closeable {
   /**
    * Called on the fetching thread each time it is about to wait with no answer queued: a simulator
    * advances its fake ticker there and completes the requests that are due, so a whole fetch runs
-   * on one thread in simulated time. Default: nothing.
+   * on one thread in simulated time. Default: none, the fetching thread waits for answers.
    */
   public Upstreams whenIdle(Runnable r) {
     this.idle = java.util.Objects.requireNonNull(r);
@@ -93,7 +99,12 @@ public final class Upstreams implements Closeable {
   }
 
   public List<Upstream> all() {
-    return all;
+    return java.util.Collections.unmodifiableList(all);
+  }
+
+  /** Adds a source for the rest of the sync (a peer learned through peer exchange). */
+  void add(Upstream u) {
+    all.add(u);
   }
 
   public Ticker ticker() {
@@ -109,8 +120,10 @@ public final class Upstreams implements Closeable {
     if (firstFailure == null || (!(firstFailure instanceof VerificationException) && c instanceof VerificationException)) {
       firstFailure = c;
     }
-    u.ban(c.getMessage());
-    onBan.accept(u, c.getMessage());
+    String reason = c.getMessage();
+    u.ban(reason);
+    LOG.warn("banned {} for the rest of this sync: {}", u, reason);
+    onBan.accept(u, reason);
   }
 
   /** The most telling failure so far (verification failures win over connection failures). */
@@ -182,18 +195,16 @@ public final class Upstreams implements Closeable {
     }
 
     /**
-     * The failure when no usable source holds {@code ids} (one batch).
+     * The failure when no usable source holds {@code ids} (all the ids the fetch could not get).
      *
      * @param refusals for some ids, the reasons upstreams gave (their origin changed)
+     * @param sources why each source did not deliver them, one clause per source
      */
-    default ChasmException noneHolds(List<Hash> ids, Map<Hash, Refusal> refusals) {
-      return new ChasmException("no usable upstream holds " + label(ids.get(0)) + " (" + ids.size() + " item(s) in that batch)");
+    default ChasmException noneHolds(List<Hash> ids, Map<Hash, Refusal> refusals, String sources) {
+      return new ChasmException("no usable source holds " + ids.size() + " item(s) (" + Unfetched.named(ids, this::label)
+          + "): " + sources);
     }
   }
-
-  private record Batch(List<Hash> ids, Set<Upstream> tried) {}
-
-  private record Done(Upstream u, Batch batch, List<Hash> notHeld, Map<Hash, OriginChange> changed, Throwable error, long nanos) {}
 
   /** An upstream's reason for not holding a chunk: its origin changed since the snapshot it serves. */
   public record Refusal(String upstream, OriginChange change) {}
@@ -204,127 +215,23 @@ public final class Upstreams implements Closeable {
   }
 
   /**
-   * Fetches every id, in batches of {@code batchSize}, over the usable upstreams.
+   * Fetches every id over the usable upstreams ({@link FetchScheduler} has the rules).
    *
+   * @param batchSize the most ids per request (a source's measured rate may make its batches smaller)
+   * @param depth the most requests in flight per source
    * @param sourceOf the source to ask of each upstream for this fetch
    * @throws IOException a local failure recorded by the delivery ({@link #failLocally})
-   * @throws ChasmException the reason the last upstream was banned, or that no upstream holds an id
+   * @throws ChasmException the reason the last upstream was banned, or that no upstream holds some ids
    */
   public void fetch(List<Hash> ids, int batchSize, int depth, Function<Upstream, ChunkSource> sourceOf, Delivery into)
       throws ChasmException, IOException {
-    Deque<Batch> queue = new ArrayDeque<>();
-    for (int i = 0; i < ids.size(); i += batchSize) {
-      queue.add(new Batch(new ArrayList<>(ids.subList(i, Math.min(ids.size(), i + batchSize))), new HashSet<>()));
-    }
-    LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
-    Map<Hash, Refusal> refusals = new HashMap<>();
-    int inFlight = 0;
-    while (!queue.isEmpty() || inFlight > 0) {
-      if (localFailure != null) {
-        throw localFailure;
-      }
-      List<Upstream> live = usable();
-      live.sort(Comparator.comparingDouble(Upstream::throughput).reversed());
-      for (Upstream u : live) {
-        Iterator<Batch> it = queue.iterator();
-        while (u.inFlight < depth && it.hasNext()) {
-          Batch b = it.next();
-          if (b.tried.contains(u)) {
-            continue;
-          }
-          it.remove();
-          if (u.inFlight == 0) {
-            u.progress();
-          }
-          u.inFlight++;
-          inFlight++;
-          dispatch(u, b, sourceOf, into, done);
-        }
-      }
-      if (inFlight == 0) {
-        if (queue.isEmpty()) {
-          break;
-        }
-        Batch b = queue.peek();
-        ChasmException f = failure();
-        if (f != null && usable().isEmpty()) {
-          throw f;
-        }
-        throw into.noneHolds(b.ids, refusals);
-      }
-      if (done.isEmpty()) {
-        idle.run();
-      }
-      Done d;
-      try {
-        d = done.poll(Math.min(1000, stall.toMillis()), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new TransportException("interrupted while fetching");
-      }
-      if (d == null) {
-        long now = ticker.nanos();
-        for (Upstream u : all) {
-          if (u.inFlight > 0 && !u.banned() && now - u.lastProgress() > stall.toNanos()) {
-            ban(u, new TransportException(u + " made no progress for " + stall.toSeconds() + " s"));
-          }
-        }
-        continue;
-      }
-      d.u.inFlight--;
-      inFlight--;
-      if (localFailure != null) {
-        throw localFailure;
-      }
-      if (d.error != null) {
-        ban(d.u, unwrap(d.error));
-        requeue(queue, d.batch, d.u, into);
-      } else {
-        d.u.progress();
-        d.changed.forEach((id, why) -> refusals.putIfAbsent(id, new Refusal(d.u.name(), why)));
-        if (!d.notHeld.isEmpty()) {
-          Batch rest = new Batch(new ArrayList<>(d.notHeld), new HashSet<>(d.batch.tried));
-          rest.tried.add(d.u);
-          queue.addFirst(rest);
-        }
-      }
-    }
+    new FetchScheduler(this, new FetchScheduler.Tuning(batchSize, depth, requestTimeout, stall), sourceOf, into, idle).run(ids);
   }
 
-  private void dispatch(Upstream u, Batch b, Function<Upstream, ChunkSource> sourceOf, Delivery into, LinkedBlockingQueue<Done> done) {
-    long t0 = ticker.nanos();
-    BatchAnswers answers;
-    CompletableFuture<Void> f;
-    try {
-      ChunkSource source = sourceOf.apply(u);
-      answers = new BatchAnswers(u, source.verifiesChunks(), into);
-      f = source.fetch(b.ids, answers);
-    } catch (RuntimeException e) {
-      answers = null;
-      f = CompletableFuture.failedFuture(e);
-    }
-    BatchAnswers a = answers;
-    f.whenComplete((v, err) -> {
-      long nanos = ticker.nanos() - t0;
-      if (err == null) {
-        u.record(a.bytes(), nanos);
-        into.batchDone(u, a.chunks(), a.bytes());
-      }
-      done.add(new Done(u, b, a == null ? List.of() : a.notHeld(), a == null ? Map.of() : a.changed(), err, nanos));
-    });
-  }
-
-  private static void requeue(Deque<Batch> queue, Batch b, Upstream failed, Delivery into) {
-    List<Hash> left = new ArrayList<>();
-    for (Hash k : b.ids) {
-      if (into.stillNeeded(k)) {
-        left.add(k);
-      }
-    }
-    if (!left.isEmpty()) {
-      Batch r = new Batch(left, new HashSet<>(b.tried));
-      r.tried.add(failed);
-      queue.addFirst(r);
+  /** Throws the local failure recorded by a delivery, if any. */
+  void checkLocal() throws IOException {
+    if (localFailure != null) {
+      throw localFailure;
     }
   }
 

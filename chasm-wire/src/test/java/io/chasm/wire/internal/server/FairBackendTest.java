@@ -16,12 +16,15 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class FairBackendTest {
-  /** A default method of the interface not forwarded would silently bypass the backend's own override. */
+  /**
+   * A default method of the interface not forwarded would silently bypass the backend's own
+   * override (head gossip once did): the base of the server's decorators forwards them all.
+   */
   @Test
   void forwardsEveryMethodOfTheInterface() throws Exception {
     for (Method m : RepositoryBackend.class.getMethods()) {
       Method own = FairBackend.class.getMethod(m.getName(), m.getParameterTypes());
-      assertThat(own.getDeclaringClass()).as(m.getName()).isEqualTo(FairBackend.class);
+      assertThat(own.getDeclaringClass()).as(m.getName()).isIn(FairBackend.class, ForwardingBackend.class);
     }
   }
 

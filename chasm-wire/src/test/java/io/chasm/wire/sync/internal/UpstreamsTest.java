@@ -179,7 +179,8 @@ class UpstreamsTest {
     }
     Upstream b = upstream(ups, bad);
     assertThat(bans).containsOnlyKeys(b);
-    assertThat(bans.get(b)).contains("from bad does not match its bytes");
+    assertThat(bans.get(b)).startsWith("chunk ").contains(" from bad does not match its bytes: expected hash ")
+        .contains(", received hash ");
     assertThat(b.banned()).isTrue();
     assertThat(bad.batches).hasSizeLessThanOrEqualTo(2);
     assertThat(ups.failure()).isInstanceOf(HashMismatchException.class);
@@ -218,7 +219,7 @@ class UpstreamsTest {
     Collected into = new Collected(new HashSet<>(ids));
 
     assertThatThrownBy(() -> ups.fetch(ids, 5, 1, into)).isExactlyInstanceOf(ChasmException.class)
-        .hasMessage("no usable upstream holds " + nowhere + " (1 item(s) in that batch)");
+        .hasMessage("no usable source holds 1 item(s) (" + nowhere + "): a: not held; b: not held");
     assertThat(into.got).containsOnlyKeys(all.keySet());
     assertThat(bans).isEmpty();
   }
