@@ -137,6 +137,8 @@ public final class SyncOptions {
     this.wideFetchChunks = o.wideFetchChunks;
     this.verifyAll = o.verifyAll;
     this.verifyRate = o.verifyRate;
+    this.maxPeers = o.maxPeers;
+    this.allowPrivatePeers = o.allowPrivatePeers;
   }
 
   public static Builder builder(Path destination, TrustPolicy trust) {
