@@ -42,7 +42,8 @@ final class PeerDiscovery {
     PeerDirectory dir = new PeerDirectory(PER_SOURCE, TOTAL, allowPrivate, known);
     Map<Upstream, CompletableFuture<List<String>>> asked = new LinkedHashMap<>();
     for (Upstream u : ups.usable()) {
-      if (u.uri() != null && u.peer().client().capabilities().contains(io.chasm.wire.Capabilities.PEER_EXCHANGE)) {
+      // A plain web mirror has no GetPeers; local reuse has no uri.
+      if (u.uri() != null && u.web() == null && u.peer().client().capabilities().contains(io.chasm.wire.Capabilities.PEER_EXCHANGE)) {
         asked.put(u, u.peer().client().peers(repo, head.id().hash()));
       }
     }
