@@ -53,4 +53,14 @@ public interface ChunkSource {
   default boolean verifiesChunks() {
     return false;
   }
+
+  /**
+   * True if this source offers a whole snapshot, so that refusing chunks of it which other sources
+   * then serve is a lie (a scheduler bans such a source, SPEC §9.13). False for a source that never
+   * promised completeness: a plain web mirror, whose files may lag its export while an rsync is
+   * half-way, and the local tree's reusable chunks. True by default.
+   */
+  default boolean promisesWholeSnapshot() {
+    return true;
+  }
 }

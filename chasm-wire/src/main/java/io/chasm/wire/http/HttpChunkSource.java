@@ -104,4 +104,10 @@ public final class HttpChunkSource implements ChunkSource {
       super(cause.getMessage(), cause);
     }
   }
+
+  /** False: its files may lag its export (an rsync half-way): a refusal is never a lie. */
+  @Override
+  public boolean promisesWholeSnapshot() {
+    return false;
+  }
 }

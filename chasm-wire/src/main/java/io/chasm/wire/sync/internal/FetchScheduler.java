@@ -78,6 +78,7 @@ final class FetchScheduler {
   private final LinkedBlockingQueue<Flight> done = new LinkedBlockingQueue<>();
   private final Map<Hash, Upstreams.Refusal> refusals = new HashMap<>();
   private final Map<Upstream, List<Hash>> refused = new HashMap<>();
+  private final Set<Upstream> unpromised = ConcurrentHashMap.newKeySet();
   private final Set<Upstream> timedOut = new LinkedHashSet<>();
   private int total;
   private long completedNanos;
@@ -214,6 +215,9 @@ final class FetchScheduler {
     CompletableFuture<Void> fut;
     try {
       ChunkSource source = sourceOf.apply(u);
+      if (!source.promisesWholeSnapshot()) {
+        unpromised.add(u);
+      }
       f.answers = new BatchAnswers(u, source.verifiesChunks(), ticker, f.started, this::deliver);
       fut = source.fetch(ids, f.answers);
     } catch (RuntimeException e) {
@@ -307,7 +311,7 @@ final class FetchScheduler {
     Map<Hash, io.chasm.api.source.OriginChange> changed = f.answers.changed();
     changed.forEach((id, why) -> refusals.putIfAbsent(id, new Upstreams.Refusal(u.name(), why)));
     for (Hash id : f.answers.notHeld()) {
-      if (!changed.containsKey(id)) {
+      if (!changed.containsKey(id) && !unpromised.contains(u)) {
         refused.computeIfAbsent(u, k -> new ArrayList<>()).add(id);
       }
     }

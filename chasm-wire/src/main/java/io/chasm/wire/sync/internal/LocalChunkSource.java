@@ -79,4 +79,10 @@ public final class LocalChunkSource implements ChunkSource {
   public boolean verifiesChunks() {
     return true;
   }
+
+  /** False: the live tree holds what it holds: a changed file is no lie. */
+  @Override
+  public boolean promisesWholeSnapshot() {
+    return false;
+  }
 }

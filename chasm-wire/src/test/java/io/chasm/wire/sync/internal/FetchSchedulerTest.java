@@ -183,6 +183,24 @@ class FetchSchedulerTest {
     assertThat(liar.asked().size()).isLessThan(all.size() / 3);
   }
 
+  /** A web mirror half-way through an rsync refuses what it has not received yet: no lie. */
+  @Test
+  void sourceThatNeverPromisedTheWholeSnapshot_isNotBannedForRefusing() throws Exception {
+    Map<Hash, byte[]> all = SimDelivery.chunks(40);
+    SimSource lagging = new SimSource(net, "lagging", MS).holding(all);
+    lagging.refuses.addAll(all.keySet());
+    lagging.promisesAll = false;
+    SimSource honest = new SimSource(net, "honest", 2 * MS).holding(all);
+    Upstreams ups = scheduler(lagging, honest);
+    SimDelivery into = new SimDelivery(all.keySet());
+
+    ups.fetch(new ArrayList<>(all.keySet()), 2, 1, into);
+
+    assertAllExactlyOnce(into, all);
+    assertThat(bans).isEmpty();
+    assertThat(lagging.asked().size()).isGreaterThan(FetchScheduler.LIAR_REFUSALS);
+  }
+
   @Test
   void sourceThatLacksAFewChunks_isOnlySkippedForThem() throws Exception {
     Map<Hash, byte[]> all = SimDelivery.chunks(40);

@@ -30,6 +30,8 @@ final class SimSource implements ChunkSource {
   long perChunk;
   int failAfterBatches = -1;
   boolean silent;
+  /** What {@link #promisesWholeSnapshot()} answers (a web mirror or local reuse says false). */
+  boolean promisesAll = true;
   int inFlight;
   int maxInFlight;
 
@@ -105,5 +107,10 @@ final class SimSource implements ChunkSource {
     long first = latencyOfBatch.applyAsLong(number) + perChunk;
     net.after(first, () -> answer(number, ids, 0, receiver, f));
     return f;
+  }
+
+  @Override
+  public boolean promisesWholeSnapshot() {
+    return promisesAll;
   }
 }
