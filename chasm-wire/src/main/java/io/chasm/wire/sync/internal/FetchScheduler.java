@@ -230,7 +230,7 @@ final class FetchScheduler {
     });
   }
 
-  private boolean deliver(Hash id, byte[] data) throws IOException, ChasmException {
+  private boolean deliver(Upstream from, Hash id, byte[] data) throws IOException, ChasmException {
     if (!claimed.add(id)) {
       return false;
     }
@@ -245,6 +245,7 @@ final class FetchScheduler {
       throw e;
     }
     delivered.add(id);
+    into.deliveredBy(from, id, data.length);
     return true;
   }
 
