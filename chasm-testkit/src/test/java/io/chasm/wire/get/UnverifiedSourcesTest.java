@@ -13,11 +13,13 @@ import io.chasm.api.source.ChunkSource;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.testkit.Origin;
 import io.chasm.testkit.Trees;
+import io.chasm.wire.ClientOptions;
 import io.chasm.wire.MirrorSource;
 import io.chasm.wire.serve.PublishedTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -144,6 +147,62 @@ class UnverifiedSourcesTest {
         .trust(origin.trust()).get(FILE, out);
     assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tree.resolve(FILE)));
     assertThat(d.dropped()).singleElement().asString().startsWith("closed: dropped: IllegalStateException");
+  }
+
+  /** The old get scheduler waited for a batch forever; the shared one asks others after the request timeout. */
+  @Test
+  @Timeout(60)
+  void aSourceThatNeverAnswers_itsChunksComeFromTheOther() throws Exception {
+    Plain honest = new Plain("honest", published, b -> b, false);
+    MirrorSource silent = new Delegating("silent", honest) {
+      @Override
+      public ChunkSource chunks(String repository, String path, FileManifest manifest) {
+        return new ChunkSource() {
+          @Override
+          public String name() {
+            return "silent";
+          }
+
+          @Override
+          public CompletableFuture<Void> fetch(List<Hash> ids, ChunkReceiver receiver) {
+            return new CompletableFuture<>();
+          }
+        };
+      }
+    };
+    Download d = VerifiedDownload.fromSources(List.of(silent, honest)).trust(origin.trust())
+        .options(ClientOptions.defaults().withStallTimeout(Duration.ofSeconds(3))).get(FILE, out);
+    assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tree.resolve(FILE)));
+    assertThat(d.bytesBySource()).containsOnlyKeys("honest");
+  }
+
+  /** Heads and objects from {@code inner}, under another name. */
+  abstract static class Delegating implements MirrorSource {
+    private final String name;
+    private final MirrorSource inner;
+
+    Delegating(String name, MirrorSource inner) {
+      this.name = name;
+      this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> head(String repository) {
+      return inner.head(repository);
+    }
+
+    @Override
+    public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, List<ObjectId> ids) {
+      return inner.objects(repository, ids);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Serves a published tree in memory; chunks through {@code chunks} (null = not held), objects optionally broken. */

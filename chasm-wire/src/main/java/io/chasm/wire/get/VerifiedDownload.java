@@ -3,6 +3,7 @@ package io.chasm.wire.get;
 import io.chasm.api.ChasmException;
 import io.chasm.api.MissingContentException;
 import io.chasm.api.PathNotFoundException;
+import io.chasm.api.Ticker;
 import io.chasm.api.TransportException;
 import io.chasm.api.UnsafePathException;
 import io.chasm.api.VerificationException;
@@ -14,7 +15,7 @@ import io.chasm.hashtree.snapshot.SnapshotVerifier;
 import io.chasm.hashtree.tree.TreeEntry;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.MirrorSource;
-import io.chasm.wire.get.internal.ChunkScheduler;
+import io.chasm.wire.get.internal.FileChunks;
 import io.chasm.wire.get.internal.HeadChoice;
 import io.chasm.wire.get.internal.ObjectReader;
 import io.chasm.wire.get.internal.OutputFile;
@@ -44,7 +45,9 @@ import java.util.Objects;
  * trust policy wins. From its root, only the trees on the way to the path are read, each checked
  * against the id its parent names (an inclusion proof of the file in the signed snapshot), then the
  * file's manifest, checked against the file id; then the chunks, from every source at once, each
- * checked against its id. A source that sends one bad byte is not used again. The file is written to
+ * checked against its id, by the scheduler {@code chasm sync} uses (rate-sized batches, request
+ * timeouts, end game; docs/sync.md, "The multi-source scheduler"). A source that sends one bad byte,
+ * or refuses chunks the others serve, is not used again. The file is written to
  * a temporary file beside {@code out}, read back and checked against the file id, and renamed over
  * {@code out}: on any failure {@code out} is untouched.
  *
@@ -57,6 +60,7 @@ public final class VerifiedDownload {
   private TrustPolicy trust;
   private String repository = "default";
   private Clock clock = Clock.systemUTC();
+  private Ticker ticker = Ticker.SYSTEM;
   private ClientOptions options = ClientOptions.defaults();
 
   private VerifiedDownload(List<URI> uris, List<MirrorSource> given) {
@@ -102,7 +106,16 @@ public final class VerifiedDownload {
     return this;
   }
 
-  /** Options for protocol connections (identity, timeouts, limits). */
+  /** The monotonic time the chunk scheduler measures rates, request timeouts and stalls on (default: the system's). */
+  public VerifiedDownload ticker(Ticker ticker) {
+    this.ticker = Objects.requireNonNull(ticker);
+    return this;
+  }
+
+  /**
+   * Options for protocol connections (identity, timeouts, limits); their stall timeout also drops a
+   * source of any kind that sends no chunk for that long.
+   */
   public VerifiedDownload options(ClientOptions options) {
     this.options = Objects.requireNonNull(options);
     return this;
@@ -137,7 +150,7 @@ public final class VerifiedDownload {
         chunks.put(s, s.chunks(repository, path, manifest));
       }
       try (OutputFile file = OutputFile.create(out)) {
-        Map<String, Long> bytes = new ChunkScheduler(sources, chunks, manifest, file, path).run();
+        Map<String, Long> bytes = new FileChunks(sources, chunks, manifest, path).fetch(file, ticker, options.stallTimeout());
         file.check(manifest);
         Instant mtime = entry.hasMetadata() ? Instant.ofEpochSecond(entry.mtimeSeconds(), entry.mtimeNanos()) : null;
         file.commit(entry.hasMetadata() ? entry.mode() : entry.executable() ? 0755 : 0644, mtime);

@@ -21,7 +21,7 @@ import java.util.Map;
 final class BatchAnswers implements ChunkReceiver {
   /** Where verified chunks go; false if another source's copy already won. */
   interface Accept {
-    boolean deliver(Hash id, byte[] data) throws IOException, ChasmException;
+    boolean deliver(Upstream from, Hash id, byte[] data) throws IOException, ChasmException;
   }
 
   private final Upstream from;
@@ -54,7 +54,7 @@ final class BatchAnswers implements ChunkReceiver {
       chunks++;
       bytes += data.length;
     }
-    into.deliver(id, data);
+    into.deliver(from, id, data);
   }
 
   private void verify(Hash id, byte[] data) throws HashMismatchException {

@@ -234,7 +234,7 @@ final class FetchScheduler {
     });
   }
 
-  private boolean deliver(Hash id, byte[] data) throws IOException, ChasmException {
+  private boolean deliver(Upstream from, Hash id, byte[] data) throws IOException, ChasmException {
     if (!claimed.add(id)) {
       return false;
     }
@@ -249,6 +249,7 @@ final class FetchScheduler {
       throw e;
     }
     delivered.add(id);
+    into.deliveredBy(from, id, data.length);
     return true;
   }
 

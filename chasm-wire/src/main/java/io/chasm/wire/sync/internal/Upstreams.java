@@ -40,6 +40,7 @@ public final class Upstreams implements Closeable {
   private ChasmException firstFailure;
   private volatile IOException localFailure;
   private Runnable idle;
+  private BiConsumer<Upstream, Throwable> whenBanned = (u, why) -> {};
   private Duration requestTimeout;
 
   Upstreams(List<Upstream> all, Ticker ticker, Duration stall, BiConsumer<Upstream, String> onBan, ChasmException first) {
@@ -87,6 +88,16 @@ public final class Upstreams implements Closeable {
     return this;
   }
 
+  /**
+   * Also told each ban with the failure itself, as the source raised it (its type and evidence,
+   * such as a {@link io.chasm.api.HashMismatchException}), for a caller that reports more than the
+   * reason's text ({@code chasm get}'s dropped sources).
+   */
+  public Upstreams whenBanned(BiConsumer<Upstream, Throwable> l) {
+    this.whenBanned = java.util.Objects.requireNonNull(l);
+    return this;
+  }
+
   /** Upstreams not banned and not behind. */
   public List<Upstream> usable() {
     List<Upstream> out = new ArrayList<>();
@@ -124,6 +135,7 @@ public final class Upstreams implements Closeable {
     u.ban(reason);
     LOG.warn("banned {} for the rest of this sync: {}", u, reason);
     onBan.accept(u, reason);
+    whenBanned.accept(u, unwrap(why));
   }
 
   /** The most telling failure so far (verification failures win over connection failures). */
@@ -182,6 +194,12 @@ public final class Upstreams implements Closeable {
   public interface Delivery {
     /** A verified chunk; a failure fails the batch (record local failures with {@link #failLocally}). */
     void chunk(Hash id, byte[] data) throws IOException, ChasmException;
+
+    /**
+     * The chunk just given to {@link #chunk} came from {@code from}: the copy that won, when the end
+     * game asked several sources. Called on the source's thread.
+     */
+    default void deliveredBy(Upstream from, Hash id, int bytes) {}
 
     /** Whether an id of a failed batch still needs fetching (it may have arrived before the failure). */
     boolean stillNeeded(Hash id);
