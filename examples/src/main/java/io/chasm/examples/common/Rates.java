@@ -22,7 +22,7 @@ public final class Rates {
   public static long parse(String value) {
     Matcher m = RATE.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a rate: '" + value + "' (use e.g. 20MB/s, 512KiB/s)");
+      throw new IllegalArgumentException("not a rate: '" + printable(value) + "' (use e.g. 20MB/s, 512KiB/s)");
     }
     double n = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "" : m.group(2);
@@ -37,8 +37,21 @@ public final class Rates {
     };
     double bytes = n * mult;
     if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
-      throw new IllegalArgumentException("rate out of range: '" + value + "' (at least 1B/s)");
+      throw new IllegalArgumentException("rate out of range: '" + printable(value) + "' (at least 1B/s)");
     }
     return (long) bytes;
+  }
+
+  /** The value as typed, control characters escaped, so that the error stays on one line. */
+  private static String printable(String value) {
+    StringBuilder b = new StringBuilder(value.length());
+    value.codePoints().forEach(c -> {
+      if (Character.isISOControl(c)) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.toString();
   }
 }
