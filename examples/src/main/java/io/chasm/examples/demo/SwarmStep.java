@@ -24,16 +24,15 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The swarm part of the story: one sync ({@code SyncEngine}, as {@code chasm sync} runs it) into a fresh directory from several sources
- * at once — the origin's {@code chasmd peer}, two honest mirrors of its tree, a liar that claims
- * the snapshot through its head but answers "not held" for every chunk (SPEC §9.13's liar rule),
- * and one that flips a bit of every chunk it sends. The honest ones share the work; both others
- * are banned with their evidence; the new tree verifies.
+ * The swarm part of the story: one sync ({@code SyncEngine}, as {@code chasm sync} runs it) into a
+ * fresh directory from several sources at once — the origin's {@code chasmd peer}, two honest
+ * mirrors of its tree, a liar that claims the snapshot through its head but answers "not held" for
+ * every chunk (SPEC §9.13's liar rule), and one that flips a bit of every chunk it sends. The
+ * honest ones share the work; both others are banned with their evidence; the new tree verifies.
  *
  * <p>Not the tier-1 and tier-2: after the tamper step the tier-1 serves a damaged file unchecked
  * and the tier-2 is at snapshot 2. The extra sources run in this JVM over the origin's published
- * tree, so that each can count
- * what it served: the sync's own report has no per-source figures.
+ * tree, so that each can count what it served: the sync's own report has no per-source figures.
  */
 final class SwarmStep {
   // A sync sizes its requests by each source's measured rate, but its first ones hold 256 chunks,
