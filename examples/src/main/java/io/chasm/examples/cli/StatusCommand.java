@@ -30,17 +30,18 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code chasm status URI [--json]}: what a mirror serves (repository, sequence, root, age of the
  * snapshot) and the equivocation proofs it holds, so a redirector can tell an up-to-date mirror
- * from a stale or alarmed one without rescanning it.
+ * from a stale or alarmed one without rescanning it. A plain web mirror is read through its static
+ * export: its head only, with empty holders and proofs.
  */
 @Command(name = "status", description = {
     "Show a mirror's snapshot: repository, sequence, root, age (seconds since the snapshot was signed), proofs.",
     "Exit 0 reported, 1 the head fails --trust, 5 the mirror holds an equivocation proof, 2 unreachable or usage error."})
 public final class StatusCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "URI", description = "the mirror (tcp://host:port, unix:///path)")
+  @Parameters(index = "0", paramLabel = "URI", description = "the mirror (tcp://host:port, unix:///path, or http(s)://host/tree/ of a tree with a static export)")
   URI mirror;
 
   @Option(names = "--repo", paramLabel = "NAME", description = "repository (default: the name every CHASM server answers to)")
-  String repository = "default";
+  String repository = StatusSource.DEFAULT_REPOSITORY;
 
   @Option(names = "--trust", paramLabel = "KEY.pub", description = "also verify the head and proofs against these keys (repeatable)")
   List<Path> trust = new ArrayList<>();

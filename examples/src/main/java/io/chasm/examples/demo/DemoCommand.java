@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * ({@code chasmd --all}) follows it over tcp; a tier-2 mirror, as three processes (oracle, peer,
  * fetcher) talking over Unix sockets, follows the tier-1. An update published at the origin is
  * pushed through both tiers; then a file is damaged on the tier-1's disk and the tier-2 refuses
- * the bytes while its served tree stays intact. Then the stats agent scans a real Apache log and
+ * the bytes while its served tree stays intact. A swarm sync from several sources at once bans a
+ * liar and a bit-flipper with their evidence. Then the stats agent scans a real Apache log and
  * submits to an embedded collector, which stays up for browsing until Ctrl-C (or stops at once
  * with {@code --no-wait}). Every child is stopped on exit, also on Ctrl-C.
  *
@@ -94,6 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
           && verifyExpecting(tier2, ExitCodes.OK, "the tier-2 tree verifies against the origin's signed snapshot")
           && tamperTier1AndWatchTier2Refuse()
           && verifyExpecting(tier2, ExitCodes.OK, "the tier-2's served tree is intact")
+          && swarmStep()
           && collectorStep()
           && stopAll()
           && waitForBrowsing();
@@ -246,6 +248,11 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("-> refused: the chunk of " + tamperedPath + " does not hash to its id, so nothing of snapshot 3 was published");
     System.out.println("-> tier-2 still serves snapshot " + heads.servedSequence(tier2Peer.peerUri()) + " (not 3)");
     return heads.servedSequence(tier2Peer.peerUri()) == 2 || Narrator.fail("tier-2 moved off snapshot 2");
+  }
+
+  boolean swarmStep() throws IOException {
+    announce("swarm: one sync of snapshot 3 into a fresh directory from the origin, two honest mirrors, a liar and a bit-flipper");
+    return new SwarmStep().run(work, origin.root(), originPeer.peerUri(), Path.of(key + ".pub"));
   }
 
   boolean collectorStep() throws IOException {

@@ -24,6 +24,11 @@ class DemoIT {
         .contains("HashMismatchException")
         .contains("tier-2 still serves snapshot 2")
         .contains("the tier-2's served tree is intact")
+        // The swarm step: the work spread over several honest sources, both cheats banned with evidence.
+        .containsPattern("-> [2-5] sources delivered chunks; the liar was banned, the flipper was banned")
+        .containsPattern("banned liar: tcp://\\S+ .*claimed the snapshot but answered not-held for \\d+ chunk\\(s\\) that other sources served")
+        .containsPattern("banned flipper: .* does not match its bytes: expected hash sha256:\\w+, received hash sha256:\\w+")
+        .contains("the tree synced from the swarm verifies against the origin's signed snapshot")
         .contains("no socket files left")
         .contains("batches acknowledged, 0 rejected")
         .contains("resent every batch: totals unchanged")
