@@ -126,7 +126,9 @@ class SwarmSyncTest {
       }
     };
     Mirror throttled = new Mirror(tree);
-    AtomicInteger deadAfter = new AtomicInteger(6);
+    // Dies at the first chunk it is asked for: with 4-chunk batches every source gets a first batch,
+    // but a later one is not certain (the others may have finished), so later would be flaky.
+    AtomicInteger deadAfter = new AtomicInteger(1);
     List<PeerServer> deadServer = new ArrayList<>();
     Mirror dying = new Mirror(tree) {
       @Override
