@@ -15,7 +15,7 @@
 #                downstream receives syncing it from the origin alone (chasm sync --json
 #                bytes_received, measured right after) (target <= 0.3)
 #   speed-up     an initial sync of the tree from four `chasm serve --upload-limit` peers against one
-#                of them (target >= 3); needs --upload-limit (engineer A's branch): skipped without it
+#                of them (target >= 3)
 set -euo pipefail
 src="${1:-/usr/share}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -100,7 +100,9 @@ printf '%-44s %12d\n' "update size: one downstream receives (bytes)" "$update"
 printf '%-44s %12d\n' "origin wrote while it spread (bytes)" "$((w1 - w0))"
 printf '%-44s %12.3f   (target <= 0.3)\n' "offload: origin bytes / (8 x update)" "$(echo "($w1 - $w0) / (8 * $update)" | bc -l)"
 
-if ! "$chasm" serve --help 2>&1 | grep -q -- --upload-limit; then
+# (chasm serve --help exits non-zero without DIR, and grep -q would cut the pipe: read it whole.)
+serve_help=$("$chasm" serve --help 2>&1 || true)
+if [[ "$serve_help" != *--upload-limit* ]]; then
   printf '%-44s %12s\n' "multi-source speed-up" "skipped: chasm serve has no --upload-limit on this branch"
   exit 0
 fi
@@ -108,16 +110,18 @@ limit="${UPLOAD_LIMIT:-$(( tree_mib * 1048576 / 40 ))}"   # bytes/s: about 40 s 
 ups=()
 for m in t3-0 t3-1 t3-2 t3-3; do
   port=$((40000 + RANDOM % 20000))
-  "$chasm" serve "$work/trees/$m" --state "$work/state/$m" --listen "tcp://127.0.0.1:$port" --upload-limit "$limit" \
+  "$chasm" serve "$work/trees/$m" --state "$work/state/$m" --listen "tcp://127.0.0.1:$port" --upload-limit "${limit}B/s" \
     > "$work/run/serve-$m.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q listening "$work/run/serve-$m.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q listening "$work/run/serve-$m.log" || { echo "serve $m did not start:" >&2; tail -3 "$work/run/serve-$m.log" >&2; exit 1; }
   ups+=("tcp://127.0.0.1:$port")
 done
 timed_sync() {  # timed_sync DEST UPSTREAM...: prints wall seconds
   local dest=$1; shift
   local t0; t0=$(date +%s.%N)
-  "$chasm" sync "$@" "$work/trees/$dest" --state "$work/state/$dest" --trust "$work/key.pub" >/dev/null
+  "$chasm" sync "$@" "$work/trees/$dest" --state "$work/state/$dest" --trust "$work/key.pub" >/dev/null \
+    || { echo "sync into $dest failed" >&2; exit 1; }
   echo "$(date +%s.%N) - $t0" | bc
 }
 one=$(timed_sync fresh-one "${ups[0]}")
