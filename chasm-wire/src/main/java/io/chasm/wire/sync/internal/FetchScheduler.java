@@ -137,8 +137,8 @@ final class FetchScheduler {
   }
 
   int batchSize(Upstream u) {
-    if (!u.measured() || chunksSeen == 0) {
-      return t.maxBatch();
+    if (!u.measured() || chunksSeen == 0) { // a fair share: all to the first source asked starves the rest
+      return (int) Math.max(1, Math.min(t.maxBatch(), queue.size() / Math.max(1L, (long) ups.usable().size() * t.depth())));
     }
     double avg = Math.max(1.0, (double) bytesSeen / chunksSeen);
     double target = Math.max(TARGET_BATCH_NANOS, 4.0 * u.latency()) / 1e9;
