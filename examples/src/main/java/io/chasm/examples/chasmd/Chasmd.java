@@ -33,8 +33,7 @@ import picocli.CommandLine;
 @Command(
     name = "chasmd",
     mixinStandardHelpOptions = true,
-    description = "CHASM mirror daemon: oracle (owns the tree, Unix socket), peer (network), fetcher (follows upstreams).",
-    footer = "%nExit codes: 0 stopped cleanly; 2 bad configuration or a role could not start.")
+    description = "CHASM mirror daemon: oracle (owns the tree, Unix socket), peer (network), fetcher (follows upstreams).")
 public final class Chasmd implements Callable<Integer> {
   enum Role { oracle, peer, fetcher }
 

@@ -29,13 +29,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Download one file of a signed tree from any mix of sources, without syncing the tree: the newest head",
       "that verifies, the trees on the way to PATH (an inclusion proof), the file's manifest, then its chunks",
-      "from every source at once, each verified. Written to a temporary file and renamed: never a partial FILE.",
-      "Exit 0 written; 1 no source sent verified data (bad signature, tampered tree or chunk); 2 usage, I/O,",
-      "unreachable sources or content no source holds; 3 PATH is not a regular file of the snapshot."
+      "from every source at once, each verified. Written to a temporary file and renamed: never a partial FILE."
     })
 public final class GetCommand implements Callable<Integer> {
   /** PATH names nothing the signed tree holds as a regular file. */
-  public static final int NOT_IN_TREE = 3;
+  public static final int NOT_IN_TREE = ExitCodes.NOT_IN_TREE;
 
   @Parameters(arity = "2..*", paramLabel = "URI... PATH", description = "sources (tcp://, unix://, http(s):// of a tree with a static export), then the file's path in the tree")
   List<String> args;

@@ -29,9 +29,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Write RFC 5854 Metalink (.meta4) for files of DIR's latest published snapshot: name, size, SHA-256,",
       "piece hashes and one url per mirror. FILE may be a file or directory of the tree (default: all).",
-      "Files hashed once are remembered by content (state directory), so later runs read only new content.",
-      "Exit 0 written; 1 a live file no longer holds the snapshot's bytes (publish again); 2 usage or I/O error;",
-      "3 a FILE is not in the snapshot."
+      "Files hashed once are remembered by content (state directory), so later runs read only new content."
     })
 public final class MetalinkCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "the published tree (origin or mirror)")

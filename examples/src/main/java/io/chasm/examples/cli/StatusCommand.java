@@ -34,8 +34,7 @@ import picocli.CommandLine.Parameters;
  * export: its head only, with empty holders and proofs.
  */
 @Command(name = "status", description = {
-    "Show a mirror's snapshot: repository, sequence, root, age (seconds since the snapshot was signed), proofs.",
-    "Exit 0 reported, 1 the head fails --trust, 5 the mirror holds an equivocation proof, 2 unreachable or usage error."})
+    "Show a mirror's snapshot: repository, sequence, root, age (seconds since the snapshot was signed), proofs."})
 public final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "URI", description = "the mirror (tcp://host:port, unix:///path, or http(s)://host/tree/ of a tree with a static export)")
   URI mirror;

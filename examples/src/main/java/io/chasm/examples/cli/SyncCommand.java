@@ -28,9 +28,7 @@ import picocli.CommandLine;
     name = "sync",
     description = {
       "Sync DEST from one or more upstreams: verify the signed head, fetch only what changed, verify every",
-      "chunk and file, publish atomically (content, then metadata, then deletions).",
-      "Exit 0 ok, 1 an upstream failed verification or broke the protocol (typed error named), 2 usage or I/O error,",
-      "5 equivocation: the origin key signed two snapshots with one sequence (proof written; see chasm verify-proof)."
+      "chunk and file, publish atomically (content, then metadata, then deletions)."
     })
 public final class SyncCommand implements Callable<Integer> {
   @Parameters(arity = "2..*", paramLabel = "URI... DEST", description = "upstream endpoints, then the destination directory")

@@ -24,9 +24,7 @@ import picocli.CommandLine.Parameters;
  * requires. Anyone with the origin's public key can confirm the key misbehaved.
  */
 @Command(name = "verify-proof", description = {
-    "Check an equivocation proof offline: two validly signed snapshots of one origin with one sequence and different roots.",
-    "Exit 0 valid proof of equivocation, 3 not a proof (malformed, or no conflict in it), 4 bad signature",
-    "(an envelope not signed as --trust requires), 2 usage or I/O error."})
+    "Check an equivocation proof offline: two validly signed snapshots of one origin with one sequence and different roots."})
 public final class VerifyProofCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "proof file (a mirror writes them to STATE/equivocation/)")
   Path file;
