@@ -162,7 +162,9 @@ public final class KeyFiles {
       }
       text = new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new IOException(file + ": " + what + " file not found", e);
+      throw new IOException(file + ": " + what + " file not found; " + (what.startsWith("private")
+          ? "create a key pair with `chasm keygen --out " + file + "`"
+          : "copy the origin's KEY.pub here (`chasm keygen --out KEY` writes KEY.pub beside KEY)"), e);
     } catch (java.nio.file.AccessDeniedException e) {
       throw new IOException(file + ": permission denied reading " + what + " file", e);
     }

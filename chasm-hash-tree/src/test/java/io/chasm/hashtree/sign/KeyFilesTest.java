@@ -44,7 +44,16 @@ class KeyFilesTest {
     assertThatThrownBy(() -> KeyFiles.readSigner(key))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(key.toString())
-        .hasMessageContaining("not found");
+        .hasMessageContaining("not found")
+        .hasMessageContaining("create a key pair with `chasm keygen --out " + key + "`");
+  }
+
+  @Test
+  void readPublicKey_missing_saysWhereOneComesFrom() {
+    Path pub = dir.resolve("origin.key.pub");
+    assertThatThrownBy(() -> KeyFiles.readPublicKey(pub))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith(pub + ": public key file not found; copy the origin's KEY.pub here");
   }
 
   @Test

@@ -74,13 +74,13 @@ public final class GetCommand implements Callable<Integer> {
       System.err.println("chasm: " + Commands.oneLine(e));
       return ExitCodes.ERROR;
     } catch (PathNotFoundException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return NOT_IN_TREE;
     } catch (VerificationException | ProtocolException | LimitExceededException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.FAILED_CHECK;
     } catch (ChasmException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.ERROR;
     }
     if (json) {

@@ -79,10 +79,10 @@ public final class MetalinkCommand implements Callable<Integer> {
       System.err.println("chasm: " + Commands.oneLine(e));
       return ExitCodes.ERROR;
     } catch (PathNotFoundException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return GetCommand.NOT_IN_TREE;
     } catch (VerificationException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.FAILED_CHECK;
     }
     if (perFile != null) {

@@ -112,18 +112,18 @@ public final class SyncCommand implements Callable<Integer> {
       r = new SyncEngine(b.build()).sync();
     } catch (io.chasm.wire.PeerErrorException e) {
       // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.ERROR;
     } catch (io.chasm.api.EquivocationException e) {
       // Not one bad upstream: the origin's key itself is in doubt, which an operator must see.
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.EQUIVOCATION;
     } catch (VerificationException | ProtocolException | LimitExceededException e) {
       // The upstream's data or behaviour failed a check: the tree was left as it was.
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.FAILED_CHECK;
     } catch (io.chasm.api.ChasmException e) {
-      System.err.println("chasm: " + e.getClass().getSimpleName() + ": " + Commands.oneLine(e));
+      Commands.printError("chasm", e);
       return ExitCodes.ERROR;
     }
     if (json) {

@@ -3,6 +3,7 @@ package io.chasm.examples.cli;
 import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.examples.common.ExitCodes;
+import io.chasm.examples.common.NextStep;
 import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
@@ -49,7 +50,7 @@ public final class VerifyCommand implements Callable<Integer> {
     try {
       differences = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, stateDir, latest);
     } catch (VerificationException e) {
-      report(latest, List.of(), e.getMessage());
+      report(latest, List.of(), e.getMessage() + NextStep.after(e));
       return ExitCodes.FAILED_CHECK;
     }
     report(latest, differences, null);

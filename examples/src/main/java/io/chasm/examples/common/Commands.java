@@ -23,7 +23,7 @@ public final class Commands {
     addHelp(cl, cl.getCommandSpec().versionProvider());
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          commandLine.getErr().println(program + ": " + oneLine(ex));
+          commandLine.getErr().println(program + ": " + oneLine(ex) + NextStep.after(ex));
           return ExitCodes.ERROR;
         });
     cl.setExitCodeExceptionMapper(ex -> ExitCodes.ERROR);
@@ -45,6 +45,14 @@ public final class Commands {
     for (CommandLine sub : cl.getSubcommands().values()) {
       addHelp(sub, version);
     }
+  }
+
+  /**
+   * Prints a typed error the command turns into an exit code other than 2: {@code PROGRAM: Type:
+   * message; what to do next} on one line of stderr.
+   */
+  public static void printError(String program, Throwable ex) {
+    System.err.println(program + ": " + ex.getClass().getSimpleName() + ": " + oneLine(ex) + NextStep.after(ex));
   }
 
   /** An exception's message on one line, or its class name when it has none. */

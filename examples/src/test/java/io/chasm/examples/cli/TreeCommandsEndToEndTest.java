@@ -154,12 +154,16 @@ class TreeCommandsEndToEndTest {
     publish();
     Path other = dir.resolve("OTHER");
     chasm("keygen", "--out", other.toString());
-    assertThat(chasm("verify", tree.toString(), "--trust", other + ".pub").exit()).isEqualTo(1);
+    Run untrusted = chasm("verify", tree.toString(), "--trust", other + ".pub");
+    assertThat(untrusted.exit()).isEqualTo(1);
+    assertThat(untrusted.err()).contains("untrusted key").contains("check --trust: it must name the origin's public key");
     assertThat(chasm("verify", tree.toString(), "--trust", key + ".pub", "--trust", other + ".pub", "--threshold", "2").exit())
         .isEqualTo(1);
     assertThat(chasm("verify", tree.toString(), "--trust", key + ".pub", "--threshold", "2").exit()).isEqualTo(2);
     assertThat(chasm("verify", tree.toString()).exit()).isEqualTo(2);
-    assertThat(chasm("verify", tree.toString(), "--trust", dir.resolve("missing.pub").toString()).exit()).isEqualTo(2);
+    Run missing = chasm("verify", tree.toString(), "--trust", dir.resolve("missing.pub").toString());
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("missing.pub: public key file not found; copy the origin's KEY.pub here");
   }
 
   @Test
@@ -187,5 +191,24 @@ class TreeCommandsEndToEndTest {
     Run r = chasm("publish", tree.toString(), "--key", key + ".pub");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith("chasm: ").contains("public key file");
+  }
+
+  @Test
+  void publish_missingKeyFile_namesKeygen() {
+    Path missing = dir.resolve("origin.key");
+    Run r = chasm("publish", tree.toString(), "--key", missing.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("chasm: " + missing + ": private key file not found; create a key pair with `chasm keygen --out "
+        + missing + "`\n");
+  }
+
+  @Test
+  void publish_stateLockHeld_namesTheHoldersPid() throws Exception {
+    try (io.chasm.hashtree.index.TreeIndex held = io.chasm.hashtree.index.TreeIndex.open(tree)) {
+      Run r = chasm("publish", tree.toString(), "--key", key.toString());
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("in use by another chasm process (pid " + ProcessHandle.current().pid() + ")")
+          .contains("wait for it to finish or stop it");
+    }
   }
 }

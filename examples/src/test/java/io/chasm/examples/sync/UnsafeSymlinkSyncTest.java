@@ -47,7 +47,7 @@ class UnsafeSymlinkSyncTest {
       Cli.Result strict = Cli.run(work, LIMIT, "sync", server.uris().get(0).toString(), dest.toString(),
           "--trust", key.publicKeyFile().toString());
       assertThat(strict.exit()).isEqualTo(1);
-      assertThat(strict.err()).contains("UnsafePathException").contains("passwd");
+      assertThat(strict.err()).contains("UnsafePathException").contains("passwd").contains("rerun with --safe-links");
       assertThat(Files.exists(dest.resolve("pool/a.deb"))).isFalse();
       assertNothingIn(outside);
 
