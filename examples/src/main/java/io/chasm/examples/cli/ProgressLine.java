@@ -1,38 +1,59 @@
 package io.chasm.examples.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
- * The CLI's one progress display: a line on a terminal's stderr, redrawn four times a second
- * while a command works and erased when it is done. Nothing is drawn when stderr is not a
- * terminal, so scripts and tests see the same output as before.
+ * The CLI's one progress display, always on stderr (stdout stays the command's result, JSON with
+ * {@code --json}). On a terminal: one line redrawn four times a second and erased when the work is
+ * done. Otherwise (a log file, journald, a pipe): the same text as a plain line every
+ * {@link #PLAIN_EVERY}, so a long run under cron or systemd shows it is alive without flooding the log.
  */
 final class ProgressLine {
-  private static final long REDRAW_MILLIS = 250;
+  static final Duration REDRAW = Duration.ofMillis(250);
+  static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
+
+  /** How progress is shown: redrawn in place, or as plain periodic lines. */
+  enum Mode { TERMINAL, PLAIN }
 
   private ProgressLine() {}
 
   /**
-   * Runs {@code work}, drawing {@code line} meanwhile if there is a console.
+   * Runs {@code work}, showing {@code line} on stderr meanwhile.
    *
-   * @param showAfter nothing is drawn for work that finishes sooner (no flicker on quick runs)
+   * @param showAfter nothing is shown for work that finishes sooner (no flicker on quick runs)
    */
   static <T> T whileRunning(Supplier<String> line, Duration showAfter, Callable<T> work) throws Exception {
-    if (System.console() == null) {
-      return work.call();
-    }
-    PrintStream err = System.err;
+    Mode mode = stderrIsTerminal() ? Mode.TERMINAL : Mode.PLAIN;
+    Duration every = mode == Mode.TERMINAL ? REDRAW : PLAIN_EVERY;
+    Duration first = mode == Mode.TERMINAL ? showAfter : max(showAfter, PLAIN_EVERY);
+    return whileRunning(mode, System.err, every, first, line, work);
+  }
+
+  /** {@link #whileRunning(Supplier, Duration, Callable)} with everything chosen by the caller (tests). */
+  static <T> T whileRunning(Mode mode, PrintStream err, Duration every, Duration showAfter, Supplier<String> line,
+      Callable<T> work) throws Exception {
     long start = System.nanoTime();
     long quiet = showAfter.toNanos();
+    boolean[] drawn = {false};
     Thread drawer = new Thread(() -> {
       try {
         while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(REDRAW_MILLIS);
+          Thread.sleep(every.toMillis());
           if (System.nanoTime() - start >= quiet) {
-            err.print("\r" + line.get() + "\033[K");
+            String text = line.get();
+            synchronized (drawn) {
+              if (mode == Mode.TERMINAL) {
+                err.print("\r" + text + "\033[K");
+              } else {
+                err.println(text);
+              }
+              drawn[0] = true;
+            }
           }
         }
       } catch (InterruptedException e) {
@@ -46,9 +67,24 @@ final class ProgressLine {
     } finally {
       drawer.interrupt();
       drawer.join();
-      if (System.nanoTime() - start >= quiet) {
+      if (mode == Mode.TERMINAL && drawn[0]) {
         err.print("\r\033[K");
       }
     }
+  }
+
+  // System.console() is null as soon as stdout is redirected (`chasm sync --json > r.json`), though
+  // stderr may still be a terminal worth drawing on; on Linux /proc says where fd 2 goes.
+  private static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (Exception e) {
+      return System.console() != null;
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 }

@@ -117,7 +117,7 @@ public final class StatsCommand implements Runnable {
         int pct = (int) Math.min(100, done * 100 / plan);
         double mbs = done / 1e6 / Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
         String bar = "#".repeat(pct / 5) + " ".repeat(20 - pct / 5);
-        return String.format("[%s] %3d%%  %,d MB  %.0f MB/s", bar, pct, done / 1_000_000, mbs);
+        return String.format("chasm: scan [%s] %3d%%  %,d MB  %.0f MB/s", bar, pct, done / 1_000_000, mbs);
       };
     }
   }

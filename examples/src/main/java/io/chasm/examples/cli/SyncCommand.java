@@ -13,6 +13,7 @@ import io.chasm.wire.sync.SyncOptions;
 import io.chasm.wire.sync.SyncResult;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,9 +108,12 @@ public final class SyncCommand implements Callable<Integer> {
     if (metadata != null) {
       b.metadata(MetadataPatterns.of(metadata));
     }
+    SyncProgress progress = new SyncProgress(upstreams.size(), System::nanoTime);
+    b.listener(progress);
     SyncResult r;
     try {
-      r = new SyncEngine(b.build()).sync();
+      SyncEngine engine = new SyncEngine(b.build());
+      r = ProgressLine.whileRunning(progress::line, Duration.ofSeconds(1), engine::sync);
     } catch (io.chasm.wire.PeerErrorException e) {
       // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
       Commands.printError("chasm", e);

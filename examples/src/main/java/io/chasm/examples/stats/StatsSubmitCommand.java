@@ -1,5 +1,6 @@
 package io.chasm.examples.stats;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -7,6 +8,8 @@ import io.chasm.wire.stats.DirectoryOutbox;
 import io.chasm.wire.stats.StatsSubmitter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +37,9 @@ public final class StatsSubmitCommand implements Callable<Integer> {
   @Option(names = "--every", paramLabel = "SECONDS", description = "keep running, draining the spool every SECONDS")
   Integer every;
 
+  @Option(names = "--json", description = "print each drain's counts as one JSON line (acknowledged, refused, waiting, stopped_because)")
+  boolean json;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -48,8 +54,18 @@ public final class StatsSubmitCommand implements Callable<Integer> {
     DirectoryOutbox outbox = new DirectoryOutbox(spool);
     while (true) {
       StatsSubmitter.Report r = submitter.drain(outbox);
-      System.out.println("stats submit: " + r.acknowledged() + " acknowledged, " + r.rejected() + " refused (moved to "
-          + spool.resolve("rejected") + "), " + r.remaining() + " waiting");
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("acknowledged", r.acknowledged());
+        m.put("refused", r.rejected());
+        m.put("waiting", r.remaining());
+        m.put("rejected_dir", spool.resolve("rejected").toString());
+        m.put("stopped_because", r.stoppedBecause());
+        System.out.println(new ObjectMapper().writeValueAsString(m));
+      } else {
+        System.out.println("stats submit: " + r.acknowledged() + " acknowledged, " + r.rejected() + " refused (moved to "
+            + spool.resolve("rejected") + "), " + r.remaining() + " waiting");
+      }
       if (every == null) {
         if (r.stoppedBecause() != null) {
           System.err.println("chasm: stopped: " + r.stoppedBecause());

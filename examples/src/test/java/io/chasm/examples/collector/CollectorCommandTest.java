@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.chasm.examples.chasm.ChasmCli;
 import io.chasm.examples.common.ExitCodes;
-import io.chasm.examples.stats.StatsSubmitCommand;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;
@@ -25,7 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CollectorCommandTest {
   @TempDir Path dir;
@@ -88,9 +86,13 @@ class CollectorCommandTest {
               .setArtifact("/debian/x.iso").setType("iso").setProtocol("http").setDownloads(3).setBytes(300))
           .build();
       Files.write(spool.resolve("0001.batch"), b.toByteArray());
-      int rc = new CommandLine(new StatsSubmitCommand()).execute("--collector", uri.toString(), "--key", key.toString(),
-          "--spool", spool.toString());
-      assertThat(rc).isZero();
+      String json = captureOut("stats", "submit", "--collector", uri.toString(), "--key", key.toString(),
+          "--spool", spool.toString(), "--json");
+      com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      assertThat(report.get("acknowledged").asInt()).isEqualTo(1);
+      assertThat(report.get("refused").asInt()).isZero();
+      assertThat(report.get("waiting").asInt()).isZero();
+      assertThat(report.get("stopped_because").isNull()).isTrue();
       assertThat(spool.resolve("0001.batch")).doesNotExist();
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(uri.resolve("api/v1/projects")).build(), HttpResponse.BodyHandlers.ofString());
