@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * by request id, so many requests are in flight together (up to the negotiated {@code
  * max_outstanding}; beyond that a call blocks until a reply frees a slot). Chunks are verified
  * against their ids before a sink or future sees them ({@link HashMismatchException} names the
- * chunk); objects go through the configured {@link ObjectVerifier} (by default: canonical
+ * chunk); objects go through the configured {@link io.chasm.wire.ObjectVerifier} (by default: canonical
  * decoding and id check). Futures complete on the
  * client's reader thread: use the {@code ...Async} variants of {@link CompletableFuture} for
  * dependent work that blocks.
@@ -90,7 +90,7 @@ public final class PeerClient implements Closeable {
    * Connects through the transport registered for the URI's scheme and runs the handshake.
    *
    * @throws TransportException if the peer cannot be reached or the handshake times out
-   * @throws PeerErrorException if the server refuses (UNAUTHORIZED, UNSUPPORTED_VERSION, BAD_PROOF...)
+   * @throws io.chasm.wire.PeerErrorException if the server refuses (UNAUTHORIZED, UNSUPPORTED_VERSION, BAD_PROOF...)
    * @throws SignatureException if the server's proof fails or it is not the expected key
    * @throws ProtocolException if the server breaks the handshake
    */
@@ -185,7 +185,7 @@ public final class PeerClient implements Closeable {
   }
 
   /**
-   * Trees and file manifests by id, checked by the configured {@link ObjectVerifier}.
+   * Trees and file manifests by id, checked by the configured {@link io.chasm.wire.ObjectVerifier}.
    *
    * @return a future of the objects the peer holds, in request order; ids it lacks are absent
    */
@@ -246,7 +246,7 @@ public final class PeerClient implements Closeable {
 
   /**
    * Tells the server a new snapshot exists (needs the ANNOUNCE permission). Fails with a {@link
-   * PeerErrorException} of code REJECTED if the server's checks refuse the envelope.
+   * io.chasm.wire.PeerErrorException} of code REJECTED if the server's checks refuse the envelope.
    */
   public CompletableFuture<Void> announce(String repository, byte[] envelope, List<String> holders) {
     return PeerExchange.announce(pipeline, repository, envelope, holders);
