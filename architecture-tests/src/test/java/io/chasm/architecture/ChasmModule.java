@@ -108,7 +108,7 @@ enum ChasmModule {
         && target.getParent() != null && target.getParent().getFileName().toString().equals(dir);
     if (inReactor) {
       return name.equals("classes") && Files.isDirectory(abs)
-          || name.endsWith(".jar") && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar");
+          || name.endsWith(".jar") && !name.endsWith("-tests.jar") && !name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar");
     }
     // Outside the reactor: the artifact in a local repository.
     return name.startsWith(artifactId + "-") && name.endsWith(".jar") && abs.toString().contains("/io/chasm/" + artifactId + "/");
