@@ -31,6 +31,13 @@ import java.util.List;
  * then reads and hashes <b>every byte</b> of the directory (the index's stat cache is not trusted)
  * and compares the resulting root tree with the snapshot's. Differing paths are found by diffing
  * against the snapshot's trees in the state directory's object pack.
+ *
+ * <pre>{@code
+ *   TreeVerifier.verify(dir, latest, TrustPolicy.single(origin));          // throws on any bad byte
+ *   List<String> bad = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, stateDir, latest);
+ * }</pre>
+ *
+ * <p>Runnable: docs/samples.md, "Verify a tree".
  */
 public final class TreeVerifier {
   private final TrustPolicy policy;

@@ -38,6 +38,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A file is recognised across renames and compression by a hash of its first bytes (up to 4
  * KiB, decompressed); a checkpoint's offset counts decompressed bytes. Only complete lines are
  * read: an unterminated last line waits for the next run.
+ *
+ * <pre>{@code
+ *   LogScanner.Options o = new LogScanner.Options();   // format detected per file, default rules
+ *   o.stateDir = state;                                // omit (and pass a null sink) for a one-off report
+ *   LogScanner.Result r = new LogScanner(o).scan(List.of(log), new StatsSpool(state.resolve("spool"), "mirror-a"));
+ * }</pre>
+ *
+ * <p>Runnable: docs/samples.md, "Parse a log into statistics" and "Submit to a collector".
  */
 public final class LogScanner {
   /** Lines longer than this are rejected (and skipped to their end). */

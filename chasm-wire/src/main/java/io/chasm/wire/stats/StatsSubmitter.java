@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * mean the mirror or URL is misconfigured, so the run stops with every batch kept; 408, 429, 5xx
  * and network errors are retried with exponential backoff and jitter, and after the last attempt
  * the run stops with the batch kept for next time.
+ *
+ * <pre>{@code
+ *   StatsSubmitter.Report sent = new StatsSubmitter(collector, mirrorKey).drain(new DirectoryOutbox(spool));
+ * }</pre>
+ *
+ * <p>Runnable: docs/samples.md, "Submit to a collector".
  */
 public final class StatsSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(StatsSubmitter.class);
