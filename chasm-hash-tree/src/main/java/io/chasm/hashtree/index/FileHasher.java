@@ -76,9 +76,10 @@ final class FileHasher implements AutoCloseable {
 
   /**
    * Queues {@code p} for hashing and returns its job number in {@link #finish()}'s results; blocks
-   * while {@link #MAX_QUEUED} files wait.
+   * while {@link #MAX_QUEUED} files wait. The stat after hashing (what the bytes correspond to) is
+   * written to {@code statOut[statAt, statAt + 5)}, read only after {@link #finish()}.
    */
-  int schedule(Path p, byte[] rel, Stat before) {
+  int schedule(Path p, byte[] rel, Stat before, long[] statOut, int statAt) {
     progress.filesToHash.incrementAndGet();
     progress.bytesToHash.addAndGet(before.size());
     int job = results.newJob();
@@ -86,7 +87,7 @@ final class FileHasher implements AutoCloseable {
     pool.execute(() -> {
       try {
         if (failure.get() == null) {
-          hash(job, p, rel, before);
+          hash(job, p, rel, before, statOut, statAt);
         }
       } catch (Throwable t) {
         failure.compareAndSet(null, t);
@@ -125,7 +126,7 @@ final class FileHasher implements AutoCloseable {
     throw new IOException("hashing failed: " + c, c);
   }
 
-  private void hash(int job, Path p, byte[] rel, Stat before) throws IOException {
+  private void hash(int job, Path p, byte[] rel, Stat before, long[] statOut, int statAt) throws IOException {
     Chunker chunker = chunkers.get();
     Stat expected = before;
     for (int attempt = 1; attempt <= HASH_ATTEMPTS; attempt++) {
@@ -150,7 +151,7 @@ final class FileHasher implements AutoCloseable {
         }
         FileManifest m = chunks.isEmpty() ? FileManifest.empty() : FileManifest.of(chunks);
         sink.put(m);
-        results.put(job, after, m.id().hash().bytes(), ids, lengths, chunks.size());
+        results.put(job, after, statOut, statAt, m.id().hash().bytes(), ids, lengths, chunks.size());
         progress.filesHashed.incrementAndGet();
         progress.bytesHashed.addAndGet(n);
         return;

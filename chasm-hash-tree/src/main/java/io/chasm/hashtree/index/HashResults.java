@@ -3,10 +3,11 @@ package io.chasm.hashtree.index;
 import java.util.Arrays;
 
 /**
- * What the hashing pool found, in columns: per job its stat after reading, file id and chunk
- * range; per chunk its id and length. A future, a result object, a stat record and two arrays per
- * hashed file (about 350 bytes) lived until the run's end and were most of a cold index's peak
- * memory; here a job costs 80 bytes and a chunk 36.
+ * What the hashing pool found, in columns: per job its file id and chunk range; per chunk its id
+ * and length (the stat after reading goes where the caller asked, the walk's own column). A
+ * future, a result object, a stat record and two arrays per hashed file (about 350 bytes) lived
+ * until the run's end and were most of a cold index's peak memory; here a job costs 40 bytes and
+ * a chunk 36.
  *
  * <p>Columns are pages of fixed size, so growing never copies (a doubled column left its old copy
  * behind as promoted garbage). Jobs are numbered by {@link #newJob} from any thread; each job's
@@ -18,10 +19,8 @@ final class HashResults {
   private static final int PAGE = 1 << SHIFT;
   private static final int MASK = PAGE - 1;
   private static final int ID = IndexTable.ID_LENGTH;
-  private static final int STAT = 5;
 
   private int jobs;
-  private long[][] stats = new long[4][];
   private byte[][] fileIds = new byte[4][];
   private int[][] chunkFirst = new int[4][];
   private int[][] chunkCount = new int[4][];
@@ -34,14 +33,12 @@ final class HashResults {
   synchronized int newJob() {
     int j = jobs++;
     int p = j >>> SHIFT;
-    if (p == stats.length) {
-      stats = Arrays.copyOf(stats, p * 2);
+    if (p == fileIds.length) {
       fileIds = Arrays.copyOf(fileIds, p * 2);
       chunkFirst = Arrays.copyOf(chunkFirst, p * 2);
       chunkCount = Arrays.copyOf(chunkCount, p * 2);
     }
-    if (stats[p] == null) {
-      stats[p] = new long[PAGE * STAT];
+    if (fileIds[p] == null) {
       fileIds[p] = new byte[PAGE * ID];
       chunkFirst[p] = new int[PAGE];
       chunkCount[p] = new int[PAGE];
@@ -53,25 +50,26 @@ final class HashResults {
     return jobs;
   }
 
-  /** Records job {@code j}'s outcome; {@code ids} holds {@code n} chunk ids of 32 bytes. */
-  void put(int j, FileHasher.Stat after, byte[] fileId, byte[] ids, int[] lengths, int n) {
+  /**
+   * Records job {@code j}'s outcome; {@code ids} holds {@code n} chunk ids of 32 bytes. The stat
+   * after reading goes to {@code statOut[statAt, statAt + 5)}: dev, ino, size, mtime, ctime.
+   */
+  void put(int j, FileHasher.Stat after, long[] statOut, int statAt, byte[] fileId, byte[] ids, int[] lengths, int n) {
     int first = appendChunks(ids, lengths, n);
-    long[] s;
     byte[] f;
     int[] cf;
     int[] cc;
     synchronized (this) {
-      s = stats[j >>> SHIFT];
       f = fileIds[j >>> SHIFT];
       cf = chunkFirst[j >>> SHIFT];
       cc = chunkCount[j >>> SHIFT];
     }
     int o = j & MASK;
-    s[o * STAT] = after.dev();
-    s[o * STAT + 1] = after.ino();
-    s[o * STAT + 2] = after.size();
-    s[o * STAT + 3] = after.mtime();
-    s[o * STAT + 4] = after.ctime();
+    statOut[statAt] = after.dev();
+    statOut[statAt + 1] = after.ino();
+    statOut[statAt + 2] = after.size();
+    statOut[statAt + 3] = after.mtime();
+    statOut[statAt + 4] = after.ctime();
     System.arraycopy(fileId, 0, f, o * ID, ID);
     cf[o] = first;
     cc[o] = n;
@@ -94,30 +92,6 @@ final class HashResults {
       chunkLengths[p][c & MASK] = lengths[k];
     }
     return first;
-  }
-
-  long dev(int j) {
-    return stat(j, 0);
-  }
-
-  long ino(int j) {
-    return stat(j, 1);
-  }
-
-  long size(int j) {
-    return stat(j, 2);
-  }
-
-  long mtime(int j) {
-    return stat(j, 3);
-  }
-
-  long ctime(int j) {
-    return stat(j, 4);
-  }
-
-  private long stat(int j, int field) {
-    return stats[j >>> SHIFT][(j & MASK) * STAT + field];
   }
 
   /** Copies job {@code j}'s file id into entry {@code i} of {@code t}. */

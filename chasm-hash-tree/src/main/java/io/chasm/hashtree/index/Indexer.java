@@ -78,21 +78,17 @@ final class Indexer {
     this.t = new IndexTable();
     try {
       long t0 = System.nanoTime();
-      walk();
-      progress.walkDone = true;
+      long[] hashedJobsAndBytes = walkAndLayOut();
+      int jobs = (int) hashedJobsAndBytes[0];
+      long rehashedBytes = hashedJobsAndBytes[1];
       long t1 = System.nanoTime();
-      HashResults hashed = hasher.finish();
-      int jobs = hashed.jobs();
-      long rehashedBytes = collect(hashed);
-      fillChunks(hashed);
-      long t2 = System.nanoTime();
       boolean changed = jobs > 0 || t.count != old.count || !allExact() || old.legacyTrees;
       ObjectId rootId = changed || previousRoot == null
           ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, modes, sink).buildRoot()
           : previousRoot;
       t.trim();
-      LOG.debug("walk {} ms, hashing tail {} ms, trees {} ms ({} entries, {} hashed)",
-          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000, t.count, jobs);
+      LOG.debug("walk and hashing {} ms, trees {} ms ({} entries, {} hashed)",
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, t.count, jobs);
       return new Outcome(t, rootId, changed, jobs, rehashedBytes, warnings);
     } catch (VerificationException | LimitExceededException e) {
       throw new IOException("cannot build tree: " + e.getMessage(), e);
@@ -110,8 +106,16 @@ final class Indexer {
     return true;
   }
 
-  private void walk() throws IOException {
+  /**
+   * Walks the tree, waits for the hashing, and lays everything out in the new table. Returns the
+   * number of files hashed and their bytes. The walk's columns and the hashing results die when
+   * this returns (their own method, so no interpreted frame keeps them alive through the tree
+   * build: they are most of the run's peak memory).
+   */
+  private long[] walkAndLayOut() throws IOException {
     TreeWalk.Node top = new TreeWalk(root, excludeRel, old, progress, hasher, this::warn).walk(threads);
+    progress.walkDone = true;
+    HashResults hashed = hasher.finish();
     long[] sized = new long[2];
     TreeWalk.measure(top, 0, sized);
     int n = (int) sized[0];
@@ -121,11 +125,20 @@ final class Indexer {
     exact = new boolean[Math.max(n, 1)];
     modes = new int[Math.max(n, 1)];
     jobOf = new int[Math.max(n, 1)];
-    assemble(top, new byte[0]);
+    assemble(top, new byte[0], hashed);
+    top = null;
+    long bytes = 0;
+    for (int i = 0; i < t.count; i++) {
+      if (jobOf[i] != TreeWalk.Node.NO_JOB) {
+        bytes += t.size[i];
+      }
+    }
+    fillChunks(hashed);
+    return new long[] {hashed.jobs(), bytes};
   }
 
   /** Appends a scanned directory's entries to the table in depth-first order. */
-  private void assemble(TreeWalk.Node n, byte[] prefix) {
+  private void assemble(TreeWalk.Node n, byte[] prefix, HashResults hashed) {
     for (int k = 0; k < n.count; k++) {
       int type = n.type(k);
       byte kind =
@@ -153,37 +166,22 @@ final class Indexer {
             // Kept if the subtree turns out unchanged; the tree builder overwrites it otherwise.
             t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
           }
-          assemble((TreeWalk.Node) n.extra[k], t.pathWithSlash(i));
+          assemble((TreeWalk.Node) n.extra[k], t.pathWithSlash(i), hashed);
+          // Done with: collectable while the rest is laid out.
+          n.extra[k] = null;
           subtreeEnd[i] = t.count;
         }
         case IndexTable.SYMLINK -> t.linkTargets.put(i, (byte[]) n.extra[k]);
         default -> {
           if (n.job[k] == TreeWalk.Node.NO_JOB) {
             t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+          } else {
+            // The node holds the stat taken after hashing: what the bytes correspond to.
+            hashed.copyFileId(n.job[k], t, i);
           }
         }
       }
     }
-  }
-
-  /** Records each hashed file's id and its stat after hashing; returns the bytes hashed. */
-  private long collect(HashResults hashed) {
-    long bytes = 0;
-    for (int i = 0; i < t.count; i++) {
-      int j = jobOf[i];
-      if (j == TreeWalk.Node.NO_JOB) {
-        continue;
-      }
-      // The stat after hashing is what the bytes correspond to.
-      t.size[i] = hashed.size(j);
-      t.mtime[i] = hashed.mtime(j);
-      t.ctime[i] = hashed.ctime(j);
-      t.dev[i] = hashed.dev(j);
-      t.ino[i] = hashed.ino(j);
-      hashed.copyFileId(j, t, i);
-      bytes += hashed.size(j);
-    }
-    return bytes;
   }
 
   /** Lays out every file's chunks in entry order: copied from the old table or from this run. */

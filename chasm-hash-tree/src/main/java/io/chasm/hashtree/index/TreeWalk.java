@@ -241,7 +241,8 @@ final class TreeWalk {
           default -> {
             if (!same || old.racy(o)) {
               same = false;
-              n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()));
+              n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()),
+                  n.stat, 5 * k);
             }
           }
         }
