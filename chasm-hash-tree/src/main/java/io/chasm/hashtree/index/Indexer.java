@@ -78,7 +78,11 @@ final class Indexer {
     this.t = new IndexTable();
     try {
       long t0 = System.nanoTime();
-      long[] hashedJobsAndBytes = walkAndLayOut();
+      long[] hashedJobsAndBytes = walkAndLayOut(previousRoot != null);
+      if (hashedJobsAndBytes == null) {
+        LOG.debug("walk {} ms: nothing changed ({} entries)", (System.nanoTime() - t0) / 1_000_000, old.count);
+        return new Outcome(old, previousRoot, false, 0, 0, warnings);
+      }
       int jobs = (int) hashedJobsAndBytes[0];
       long rehashedBytes = hashedJobsAndBytes[1];
       long t1 = System.nanoTime();
@@ -97,6 +101,31 @@ final class Indexer {
     }
   }
 
+  /**
+   * Whether node {@code n}'s subtree, laid out from entry {@code i}, matches the previous table
+   * entry by entry in place: returns the next entry's index, or -1.
+   */
+  private int unchanged(TreeWalk.Node n, int i) {
+    for (int k = 0; k < n.count; k++) {
+      if (!n.same[k] || n.oldIndex[k] != i) {
+        return -1;
+      }
+      int type = n.type(k);
+      // A file stamped too recently for its stat to be trusted next time gets flagged in a new table.
+      if (type != S_IFDIR && type != S_IFLNK && n.mtime(k) >= racyAfter) {
+        return -1;
+      }
+      i++;
+      if (n.extra[k] instanceof TreeWalk.Node sub) {
+        i = unchanged(sub, i);
+        if (i < 0) {
+          return -1;
+        }
+      }
+    }
+    return i;
+  }
+
   private boolean allExact() {
     for (int i = 0; i < t.count; i++) {
       if (!exact[i] || oldIndexOf[i] != i) {
@@ -110,12 +139,17 @@ final class Indexer {
    * Walks the tree, waits for the hashing, and lays everything out in the new table. Returns the
    * number of files hashed and their bytes. The walk's columns and the hashing results die when
    * this returns (their own method, so no interpreted frame keeps them alive through the tree
-   * build: they are most of the run's peak memory).
+   * build: they are most of the run's peak memory). Returns null when every entry matched the
+   * previous table in place (and {@code reusable}): that table is the result, and no second copy
+   * of it is built, which halves a no-change re-index's memory.
    */
-  private long[] walkAndLayOut() throws IOException {
+  private long[] walkAndLayOut(boolean reusable) throws IOException {
     TreeWalk.Node top = new TreeWalk(root, excludeRel, old, progress, hasher, this::warn).walk(threads);
     progress.walkDone = true;
     HashResults hashed = hasher.finish();
+    if (reusable && hashed.jobs() == 0 && !old.legacyTrees && old.count > 0 && unchanged(top, 0) == old.count) {
+      return null;
+    }
     long[] sized = new long[2];
     TreeWalk.measure(top, 0, sized);
     int n = (int) sized[0];
