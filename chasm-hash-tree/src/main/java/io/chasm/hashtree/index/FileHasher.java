@@ -13,11 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,22 +49,15 @@ final class FileHasher implements AutoCloseable {
 
   record Stat(long dev, long ino, long size, long mtime, long ctime) {}
 
-  /** One hashed file: its stat after reading, which is what its bytes correspond to. */
-  static final class Hashed {
-    int entry;
-    byte[] fileId;
-    byte[] chunkIds;
-    int[] lengths;
-    long size;
-    Stat stat;
-  }
-
   private final ObjectStore sink;
   private final IndexProgress progress;
   private final ContentReader reader;
   private final ExecutorService pool;
   private final ThreadLocal<Chunker> chunkers;
   private final Semaphore queued = new Semaphore(MAX_QUEUED);
+  private final HashResults results = new HashResults();
+  /** The first failure of any job; later jobs are skipped and the run fails with it. */
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   FileHasher(ChunkingParams params, ObjectStore sink, IndexProgress progress, int threads, ContentReader reader) {
     this.sink = sink;
@@ -81,40 +74,59 @@ final class FileHasher implements AutoCloseable {
     this.chunkers = ThreadLocal.withInitial(() -> new Chunker(params));
   }
 
-  /** Queues {@code p} for hashing; blocks while {@link #MAX_QUEUED} files wait. */
-  Future<Hashed> schedule(Path p, byte[] rel, Stat before) {
+  /**
+   * Queues {@code p} for hashing and returns its job number in {@link #finish()}'s results; blocks
+   * while {@link #MAX_QUEUED} files wait. The stat after hashing (what the bytes correspond to) is
+   * written to {@code statOut[statAt, statAt + 5)}, read only after {@link #finish()}.
+   */
+  int schedule(Path p, byte[] rel, Stat before, long[] statOut, int statAt) {
     progress.filesToHash.incrementAndGet();
     progress.bytesToHash.addAndGet(before.size());
+    int job = results.newJob();
     queued.acquireUninterruptibly();
-    return pool.submit(() -> {
+    pool.execute(() -> {
       try {
-        return hash(p, rel, before);
+        if (failure.get() == null) {
+          hash(job, p, rel, before, statOut, statAt);
+        }
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
       } finally {
         queued.release();
       }
     });
+    return job;
   }
 
-  /** The result of a scheduled file, with the failure it hashed to as an IOException. */
-  static Hashed await(Future<Hashed> job) throws IOException {
+  /**
+   * Waits for every scheduled file and returns what was found.
+   *
+   * @throws IOException the first job's failure, naming its path
+   */
+  HashResults finish() throws IOException {
+    pool.shutdown();
     try {
-      return job.get();
+      while (!pool.awaitTermination(1, TimeUnit.HOURS)) {
+        LOG.debug("still hashing");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while indexing", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      throw new IOException("hashing failed: " + c, c);
     }
+    Throwable c = failure.get();
+    if (c == null) {
+      return results;
+    }
+    if (c instanceof IOException io) {
+      throw io;
+    }
+    if (c instanceof UncheckedIOException u) {
+      throw u.getCause();
+    }
+    throw new IOException("hashing failed: " + c, c);
   }
 
-  private Hashed hash(Path p, byte[] rel, Stat before) throws IOException {
+  private void hash(int job, Path p, byte[] rel, Stat before, long[] statOut, int statAt) throws IOException {
     Chunker chunker = chunkers.get();
     Stat expected = before;
     for (int attempt = 1; attempt <= HASH_ATTEMPTS; attempt++) {
@@ -131,21 +143,18 @@ final class FileHasher implements AutoCloseable {
       }
       Stat after = stat(p, rel);
       if (after.equals(expected) && n == after.size()) {
-        Hashed h = new Hashed();
-        h.size = n;
-        h.stat = after;
-        h.chunkIds = new byte[chunks.size() * IndexTable.ID_LENGTH];
-        h.lengths = new int[chunks.size()];
+        byte[] ids = new byte[chunks.size() * IndexTable.ID_LENGTH];
+        int[] lengths = new int[chunks.size()];
         for (int k = 0; k < chunks.size(); k++) {
-          chunks.get(k).id().copyTo(h.chunkIds, k * IndexTable.ID_LENGTH);
-          h.lengths[k] = chunks.get(k).length();
+          chunks.get(k).id().copyTo(ids, k * IndexTable.ID_LENGTH);
+          lengths[k] = chunks.get(k).length();
         }
         FileManifest m = chunks.isEmpty() ? FileManifest.empty() : FileManifest.of(chunks);
         sink.put(m);
-        h.fileId = m.id().hash().bytes();
+        results.put(job, after, statOut, statAt, m.id().hash().bytes(), ids, lengths, chunks.size());
         progress.filesHashed.incrementAndGet();
         progress.bytesHashed.addAndGet(n);
-        return h;
+        return;
       }
       LOG.debug("{} changed while being hashed (attempt {})", Indexer.display(rel), attempt);
       expected = after;

@@ -8,7 +8,8 @@ import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 import java.util.Arrays;
@@ -35,6 +36,9 @@ final class IndexFile {
 
   record Loaded(IndexTable table, ChunkingParams params, ObjectId root, long packLength) {}
 
+  /** Streamed through a buffer of this size: the file is never built whole in memory. */
+  private static final int BUFFER = 256 << 10;
+
   static void write(Path file, IndexTable t, ChunkingParams params, ObjectId root, long packLength) throws IOException {
     long size = 4 + 1 + 4 + 4 + 12 + ID + 8 + (long) t.pathsLength + (long) t.chunkCount * (ID + 4) + 4;
     for (int i = 0; i < t.count; i++) {
@@ -45,47 +49,161 @@ final class IndexFile {
     if (size > Integer.MAX_VALUE - 16) {
       throw new IOException("index too large for format version 2 (" + size + " bytes)");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) size);
-    b.put(MAGIC).put((byte) VERSION).putInt(t.count).putInt(t.chunkCount);
-    b.putInt(params.minSize()).putInt(params.avgSize()).putInt(params.maxSize());
-    b.put(root.hash().bytes()).putLong(packLength);
-    for (int i = 0; i < t.count; i++) {
-      int ps = t.pathStart[i];
-      int pl = t.pathStart[i + 1] - ps;
-      b.putShort((short) pl).put(t.paths, ps, pl).put(t.kinds[i]);
-      b.putLong(t.dev[i]).putLong(t.ino[i]).putLong(t.size[i]).putLong(t.mtime[i]).putLong(t.ctime[i]);
-      if (t.kind(i) == IndexTable.SYMLINK) {
-        byte[] target = t.linkTargets.get(i);
-        b.putShort((short) target.length).put(target);
-      } else {
-        b.put(t.ids, i * ID, ID).putInt(t.chunks(i));
+    AtomicFiles.write(file, ch -> {
+      Out b = new Out(ch);
+      b.need(4 + 1 + 4 + 4 + 12 + ID + 8);
+      b.buf.put(MAGIC).put((byte) VERSION).putInt(t.count).putInt(t.chunkCount);
+      b.buf.putInt(params.minSize()).putInt(params.avgSize()).putInt(params.maxSize());
+      b.buf.put(root.hash().bytes()).putLong(packLength);
+      for (int i = 0; i < t.count; i++) {
+        int ps = t.pathStart[i];
+        int pl = t.pathStart[i + 1] - ps;
+        b.need(2 + pl + 1 + 40 + 2 + 0xffff);
+        b.buf.putShort((short) pl).put(t.paths, ps, pl).put(t.kinds[i]);
+        b.buf.putLong(t.dev[i]).putLong(t.ino[i]).putLong(t.size[i]).putLong(t.mtime[i]).putLong(t.ctime[i]);
+        if (t.kind(i) == IndexTable.SYMLINK) {
+          byte[] target = t.linkTargets.get(i);
+          b.buf.putShort((short) target.length).put(target);
+        } else {
+          b.buf.put(t.ids, i * ID, ID).putInt(t.chunks(i));
+        }
+      }
+      for (int c = 0; c < t.chunkCount; c++) {
+        b.need(ID + 4);
+        b.buf.put(t.chunkIds, c * ID, ID).putInt(t.chunkLength[c]);
+      }
+      b.drain();
+      b.buf.putInt((int) b.crc.getValue());
+      b.buf.flip();
+      while (b.buf.hasRemaining()) {
+        ch.write(b.buf);
+      }
+    });
+  }
+
+  /** A write buffer in front of a channel that checksums what it passes on. */
+  private static final class Out {
+    final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+    final CRC32C crc = new CRC32C();
+    private final FileChannel ch;
+
+    Out(FileChannel ch) {
+      this.ch = ch;
+    }
+
+    void need(int n) throws IOException {
+      if (buf.remaining() < n) {
+        drain();
       }
     }
-    for (int c = 0; c < t.chunkCount; c++) {
-      b.put(t.chunkIds, c * ID, ID).putInt(t.chunkLength[c]);
+
+    void drain() throws IOException {
+      buf.flip();
+      crc.update(buf.array(), 0, buf.limit());
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      buf.clear();
     }
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, b.position());
-    b.putInt((int) crc.getValue());
-    b.flip();
-    AtomicFiles.write(file, b.array());
+  }
+
+  /**
+   * A read buffer over the file's content (all but its last four bytes, the checksum) that
+   * checksums what it reads: the file is never read whole into memory.
+   */
+  private static final class In {
+    final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+    final CRC32C crc = new CRC32C();
+    private final FileChannel ch;
+    private final long end;
+    private long pos;
+
+    In(FileChannel ch, long end) {
+      this.ch = ch;
+      this.end = end;
+      buf.flip();
+    }
+
+    /** Makes {@code n} bytes available; throws BufferUnderflowException past the content's end. */
+    ByteBuffer need(int n) throws IOException {
+      if (buf.remaining() >= n) {
+        return buf;
+      }
+      buf.compact();
+      while (buf.position() < n && pos < end) {
+        int from = buf.position();
+        buf.limit((int) Math.min(buf.capacity(), from + (end - pos)));
+        int r = ch.read(buf, pos);
+        if (r < 0) {
+          break;
+        }
+        crc.update(buf.array(), from, r);
+        pos += r;
+      }
+      buf.flip();
+      if (buf.remaining() < n) {
+        throw new java.nio.BufferUnderflowException();
+      }
+      return buf;
+    }
+
+    /** Reads (and checksums) the rest of the content. */
+    void skipRest() throws IOException {
+      while (pos < end) {
+        buf.clear();
+        buf.limit((int) Math.min(buf.capacity(), end - pos));
+        int r = ch.read(buf, pos);
+        if (r < 0) {
+          break;
+        }
+        crc.update(buf.array(), 0, r);
+        pos += r;
+      }
+      buf.clear().flip();
+    }
+
+    boolean exhausted() {
+      return pos == end && !buf.hasRemaining();
+    }
   }
 
   /**
    * @throws CorruptObjectException if the file is damaged in any way (the caller rebuilds)
    */
   static Loaded read(Path file) throws IOException, CorruptObjectException {
-    byte[] all = Files.readAllBytes(file);
-    if (all.length < 4 + 1 + 8 + 12 + ID + 8 + 4) {
-      throw new CorruptObjectException(file + ": truncated index file");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long length = ch.size();
+      if (length < 4 + 1 + 8 + 12 + ID + 8 + 4) {
+        throw new CorruptObjectException(file + ": truncated index file");
+      }
+      In in = new In(ch, length - 4);
+      Loaded loaded;
+      try {
+        loaded = parse(file, in, length - 4);
+      } catch (CorruptObjectException e) {
+        // Damage shows as a checksum mismatch when the checksum does not match: say so.
+        in.skipRest();
+        checkCrc(file, ch, in, length);
+        throw e;
+      }
+      checkCrc(file, ch, in, length);
+      return loaded;
     }
-    CRC32C crc = new CRC32C();
-    crc.update(all, 0, all.length - 4);
-    if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).getInt()) {
+  }
+
+  private static void checkCrc(Path file, FileChannel ch, In in, long length) throws IOException, CorruptObjectException {
+    ByteBuffer stored = ByteBuffer.allocate(4);
+    while (stored.hasRemaining() && ch.read(stored, length - 4 + stored.position()) >= 0) {
+      // reads the checksum
+    }
+    if (stored.hasRemaining() || (int) in.crc.getValue() != stored.getInt(0)) {
       throw new CorruptObjectException(file + ": index checksum mismatch");
     }
-    ByteBuffer b = ByteBuffer.wrap(all, 0, all.length - 4);
+  }
+
+  private static Loaded parse(Path file, In in, long contentLength) throws IOException, CorruptObjectException {
     try {
+      ByteBuffer b = in.need(4 + 1 + 8 + 12 + ID + 8);
       byte[] magic = new byte[4];
       b.get(magic);
       byte version = b.get();
@@ -99,14 +217,17 @@ final class IndexFile {
       b.get(rootDigest);
       ObjectId root = ObjectId.tree(Hash.of(HashAlgorithm.SHA_256, rootDigest));
       long packLength = b.getLong();
-      if (n < 0 || m < 0 || (long) n * 43 > b.remaining() || (long) m * (ID + 4) > b.remaining()) {
+      long remaining = contentLength - (4 + 1 + 8 + 12 + ID + 8);
+      if (n < 0 || m < 0 || (long) n * 43 > remaining || (long) m * (ID + 4) > remaining) {
         throw new CorruptObjectException(file + ": bad counts");
       }
       // Sized for the entries read (path bytes grow as needed): no column is copied while loading.
-      IndexTable t = new IndexTable(n, Math.min(b.remaining(), 40 * n + 4096));
+      IndexTable t = new IndexTable(n, (int) Math.min(remaining, 40L * n + 4096));
       int[] chunksOf = new int[n];
       for (int i = 0; i < n; i++) {
-        byte[] path = new byte[b.getShort() & 0xffff];
+        int pl = in.need(2).getShort() & 0xffff;
+        b = in.need(pl + 1 + 40);
+        byte[] path = new byte[pl];
         b.get(path);
         byte kind = b.get();
         if ((kind & ~(IndexTable.KIND_MASK | IndexTable.RACY)) != 0) {
@@ -114,10 +235,11 @@ final class IndexFile {
         }
         t.add(path, kind, b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
         if ((kind & IndexTable.KIND_MASK) == IndexTable.SYMLINK) {
-          byte[] target = new byte[b.getShort() & 0xffff];
-          b.get(target);
+          byte[] target = new byte[in.need(2).getShort() & 0xffff];
+          in.need(target.length).get(target);
           t.linkTargets.put(i, target);
         } else {
+          b = in.need(ID + 4);
           b.get(t.ids, i * ID, ID);
           chunksOf[i] = b.getInt();
           if (chunksOf[i] < 0) {
@@ -141,11 +263,12 @@ final class IndexFile {
       }
       t.chunkStart[n] = start;
       for (int c = 0; c < m; c++) {
+        b = in.need(ID + 4);
         b.get(t.chunkIds, c * ID, ID);
         t.chunkLength[c] = b.getInt();
       }
       t.chunkCount = m;
-      if (b.hasRemaining()) {
+      if (!in.exhausted()) {
         throw new CorruptObjectException(file + ": trailing bytes in index");
       }
       t.legacyTrees = version == VERSION_1;

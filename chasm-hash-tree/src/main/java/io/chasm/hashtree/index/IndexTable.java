@@ -74,6 +74,15 @@ final class IndexTable {
 
   /** Appends an entry (its chunks are appended afterwards with {@link #addChunk}) and returns its index. */
   int add(byte[] path, byte kind, long dev, long ino, long size, long mtime, long ctime) {
+    return add(path, null, 0, 0, kind, dev, ino, size, mtime, ctime);
+  }
+
+  /**
+   * Appends an entry whose path is {@code prefix} followed by {@code nameLength} bytes of {@code
+   * names} from {@code nameFrom} (without building the joined path).
+   */
+  int add(byte[] prefix, byte[] names, int nameFrom, int nameLength, byte kind, long dev, long ino, long size,
+      long mtime, long ctime) {
     if (count == kinds.length) {
       int n = count * 2;
       kinds = Arrays.copyOf(kinds, n);
@@ -86,12 +95,16 @@ final class IndexTable {
       pathStart = Arrays.copyOf(pathStart, n + 1);
       chunkStart = Arrays.copyOf(chunkStart, n + 1);
     }
-    if (pathsLength + path.length > paths.length) {
-      paths = Arrays.copyOf(paths, Math.max(paths.length * 2, pathsLength + path.length));
+    int length = prefix.length + nameLength;
+    if (pathsLength + length > paths.length) {
+      paths = Arrays.copyOf(paths, Math.max(paths.length * 2, pathsLength + length));
     }
     int i = count++;
-    System.arraycopy(path, 0, paths, pathsLength, path.length);
-    pathsLength += path.length;
+    System.arraycopy(prefix, 0, paths, pathsLength, prefix.length);
+    if (nameLength > 0) {
+      System.arraycopy(names, nameFrom, paths, pathsLength + prefix.length, nameLength);
+    }
+    pathsLength += length;
     pathStart[i + 1] = pathsLength;
     kinds[i] = kind;
     this.dev[i] = dev;
@@ -136,6 +149,15 @@ final class IndexTable {
 
   byte[] path(int i) {
     return Arrays.copyOfRange(paths, pathStart[i], pathStart[i + 1]);
+  }
+
+  /** Entry {@code i}'s path followed by '/': the prefix of its children's paths. */
+  byte[] pathWithSlash(int i) {
+    int from = pathStart[i];
+    int n = pathStart[i + 1] - from;
+    byte[] p = Arrays.copyOfRange(paths, from, from + n + 1);
+    p[n] = '/';
+    return p;
   }
 
   String pathString(int i) {

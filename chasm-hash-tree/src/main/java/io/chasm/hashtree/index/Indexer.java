@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +46,8 @@ final class Indexer {
   private boolean[] exact = new boolean[1024];
   /** Per new entry, its permission bits as the walk saw them (tree version 2 records them). */
   private int[] modes = new int[1024];
-  private final List<Future<FileHasher.Hashed>> jobs = new ArrayList<>();
-  private final List<Integer> jobEntries = new ArrayList<>();
+  /** Per new entry, the hashing job of a new or changed file, or {@link TreeWalk.Node#NO_JOB}. */
+  private int[] jobOf = new int[1024];
 
   Indexer(Path root, Path exclude, ChunkingParams params, ObjectStore sink, IndexProgress progress, int threads) {
     this(root, exclude, params, sink, progress, threads, FileHasher.ContentReader.DISK);
@@ -79,29 +78,52 @@ final class Indexer {
     this.t = new IndexTable();
     try {
       long t0 = System.nanoTime();
-      walk();
-      progress.walkDone = true;
-      long t1 = System.nanoTime();
-      FileHasher.Hashed[] hashed = collect();
-      fillChunks(hashed);
-      long t2 = System.nanoTime();
-      long rehashedBytes = 0;
-      for (FileHasher.Hashed h : hashed) {
-        rehashedBytes += h.size;
+      long[] hashedJobsAndBytes = walkAndLayOut(previousRoot != null);
+      if (hashedJobsAndBytes == null) {
+        LOG.debug("walk {} ms: nothing changed ({} entries)", (System.nanoTime() - t0) / 1_000_000, old.count);
+        return new Outcome(old, previousRoot, false, 0, 0, warnings);
       }
-      boolean changed = hashed.length > 0 || t.count != old.count || !allExact() || old.legacyTrees;
+      int jobs = (int) hashedJobsAndBytes[0];
+      long rehashedBytes = hashedJobsAndBytes[1];
+      long t1 = System.nanoTime();
+      boolean changed = jobs > 0 || t.count != old.count || !allExact() || old.legacyTrees;
       ObjectId rootId = changed || previousRoot == null
           ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, modes, sink).buildRoot()
           : previousRoot;
       t.trim();
-      LOG.debug("walk {} ms, hashing tail {} ms, trees {} ms ({} entries, {} hashed)",
-          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000, t.count, hashed.length);
-      return new Outcome(t, rootId, changed, hashed.length, rehashedBytes, warnings);
+      LOG.debug("walk and hashing {} ms, trees {} ms ({} entries, {} hashed)",
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, t.count, jobs);
+      return new Outcome(t, rootId, changed, jobs, rehashedBytes, warnings);
     } catch (VerificationException | LimitExceededException e) {
       throw new IOException("cannot build tree: " + e.getMessage(), e);
     } finally {
       hasher.close();
     }
+  }
+
+  /**
+   * Whether node {@code n}'s subtree, laid out from entry {@code i}, matches the previous table
+   * entry by entry in place: returns the next entry's index, or -1.
+   */
+  private int unchanged(TreeWalk.Node n, int i) {
+    for (int k = 0; k < n.count; k++) {
+      if (!n.same[k] || n.oldIndex[k] != i) {
+        return -1;
+      }
+      int type = n.type(k);
+      // A file stamped too recently for its stat to be trusted next time gets flagged in a new table.
+      if (type != S_IFDIR && type != S_IFLNK && n.mtime(k) >= racyAfter) {
+        return -1;
+      }
+      i++;
+      if (n.extra[k] instanceof TreeWalk.Node sub) {
+        i = unchanged(sub, i);
+        if (i < 0) {
+          return -1;
+        }
+      }
+    }
+    return i;
   }
 
   private boolean allExact() {
@@ -113,8 +135,21 @@ final class Indexer {
     return true;
   }
 
-  private void walk() throws IOException {
+  /**
+   * Walks the tree, waits for the hashing, and lays everything out in the new table. Returns the
+   * number of files hashed and their bytes. The walk's columns and the hashing results die when
+   * this returns (their own method, so no interpreted frame keeps them alive through the tree
+   * build: they are most of the run's peak memory). Returns null when every entry matched the
+   * previous table in place (and {@code reusable}): that table is the result, and no second copy
+   * of it is built, which halves a no-change re-index's memory.
+   */
+  private long[] walkAndLayOut(boolean reusable) throws IOException {
     TreeWalk.Node top = new TreeWalk(root, excludeRel, old, progress, hasher, this::warn).walk(threads);
+    progress.walkDone = true;
+    HashResults hashed = hasher.finish();
+    if (reusable && hashed.jobs() == 0 && !old.legacyTrees && old.count > 0 && unchanged(top, 0) == old.count) {
+      return null;
+    }
     long[] sized = new long[2];
     TreeWalk.measure(top, 0, sized);
     int n = (int) sized[0];
@@ -123,36 +158,40 @@ final class Indexer {
     subtreeEnd = new int[Math.max(n, 1)];
     exact = new boolean[Math.max(n, 1)];
     modes = new int[Math.max(n, 1)];
-    assemble(top, new byte[0]);
+    jobOf = new int[Math.max(n, 1)];
+    assemble(top, new byte[0], hashed);
+    top = null;
+    long bytes = 0;
+    for (int i = 0; i < t.count; i++) {
+      if (jobOf[i] != TreeWalk.Node.NO_JOB) {
+        bytes += t.size[i];
+      }
+    }
+    fillChunks(hashed);
+    return new long[] {hashed.jobs(), bytes};
   }
 
   /** Appends a scanned directory's entries to the table in depth-first order. */
-  @SuppressWarnings("unchecked")
-  private void assemble(TreeWalk.Node n, byte[] prefix) {
-    for (int k = 0; k < n.names.length; k++) {
-      Lstat a = n.stats[k];
+  private void assemble(TreeWalk.Node n, byte[] prefix, HashResults hashed) {
+    for (int k = 0; k < n.count; k++) {
+      int type = n.type(k);
       byte kind =
-          switch (a.type()) {
+          switch (type) {
             case S_IFDIR -> IndexTable.DIRECTORY;
             case S_IFLNK -> IndexTable.SYMLINK;
-            default -> (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+            default -> (n.mode[k] & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
           };
       boolean file = kind == IndexTable.FILE || kind == IndexTable.EXECUTABLE;
-      byte[] rel = concat(prefix, n.names[k]);
-      int i = t.add(rel, kind, a.dev(), a.ino(), file ? a.size() : 0, a.mtime(), a.ctime());
-      if (i == oldIndexOf.length) {
-        oldIndexOf = Arrays.copyOf(oldIndexOf, i * 2);
-        subtreeEnd = Arrays.copyOf(subtreeEnd, i * 2);
-        exact = Arrays.copyOf(exact, i * 2);
-        modes = Arrays.copyOf(modes, i * 2);
-      }
-      modes[i] = a.type() == S_IFLNK ? 0 : a.mode() & TreeEntry.MODE_MASK;
+      int i = t.add(prefix, n.names, n.nameStart[k], n.nameLength(k), kind, n.dev(k), n.ino(k), file ? n.size(k) : 0,
+          n.mtime(k), n.ctime(k));
+      modes[i] = type == S_IFLNK ? 0 : n.mode[k] & TreeEntry.MODE_MASK;
       int o = n.oldIndex[k];
       oldIndexOf[i] = o;
       exact[i] = n.same[k];
       subtreeEnd[i] = i + 1;
+      jobOf[i] = n.job[k];
       // Content writes always move mtime; ctime also moves on chmod or touch, no reason to rehash.
-      if (file && a.mtime() >= racyAfter) {
+      if (file && n.mtime(k) >= racyAfter) {
         t.kinds[i] |= IndexTable.RACY;
       }
       switch (kind) {
@@ -161,51 +200,31 @@ final class Indexer {
             // Kept if the subtree turns out unchanged; the tree builder overwrites it otherwise.
             t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
           }
-          assemble((TreeWalk.Node) n.extra[k], concat(rel, new byte[] {'/'}));
+          assemble((TreeWalk.Node) n.extra[k], t.pathWithSlash(i), hashed);
+          // Done with: collectable while the rest is laid out.
+          n.extra[k] = null;
           subtreeEnd[i] = t.count;
         }
         case IndexTable.SYMLINK -> t.linkTargets.put(i, (byte[]) n.extra[k]);
         default -> {
-          if (n.extra[k] instanceof Future<?> job) {
-            jobs.add((Future<FileHasher.Hashed>) job);
-            jobEntries.add(i);
-          } else {
+          if (n.job[k] == TreeWalk.Node.NO_JOB) {
             t.setId(i, old.ids, o * IndexTable.ID_LENGTH);
+          } else {
+            // The node holds the stat taken after hashing: what the bytes correspond to.
+            hashed.copyFileId(n.job[k], t, i);
           }
         }
       }
     }
   }
 
-  private FileHasher.Hashed[] collect() throws IOException {
-    FileHasher.Hashed[] out = new FileHasher.Hashed[jobs.size()];
-    for (int k = 0; k < jobs.size(); k++) {
-      out[k] = FileHasher.await(jobs.get(k));
-      FileHasher.Hashed h = out[k];
-      int i = jobEntries.get(k);
-      h.entry = i;
-      // The stat after hashing is what the bytes correspond to.
-      t.size[i] = h.stat.size();
-      t.mtime[i] = h.stat.mtime();
-      t.ctime[i] = h.stat.ctime();
-      t.dev[i] = h.stat.dev();
-      t.ino[i] = h.stat.ino();
-      t.setId(i, h.fileId, 0);
-    }
-    return out;
-  }
-
   /** Lays out every file's chunks in entry order: copied from the old table or from this run. */
-  private void fillChunks(FileHasher.Hashed[] hashed) {
-    FileHasher.Hashed[] byEntry = new FileHasher.Hashed[t.count];
-    for (FileHasher.Hashed h : hashed) {
-      byEntry[h.entry] = h;
-    }
+  private void fillChunks(HashResults hashed) {
     int total = 0;
     for (int i = 0; i < t.count; i++) {
       byte k = t.kind(i);
       if (k == IndexTable.FILE || k == IndexTable.EXECUTABLE) {
-        total += byEntry[i] != null ? byEntry[i].lengths.length : old.chunks(oldIndexOf[i]);
+        total += jobOf[i] != TreeWalk.Node.NO_JOB ? hashed.chunkCount(jobOf[i]) : old.chunks(oldIndexOf[i]);
       }
     }
     t.chunkIds = new byte[Math.max(total, 1) * IndexTable.ID_LENGTH];
@@ -217,11 +236,10 @@ final class Indexer {
       if (k != IndexTable.FILE && k != IndexTable.EXECUTABLE) {
         continue;
       }
-      FileHasher.Hashed h = byEntry[i];
-      if (h != null) {
-        System.arraycopy(h.chunkIds, 0, t.chunkIds, c * IndexTable.ID_LENGTH, h.chunkIds.length);
-        System.arraycopy(h.lengths, 0, t.chunkLength, c, h.lengths.length);
-        c += h.lengths.length;
+      int j = jobOf[i];
+      if (j != TreeWalk.Node.NO_JOB) {
+        hashed.copyChunks(j, t, c);
+        c += hashed.chunkCount(j);
       } else {
         int o = oldIndexOf[i];
         int from = old.chunkStart[o];

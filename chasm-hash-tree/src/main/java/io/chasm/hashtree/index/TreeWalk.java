@@ -28,22 +28,76 @@ final class TreeWalk {
   private static final int S_IFLNK = Lstat.S_IFLNK;
 
   /**
-   * What the walk found in one directory, children sorted by name bytes. The indexer then lays
-   * everything out in depth-first order.
+   * What the walk found in one directory, children sorted by name bytes, in columns: an object per
+   * child (its stat, its name array, its hashing future) was most of a large tree's walk memory.
+   * The indexer then lays everything out in depth-first order.
    */
   static final class Node {
-    final byte[][] names;
-    final Lstat[] stats;
-    final Object[] extra; // Node (directory), byte[] (symlink target), Future<Hashed> (file to hash)
+    static final int NO_JOB = -1;
+    int count;
+    /** Child k's name is names[nameStart[k], nameStart[k + 1]). */
+    final byte[] names;
+    final int[] nameStart;
+    final int[] mode;
+    /** dev, ino, size, mtime, ctime of child k at [5k, 5k + 5). */
+    final long[] stat;
+    /** Node (directory) or byte[] (symlink target); null for files. */
+    final Object[] extra;
     final int[] oldIndex;
+    /** The hashing job of a new or changed file, or {@link #NO_JOB}. */
+    final int[] job;
     final boolean[] same;
 
-    Node(int n) {
-      names = new byte[n][];
-      stats = new Lstat[n];
+    Node(int n, int nameBytes) {
+      names = new byte[nameBytes];
+      nameStart = new int[n + 1];
+      mode = new int[n];
+      stat = new long[5 * n];
       extra = new Object[n];
       oldIndex = new int[n];
+      job = new int[n];
       same = new boolean[n];
+    }
+
+    int nameLength(int k) {
+      return nameStart[k + 1] - nameStart[k];
+    }
+
+    long dev(int k) {
+      return stat[5 * k];
+    }
+
+    long ino(int k) {
+      return stat[5 * k + 1];
+    }
+
+    long size(int k) {
+      return stat[5 * k + 2];
+    }
+
+    long mtime(int k) {
+      return stat[5 * k + 3];
+    }
+
+    long ctime(int k) {
+      return stat[5 * k + 4];
+    }
+
+    int type(int k) {
+      return mode[k] & Lstat.S_IFMT;
+    }
+
+    private void add(byte[] name, Lstat a) {
+      int k = count++;
+      System.arraycopy(name, 0, names, nameStart[k], name.length);
+      nameStart[k + 1] = nameStart[k] + name.length;
+      mode[k] = a.mode();
+      stat[5 * k] = a.dev();
+      stat[5 * k + 1] = a.ino();
+      stat[5 * k + 2] = a.size();
+      stat[5 * k + 3] = a.mtime();
+      stat[5 * k + 4] = a.ctime();
+      job[k] = NO_JOB;
     }
   }
 
@@ -81,9 +135,9 @@ final class TreeWalk {
 
   /** Adds the entry count and path bytes under {@code n} to {@code out[0]} and {@code out[1]}. */
   static void measure(Node n, long prefixLength, long[] out) {
-    out[0] += n.names.length;
-    for (int k = 0; k < n.names.length; k++) {
-      long len = prefixLength + n.names[k].length;
+    out[0] += n.count;
+    for (int k = 0; k < n.count; k++) {
+      long len = prefixLength + n.nameLength(k);
       out[1] += len;
       if (n.extra[k] instanceof Node sub) {
         measure(sub, len + 1, out);
@@ -119,8 +173,11 @@ final class TreeWalk {
         throw new IOException(Indexer.display(prefix) + ": permission denied listing directory", e);
       }
       listed.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
-      Node n = new Node(listed.size());
-      List<Scan> forks = new ArrayList<>();
+      int nameBytes = 0;
+      for (Listed entry : listed) {
+        nameBytes += entry.name().length;
+      }
+      Node n = new Node(listed.size(), nameBytes);
       int k = 0;
       for (Listed entry : listed) {
         byte[] name = entry.name();
@@ -165,14 +222,12 @@ final class TreeWalk {
                 && old.mtime[o] == a.mtime()
                 && old.ctime[o] == a.ctime()
                 && !(kind == IndexTable.DIRECTORY && old.legacyTrees);
-        n.names[k] = name;
-        n.stats[k] = a;
+        n.add(name, a);
         n.oldIndex[k] = o;
         switch (kind) {
           case IndexTable.DIRECTORY -> {
             Scan sub = new Scan(p, Indexer.concat(rel, new byte[] {'/'}));
             sub.fork();
-            forks.add(sub);
             n.extra[k] = sub;
           }
           case IndexTable.SYMLINK -> {
@@ -186,7 +241,8 @@ final class TreeWalk {
           default -> {
             if (!same || old.racy(o)) {
               same = false;
-              n.extra[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()));
+              n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()),
+                  n.stat, 5 * k);
             }
           }
         }
@@ -198,18 +254,9 @@ final class TreeWalk {
           n.extra[i] = sub.join();
         }
       }
-      return k == listed.size() ? n : trimmed(n, k);
+      // Entries skipped above leave unused capacity at the end; count says how many are real.
+      return n;
     }
-  }
-
-  private static Node trimmed(Node n, int k) {
-    Node m = new Node(k);
-    System.arraycopy(n.names, 0, m.names, 0, k);
-    System.arraycopy(n.stats, 0, m.stats, 0, k);
-    System.arraycopy(n.extra, 0, m.extra, 0, k);
-    System.arraycopy(n.oldIndex, 0, m.oldIndex, 0, k);
-    System.arraycopy(n.same, 0, m.same, 0, k);
-    return m;
   }
 
   /** Recorded as is, but mirrors will not create it (tck/SPEC.md §10.4): tell the publisher once, when it appears. */

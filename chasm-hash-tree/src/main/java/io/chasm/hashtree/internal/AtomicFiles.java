@@ -20,20 +20,36 @@ public final class AtomicFiles {
   }
 
   public static void write(Path target, ByteBuffer[] content) throws IOException {
+    write(target, ch -> {
+      for (ByteBuffer b : content) {
+        while (b.hasRemaining()) {
+          // A heap buffer is copied into a temporary direct buffer of its size for each write:
+          // whole, an 8 MB index cost 8 MB more resident memory. Slices keep that copy small.
+          ByteBuffer part = b.duplicate();
+          part.limit(Math.min(b.limit(), b.position() + WRITE_SLICE));
+          b.position(b.position() + ch.write(part));
+        }
+      }
+    });
+  }
+
+  /** Writes a file's content into a channel (the temporary file's, before it is renamed into place). */
+  @FunctionalInterface
+  public interface Body {
+    void writeTo(FileChannel ch) throws IOException;
+  }
+
+  /**
+   * Replaces {@code target} with what {@code body} writes, streamed: content too large to build in
+   * memory first (a million-entry index is 112 MB) never is.
+   */
+  public static void write(Path target, Body body) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        for (ByteBuffer b : content) {
-          while (b.hasRemaining()) {
-            // A heap buffer is copied into a temporary direct buffer of its size for each write:
-            // whole, an 8 MB index cost 8 MB more resident memory. Slices keep that copy small.
-            ByteBuffer part = b.duplicate();
-            part.limit(Math.min(b.limit(), b.position() + WRITE_SLICE));
-            b.position(b.position() + ch.write(part));
-          }
-        }
+        body.writeTo(ch);
         ch.force(true);
       }
       try {

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * Calls back when a snapshot is recorded in a state's {@code snapshots/} directory (a publish, or
  * a sync finishing into a served tree), by file-system notification (inotify on Linux), so a
  * server pushes a new head without polling. The history writes each envelope under a temporary
- * name and renames it into place, which notifies as a creation.
+ * name and renames it into place, which notifies as a creation. Used by {@link TreeServer} and by
+ * {@code chasmd}'s oracle.
  */
-final class SnapshotWatch implements Closeable {
+public final class SnapshotWatch implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotWatch.class);
 
   private final WatchService service;
@@ -34,7 +35,7 @@ final class SnapshotWatch implements Closeable {
    * Watches {@code snapshots}, or returns empty if this file system cannot notify (the caller
    * then polls).
    */
-  static Optional<SnapshotWatch> start(Path snapshots, Runnable onChange) {
+  public static Optional<SnapshotWatch> start(Path snapshots, Runnable onChange) {
     WatchService s = null;
     try {
       s = FileSystems.getDefault().newWatchService();

@@ -9,6 +9,7 @@ import io.chasm.hashtree.publish.QuietPublisher;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.serve.OracleBackend;
+import io.chasm.wire.serve.SnapshotWatch;
 import java.io.Closeable;
 import io.chasm.hashtree.index.StateLocation;
 import java.io.IOException;
@@ -29,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code chasmd oracle}: owns a tree's published state and serves it on a Unix socket to the
  * node's other processes (peer, fetcher, {@code chasm publish}), which may Announce there. It
- * never listens on the network. New snapshots are loaded when announced, or at the latest after
- * {@code oracle.poll}, and pushed to every subscriber of every server that serves this backend.
+ * never listens on the network. New snapshots are loaded when announced, or when recorded in the
+ * state's {@code snapshots/} by another process, noticed by file-system notification ({@link
+ * SnapshotWatch}); where the file system cannot notify, every {@code oracle.poll} instead. They are
+ * pushed to every subscriber of every server that serves this backend.
  * An origin's oracle given its key may also publish by itself once the tree is quiet after changes.
  */
 final class OracleRole implements Closeable {
@@ -41,9 +44,10 @@ final class OracleRole implements Closeable {
   private final URI socket;
   private final List<PeerServer> pushTo = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller;
+  private final SnapshotWatch watch;
   private QuietPublisher autoPublish;
 
-  private OracleRole(OracleBackend backend, PeerServer server, URI socket, Duration poll) {
+  private OracleRole(OracleBackend backend, PeerServer server, URI socket, Path snapshots, Duration poll) {
     this.backend = backend;
     this.server = server;
     this.socket = socket;
@@ -54,7 +58,8 @@ final class OracleRole implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    if (poll != null) {
+    watch = SnapshotWatch.start(snapshots, this::poll).orElse(null);
+    if (watch == null && poll != null) {
       poller.scheduleWithFixedDelay(this::poll, poll.toMillis(), poll.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
@@ -82,7 +87,8 @@ final class OracleRole implements Closeable {
     PeerServer server = PeerServer.builder(backend).anyoneMayAnnounce(true).agent("chasmd-oracle").build();
     URI socket = c.oracleSocket();
     Files.createDirectories(Path.of(socket.getPath()).getParent());
-    OracleRole role = new OracleRole(backend, server, socket, c.oraclePoll());
+    Path snapshots = Files.createDirectories(state.resolve("snapshots"));
+    OracleRole role = new OracleRole(backend, server, socket, snapshots, c.oraclePoll());
     try {
       role.poll();
       server.listen(URI.create(socket + "?mode=" + c.get(DaemonKeys.ORACLE_SOCKET_MODE)));
@@ -141,6 +147,9 @@ final class OracleRole implements Closeable {
 
   @Override
   public void close() {
+    if (watch != null) {
+      watch.close();
+    }
     poller.shutdownNow();
     if (autoPublish != null) {
       try {
