@@ -82,5 +82,18 @@ if [ "$profile" = 1 ]; then
       rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'collector')
     ORDER BY total_exec_time DESC LIMIT 12"
+  # The plans of the two reads that grow with the data: a project's artifacts over every month
+  # (the project page and CSV export) and its breakdown by mirror.
+  months=$(psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -c \
+    "SELECT string_agg(DISTINCT period_start::text, ',') FROM roll_project WHERE kind = 4")
+  for q in "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq), COUNT(*) OVER () FROM roll_artifact
+              WHERE project = 'debian' AND kind = 4 AND period_start IN ($months)
+              GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT 500" \
+           "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m ON m.id = r.mirror_id
+              WHERE r.project = 'debian' AND r.type = '' AND r.protocol = '' AND r.kind = 4 AND r.period_start IN ($months)
+              GROUP BY m.name"; do
+    echo "collector-scale: plan of: $(echo "$q" | tr -s ' \n' ' ' | cut -c1-100)..."
+    psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "EXPLAIN (ANALYZE, BUFFERS) $q" | sed 's/^/  /'
+  done
 fi
 echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
