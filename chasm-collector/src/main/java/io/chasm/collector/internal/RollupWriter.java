@@ -153,7 +153,8 @@ public final class RollupWriter {
    * #applyShared}.
    */
   public static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows) throws SQLException {
-    TreeMap<MirrorKey, Sum> sums = new TreeMap<>();
+    // Summed in a hash map, sorted once (a batch adds to each key dozens of times).
+    Map<MirrorKey, Sum> hashed = new HashMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
       byte[] raw = m.added().sketch();
@@ -161,7 +162,7 @@ public final class RollupWriter {
       HllSketch sketch = raw == null || raw.length == 0 ? null : HllSketch.heapify(raw);
       windows(k, (kind, start, counters, withSketch) -> {
         for (MirrorKey mk : mirrorKeys(kind, start, k)) {
-          Sum s = sums.computeIfAbsent(mk, x -> new Sum());
+          Sum s = hashed.computeIfAbsent(mk, x -> new Sum());
           if (counters) {
             s.add(m.added());
           }
@@ -171,6 +172,7 @@ public final class RollupWriter {
         }
       });
     }
+    TreeMap<MirrorKey, Sum> sums = new TreeMap<>(hashed);
     ProjectDelta delta = new ProjectDelta(mirrorId, sums);
     if (sums.isEmpty()) {
       return delta;
@@ -224,11 +226,11 @@ public final class RollupWriter {
       ps.setLong(i++, e.getValue().uniq);
       return i;
     });
-    TreeMap<ArtifactKey, Sum> sums = new TreeMap<>();
+    Map<ArtifactKey, Sum> hashed = new HashMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
       windows(k, (kind, start, counters, withSketch) -> {
-        Sum s = sums.computeIfAbsent(
+        Sum s = hashed.computeIfAbsent(
             new ArtifactKey(kind, start, k.project(), k.artifact(), k.type(), k.protocol()), x -> new Sum());
         if (counters) {
           s.add(m.added());
@@ -238,7 +240,7 @@ public final class RollupWriter {
         }
       });
     }
-    MultiRow.upsert(c, ROLL_ARTIFACT, sums, (ps, i, e) -> {
+    MultiRow.upsert(c, ROLL_ARTIFACT, new TreeMap<>(hashed), (ps, i, e) -> {
       ArtifactKey k = e.getKey();
       ps.setInt(i++, k.kind);
       ps.setLong(i++, k.start);
@@ -255,7 +257,7 @@ public final class RollupWriter {
   /**
    * Adds the artifacts of the batch's DAY rows to the catalogue. Insert-only: an artifact seen
    * before is a conflict that locks nothing, so the batches of a day, which share most artifacts,
-   * do not queue here (V3__catalogue_insert_only.sql).
+   * do not queue here (V3__ingest_at_scale.sql).
    */
   public static void catalogue(Connection c, List<Merged> rows) throws SQLException {
     TreeMap<String, TreeMap<String, Boolean>> seen = new TreeMap<>();
