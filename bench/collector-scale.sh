@@ -5,14 +5,16 @@
 # p50/p95 latency of the home page, a project page, a time series and a CSV export.
 #
 #   bench/collector-scale.sh [--mirrors N] [--days N] [--submitters N] [--producers N] [--samples N]
+#                            [--profile]
 #                            (defaults: 1000 365 8 2 40; e.g. --mirrors 100 --days 30 for a quick run)
+# --profile loads pg_stat_statements and prints the statements that took the most server time.
 #
 # Needs PostgreSQL's server binaries (initdb, pg_ctl: apt-get install -y postgresql) and psql.
 # As root, the server runs as the postgres user. The server and its files are removed at the end.
 # Figures go to stdout (and docs/benchmarks.md by hand); the machine's load is printed beside them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirrors=1000 days=365 submitters=8 producers=2 samples=40
+mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --mirrors) mirrors="$2"; shift 2 ;;
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
     --submitters) submitters="$2"; shift 2 ;;
     --producers) producers="$2"; shift 2 ;;
     --samples) samples="$2"; shift 2 ;;
+    --profile) profile=1; shift ;;
     *) echo "collector-scale: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -45,12 +48,15 @@ stop() {
 trap stop EXIT
 "${as_pg[@]}" "$bin/initdb" -D "$work/data" -U chasm --auth=trust -E UTF8 >"$work/initdb.log" 2>&1 \
   || { cat "$work/initdb.log" >&2; exit 1; }
+pgextra=""
+[ "$profile" = 1 ] && pgextra="-c shared_preload_libraries=pg_stat_statements"
 # Defaults apart from memory sized for a collector host and room for the pool; fsync and
 # synchronous_commit stay on (a batch acknowledged is a batch kept).
 "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB" \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB $pgextra" \
   start >/dev/null
 psql -q -h 127.0.0.1 -p "$port" -U chasm -d postgres -c "CREATE DATABASE collector"
+[ "$profile" = 1 ] && psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "CREATE EXTENSION pg_stat_statements"
 jdbc="jdbc:postgresql://127.0.0.1:$port/collector?user=chasm"
 
 echo "collector-scale: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -69,4 +75,25 @@ psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -F ' ' -c "
   SELECT 'collector-scale: database ' || pg_size_pretty(pg_database_size('collector'))
     || '; rows: stats ' || (SELECT COUNT(*) FROM stats) || ', roll_artifact ' || (SELECT COUNT(*) FROM roll_artifact)
     || ', roll_mirror ' || (SELECT COUNT(*) FROM roll_mirror) || ', roll_project ' || (SELECT COUNT(*) FROM roll_project)"
+if [ "$profile" = 1 ]; then
+  echo "collector-scale: top statements by server time (pg_stat_statements):"
+  psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "
+    SELECT calls, round(total_exec_time::numeric / 1000, 1) AS total_s, round(mean_exec_time::numeric, 2) AS mean_ms,
+      rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'collector')
+    ORDER BY total_exec_time DESC LIMIT 12"
+  # The plans of the two reads that grow with the data: a project's artifacts over every month
+  # (the project page and CSV export) and its breakdown by mirror.
+  months=$(psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -c \
+    "SELECT string_agg(DISTINCT period_start::text, ',') FROM roll_project WHERE kind = 4")
+  for q in "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq), COUNT(*) OVER () FROM roll_artifact
+              WHERE project = 'debian' AND kind = 4 AND period_start IN ($months)
+              GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT 500" \
+           "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m ON m.id = r.mirror_id
+              WHERE r.project = 'debian' AND r.type = '' AND r.protocol = '' AND r.kind = 4 AND r.period_start IN ($months)
+              GROUP BY m.name"; do
+    echo "collector-scale: plan of: $(echo "$q" | tr -s ' \n' ' ' | cut -c1-100)..."
+    psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "EXPLAIN (ANALYZE, BUFFERS) $q" | sed 's/^/  /'
+  done
+fi
 echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,7 +6,6 @@ import io.chasm.collector.internal.BatchIngester;
 import io.chasm.collector.internal.MirrorDao;
 import io.chasm.collector.internal.RollupBackfill;
 import io.chasm.collector.internal.db.Database;
-import io.chasm.collector.internal.db.Dialect;
 import io.chasm.collector.internal.db.SqlWork;
 import io.chasm.collector.internal.db.Migrations;
 import io.chasm.collector.model.BatchRejectedException;
@@ -46,8 +45,7 @@ public final class CollectorStore implements AutoCloseable {
     if (privacyThreshold < 0) {
       throw new IllegalArgumentException("privacy threshold must be >= 0");
     }
-    Dialect dialect = Dialect.fromJdbcUrl(jdbcUrl);
-    Map<Integer, SqlWork<?>> steps = Map.of(2, c -> RollupBackfill.run(c, dialect));
+    Map<Integer, SqlWork<?>> steps = Map.of(2, RollupBackfill::run);
     return new CollectorStore(Database.open(jdbcUrl, maxConnections, steps), privacyThreshold, Ed25519.verifier());
   }
 

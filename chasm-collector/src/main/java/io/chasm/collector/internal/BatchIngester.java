@@ -132,24 +132,21 @@ public final class BatchIngester {
                 }
                 return false;
               }
-              // Rows in key order: concurrent batches lock aggregate rows in the same order on
+              // First: every write of this mirror's own rows happens under its row lock.
+              MirrorDao.lockForBatch(c, mirror.id(), now);
+              // Rows in key order: concurrent batches lock shared rollup rows in the same order on
               // PostgreSQL and so cannot deadlock each other.
               List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
-              StatsRows.merge(c, db.dialect(), rows, mirror.id())
+              StatsRows.merge(c, rows, mirror.id())
                   .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
-              RollupWriter.ProjectDelta project = RollupWriter.applyMirror(c, db.dialect(), mirror.id(), merged);
+              RollupWriter.ProjectDelta project = RollupWriter.applyMirror(c, mirror.id(), merged);
               for (CountmeRow cm : batch.getCountmeList()) {
                 if (mirror.project().isEmpty() || mirror.project().get().equals(cm.getProject())) {
                   mergeCountme(c, cm, mirror.id());
                 }
               }
-              try (PreparedStatement ps = c.prepareStatement(
-                  "UPDATE mirrors SET batches = batches + 1, last_batch_unix = ? WHERE id = ?")) {
-                ps.setLong(1, now);
-                ps.setLong(2, mirror.id());
-                ps.executeUpdate();
-              }
               RollupWriter.applyShared(c, merged, project);
+              RollupWriter.catalogue(c, merged);
               return true;
             });
     if (inserted == null) {

@@ -2,7 +2,6 @@ package io.chasm.collector.internal;
 
 import io.chasm.collector.internal.StatsRows.Agg;
 import io.chasm.collector.internal.StatsRows.RowKey;
-import io.chasm.collector.internal.db.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +19,7 @@ import java.util.TreeMap;
 public final class RollupBackfill {
   private RollupBackfill() {}
 
-  public static Void run(Connection c, Dialect dialect) throws SQLException {
+  public static Void run(Connection c) throws SQLException {
     List<Long> mirrors = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT mirror_id FROM stats WHERE granularity >= ?")) {
       ps.setInt(1, Windows.DAY);
@@ -31,10 +30,11 @@ public final class RollupBackfill {
       }
     }
     for (long mirror : mirrors) {
+      MirrorDao.lock(c, mirror);
       long[] span = span(c, mirror);
       for (long month = Windows.startOf(Windows.MONTH, span[0]); month <= span[1];
           month = Windows.unix(Windows.day(month).plusMonths(1))) {
-        fill(c, dialect, mirror, month, Windows.unix(Windows.day(month).plusMonths(1)));
+        fill(c, mirror, month, Windows.unix(Windows.day(month).plusMonths(1)));
       }
     }
     return null;
@@ -52,7 +52,7 @@ public final class RollupBackfill {
     }
   }
 
-  private static void fill(Connection c, Dialect dialect, long mirror, long from, long to) throws SQLException {
+  private static void fill(Connection c, long mirror, long from, long to) throws SQLException {
     TreeMap<RowKey, Agg> rows = new TreeMap<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT granularity, project, period_start, artifact, type, protocol, downloads, bytes, bot_requests, sketch"
@@ -74,6 +74,6 @@ public final class RollupBackfill {
     // Each stored row counts as if its batch had just created it.
     List<RollupWriter.Merged> merged = new ArrayList<>();
     rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
-    RollupWriter.applyShared(c, merged, RollupWriter.applyMirror(c, dialect, mirror, merged));
+    RollupWriter.applyShared(c, merged, RollupWriter.applyMirror(c, mirror, merged));
   }
 }

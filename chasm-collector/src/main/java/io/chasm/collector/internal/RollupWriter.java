@@ -2,15 +2,15 @@ package io.chasm.collector.internal;
 
 import io.chasm.collector.internal.StatsRows.Agg;
 import io.chasm.collector.internal.StatsRows.RowKey;
-import io.chasm.collector.internal.db.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * Keeps the rollup tables in step with {@code stats}, in the transaction that merged the rows:
@@ -25,11 +25,32 @@ import java.util.TreeMap;
  *   <li>{@code roll_project}: roll_mirror summed over mirrors (in shards, see V2__rollups.sql).
  * </ul>
  * Counters of week and month rows are sums of the DAY rows in them; their uniques come only from
- * the WEEK and MONTH rows (each keyed with that window's own secret).
+ * the WEEK and MONTH rows (each keyed with that window's own secret). Each table gets one
+ * multi-row statement per batch ({@link MultiRow}); sketches are united here, per key, first.
  */
 public final class RollupWriter {
   /** Marks "all types" or "all protocols" in roll_mirror (real ones are never empty). */
   public static final String ALL = "";
+
+  /** Shards of roll_project (see V2__rollups.sql). */
+  public static final int SHARDS = 8;
+
+  private static final String[] COUNTERS = {"downloads", "bytes", "bot_requests"};
+
+  private static final MultiRow.Upsert ROLL_MIRROR = new MultiRow.Upsert("roll_mirror",
+      List.of("kind", "period_start", "project", "type", "protocol", "mirror_id"),
+      List.of("downloads", "bytes", "bot_requests", "sketch", "uniq"),
+      MultiRow.Upsert.adding("roll_mirror", COUNTERS) + ", sketch = excluded.sketch, uniq = excluded.uniq");
+
+  private static final MultiRow.Upsert ROLL_PROJECT = new MultiRow.Upsert("roll_project",
+      List.of("kind", "project", "period_start", "type", "protocol", "shard"),
+      List.of("downloads", "bytes", "bot_requests", "uniq"),
+      MultiRow.Upsert.adding("roll_project", "downloads", "bytes", "bot_requests", "uniq"));
+
+  private static final MultiRow.Upsert ROLL_ARTIFACT = new MultiRow.Upsert("roll_artifact",
+      List.of("kind", "period_start", "project", "artifact", "type", "protocol"),
+      List.of("downloads", "bytes", "bot_requests", "uniq"),
+      MultiRow.Upsert.adding("roll_artifact", "downloads", "bytes", "bot_requests", "uniq"));
 
   private RollupWriter() {}
 
@@ -50,16 +71,26 @@ public final class RollupWriter {
     }
   }
 
+  /** Ordered as roll_project's primary key, the table whose rows concurrent batches share. */
   private record MirrorKey(int kind, long start, String project, String type, String protocol)
       implements Comparable<MirrorKey> {
     @Override
     public int compareTo(MirrorKey o) {
       int c = Integer.compare(kind, o.kind);
-      if (c == 0) c = Long.compare(start, o.start);
       if (c == 0) c = project.compareTo(o.project);
+      if (c == 0) c = Long.compare(start, o.start);
       if (c == 0) c = type.compareTo(o.type);
       if (c == 0) c = protocol.compareTo(o.protocol);
       return c;
+    }
+
+    int bind(PreparedStatement ps, int i) throws SQLException {
+      ps.setInt(i++, kind);
+      ps.setLong(i++, start);
+      ps.setString(i++, project);
+      ps.setString(i++, type);
+      ps.setString(i++, protocol);
+      return i;
     }
   }
 
@@ -68,253 +99,185 @@ public final class RollupWriter {
     long bytes;
     long bots;
     long uniq;
-    final List<byte[]> sketches = new ArrayList<>();
+    final List<HllSketch> sketches = new ArrayList<>();
+
+    void add(Agg a) {
+      downloads += a.downloads();
+      bytes += a.bytes();
+      bots += a.bots();
+    }
+
+    int bindCounters(PreparedStatement ps, int i) throws SQLException {
+      ps.setLong(i++, downloads);
+      ps.setLong(i++, bytes);
+      ps.setLong(i++, bots);
+      return i;
+    }
+  }
+
+  /** One window a merged row adds to: its counters go in when {@code counters}, its sketch when {@code sketch}. */
+  @FunctionalInterface
+  private interface WindowVisitor {
+    void visit(int kind, long start, boolean counters, boolean sketch);
+  }
+
+  /**
+   * The windows a stats row adds to: a DAY row's counters to its day, week and month, its sketch
+   * to its day only; a WEEK or MONTH row's sketch to its own window.
+   */
+  private static void windows(RowKey k, WindowVisitor v) {
+    int g = k.granularity();
+    if (g == Windows.DAY) {
+      for (int kind = Windows.DAY; kind <= Windows.MONTH; kind++) {
+        v.visit(kind, Windows.startOf(kind, k.periodStart()), true, kind == Windows.DAY);
+      }
+    } else if (g == Windows.WEEK || g == Windows.MONTH) {
+      v.visit(g, k.periodStart(), false, true);
+    }
   }
 
   /** What one batch added to the project rollup: per key, counters and the growth of the mirror's figure. */
   public static final class ProjectDelta {
-    private final TreeMap<MirrorKey, Sum> sums = new TreeMap<>();
+    private final TreeMap<MirrorKey, Sum> sums;
     private final int shard;
 
-    ProjectDelta(long mirrorId) {
-      this.shard = (int) Math.floorMod(mirrorId, SHARDS);
+    private ProjectDelta(long mirrorId, TreeMap<MirrorKey, Sum> sums) {
+      this.shard = Math.floorMod(mirrorId, SHARDS);
+      this.sums = sums;
     }
   }
 
-  /** Shards of roll_project (see V2__rollups.sql). */
-  public static final int SHARDS = 8;
-
   /**
-   * Updates the per-mirror rollup (private to this mirror: no lock is shared with others) and
-   * returns what the project rollup must add, for {@link #applyShared}.
+   * Updates the per-mirror rollup (private to this mirror: the caller holds its lock, see {@link
+   * MirrorDao#lockForBatch}) and returns what the project rollup must add, for {@link
+   * #applyShared}.
    */
-  public static ProjectDelta applyMirror(Connection c, Dialect dialect, long mirrorId, List<Merged> rows)
-      throws SQLException {
-    ProjectDelta delta = new ProjectDelta(mirrorId);
-    TreeMap<MirrorKey, Sum> sums = new TreeMap<>();
+  public static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows) throws SQLException {
+    // Summed in a hash map, sorted once (a batch adds to each key dozens of times).
+    Map<MirrorKey, Sum> hashed = new HashMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
-      Agg a = m.added();
-      int g = k.granularity();
-      if (g == Windows.DAY) {
-        for (int kind = Windows.DAY; kind <= Windows.MONTH; kind++) {
-          long start = Windows.startOf(kind, k.periodStart());
-          for (MirrorKey mk : mirrorKeys(kind, start, k)) {
-            Sum s = sums.computeIfAbsent(mk, x -> new Sum());
-            s.downloads += a.downloads();
-            s.bytes += a.bytes();
-            s.bots += a.bots();
-            if (kind == Windows.DAY && a.sketch() != null && a.sketch().length > 0) {
-              s.sketches.add(a.sketch());
-            }
+      byte[] raw = m.added().sketch();
+      // Parsed once, added to up to three keys.
+      HllSketch sketch = raw == null || raw.length == 0 ? null : HllSketch.heapify(raw);
+      windows(k, (kind, start, counters, withSketch) -> {
+        for (MirrorKey mk : mirrorKeys(kind, start, k)) {
+          Sum s = hashed.computeIfAbsent(mk, x -> new Sum());
+          if (counters) {
+            s.add(m.added());
+          }
+          if (withSketch && sketch != null) {
+            s.sketches.add(sketch);
           }
         }
-      } else if (g == Windows.WEEK || g == Windows.MONTH) {
-        for (MirrorKey mk : mirrorKeys(g, k.periodStart(), k)) {
-          Sum s = sums.computeIfAbsent(mk, x -> new Sum());
-          if (a.sketch() != null && a.sketch().length > 0) {
-            s.sketches.add(a.sketch());
-          }
-        }
-      }
+      });
     }
+    TreeMap<MirrorKey, Sum> sums = new TreeMap<>(hashed);
+    ProjectDelta delta = new ProjectDelta(mirrorId, sums);
     if (sums.isEmpty()) {
       return delta;
     }
-    List<Map.Entry<MirrorKey, Sum>> entries = new ArrayList<>(sums.entrySet());
-    List<byte[]> unions = new ArrayList<>();
-    int[] inserted;
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO roll_mirror (kind, period_start, project, type, protocol, mirror_id, downloads, bytes, bot_requests,"
-            + " sketch, uniq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (kind, period_start, project, type, protocol, mirror_id) DO NOTHING")) {
-      for (var e : entries) {
-        MirrorKey k = e.getKey();
-        Sum s = e.getValue();
-        byte[] u = Sketches.union(s.sketches);
-        unions.add(u);
-        int i = bindMirror(ins, k, mirrorId);
-        ins.setLong(i++, s.downloads);
-        ins.setLong(i++, s.bytes);
-        ins.setLong(i++, s.bots);
-        ins.setBytes(i++, u);
-        ins.setLong(i, Sketches.estimate(u));
-        ins.addBatch();
+    Map<MirrorKey, byte[]> old = new HashMap<>();
+    MultiRow.selectIn(c, "SELECT kind, period_start, project, type, protocol, sketch FROM roll_mirror"
+        + " WHERE mirror_id = ? AND (kind, period_start, project, type, protocol) IN", mirrorId, 5,
+        List.copyOf(sums.keySet()), (ps, i, k) -> k.bind(ps, i),
+        rs -> old.put(new MirrorKey(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+            rs.getBytes(6)));
+    Map<MirrorKey, byte[]> stored = new HashMap<>();
+    sums.forEach((k, s) -> {
+      byte[] union = Sketches.unionOf(s.sketches);
+      if (old.containsKey(k)) {
+        byte[] before = old.get(k);
+        byte[] merged = Sketches.merge(before, union);
+        stored.put(k, merged == null || merged.length == 0 ? null : merged);
+        s.uniq = Sketches.estimate(merged) - Sketches.estimate(before);
+      } else {
+        stored.put(k, union);
+        s.uniq = Sketches.estimate(union);
       }
-      inserted = ins.executeBatch();
-    }
-    String where = " WHERE kind = ? AND period_start = ? AND project = ? AND type = ? AND protocol = ? AND mirror_id = ?";
-    for (int n = 0; n < entries.size(); n++) {
-      MirrorKey k = entries.get(n).getKey();
-      Sum s = entries.get(n).getValue();
-      delta.sums.put(k, s);
-      if (inserted[n] != 0) {
-        s.uniq = Sketches.estimate(unions.get(n));
-        continue;
-      }
-      byte[] old;
-      try (PreparedStatement sel = c.prepareStatement("SELECT sketch FROM roll_mirror" + where + dialect.forUpdate())) {
-        bindMirror(sel, k, mirrorId);
-        try (ResultSet rs = sel.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("rollup row vanished during merge", "40001");
-          }
-          old = rs.getBytes(1);
-        }
-      }
-      byte[] merged = Sketches.merge(old, unions.get(n));
-      s.uniq = Sketches.estimate(merged) - Sketches.estimate(old);
-      try (PreparedStatement up = c.prepareStatement("UPDATE roll_mirror SET downloads = downloads + ?,"
-          + " bytes = bytes + ?, bot_requests = bot_requests + ?, sketch = ?, uniq = ?" + where)) {
-        up.setLong(1, s.downloads);
-        up.setLong(2, s.bytes);
-        up.setLong(3, s.bots);
-        up.setBytes(4, merged == null || merged.length == 0 ? null : merged);
-        up.setLong(5, Sketches.estimate(merged));
-        bindMirror(up, k, mirrorId, 6);
-        up.executeUpdate();
-      }
-    }
+    });
+    MultiRow.upsert(c, ROLL_MIRROR, sums, (ps, i, e) -> {
+      i = e.getKey().bind(ps, i);
+      ps.setLong(i++, mirrorId);
+      i = e.getValue().bindCounters(ps, i);
+      byte[] sketch = stored.get(e.getKey());
+      ps.setBytes(i++, sketch);
+      ps.setLong(i++, Sketches.estimate(sketch));
+      return i;
+    });
     return delta;
   }
 
   /**
-   * Adds to the rollup shared by all mirrors. Callers run it last in the transaction: its rows are
+   * Adds to the rollups shared by all mirrors. Callers run it last in the transaction: its rows are
    * the ones other mirrors' batches wait for, so they are locked for the shortest time, in key
    * order (no deadlock between two batches).
    */
   public static void applyShared(Connection c, List<Merged> rows, ProjectDelta project) throws SQLException {
-    if (!project.sums.isEmpty()) {
-      try (PreparedStatement up = c.prepareStatement(
-          "INSERT INTO roll_project (kind, period_start, project, type, protocol, shard, downloads, bytes, bot_requests,"
-              + " uniq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-              + " ON CONFLICT (kind, project, period_start, type, protocol, shard) DO UPDATE SET"
-              + " downloads = roll_project.downloads + excluded.downloads, bytes = roll_project.bytes + excluded.bytes,"
-              + " bot_requests = roll_project.bot_requests + excluded.bot_requests,"
-              + " uniq = roll_project.uniq + excluded.uniq")) {
-        for (var e : project.sums.entrySet()) {
-          MirrorKey k = e.getKey();
-          Sum s = e.getValue();
-          up.setInt(1, k.kind);
-          up.setLong(2, k.start);
-          up.setString(3, k.project);
-          up.setString(4, k.type);
-          up.setString(5, k.protocol);
-          up.setInt(6, project.shard);
-          up.setLong(7, s.downloads);
-          up.setLong(8, s.bytes);
-          up.setLong(9, s.bots);
-          up.setLong(10, s.uniq);
-          up.addBatch();
-        }
-        up.executeBatch();
-      }
-    }
-    TreeMap<ArtifactKey, Sum> sums = new TreeMap<>();
+    MultiRow.upsert(c, ROLL_PROJECT, project.sums, (ps, i, e) -> {
+      MirrorKey k = e.getKey();
+      ps.setInt(i++, k.kind);
+      ps.setString(i++, k.project);
+      ps.setLong(i++, k.start);
+      ps.setString(i++, k.type);
+      ps.setString(i++, k.protocol);
+      ps.setInt(i++, project.shard);
+      i = e.getValue().bindCounters(ps, i);
+      ps.setLong(i++, e.getValue().uniq);
+      return i;
+    });
+    Map<ArtifactKey, Sum> hashed = new HashMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
-      Agg a = m.added();
-      int g = k.granularity();
-      if (g == Windows.DAY) {
-        for (int kind = Windows.DAY; kind <= Windows.MONTH; kind++) {
-          Sum s = sums.computeIfAbsent(artifactKey(kind, Windows.startOf(kind, k.periodStart()), k), x -> new Sum());
-          s.downloads += a.downloads();
-          s.bytes += a.bytes();
-          s.bots += a.bots();
-          if (kind == Windows.DAY) {
-            s.uniq += m.uniqGrown();
-          }
+      windows(k, (kind, start, counters, withSketch) -> {
+        Sum s = hashed.computeIfAbsent(
+            new ArtifactKey(kind, start, k.project(), k.artifact(), k.type(), k.protocol()), x -> new Sum());
+        if (counters) {
+          s.add(m.added());
         }
-      } else if (g == Windows.WEEK || g == Windows.MONTH) {
-        sums.computeIfAbsent(artifactKey(g, k.periodStart(), k), x -> new Sum()).uniq += m.uniqGrown();
-      }
+        if (withSketch) {
+          s.uniq += m.uniqGrown();
+        }
+      });
     }
-    if (sums.isEmpty()) {
-      return;
-    }
-    catalogue(c, rows);
-    try (PreparedStatement up = c.prepareStatement(
-        "INSERT INTO roll_artifact (kind, period_start, project, artifact, type, protocol, downloads, bytes, bot_requests,"
-            + " uniq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (kind, period_start, project, artifact, type, protocol) DO UPDATE SET"
-            + " downloads = roll_artifact.downloads + excluded.downloads, bytes = roll_artifact.bytes + excluded.bytes,"
-            + " bot_requests = roll_artifact.bot_requests + excluded.bot_requests, uniq = roll_artifact.uniq + excluded.uniq")) {
-      for (var e : sums.entrySet()) {
-        ArtifactKey k = e.getKey();
-        Sum s = e.getValue();
-        up.setInt(1, k.kind);
-        up.setLong(2, k.start);
-        up.setString(3, k.project);
-        up.setString(4, k.artifact);
-        up.setString(5, k.type);
-        up.setString(6, k.protocol);
-        up.setLong(7, s.downloads);
-        up.setLong(8, s.bytes);
-        up.setLong(9, s.bots);
-        up.setLong(10, s.uniq);
-        up.addBatch();
-      }
-      up.executeBatch();
-    }
+    MultiRow.upsert(c, ROLL_ARTIFACT, new TreeMap<>(hashed), (ps, i, e) -> {
+      ArtifactKey k = e.getKey();
+      ps.setInt(i++, k.kind);
+      ps.setLong(i++, k.start);
+      ps.setString(i++, k.project);
+      ps.setString(i++, k.artifact);
+      ps.setString(i++, k.type);
+      ps.setString(i++, k.protocol);
+      i = e.getValue().bindCounters(ps, i);
+      ps.setLong(i++, e.getValue().uniq);
+      return i;
+    });
   }
 
-  /** Widens each artifact's [first_day, last_day] to the batch's DAY rows (rows in key order). */
-  private static void catalogue(Connection c, List<Merged> rows) throws SQLException {
-    TreeMap<List<String>, long[]> days = new TreeMap<>((a, b) -> {
-      int x = a.get(0).compareTo(b.get(0));
-      return x != 0 ? x : a.get(1).compareTo(b.get(1));
-    });
+  /**
+   * Adds the artifacts of the batch's DAY rows to the catalogue. Insert-only: an artifact seen
+   * before is a conflict that locks nothing, so the batches of a day, which share most artifacts,
+   * do not queue here (V3__ingest_at_scale.sql).
+   */
+  public static void catalogue(Connection c, List<Merged> rows) throws SQLException {
+    TreeMap<String, TreeMap<String, Boolean>> seen = new TreeMap<>();
     for (Merged m : rows) {
       if (m.key().granularity() == Windows.DAY) {
-        long d = m.key().periodStart();
-        long[] span = days.computeIfAbsent(List.of(m.key().project(), m.key().artifact()), k -> new long[] {d, d});
-        span[0] = Math.min(span[0], d);
-        span[1] = Math.max(span[1], d);
+        seen.computeIfAbsent(m.key().project(), p -> new TreeMap<>()).put(m.key().artifact(), Boolean.TRUE);
       }
     }
-    if (days.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement up = c.prepareStatement(
-        "INSERT INTO artifacts (project, artifact, first_day, last_day) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT (project, artifact) DO UPDATE SET"
-            + " first_day = CASE WHEN excluded.first_day < artifacts.first_day THEN excluded.first_day"
-            + " ELSE artifacts.first_day END,"
-            + " last_day = CASE WHEN excluded.last_day > artifacts.last_day THEN excluded.last_day"
-            + " ELSE artifacts.last_day END"
-            + " WHERE excluded.first_day < artifacts.first_day OR excluded.last_day > artifacts.last_day")) {
-      for (var e : days.entrySet()) {
-        up.setString(1, e.getKey().get(0));
-        up.setString(2, e.getKey().get(1));
-        up.setLong(3, e.getValue()[0]);
-        up.setLong(4, e.getValue()[1]);
-        up.addBatch();
-      }
-      up.executeBatch();
-    }
-  }
-
-  private static ArtifactKey artifactKey(int kind, long start, RowKey k) {
-    return new ArtifactKey(kind, start, k.project(), k.artifact(), k.type(), k.protocol());
+    List<String[]> pairs = new ArrayList<>();
+    seen.forEach((project, artifacts) -> artifacts.keySet().forEach(a -> pairs.add(new String[] {project, a})));
+    MultiRow.insertIgnoring(c, "artifacts", List.of("project", "artifact"), pairs, (ps, i, p) -> {
+      ps.setString(i++, p[0]);
+      ps.setString(i++, p[1]);
+      return i;
+    });
   }
 
   private static List<MirrorKey> mirrorKeys(int kind, long start, RowKey k) {
     return List.of(new MirrorKey(kind, start, k.project(), k.type(), ALL),
         new MirrorKey(kind, start, k.project(), ALL, k.protocol()),
         new MirrorKey(kind, start, k.project(), ALL, ALL));
-  }
-
-  private static int bindMirror(PreparedStatement ps, MirrorKey k, long mirrorId) throws SQLException {
-    return bindMirror(ps, k, mirrorId, 1);
-  }
-
-  private static int bindMirror(PreparedStatement ps, MirrorKey k, long mirrorId, int i) throws SQLException {
-    ps.setInt(i++, k.kind);
-    ps.setLong(i++, k.start);
-    ps.setString(i++, k.project);
-    ps.setString(i++, k.type);
-    ps.setString(i++, k.protocol);
-    ps.setLong(i++, mirrorId);
-    return i;
   }
 }

@@ -76,19 +76,25 @@ public final class Sketches {
   /** The union of stored sketches (nulls and empties skipped) at the largest lgK among them. */
   public static byte[] union(Iterable<byte[]> stored) {
     java.util.List<HllSketch> parsed = new java.util.ArrayList<>();
-    int lgK = 4;
     for (byte[] b : stored) {
       if (b != null && b.length > 0) {
-        HllSketch s = HllSketch.heapify(b);
-        lgK = Math.max(lgK, s.getLgConfigK());
-        parsed.add(s);
+        parsed.add(HllSketch.heapify(b));
       }
     }
+    return unionOf(parsed);
+  }
+
+  /** As {@link #union}, for sketches parsed already (callers that add one sketch to several unions). */
+  public static byte[] unionOf(java.util.List<HllSketch> parsed) {
     if (parsed.isEmpty()) {
       return null;
     }
     if (parsed.size() == 1) {
       return parsed.get(0).toCompactByteArray();
+    }
+    int lgK = 4;
+    for (HllSketch s : parsed) {
+      lgK = Math.max(lgK, s.getLgConfigK());
     }
     Union u = new Union(lgK);
     for (HllSketch s : parsed) {

@@ -1,11 +1,9 @@
 package io.chasm.collector.internal;
 
-import io.chasm.collector.internal.db.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,71 +50,53 @@ public final class StatsRows {
   }
 
   /**
-   * Inserts every new row in one JDBC batch (a fresh period is the common case), then merges the
-   * rows that existed already, one by one under a row lock.
+   * Adds a batch's rows of one mirror: one query for the rows that exist already (their sketches
+   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. The caller holds
+   * the mirror's row lock ({@link MirrorDao#lockForBatch}): a mirror's stats rows are written only
+   * under it, so nothing changes between the read and the write.
    *
-   * @return for each row, by how much the stored row's rounded unique estimate grew
+   * @return for each row in key order, by how much the stored row's rounded unique estimate grew
    */
-  public static Map<RowKey, Long> merge(Connection c, Dialect dialect, TreeMap<RowKey, Agg> rows, long mirrorId)
-      throws SQLException {
-    List<Map.Entry<RowKey, Agg>> entries = new ArrayList<>(rows.entrySet());
+  public static Map<RowKey, Long> merge(Connection c, TreeMap<RowKey, Agg> rows, long mirrorId) throws SQLException {
+    Map<RowKey, byte[]> old = new HashMap<>();
+    MultiRow.selectIn(c, "SELECT granularity, project, period_start, artifact, type, protocol, sketch FROM stats"
+        + " WHERE mirror_id = ? AND (granularity, project, period_start, artifact, type, protocol) IN", mirrorId, 6,
+        List.copyOf(rows.keySet()), (ps, i, k) -> k.bind(ps, i),
+        rs -> old.put(new RowKey(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+            rs.getString(6)), rs.getBytes(7)));
     Map<RowKey, Long> grown = new LinkedHashMap<>();
-    int[] inserted;
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO stats (granularity, project, period_start, artifact, type, protocol, mirror_id, downloads,"
-            + " bytes, bot_requests, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (granularity, project, period_start, artifact, type, protocol, mirror_id) DO NOTHING")) {
-      for (var e : entries) {
-        Agg a = e.getValue();
-        int i = e.getKey().bind(ins, 1);
-        ins.setLong(i++, mirrorId);
-        ins.setLong(i++, a.downloads);
-        ins.setLong(i++, a.bytes);
-        ins.setLong(i++, a.bots);
-        ins.setBytes(i, a.sketch == null || a.sketch.length == 0 ? null : a.sketch);
-        ins.addBatch();
-      }
-      inserted = ins.executeBatch();
-    }
-    for (int n = 0; n < entries.size(); n++) {
-      RowKey k = entries.get(n).getKey();
-      Agg a = entries.get(n).getValue();
-      // SUCCESS_NO_INFO would leave us unsure: treat only an explicit 0 as "existed".
-      if (inserted[n] == 0) {
-        grown.put(k, mergeExisting(c, dialect, k, a, mirrorId));
+    Map<RowKey, byte[]> sketches = new HashMap<>();
+    rows.forEach((k, a) -> {
+      byte[] mine = empty(a.sketch) ? null : a.sketch;
+      if (old.containsKey(k)) {
+        byte[] before = old.get(k);
+        byte[] merged = Sketches.merge(before, mine);
+        sketches.put(k, empty(merged) ? null : merged);
+        grown.put(k, Sketches.estimate(merged) - Sketches.estimate(before));
       } else {
-        grown.put(k, Sketches.estimate(a.sketch));
+        sketches.put(k, mine);
+        grown.put(k, Sketches.estimate(mine));
       }
-    }
+    });
+    MultiRow.upsert(c, UPSERT, rows, (ps, i, e) -> {
+      Agg a = e.getValue();
+      i = e.getKey().bind(ps, i);
+      ps.setLong(i++, mirrorId);
+      ps.setLong(i++, a.downloads);
+      ps.setLong(i++, a.bytes);
+      ps.setLong(i++, a.bots);
+      ps.setBytes(i++, sketches.get(e.getKey()));
+      return i;
+    });
     return grown;
   }
 
-  private static long mergeExisting(Connection c, Dialect dialect, RowKey k, Agg a, long mirrorId) throws SQLException {
-    String where = " WHERE granularity = ? AND project = ? AND period_start = ? AND artifact = ? AND type = ?"
-        + " AND protocol = ? AND mirror_id = ?";
-    byte[] old;
-    try (PreparedStatement sel = c.prepareStatement("SELECT sketch FROM stats" + where + dialect.forUpdate())) {
-      int i = k.bind(sel, 1);
-      sel.setLong(i, mirrorId);
-      try (ResultSet rs = sel.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("aggregate row vanished during merge", "40001");
-        }
-        old = rs.getBytes(1);
-      }
-    }
-    byte[] merged = Sketches.merge(old, a.sketch);
-    try (PreparedStatement up = c.prepareStatement(
-        "UPDATE stats SET downloads = downloads + ?, bytes = bytes + ?, bot_requests = bot_requests + ?, sketch = ?"
-            + where)) {
-      up.setLong(1, a.downloads);
-      up.setLong(2, a.bytes);
-      up.setLong(3, a.bots);
-      up.setBytes(4, merged == null || merged.length == 0 ? null : merged);
-      int i = k.bind(up, 5);
-      up.setLong(i, mirrorId);
-      up.executeUpdate();
-    }
-    return Sketches.estimate(merged) - Sketches.estimate(old);
+  private static final MultiRow.Upsert UPSERT = new MultiRow.Upsert("stats",
+      List.of("granularity", "project", "period_start", "artifact", "type", "protocol", "mirror_id"),
+      List.of("downloads", "bytes", "bot_requests", "sketch"),
+      MultiRow.Upsert.adding("stats", "downloads", "bytes", "bot_requests") + ", sketch = excluded.sketch");
+
+  private static boolean empty(byte[] b) {
+    return b == null || b.length == 0;
   }
 }

@@ -21,14 +21,6 @@ public enum Dialect {
   }
 
   /**
-   * Row lock for read-modify-write of aggregates. SQLite has none: its single writer (see {@link
-   * Database#inTransaction}) already excludes concurrent merges.
-   */
-  public String forUpdate() {
-    return this == POSTGRESQL ? " FOR UPDATE" : "";
-  }
-
-  /**
    * @throws IllegalArgumentException for a JDBC URL of another database
    */
   public static Dialect fromJdbcUrl(String url) {
