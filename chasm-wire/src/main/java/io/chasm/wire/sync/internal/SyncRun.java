@@ -79,7 +79,10 @@ public final class SyncRun {
       PeerDiscovery.learn(ups, repo, remote, verifier, client, s.maxPeers(), s.allowPrivatePeers());
     }
     ObjectId empty = store.put(Tree.empty());
-    ObjectId oldRoot = local != null ? local.rootTree() : empty;
+    // A first sync into a directory another tool filled plans against what is there (Takeover).
+    ObjectId takenOver = local == null && !flip && interrupted == null && Takeover.hasContent(s.destination())
+        ? Takeover.index(s.destination(), state.stateDirectory(), store).orElse(null) : null;
+    ObjectId oldRoot = local != null ? local.rootTree() : takenOver != null ? takenOver : empty;
     Path oldLive = state.liveRoot();
     ObjectFetcher objects = new ObjectFetcher(s, ups, client, store, repo, checks);
     objects.fetchTrees(remote.rootTree(), interrupted != null ? empty : oldRoot);
@@ -90,7 +93,7 @@ public final class SyncRun {
     debug("fetchManifests", t0);
     Stager.prepare(plan.jobs, state.staging(), oldLive, flip);
     debug("prepareFiles", t0);
-    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null, chunksReused);
+    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null || takenOver != null, chunksReused);
     s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
     debug("reuseLocal", t0);
     new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
