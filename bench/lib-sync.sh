@@ -64,7 +64,7 @@ chasm_sync() {
 }
 
 # median of the numbers on stdin
-median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) printf "%.3f\n", a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 # column N (1: wall, 2: client CPU, 3: server CPU, 4: bytes) of a results file, median
 col_median() { awk -v c="$2" '{print $c}' "$1" | median; }
 # One line per tool: medians of wall, client CPU, server CPU, wire; then ratios against the first.
