@@ -1,29 +1,27 @@
 #!/usr/bin/env bash
-# Side-by-side: rsync daemon vs chasm over loopback on the same trees, in one run.
-#   bench/sync-vs-rsync.sh [SOURCE_TREE] [SMALL_FILES]
-# SOURCE_TREE defaults to /usr/share; SMALL_FILES (default 300000) sizes the file-count test.
-# Prints wall time and bytes on the wire for each step and the chasm/rsync ratios.
-# JVM start-up counts in every chasm figure, as rsync's process start-up does in its.
+# Side-by-side: rsync daemon, `tar c | socket | tar x`, and chasm over loopback on the same trees, in one run.
+#   bench/sync-vs-rsync.sh [SOURCE_TREE] [SMALL_FILES] [ROUNDS]
+# SOURCE_TREE defaults to /usr/share; SMALL_FILES (default 300000) sizes the file-count test;
+# ROUNDS (default 3) initial syncs into fresh directories and 1% updates, each tool in turn (who
+# goes first alternates). Prints medians of wall time, CPU seconds of client and server, bytes on
+# the wire, and the chasm/rsync and chasm/tar ratios. JVM start-up counts in every chasm figure, as
+# rsync's process start-up does in its. Targets (issue 17): initial <= 0.5x rsync and <= 2x tar;
+# update <= 0.5x rsync time and <= 1.0x rsync wire.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 src_tree="${1:-/usr/share}"
 small_files="${2:-300000}"
+rounds="${3:-3}"
 work="$(mktemp -d /tmp/chasm-bench.XXXXXX)"
+chasm="$here/chasm"
 # Tree state (index, pack, history) outside the trees but inside the work directory, removed with it.
 export CHASM_STATE_HOME="$work/state"
-rsync_pid=""; chasm_pid=""
-cleanup() {
-  [ -n "$rsync_pid" ] && kill "$rsync_pid" 2>/dev/null || true
-  [ -n "$chasm_pid" ] && kill "$chasm_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib-sync.sh
+. "$here/bench/lib-sync.sh"
+tar_pid=""
+trap 'stop_servers; [ -n "$tar_pid" ] && kill "$tar_pid" 2>/dev/null; rm -rf "$work"' EXIT
 command -v rsync >/dev/null || { echo "install rsync: apt-get install -y rsync" >&2; exit 2; }
-chasm="$here/chasm"
 "$chasm" --version >/dev/null   # build once, outside any timing
-
-now() { date +%s.%N; }
-elapsed() { echo "$(now) - $1" | bc -l; }
 
 # ---- trees ---------------------------------------------------------------------------------
 origin="$work/origin"
@@ -31,8 +29,8 @@ echo "copying $src_tree ..." >&2
 mkdir -p "$origin"
 cp -a "$src_tree/." "$origin/" 2>/dev/null || true
 # chasm does not create symlinks that are absolute or climb out of the tree (a mirror's web server
-# must not be led to /etc; rsync only skips them with --safe-links); /usr/share has hundreds. Both
-# tools get the same tree without them, so both publish the same files.
+# must not be led to /etc; rsync only skips them with --safe-links); /usr/share has hundreds. All
+# tools get the same tree without them, so all copy the same files.
 python3 - "$origin" >&2 <<'PY'
 import os, sys
 root = os.path.realpath(sys.argv[1]); n = 0
@@ -47,18 +45,17 @@ for d, dirs, files in os.walk(root):
 print("removed %d absolute or escaping symlinks from the copy" % n)
 PY
 # Deterministic update: 1% of regular files get a line appended, 1% new files, 0.5% deleted.
+# ROUND makes each round's change different from the last.
 mutate() {
-  local dir="$1"
+  local dir="$1" round="$2"
   find "$dir" -path "$dir/.chasm" -prune -o -type f -print | LC_ALL=C sort > "$work/files.txt"
-  local n; n=$(wc -l < "$work/files.txt")
-  awk -v n="$n" 'NR % 100 == 7' "$work/files.txt" | while IFS= read -r f; do echo "chasm bench appended line" >> "$f"; done
-  awk -v n="$n" 'NR % 200 == 3' "$work/files.txt" | while IFS= read -r f; do rm -f "$f"; done
-  awk -v n="$n" 'NR % 100 == 11' "$work/files.txt" | while IFS= read -r f; do
-    head -c 4096 "$f" > "$f.new-in-update" 2>/dev/null || true; done
+  awk -v r="$round" 'NR % 100 == (7 + r) % 100' "$work/files.txt" | while IFS= read -r f; do echo "chasm bench appended line $round" >> "$f"; done
+  awk -v r="$round" 'NR % 200 == (3 + 2 * r) % 200' "$work/files.txt" | while IFS= read -r f; do rm -f "$f"; done
+  awk -v r="$round" 'NR % 100 == (11 + r) % 100' "$work/files.txt" | while IFS= read -r f; do
+    head -c 4096 "$f" > "$f.new-in-update-$round" 2>/dev/null || true; done
 }
 make_small_tree() {
-  local dir="$1" count="$2"
-  python3 - "$dir" "$count" <<'PY'
+  python3 - "$1" "$2" <<'PY'
 import os, sys
 root, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
@@ -69,85 +66,91 @@ for i in range(count):
 PY
 }
 
-# ---- rsync -----------------------------------------------------------------------------------
-rsync_port=$((20000 + RANDOM % 20000))
-start_rsyncd() {
-  cat > "$work/rsyncd.conf" <<CONF
-port = $rsync_port
-address = 127.0.0.1
-use chroot = no
-pid file = $work/rsyncd.pid
-[origin]
-  path = $origin
-  read only = yes
-  uid = $(id -u)
-  gid = $(id -g)
-[small]
-  path = $work/small
-  read only = yes
-  uid = $(id -u)
-  gid = $(id -g)
-CONF
-  rsync --daemon --no-detach --config="$work/rsyncd.conf" & rsync_pid=$!
-  sleep 0.5
-}
-# Prints "seconds bytes" (bytes = sent + received as rsync's --stats reports them).
-rsync_sync() {
-  local module="$1" dest="$2" t0 out
+# ---- the plain copy: tar c | loopback TCP | tar x (python relays the socket: no socat/nc needed) ----
+# Prints "wall client_cpu server_cpu bytes": the receiving side (listener + tar x) is the client,
+# the sending side (tar c + connector) the server; bytes = the tar stream.
+tar_copy() {
+  local src="$1" dest="$2" t0
+  mkdir -p "$dest"
+  rm -f "$work/tar.port"
+  /usr/bin/time -f "%U %S" -o "$work/tar.recv" bash -c '
+    python3 -c "
+import socket, sys
+s = socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(1)
+open(sys.argv[1], \"w\").write(str(s.getsockname()[1]))
+c, _ = s.accept(); out = sys.stdout.buffer; n = 0
+while True:
+    b = c.recv(1 << 20)
+    if not b: break
+    out.write(b); n += len(b)
+open(sys.argv[1] + \".bytes\", \"w\").write(str(n))
+" "$1" | tar x -C "$2"' _ "$work/tar.port" "$dest" & tar_pid=$!
+  for _ in $(seq 1 100); do [ -s "$work/tar.port" ] && break; sleep 0.05; done
   t0=$(now)
-  out=$(rsync -a --delete --stats --exclude=/.chasm "rsync://127.0.0.1:$rsync_port/$module/" "$dest/")
-  local secs; secs=$(elapsed "$t0")
-  local sent recv
-  sent=$(echo "$out" | awk -F': ' '/^Total bytes sent/ {gsub(/,/,"",$2); print $2}')
-  recv=$(echo "$out" | awk -F': ' '/^Total bytes received/ {gsub(/,/,"",$2); print $2}')
-  echo "$secs $((sent + recv))"
-}
-
-# ---- chasm -----------------------------------------------------------------------------------
-chasm_port=$((40000 + RANDOM % 20000))
-"$chasm" keygen --out "$work/origin.key" >/dev/null
-chasm_publish() { "$chasm" publish "$1" --key "$work/origin.key" >/dev/null; }
-start_chasm_serve() {
-  local dir="$1"
-  [ -n "$chasm_pid" ] && kill "$chasm_pid" 2>/dev/null && wait "$chasm_pid" 2>/dev/null || true
-  "$chasm" serve "$dir" --listen "tcp://127.0.0.1:$chasm_port" > "$work/serve.log" 2>&1 & chasm_pid=$!
-  for _ in $(seq 1 100); do grep -q "listening" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
-}
-# Prints "seconds bytes" (bytes = received + sent as chasm sync --json reports them).
-chasm_sync() {
-  local dest="$1" t0 out
-  t0=$(now)
-  out=$("$chasm" sync "tcp://127.0.0.1:$chasm_port" "$dest" --trust "$work/origin.key.pub" --json)
-  local secs; secs=$(elapsed "$t0")
-  local bytes
-  bytes=$(echo "$out" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["bytes_received"]+j["bytes_sent"])')
-  echo "$secs $bytes"
+  /usr/bin/time -f "%U %S" -o "$work/tar.send" bash -c '
+    tar c -C "$1" --exclude=./.chasm . | python3 -c "
+import socket, sys
+c = socket.create_connection((\"127.0.0.1\", int(sys.argv[1])))
+i = sys.stdin.buffer
+while True:
+    b = i.read(1 << 20)
+    if not b: break
+    c.sendall(b)
+c.close()
+" "$2"' _ "$src" "$(cat "$work/tar.port")"
+  wait "$tar_pid"; tar_pid=""
+  local w; w=$(elapsed "$t0")
+  echo "$w $(awk '{printf "%.2f", $1 + $2}' "$work/tar.recv") $(awk '{printf "%.2f", $1 + $2}' "$work/tar.send") $(cat "$work/tar.port.bytes")"
 }
 
 # ---- run ---------------------------------------------------------------------------------------
-report() { # step rsync_result chasm_result
-  read -r rs rb <<< "$2"; read -r cs cb <<< "$3"
-  printf '%-28s rsync %8.2f s %12d B | chasm %8.2f s %12d B | time x%.2f  wire x%.3f\n' \
-    "$1" "$rs" "$rb" "$cs" "$cb" "$(echo "$cs / $rs" | bc -l)" "$(echo "$cb / ($rb + 0.000001)" | bc -l)"
-}
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(df -T "$work" | awk 'NR==2 {print $2}') under $work; load at start: $(load)"
+"$chasm" keygen --out "$work/origin.key" >/dev/null
 mkdir -p "$work/small"
-start_rsyncd
+start_rsyncd "origin=$origin" "small=$work/small"
 echo "indexing and publishing origin ..." >&2
 chasm_publish "$origin"
 start_chasm_serve "$origin"
-
 echo "files: $(find "$origin" -type f | wc -l), bytes: $(du -sb --exclude=.chasm "$origin" | cut -f1)"
-r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "initial sync" "$r" "$c"
-r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "no change" "$r" "$c"
-mutate "$origin"
-t0=$(now); chasm_publish "$origin"; echo "chasm publish after update: $(elapsed "$t0") s (origin side, not in the ratio)"
-r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "1% update" "$r" "$c"
-r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); report "no change after update" "$r" "$c"
+for f in r-init c-init t-init r-nochg c-nochg r-upd c-upd; do : > "$work/$f.txt"; done
+# Initial syncs into fresh directories, round by round; the last round's copies are updated below.
+for i in $(seq 1 "$rounds"); do
+  rm -rf "$work/r1" "$work/c1" "$work/t1" "$CHASM_STATE_HOME"/*-c1-* 2>/dev/null || true
+  if [ $((i % 2)) = 1 ]; then
+    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); t=$(tar_copy "$origin" "$work/t1")
+  else
+    t=$(tar_copy "$origin" "$work/t1"); c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+  fi
+  echo "$r" >> "$work/r-init.txt"; echo "$c" >> "$work/c-init.txt"; echo "$t" >> "$work/t-init.txt"
+  echo "initial round $i (load $(load)): rsync $r | chasm $c | tar $t" >&2
+done
+r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1")
+echo "$r" >> "$work/r-nochg.txt"; echo "$c" >> "$work/c-nochg.txt"
+for i in $(seq 1 "$rounds"); do
+  mutate "$origin" "$i"
+  t0=$(now); chasm_publish "$origin"; echo "round $i: chasm publish after update $(elapsed "$t0") s (origin side, not in the ratio)" >&2
+  start_chasm_serve "$origin"
+  if [ $((i % 2)) = 1 ]; then
+    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1")
+  else
+    c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+  fi
+  echo "$r" >> "$work/r-upd.txt"; echo "$c" >> "$work/c-upd.txt"
+  echo "update round $i (load $(load)): rsync $r | chasm $c" >&2
+done
 diff -r --no-dereference --exclude=.chasm "$origin" "$work/c1" >/dev/null && echo "chasm copy identical to origin: yes" || echo "chasm copy identical to origin: NO"
+report_rows "initial sync" "$work/r-init.txt" "$work/c-init.txt"
+report_rows "initial sync" "$work/t-init.txt" "$work/c-init.txt" tar
+report_rows "no change" "$work/r-nochg.txt" "$work/c-nochg.txt"
+report_rows "1% update" "$work/r-upd.txt" "$work/c-upd.txt"
 
-echo "generating $small_files small files ..." >&2
-make_small_tree "$work/small" "$small_files"
-chasm_publish "$work/small"
-start_chasm_serve "$work/small"
-rsync_sync small "$work/r2" >/dev/null; chasm_sync "$work/c2" >/dev/null
-r=$(rsync_sync small "$work/r2"); c=$(chasm_sync "$work/c2"); report "no change, $small_files files" "$r" "$c"
+if [ "$small_files" -gt 0 ]; then
+  echo "generating $small_files small files ..." >&2
+  make_small_tree "$work/small" "$small_files"
+  chasm_publish "$work/small"
+  start_chasm_serve "$work/small"
+  rsync_sync small "$work/r2" >/dev/null; chasm_sync "$work/c2" >/dev/null
+  rsync_sync small "$work/r2" > "$work/r-small.txt"; chasm_sync "$work/c2" > "$work/c-small.txt"
+  report_rows "no change, $small_files files" "$work/r-small.txt" "$work/c-small.txt"
+fi
+echo "load at end: $(load)"

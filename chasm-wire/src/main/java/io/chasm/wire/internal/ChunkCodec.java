@@ -20,7 +20,18 @@ public final class ChunkCodec implements AutoCloseable {
   /** Compress only if it saves at least 1/16 of the bytes; less is not worth the receiver's CPU. */
   private static final int MIN_SAVING_SHIFT = 4;
 
+  /**
+   * Chunks at least this long are first probed: a slice of {@value #PROBE} bytes from their middle
+   * is compressed, and the chunk is compressed whole only if the slice saves bytes. Distribution
+   * trees are full of already compressed files (.gz, .xz, .deb, images) whose chunks zstd cannot
+   * shrink; compressing them whole only to throw the result away was most of the compression time.
+   */
+  static final int PROBE_FROM = 16 * 1024;
+
+  static final int PROBE = 4 * 1024;
+
   private ZstdCompressCtx cctx;
+  private byte[] probeOut;
   private ZstdDecompressCtx dctx;
 
   /** Compressed bytes, or {@code null} if compression does not pay. */
@@ -31,8 +42,21 @@ public final class ChunkCodec implements AutoCloseable {
     if (cctx == null) {
       cctx = new ZstdCompressCtx().setLevel(LEVEL);
     }
+    if (raw.length >= PROBE_FROM) {
+      if (probeOut == null) {
+        probeOut = new byte[(int) Zstd.compressBound(PROBE)];
+      }
+      int probed = cctx.compressByteArray(probeOut, 0, probeOut.length, raw, (raw.length - PROBE) / 2, PROBE);
+      if (!pays(probed, PROBE)) {
+        return null;
+      }
+    }
     byte[] c = cctx.compress(raw);
-    return c.length <= raw.length - (raw.length >> MIN_SAVING_SHIFT) ? c : null;
+    return pays(c.length, raw.length) ? c : null;
+  }
+
+  private static boolean pays(long compressed, int raw) {
+    return compressed <= raw - (raw >> MIN_SAVING_SHIFT);
   }
 
   /**

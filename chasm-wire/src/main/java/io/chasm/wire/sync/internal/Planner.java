@@ -51,7 +51,7 @@ final class Planner {
       // miss the first kind whenever the remote has the local head's version again. Then every
       // file is checked against the remote instead (files already right are left in place).
       LOG.info("the previous publish was interrupted: checking every file against snapshot #{}", remote.sequence());
-      planChanges(TreeDiff.diff(store, empty, remote.rootTree()));
+      planChanges(TreeDiff.diff(store, empty, remote.rootTree()), false);
       for (ObjectId from : List.of(oldRoot, interrupted)) {
         if (store.contains(from)) {
           for (TreeChange c : TreeDiff.diff(store, from, remote.rootTree())) {
@@ -62,7 +62,7 @@ final class Planner {
         }
       }
     } else {
-      planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()));
+      planChanges(TreeDiff.diff(store, oldRoot, remote.rootTree()), local == null);
     }
     if (!s.flip() && (local == null || s.deleteUnknown())) {
       new UnknownEntries(s.destination(), s.deleteUnknown(), store).planDeletes(plan, remote, local, oldRoot, interrupted);
@@ -70,7 +70,11 @@ final class Planner {
     return plan;
   }
 
-  private void planChanges(List<TreeChange> changes) throws ChasmException, IOException {
+  /**
+   * @param takenOver the old tree is what a directory held without a snapshot (Takeover): what the
+   *     snapshot lacks is then left to {@link UnknownEntries}, which deletes it only with --delete
+   */
+  private void planChanges(List<TreeChange> changes, boolean takenOver) throws ChasmException, IOException {
     for (TreeChange c : changes) {
       String p = c.pathString();
       SafePaths.resolve(s.destination(), p);
@@ -94,8 +98,10 @@ final class Planner {
           }
         }
         case REMOVED -> {
-          plan.filesDeleted += countFiles(before);
-          plan.steps.delete(p);
+          if (!takenOver) {
+            plan.filesDeleted += countFiles(before);
+            plan.steps.delete(p);
+          }
         }
       }
     }

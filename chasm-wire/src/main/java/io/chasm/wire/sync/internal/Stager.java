@@ -4,6 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.HashMismatchException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.chunk.Chunk;
+import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.SafePaths;
 import io.chasm.hashtree.publish.StagedFile;
 import io.chasm.hashtree.publish.StagingArea;
@@ -19,13 +20,20 @@ import java.util.Map;
 final class Stager {
   private Stager() {}
 
-  static void prepare(List<FileJob> jobs, StagingArea staging, Path live, boolean flip) throws ChasmException, IOException {
+  /**
+   * @param afterInterruption an interrupted publish may have put new versions in place; otherwise a
+   *     path whose old version is known holds that version (or damage), never the new one, and is
+   *     not read: a big file with a small change in its middle was read up to the change here, then
+   *     again whole for its reusable chunks
+   */
+  static void prepare(List<FileJob> jobs, StagingArea staging, Path live, boolean flip, boolean afterInterruption)
+      throws ChasmException, IOException {
     Map<ObjectId, StagedFile> byId = new HashMap<>();
     for (FileJob j : jobs) {
       if (j.hardlinkFrom != null) {
         continue;
       }
-      if (!flip && !j.repair && alreadyInPlace(live, j)) {
+      if (!flip && !j.repair && (afterInterruption || !replacesKnownVersion(j)) && alreadyInPlace(live, j)) {
         j.inPlace = true;
         continue;
       }
@@ -36,6 +44,10 @@ final class Stager {
       }
       j.staged = s;
     }
+  }
+
+  private static boolean replacesKnownVersion(FileJob j) {
+    return j.before != null && j.before.kind() == EntryKind.FILE && !j.before.id().equals(j.entry.id());
   }
 
   private static boolean alreadyInPlace(Path live, FileJob j) throws IOException, ChasmException {

@@ -79,7 +79,12 @@ public final class SyncRun {
       PeerDiscovery.learn(ups, repo, remote, verifier, client, s.maxPeers(), s.allowPrivatePeers());
     }
     ObjectId empty = store.put(Tree.empty());
-    ObjectId oldRoot = local != null ? local.rootTree() : empty;
+    // A first sync with --delete into a directory another tool filled plans against what is there
+    // (Takeover). Without --delete such a directory is refused if it holds anything the snapshot
+    // lacks, and that refusal must stay cheap and say one line: no index of it first.
+    ObjectId takenOver = local == null && !flip && interrupted == null && s.deleteUnknown() && Takeover.hasContent(s.destination())
+        ? Takeover.index(s.destination(), state.stateDirectory(), store).orElse(null) : null;
+    ObjectId oldRoot = local != null ? local.rootTree() : takenOver != null ? takenOver : empty;
     Path oldLive = state.liveRoot();
     ObjectFetcher objects = new ObjectFetcher(s, ups, client, store, repo, checks);
     objects.fetchTrees(remote.rootTree(), interrupted != null ? empty : oldRoot);
@@ -88,9 +93,9 @@ public final class SyncRun {
     RepairPlan.add(plan, damaged, store, remote.rootTree(), oldLive);
     objects.fetchManifests(plan.jobs);
     debug("fetchManifests", t0);
-    Stager.prepare(plan.jobs, state.staging(), oldLive, flip);
+    Stager.prepare(plan.jobs, state.staging(), oldLive, flip, interrupted != null);
     debug("prepareFiles", t0);
-    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null, chunksReused);
+    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null || takenOver != null, chunksReused);
     s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
     debug("reuseLocal", t0);
     new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
