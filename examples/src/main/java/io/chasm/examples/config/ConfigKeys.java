@@ -76,7 +76,7 @@ public final class ConfigKeys {
     s.put("serve", "`chasm serve`");
     s.put("collector", "`chasm collector serve`");
     s.put("metrics", "every daemon");
-    return Map.copyOf(s);
+    return java.util.Collections.unmodifiableMap(s);
   }
 
   private static void key(String name, String def, ValueCheck check, String meaning) {

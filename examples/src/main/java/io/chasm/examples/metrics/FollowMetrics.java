@@ -53,6 +53,11 @@ public final class FollowMetrics implements FollowListener {
     return behindSince == 0 ? 0 : Math.max(0, (clock.millis() - behindSince) / 1000.0);
   }
 
+  /** 200 once a sync succeeded here ("synced #N"), else 503. */
+  public synchronized Health health() {
+    return localSequence > 0 ? Health.ok("synced #" + localSequence) : Health.failing("no snapshot synced yet (see the fetcher's log)");
+  }
+
   @Override
   public synchronized void pushed(URI upstream, long sequence, boolean newest) {
     upstreamSequence = Math.max(upstreamSequence, sequence);

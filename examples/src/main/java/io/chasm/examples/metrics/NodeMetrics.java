@@ -1,5 +1,7 @@
 package io.chasm.examples.metrics;
 
+import io.chasm.api.ChasmException;
+import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.Snapshot;
 import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.follow.FollowListener;
@@ -65,6 +67,27 @@ public final class NodeMetrics {
     Gauge.builder(MetricNames.SNAPSHOT_AGE, head,
             h -> h.get().map(s -> (clock.millis() - s.created().toEpochMilli()) / 1000.0).orElse(Double.NaN))
         .description("seconds since the served snapshot was created by its origin").register(registry);
+  }
+
+  /**
+   * The snapshot {@code backend} serves under {@code default}, decoded; empty before the first
+   * snapshot or when the backend cannot answer (a scrape must not fail for it).
+   */
+  public static Supplier<Optional<Snapshot>> headOf(RepositoryBackend backend) {
+    return () -> {
+      try {
+        Optional<byte[]> h = backend.head(io.chasm.wire.serve.TreeServer.DEFAULT_ALIAS);
+        return h.isEmpty() ? Optional.empty() : Optional.of(SignedSnapshot.decode(h.get()).snapshot());
+      } catch (IOException | ChasmException | RuntimeException e) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  /** 200 "serving #N" when {@code head} has a snapshot, else 503 naming what is missing. */
+  public static Health servingHealth(Supplier<Optional<Snapshot>> head) {
+    return head.get().map(s -> Health.ok("serving " + s.origin() + " #" + s.sequence()))
+        .orElseGet(() -> Health.failing("no verified snapshot to serve yet (publish or sync one)"));
   }
 
   /** A listener for a fetcher's {@code Follower}: fetched and reused data, sync durations, bans, errors, lag. */
