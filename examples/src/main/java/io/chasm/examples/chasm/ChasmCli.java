@@ -17,6 +17,7 @@ import io.chasm.examples.cli.VerifyProofCommand;
 import io.chasm.examples.collector.CollectorCommand;
 import io.chasm.examples.common.Commands;
 import io.chasm.examples.config.ConfigCommand;
+import io.chasm.examples.doctor.DoctorCommand;
 import io.chasm.examples.common.ExitCodes;
 import io.chasm.examples.demo.DemoCommand;
 import picocli.CommandLine.Command;
@@ -53,6 +54,7 @@ import picocli.CommandLine;
       StatusCommand.class,
       VerifyProofCommand.class,
       ConfigCommand.class,
+      DoctorCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
