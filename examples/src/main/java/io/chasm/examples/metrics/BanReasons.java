@@ -7,6 +7,10 @@ import java.util.Locale;
  * chasm_bans_total} has a bounded set of values (the text itself is in the daemon's log).
  */
 public final class BanReasons {
+  /** Every category, so that each series exists (at 0) before the first ban and rate() works at once. */
+  public static final java.util.List<String> CATEGORIES =
+      java.util.List.of("verification", "not_held", "stalled", "timeout", "connection", "protocol", "other");
+
   private BanReasons() {}
 
   /** One of verification, not_held, stalled, timeout, connection, protocol, other. */

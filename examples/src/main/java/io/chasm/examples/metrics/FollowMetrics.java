@@ -37,6 +37,11 @@ public final class FollowMetrics implements FollowListener {
     // Registered up front so that a dashboard has the series before the first event.
     timer("changed");
     timer("up_to_date");
+    BanReasons.CATEGORIES.forEach(this::bans);
+  }
+
+  private Counter bans(String reason) {
+    return Counter.builder(MetricNames.BANS).tag("reason", reason).description("upstreams dropped from a sync").register(registry);
   }
 
   private Timer timer(String result) {
@@ -74,8 +79,7 @@ public final class FollowMetrics implements FollowListener {
     reusedChunks.increment(r.chunksReused());
     for (String b : r.banned()) {
       int colon = b.indexOf(": ");
-      Counter.builder(MetricNames.BANS).tag("reason", BanReasons.category(colon < 0 ? b : b.substring(colon + 2)))
-          .description("upstreams dropped from a sync").register(registry).increment();
+      bans(BanReasons.category(colon < 0 ? b : b.substring(colon + 2))).increment();
     }
     synchronized (this) {
       localSequence = Math.max(localSequence, r.sequence());

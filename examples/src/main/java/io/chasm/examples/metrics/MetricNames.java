@@ -28,11 +28,11 @@ public final class MetricNames {
   public static final String COLLECTOR_BATCHES = "chasm.collector.batches";
   public static final String COLLECTOR_INGEST = "chasm.collector.ingest";
 
-  /** Every exposition name a daemon can export (histogram series by their base name). */
+  /** Every exposition name the daemons export between them (a histogram by its _count series). */
   public static final List<String> EXPOSED = List.of(
       "chasm_snapshot_sequence", "chasm_snapshot_age_seconds", "chasm_upstream_sequence", "chasm_upstream_behind_seconds",
-      "chasm_fetched_bytes_total", "chasm_fetched_chunks_total", "chasm_reused_chunks_total", "chasm_sync_seconds",
+      "chasm_fetched_bytes_total", "chasm_fetched_chunks_total", "chasm_reused_chunks_total", "chasm_sync_seconds_count",
       "chasm_served_bytes_total", "chasm_served_items_total", "chasm_peer_connections", "chasm_peer_subscriptions",
       "chasm_peer_refused_total", "chasm_peer_evicted_total", "chasm_bans_total", "chasm_errors_total",
-      "chasm_collector_batches_total", "chasm_collector_ingest_seconds");
+      "chasm_collector_batches_total", "chasm_collector_ingest_seconds_count");
 }
