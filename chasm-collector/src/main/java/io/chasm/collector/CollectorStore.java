@@ -27,6 +27,7 @@ public final class CollectorStore implements AutoCloseable {
   private final MirrorDao mirrors;
   private final BatchIngester ingester;
   private final StatsReader reader;
+  private volatile IngestListener ingestListener = IngestListener.NONE;
 
   private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier) {
     this.db = db;
@@ -91,7 +92,21 @@ public final class CollectorStore implements AutoCloseable {
    * @throws SQLException if the database failed; nothing was counted
    */
   public IngestOutcome ingest(byte[] signedStatsBatch) throws BatchRejectedException, SQLException {
-    return ingester.ingest(signedStatsBatch);
+    long start = System.nanoTime();
+    IngestOutcome o;
+    try {
+      o = ingester.ingest(signedStatsBatch);
+    } catch (BatchRejectedException e) {
+      ingestListener.refused(e.reason(), System.nanoTime() - start);
+      throw e;
+    }
+    ingestListener.accepted(o, System.nanoTime() - start);
+    return o;
+  }
+
+  /** Tells {@code listener} of every decided submission from now on (one listener; NONE to stop). */
+  public void ingestListener(IngestListener listener) {
+    this.ingestListener = java.util.Objects.requireNonNull(listener);
   }
 
   public StatsReader reader() {

@@ -378,6 +378,15 @@ public final class PeerServer implements Closeable {
       return this;
     }
 
+    /**
+     * Wraps the backend given to {@link PeerServer#builder} (a daemon counting what it serves, for
+     * its metrics); every call of the server goes through the wrapper.
+     */
+    public Builder decorateBackend(java.util.function.UnaryOperator<RepositoryBackend> decorator) {
+      this.backend = Objects.requireNonNull(decorator.apply(backend), "decorated backend");
+      return this;
+    }
+
     public PeerServer build() {
       return new PeerServer(new ServerConfig(new FairBackend(backend, serverLimits.serviceSlots()), identity, verifier,
           allowlist, announcers, anyoneMayAnnounce, limits, capabilities, serverLimits, ticker, agent));

@@ -16,6 +16,8 @@ import io.chasm.examples.cli.VerifyCommand;
 import io.chasm.examples.cli.VerifyProofCommand;
 import io.chasm.examples.collector.CollectorCommand;
 import io.chasm.examples.common.Commands;
+import io.chasm.examples.config.ConfigCommand;
+import io.chasm.examples.doctor.DoctorCommand;
 import io.chasm.examples.common.ExitCodes;
 import io.chasm.examples.demo.DemoCommand;
 import picocli.CommandLine.Command;
@@ -51,6 +53,8 @@ import picocli.CommandLine;
       ExportStaticCommand.class,
       StatusCommand.class,
       VerifyProofCommand.class,
+      ConfigCommand.class,
+      DoctorCommand.class,
     })
 public final class ChasmCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

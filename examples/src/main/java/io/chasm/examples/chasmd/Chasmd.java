@@ -2,6 +2,8 @@ package io.chasm.examples.chasmd;
 
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.examples.common.Commands;
+import io.chasm.examples.metrics.FollowMetrics;
+import io.chasm.examples.metrics.NodeMetrics;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,7 +45,7 @@ public final class Chasmd implements Callable<Integer> {
   @Option(names = "--all", description = "run every role in this JVM (fetcher only if upstreams are configured)")
   boolean all;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (Java properties; see docs/chasmd.md)")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (Java properties; every key: docs/config.md)")
   Path config;
 
   @Option(names = "--tree", paramLabel = "DIR", description = "the tree (key: tree)")
@@ -73,6 +75,9 @@ public final class Chasmd implements Callable<Integer> {
 
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn, error (key: log.level)")
   String logLevel;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus /metrics and /health here (key: metrics.listen)")
+  String metrics;
 
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any config key, repeatable")
   Map<String, String> set = new LinkedHashMap<>();
@@ -108,6 +113,8 @@ public final class Chasmd implements Callable<Integer> {
 
     installSignalHandlers();
     Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "chasmd-shutdown"));
+    NodeMetrics metrics = DaemonMetrics.create(c);
+    FollowMetrics follow = metrics == null ? null : metrics.followListener();
     Map<String, String> status = new LinkedHashMap<>();
     status.put("pid", Long.toString(ProcessHandle.current().pid()));
     try {
@@ -119,7 +126,7 @@ public final class Chasmd implements Callable<Integer> {
       // The peer before the fetcher: its bound endpoints are what the fetcher advertises.
       PeerRole peer = null;
       if (want.contains(Role.peer)) {
-        peer = started(oracle != null ? PeerRole.inProcess(c, oracle) : PeerRole.relaying(c));
+        peer = started(oracle != null ? PeerRole.inProcess(c, oracle, metrics) : PeerRole.relaying(c, metrics));
         status.put("peer", String.join(",", peer.uris().stream().map(URI::toString).toList()));
       }
       if (want.contains(Role.fetcher)) {
@@ -127,8 +134,11 @@ public final class Chasmd implements Callable<Integer> {
         io.chasm.wire.follow.Announcer a = oracle != null
             ? FetcherRole.inProcess(oracle.backend(), advertise)
             : FetcherRole.overSocket(c.oracleSocket(), advertise);
-        started(FetcherRole.start(c, policy, a));
+        started(FetcherRole.start(c, policy, a, follow));
         status.put("fetcher", String.join(",", c.list(DaemonKeys.FETCHER_UPSTREAM)));
+      }
+      if (metrics != null) {
+        status.put("metrics", started(DaemonMetrics.serve(c, metrics, oracle, peer, follow)).uri().toString());
       }
       if (c.isSet(DaemonKeys.RUN_FILE)) {
         writtenRunFile = RunFile.write(Path.of(c.get(DaemonKeys.RUN_FILE)), status);
@@ -155,6 +165,7 @@ public final class Chasmd implements Callable<Integer> {
     putIf(o, DaemonKeys.REPOSITORY, repository);
     putIf(o, DaemonKeys.RUN_FILE, runFile);
     putIf(o, DaemonKeys.LOG_LEVEL, logLevel);
+    putIf(o, DaemonKeys.METRICS_LISTEN, metrics);
     return o;
   }
 

@@ -1,9 +1,6 @@
 package io.chasm.examples.chasmd;
 
-import java.util.Map;
-import java.util.TreeMap;
-
-/** The keys of a {@code chasmd} config file (docs/chasmd.md) and their defaults. */
+/** The names of the keys chasmd reads; defaults, checks and meanings: {@link io.chasm.examples.config.ConfigKeys}. */
 final class DaemonKeys {
   static final String TREE = "tree";
   static final String STATE = "state";
@@ -31,38 +28,7 @@ final class DaemonKeys {
   static final String FETCHER_SCRUB_INTERVAL = "fetcher.scrub-interval";
   static final String FETCHER_SCRUB_RATE = "fetcher.scrub-rate";
 
-  /** Every key with its default ("" = unset). */
-  static final Map<String, String> DEFAULTS = defaults();
-
-  private static Map<String, String> defaults() {
-    Map<String, String> m = new TreeMap<>();
-    m.put(TREE, "");
-    m.put(STATE, "");
-    m.put(REPOSITORY, "");
-    m.put(RUN_FILE, "");
-    m.put(LOG_LEVEL, "info");
-    m.put(ORACLE_SOCKET, "");
-    m.put(ORACLE_SOCKET_MODE, "660");
-    m.put(ORACLE_POLL, "2s");
-    m.put(ORACLE_CHECK_CHUNKS, "true");
-    m.put(ORACLE_AUTO_PUBLISH_QUIET, "off");
-    m.put(ORACLE_AUTO_PUBLISH_EXPIRES, "7d");
-    m.put(ORACLE_KEY, "");
-    m.put(PEER_LISTEN, "tcp://0.0.0.0:7420");
-    m.put(PEER_IDENTITY, "");
-    m.put(PEER_ALLOW, "");
-    m.put(FETCHER_UPSTREAM, "");
-    m.put(FETCHER_TRUST, "");
-    m.put(FETCHER_THRESHOLD, "1");
-    m.put(FETCHER_INTERVAL, "5m");
-    m.put(FETCHER_ADVERTISE, "");
-    m.put(FETCHER_FLIP, "false");
-    m.put(FETCHER_DELETE, "false");
-    m.put(FETCHER_SAFE_LINKS, "false");
-    m.put(FETCHER_SCRUB_INTERVAL, "off");
-    m.put(FETCHER_SCRUB_RATE, "20");
-    return Map.copyOf(m);
-  }
+  static final String METRICS_LISTEN = "metrics.listen";
 
   private DaemonKeys() {}
 }

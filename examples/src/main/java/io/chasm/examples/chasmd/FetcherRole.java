@@ -2,6 +2,7 @@ package io.chasm.examples.chasmd;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.trust.TrustPolicy;
+import io.chasm.examples.metrics.FollowListeners;
 import io.chasm.wire.ClientOptions;
 import io.chasm.wire.follow.Announcer;
 import io.chasm.wire.follow.FollowListener;
@@ -41,7 +42,7 @@ final class FetcherRole implements Closeable {
   }
 
   /** Starts following; the first sync runs at once. */
-  static FetcherRole start(DaemonConfig c, TrustPolicy trust, Announcer announcer) {
+  static FetcherRole start(DaemonConfig c, TrustPolicy trust, Announcer announcer, FollowListener metrics) {
     List<URI> upstreams = c.uris(DaemonKeys.FETCHER_UPSTREAM);
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("the fetcher needs at least one upstream: set fetcher.upstream or pass --upstream URI");
@@ -59,7 +60,7 @@ final class FetcherRole implements Closeable {
       b.repository(c.get(DaemonKeys.REPOSITORY));
     }
     Follower f = Follower.builder(b.build()).client(CLIENT).interval(c.duration(DaemonKeys.FETCHER_INTERVAL))
-        .announcer(announcer).listener(new Log(tree, upstreams)).threadName("chasmd-fetcher").build().start();
+        .announcer(announcer).listener(FollowListeners.both(new Log(tree, upstreams), metrics)).threadName("chasmd-fetcher").build().start();
     LOG.info("fetcher for {} following {} (repository '{}')", tree, upstreams, f.repository());
     return new FetcherRole(f, scrubs(f, c.scrubInterval(), c.scrubRate()));
   }

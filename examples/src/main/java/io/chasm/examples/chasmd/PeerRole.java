@@ -3,6 +3,7 @@ package io.chasm.examples.chasmd;
 import io.chasm.api.ChasmException;
 import io.chasm.api.CorruptObjectException;
 import io.chasm.api.trust.PublicKey;
+import io.chasm.examples.metrics.NodeMetrics;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.wire.peer.ClientBackend;
@@ -43,11 +44,11 @@ final class PeerRole implements Closeable {
   }
 
   /** A peer relaying to the oracle at {@code c.oracleSocket()}. */
-  static PeerRole relaying(DaemonConfig c) throws IOException, ChasmException {
+  static PeerRole relaying(DaemonConfig c, NodeMetrics metrics) throws IOException, ChasmException {
     ClientBackend relay = new ClientBackend(c.oracleSocket(), ClientOptions.defaults().withAgent("chasmd-peer"));
     PeerRole role;
     try {
-      role = start(c, relay, relay);
+      role = start(c, relay, relay, metrics);
     } catch (IOException | ChasmException | RuntimeException e) {
       relay.close();
       throw e;
@@ -61,15 +62,18 @@ final class PeerRole implements Closeable {
   }
 
   /** A peer serving the oracle's backend in this JVM. */
-  static PeerRole inProcess(DaemonConfig c, OracleRole oracle) throws IOException, ChasmException {
-    PeerRole role = start(c, oracle.backend(), null);
+  static PeerRole inProcess(DaemonConfig c, OracleRole oracle, NodeMetrics metrics) throws IOException, ChasmException {
+    PeerRole role = start(c, oracle.backend(), null, metrics);
     oracle.pushAlsoTo(role.server);
     return role;
   }
 
-  private static PeerRole start(DaemonConfig c, RepositoryBackend backend, ClientBackend relay)
+  private static PeerRole start(DaemonConfig c, RepositoryBackend backend, ClientBackend relay, NodeMetrics metrics)
       throws IOException, ChasmException {
     PeerServer.Builder b = PeerServer.builder(backend).agent("chasmd-peer");
+    if (metrics != null) {
+      b.decorateBackend(metrics.countServed());
+    }
     if (c.isSet(DaemonKeys.PEER_IDENTITY)) {
       b.identity(KeyFiles.readSigner(Path.of(c.get(DaemonKeys.PEER_IDENTITY))));
     }
@@ -82,6 +86,9 @@ final class PeerRole implements Closeable {
       b.allowlist(keys);
     }
     PeerRole role = new PeerRole(b.build(), relay);
+    if (metrics != null) {
+      metrics.peerServer(role.server);
+    }
     try {
       for (URI u : c.uris(DaemonKeys.PEER_LISTEN)) {
         role.uris.add(role.server.listen(u));
@@ -92,6 +99,11 @@ final class PeerRole implements Closeable {
     }
     LOG.info("peer listening on {} ({})", role.uris, relay == null ? "in-process oracle" : "relaying to " + relay.upstream());
     return role;
+  }
+
+  /** The relay to the oracle, or null when the oracle is in this JVM. */
+  ClientBackend relay() {
+    return relay;
   }
 
   /** The bound URIs (real ports). */

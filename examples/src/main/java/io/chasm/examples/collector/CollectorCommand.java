@@ -5,6 +5,10 @@ import io.chasm.collector.server.CollectorServer;
 import io.chasm.collector.CollectorStore;
 import io.chasm.collector.model.Mirror;
 import io.chasm.examples.common.ExitCodes;
+import io.chasm.examples.config.Settings;
+import io.chasm.examples.config.ValueChecks;
+import io.chasm.examples.metrics.MetricsEndpoint;
+import java.util.Map;
 import io.chasm.hashtree.sign.KeyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,43 +61,84 @@ public final class CollectorCommand implements Runnable {
     }
   }
 
-  @Command(name = "serve", description = "Run the collector until stopped (Ctrl-C or SIGTERM stop it gracefully).")
+  @Command(name = "serve", description = {"Run the collector until stopped (Ctrl-C or SIGTERM stop it gracefully).",
+      "With --config FILE, the collector.* and metrics.listen keys (docs/config.md) set what no flag sets."})
   static final class Serve implements Callable<Integer> {
     @Mixin DbOptions db = new DbOptions();
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE})",
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to listen on (default: ${DEFAULT-VALUE}; key: collector.listen)",
         defaultValue = "127.0.0.1:" + CollectorConfig.DEFAULT_PORT)
     String listen;
 
     @Option(names = "--privacy-threshold", paramLabel = "N",
-        description = "withhold figures with fewer unique downloaders than N (default: ${DEFAULT-VALUE})",
+        description = "withhold figures with fewer unique downloaders than N (default: ${DEFAULT-VALUE}; key: collector.privacy-threshold)",
         defaultValue = "" + CollectorConfig.DEFAULT_PRIVACY_THRESHOLD)
     int threshold;
 
-    @Option(names = "--max-batch-bytes", paramLabel = "N", description = "largest accepted submission (default: ${DEFAULT-VALUE})",
+    @Option(names = "--max-batch-bytes", paramLabel = "N",
+        description = "largest accepted submission (default: ${DEFAULT-VALUE}; key: collector.max-batch-bytes)",
         defaultValue = "" + CollectorConfig.DEFAULT_MAX_BATCH_BYTES)
     int maxBatch;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the node's config file (docs/config.md)")
+    Path configFile;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+        description = "serve Prometheus /metrics and /health here (key: metrics.listen; docs/operations.md)")
+    String metrics;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       CollectorConfig config;
+      FileSettings f = new FileSettings(configFile == null ? null : Settings.load(configFile, Map.of()), spec);
+      db.db = f.pick("--db", db.db, "collector.db");
+      db.data = Path.of(f.pick("--data", db.data.toString(), "collector.data"));
       try {
-        config = db.config().withListen(listen).withPrivacyThreshold(threshold).withMaxBatchBytes(maxBatch);
+        config = db.config().withListen(f.pick("--listen", listen, "collector.listen"))
+            .withPrivacyThreshold(Integer.parseInt(f.pick("--privacy-threshold", "" + threshold, "collector.privacy-threshold")))
+            .withMaxBatchBytes(Integer.parseInt(f.pick("--max-batch-bytes", "" + maxBatch, "collector.max-batch-bytes")));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
+      String metricsAt = f.pick("--metrics", metrics, "metrics.listen");
       CollectorServer server = CollectorServer.start(config);
+      MetricsEndpoint endpoint = null;
+      if (metricsAt != null && !metricsAt.isEmpty()) {
+        try {
+          endpoint = CollectorHealth.startMetrics(server, ValueChecks.hostPort("metrics.listen", metricsAt));
+        } catch (IOException | RuntimeException e) {
+          server.close();
+          throw e;
+        }
+      }
+      MetricsEndpoint metricsEndpoint = endpoint;
       CountDownLatch stopped = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
+        if (metricsEndpoint != null) {
+          metricsEndpoint.close();
+        }
         server.close();
         stopped.countDown();
       }, "collector-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       System.out.println("collector: serving " + server.uri() + " (" + server.store().dialect() + ")");
+      if (metricsEndpoint != null) {
+        System.out.println("collector: metrics on " + metricsEndpoint.uri() + "metrics");
+      }
       stopped.await();
       return ExitCodes.OK;
+    }
+  }
+
+  /** A flag given on the command line wins; else the file's value if the file sets the key; else the flag's default. */
+  private record FileSettings(Settings file, CommandLine.Model.CommandSpec spec) {
+    String pick(String flag, String flagValue, String key) {
+      if (file == null || spec.commandLine().getParseResult().hasMatchedOption(flag) || file.source(key).equals("default")) {
+        return flagValue;
+      }
+      return file.get(key);
     }
   }
 
