@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +33,8 @@ public final class RangeTracker {
     final int protocol;
     final long day, client, weekClient, monthClient;
     long bytes, lastTs;
+    // Only valid during a sort (see sort).
+    long sortKey;
 
     Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client, long weekClient,
         long monthClient) {
@@ -67,12 +68,19 @@ public final class RangeTracker {
   // Decided and saved entries are in (day, artifact name, protocol, client) order, so that a redone
   // step builds its sketches in the same order and so the same bytes (catalog ids differ from run
   // to run; names do not), and the same state is the same bytes. Names are ranked once per sort
-  // (NameRanks): comparing paths at each comparison was most of the spooling thread (JFR).
-  private static Comparator<Entry> order(NameRanks ranks) {
-    return (a, b) -> a.day != b.day ? Long.compare(a.day, b.day)
-        : ranks.rank(a.art) != ranks.rank(b.art) ? Integer.compare(ranks.rank(a.art), ranks.rank(b.art))
-        : a.protocol != b.protocol ? Integer.compare(a.protocol, b.protocol)
-        : Long.compare(a.client, b.client);
+  // (NameRanks) and (day, rank, protocol) packed into each entry's sort key: comparing paths, or
+  // even following each entry to its artifact's rank, at every comparison was most of the
+  // spooling thread (JFR).
+  private static void sort(List<Entry> es, NameRanks ranks) {
+    long minDay = Long.MAX_VALUE;
+    for (Entry e : es) {
+      minDay = Math.min(minDay, e.day);
+    }
+    for (Entry e : es) {
+      e.sortKey = (e.day - minDay) << 34 | (long) ranks.rank(e.art) << 2 | e.protocol;
+    }
+    es.sort((a, b) -> a.sortKey != b.sortKey ? Long.compare(a.sortKey, b.sortKey)
+        : Long.compare(a.client, b.client));
   }
 
   private final Map<Key, Entry> entries = new HashMap<>();
@@ -115,8 +123,7 @@ public final class RangeTracker {
         it.remove();
       }
     }
-    NameRanks ranks = NameRanks.of(decided, e -> e.art);
-    decided.sort(order(ranks));
+    sort(decided, NameRanks.of(decided, e -> e.art));
     for (Entry e : decided) {
       Full f = fullSizes.get(new FullKey(e.day, e.art.pathId * PROTOCOLS + e.protocol));
       if (f == null || f.size <= 0 || e.bytes < f.size) {
@@ -172,7 +179,7 @@ public final class RangeTracker {
     es.forEach(e -> arts.add(e.art));
     fs.forEach(f -> arts.add(f.art));
     NameRanks ranks = NameRanks.of(arts, a -> a);
-    es.sort(order(ranks));
+    sort(es, ranks);
     fs.sort((a, b) -> a.day != b.day ? Long.compare(a.day, b.day)
         : ranks.rank(a.art) != ranks.rank(b.art) ? Integer.compare(ranks.rank(a.art), ranks.rank(b.art))
         : Integer.compare(a.protocol, b.protocol));
