@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stats agent throughput against peers on synthetic mirror logs (issue 4).
 #
-#   bench/logs-vs-peers.sh [SIZE_MB]      # default 5120 (5 GB); e.g. 1024 for a quick run
-#   STREAM_GB=10 bench/logs-vs-peers.sh 1024   # also the streamed case (0 = skip; default 0)
+#   bench/logs-vs-peers.sh [SIZE_MB] [STREAM_GB]   # default 5120 (5 GB); e.g. 1024 for a quick run
+#   bench/logs-vs-peers.sh 1024 10    # also the streamed case: 10 GB through a pipe into gzip
+#   bench/logs-vs-peers.sh 1024 100   # the same for 100 GB (STREAM_GB=N works too; 0 = skip)
 #
 # Generates a combined access log of SIZE_MB with shared/bench/gen-mirror-log.py (plus xferlog and
 # rsyncd logs of SIZE_MB/4), then times on the same bytes:
@@ -10,10 +11,11 @@
 #   chasm --state: the same with --state DIR (checkpoints, batch spool), the mode mirrors run
 #   mawk    summing bytes per path                      (one core)
 #   GoAccess 1.7 on a 500 MB slice of the combined log  (scaled to MB/s)
-# and prints MB/s, CPU seconds, peak RSS and ratios (every ratio from this one run). With
-# STREAM_GB=N it also generates N GB of combined log straight into gzip (never on disk
-# uncompressed) and scans it with --state, printing peak RSS beside the 1 GB figure: the agent
-# reads a compressed log in steps like a plain one, so its memory does not follow the input. "per core" divides chasm's MB/s by the cores it used (CPU time /
+# and prints MB/s, CPU seconds, peak RSS and ratios (every ratio from this one run), for every
+# format with and without --state. With STREAM_GB=N it also pipes N GB of generated combined log
+# straight into gzip (never on disk uncompressed) and scans it with --state twice, with the JVM's
+# default heap and with -Xmx256m, printing peak RSS beside the 1 GB figure: the agent reads a
+# compressed log in steps like a plain one, so its memory does not follow the input. "per core" divides chasm's MB/s by the cores it used (CPU time /
 # wall time, at least 1), so it compares the work per core; on a loaded box (cores < 1) MB per
 # CPU-second, printed too, is the fairer measure. Peak live heap (max heap after GC) is measured
 # for two runs that differ only in the number of distinct paths, giving bytes per artifact.
@@ -25,6 +27,10 @@ out="$root/bench/out/logs"
 mkdir -p "$out"
 gen="$root/../shared/bench/gen-mirror-log.py"
 [ -f "$gen" ] || gen="/work/shared/bench/gen-mirror-log.py"
+# The peers are installed when missing and we may (root on Debian); otherwise say what to run.
+if { ! command -v mawk || ! command -v goaccess || [ ! -x /usr/bin/time ]; } >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get install -y mawk goaccess time >/dev/null 2>&1 || true
+fi
 for t in mawk goaccess python3 /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "missing $t (apt-get install -y mawk goaccess time)" >&2; exit 2; }
 done
@@ -83,6 +89,9 @@ run goaccess_slice goaccess "$out/slice.log" --log-format=COMBINED --no-progress
 run chasm_xferlog "$root/chasm" stats scan --format xferlog --json "$out/xferlog"
 run mawk_xferlog mawk '{ b[$9] += $8 } END { for (p in b) print p, b[p] }' "$out/xferlog"
 run chasm_rsyncd "$root/chasm" stats scan --format rsyncd --json "$out/rsyncd.log"
+rm -rf "$out/state-x" "$out/state-r"
+run chasm_state_xferlog "$root/chasm" stats scan --format xferlog --json --state "$out/state-x" "$out/xferlog"
+run chasm_state_rsyncd "$root/chasm" stats scan --format rsyncd --json --state "$out/state-r" "$out/rsyncd.log"
 run mawk_rsyncd mawk '{ b[$9] += $10 } END { for (p in b) print p, b[p] }' "$out/rsyncd.log"
 
 report combined chasm "$out/access.log" chasm_combined
@@ -90,8 +99,10 @@ report combined "--state" "$out/access.log" chasm_state
 report combined mawk "$out/access.log" mawk_combined
 report slice500 goaccess "$out/slice.log" goaccess_slice
 report xferlog chasm "$out/xferlog" chasm_xferlog
+report xferlog "--state" "$out/xferlog" chasm_state_xferlog
 report xferlog mawk "$out/xferlog" mawk_xferlog
 report rsyncd chasm "$out/rsyncd.log" chasm_rsyncd
+report rsyncd "--state" "$out/rsyncd.log" chasm_state_rsyncd
 report rsyncd mawk "$out/rsyncd.log" mawk_rsyncd
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
@@ -107,9 +118,12 @@ echo "chasm combined: $(grep -m1 lines_total "$out/chasm_combined.out" | tr -d '
 echo "--state vs without: $(ratio "$cpu_chasm_state" "$cpu_chasm_combined") per CPU-s, $(ratio "$mbs_chasm_state" "$mbs_chasm_combined") wall (target >= 1x)"
 echo "--state per CPU-second: vs mawk $(ratio "$cpu_chasm_state" "$cpu_mawk_combined") (target >= 2x), vs GoAccess $(ratio "$cpu_chasm_state" "$cpu_goaccess_slice") (target >= 50x);" \
   "all cores, wall: vs mawk $(ratio "$mbs_chasm_state" "$mbs_mawk_combined") (target >= 3x)"
+echo "--state per CPU-second: xferlog vs mawk $(ratio "$cpu_chasm_state_xferlog" "$cpu_mawk_xferlog"), rsyncd vs mawk $(ratio "$cpu_chasm_state_rsyncd" "$cpu_mawk_rsyncd") (target >= 1x);" \
+  "peak RSS $(( $(field chasm_state_xferlog 4) / 1024 )) and $(( $(field chasm_state_rsyncd 4) / 1024 )) MiB"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The streamed case: N GB of combined log generated straight into gzip, scanned with --state.
-stream_gb="${STREAM_GB:-0}"
+stream_gb="${2:-${STREAM_GB:-0}}"
 if [ "$stream_gb" -gt 0 ]; then
   big="$out/stream-${stream_gb}g.log.gz"
   if [ ! -s "$big" ]; then
@@ -119,12 +133,18 @@ if [ "$stream_gb" -gt 0 ]; then
       python3 "$gen" --format combined --lines "$per" --seed $(( 10 + k )) --start $(( 1732406400 + k * per / 40 ))
     done | gzip -1 > "$big.tmp" && mv "$big.tmp" "$big"
   fi
-  rm -rf "$out/state-stream"
-  run chasm_stream "$root/chasm" stats scan --format combined --json --state "$out/state-stream" "$big"
-  e=$(field chasm_stream 1); u=$(field chasm_stream 2); s=$(field chasm_stream 3)
-  echo "streamed ${stream_gb} GB (gzip, --state, default heap): ${e} s wall, $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') CPU-s," \
-    "$(awk -v u="$u" -v s="$s" -v g="$stream_gb" 'BEGIN { printf "%.1f", g * 1000 / (u + s) }') MB per CPU-s, peak RSS $(( $(field chasm_stream 4) / 1024 )) MiB" \
-    "(1 GB plain: $(( $(field chasm_state 4) / 1024 )) MiB)"
+  for heap in default 256m; do
+    rm -rf "$out/state-stream"
+    if [ "$heap" = default ]; then
+      run chasm_stream "$root/chasm" stats scan --format combined --json --state "$out/state-stream" "$big"
+    else
+      JAVA_OPTS="-Xmx$heap" run chasm_stream "$root/chasm" stats scan --format combined --json --state "$out/state-stream" "$big"
+    fi
+    e=$(field chasm_stream 1); u=$(field chasm_stream 2); s=$(field chasm_stream 3)
+    echo "streamed ${stream_gb} GB (gzip, --state, heap $heap): ${e} s wall, $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') CPU-s," \
+      "$(awk -v u="$u" -v s="$s" -v g="$stream_gb" 'BEGIN { printf "%.1f", g * 1000 / (u + s) }') MB per CPU-s, peak RSS $(( $(field chasm_stream 4) / 1024 )) MiB" \
+      "(1 GB plain: $(( $(field chasm_state 4) / 1024 )) MiB; target <= 300)"
+  done
 fi
 
 # Heap per distinct artifact: same size, 5,000 vs 50,000 distinct paths; peak heap after GC.

@@ -31,11 +31,9 @@ public final class Aggregator {
 
   private final ArtifactCatalog catalog;
   private final BotMatcher bots;
-  private final ClientHasher hasher;
-  private final ClientHasher weekHasher;
-  private final ClientHasher monthHasher;
-  // The month of the last day seen (a LocalDate per line would cost more than the line).
-  private long monthOfDay = Long.MIN_VALUE, monthIndex;
+  private final ClientHashes hashes;
+  // The week and month of the last day seen (a LocalDate per line would cost more than the line).
+  private long windowsOfDay = Long.MIN_VALUE, weekIndex, monthIndex;
   private final WindowSketches windowSketches = new WindowSketches();
   // The scan's report: every step's rows and downloaders' hashes (kept in a list) go to its one
   // sketch per artifact.
@@ -80,9 +78,7 @@ public final class Aggregator {
     this.report = report;
     this.hourRows = hourRows;
     this.bots = new BotMatcher(rules.botPatterns());
-    this.hasher = new ClientHasher(secrets);
-    this.weekHasher = new ClientHasher(secrets, io.chasm.stats.Window.WEEK);
-    this.monthHasher = new ClientHasher(secrets, io.chasm.stats.Window.MONTH);
+    this.hashes = new ClientHashes(secrets);
   }
 
   public RunTotals totals() {
@@ -155,9 +151,8 @@ public final class Aggregator {
     }
     bytes[row] += r.bytes;
     if (http && r.status == 206) {
-      long c = client(day, r);
-      if (c != 0) {
-        ranges.add(day, art, proto.ordinal(), c, weekHash(day, r), monthHash(day, r), r.bytes,
+      if (clients(day, r) && hashes.day != 0) {
+        ranges.add(day, art, proto.ordinal(), hashes.day, hashes.week, hashes.month, r.bytes,
             r.epochSecond);
       }
       return null;
@@ -169,18 +164,21 @@ public final class Aggregator {
     if (http) {
       ranges.full(day, art, proto.ordinal(), r.bytes);
     }
-    long c = client(day, r);
-    long wh = weekHash(day, r);
-    long mh = monthHash(day, r);
+    long c = 0, wh = 0, mh = 0;
+    if (clients(day, r)) {
+      c = hashes.day;
+      wh = hashes.week;
+      mh = hashes.month;
+    }
     if (report != null && (c | wh | mh) != 0) {
       downloaders.add(row, day, c, wh, mh);
     }
     if (hourRows) {
       if (wh != 0) {
-        windowSketches.add(false, io.chasm.stats.Window.WEEK.indexOfDay(day), art, proto.ordinal(), wh);
+        windowSketches.add(false, weekIndex, art, proto.ordinal(), wh);
       }
       if (mh != 0) {
-        windowSketches.add(true, month(day), art, proto.ordinal(), mh);
+        windowSketches.add(true, monthIndex, art, proto.ordinal(), mh);
       }
     }
     if (c != 0 && hourRows) {
@@ -197,37 +195,21 @@ public final class Aggregator {
     return null;
   }
 
-  private long client(long day, LogRecord r) {
+  // Sets hashes' day, week and month values (0 where a window has closed); false without a client.
+  private boolean clients(long day, LogRecord r) {
     if (r.clientEnd <= r.clientStart) {
-      return 0;
+      return false;
     }
-    long c = hasher.hash(day, r.buf, r.clientStart, r.clientEnd);
-    if (c == 0) {
+    if (day != windowsOfDay) {
+      weekIndex = io.chasm.stats.Window.WEEK.indexOfDay(day);
+      monthIndex = io.chasm.stats.Window.MONTH.indexOfDay(day);
+      windowsOfDay = day;
+    }
+    hashes.of(day, weekIndex, monthIndex, r.buf, r.clientStart, r.clientEnd);
+    if (hashes.day == 0) {
       totals.lateLines++;
     }
-    return c;
-  }
-
-  private long weekHash(long day, LogRecord r) {
-    if (r.clientEnd <= r.clientStart) {
-      return 0;
-    }
-    return weekHasher.hash(io.chasm.stats.Window.WEEK.indexOfDay(day), r.buf, r.clientStart, r.clientEnd);
-  }
-
-  private long monthHash(long day, LogRecord r) {
-    if (r.clientEnd <= r.clientStart) {
-      return 0;
-    }
-    return monthHasher.hash(month(day), r.buf, r.clientStart, r.clientEnd);
-  }
-
-  private long month(long day) {
-    if (day != monthOfDay) {
-      monthIndex = io.chasm.stats.Window.MONTH.indexOfDay(day);
-      monthOfDay = day;
-    }
-    return monthIndex;
+    return true;
   }
 
   // Path without query or fragment, "//" and "/./" collapsed, leading '/' ensured.

@@ -5,12 +5,9 @@ import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import io.chasm.stats.Window;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -36,6 +33,8 @@ public final class RangeTracker {
     final int protocol;
     final long day, client, weekClient, monthClient;
     long bytes, lastTs;
+    // Only valid during a sort (see sort).
+    long sortKey;
 
     Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client, long weekClient,
         long monthClient) {
@@ -66,11 +65,23 @@ public final class RangeTracker {
 
   private record FullKey(long day, int pathProto) {}
 
-  // Decided entries are handed out in this order, so that a redone step builds its sketches in
-  // the same order and so the same bytes (catalog ids differ from run to run; names do not).
-  private static final Comparator<Entry> ORDER = Comparator.comparingLong((Entry e) -> e.day)
-      .thenComparing(e -> e.art.name).thenComparingInt(e -> e.protocol)
-      .thenComparingLong(e -> e.client);
+  // Decided and saved entries are in (day, artifact name, protocol, client) order, so that a redone
+  // step builds its sketches in the same order and so the same bytes (catalog ids differ from run
+  // to run; names do not), and the same state is the same bytes. Names are ranked once per sort
+  // (NameRanks) and (day, rank, protocol) packed into each entry's sort key: comparing paths, or
+  // even following each entry to its artifact's rank, at every comparison was most of the
+  // spooling thread (JFR).
+  private static void sort(List<Entry> es, NameRanks ranks) {
+    long minDay = Long.MAX_VALUE;
+    for (Entry e : es) {
+      minDay = Math.min(minDay, e.day);
+    }
+    for (Entry e : es) {
+      e.sortKey = (e.day - minDay) << 34 | (long) ranks.rank(e.art) << 2 | e.protocol;
+    }
+    es.sort((a, b) -> a.sortKey != b.sortKey ? Long.compare(a.sortKey, b.sortKey)
+        : Long.compare(a.client, b.client));
+  }
 
   private final Map<Key, Entry> entries = new HashMap<>();
   private final Map<FullKey, Full> fullSizes = new HashMap<>();
@@ -112,7 +123,7 @@ public final class RangeTracker {
         it.remove();
       }
     }
-    decided.sort(ORDER);
+    sort(decided, NameRanks.of(decided, e -> e.art));
     for (Entry e : decided) {
       Full f = fullSizes.get(new FullKey(e.day, e.art.pathId * PROTOCOLS + e.protocol));
       if (f == null || f.size <= 0 || e.bytes < f.size) {
@@ -162,36 +173,44 @@ public final class RangeTracker {
    * is the same bytes.
    */
   public synchronized byte[] save() {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bo)) {
-      out.writeInt(CARRY_VERSION);
-      List<Entry> es = new ArrayList<>(entries.values());
-      es.sort(ORDER);
-      out.writeInt(es.size());
-      for (Entry e : es) {
-        out.writeUTF(e.art.name);
-        out.writeByte(e.protocol);
-        out.writeLong(e.day);
-        out.writeLong(e.client);
-        out.writeLong(e.weekClient);
-        out.writeLong(e.monthClient);
-        out.writeLong(e.bytes);
-        out.writeLong(e.lastTs);
-      }
-      List<Full> fs = new ArrayList<>(fullSizes.values());
-      fs.sort(Comparator.comparingLong((Full f) -> f.day).thenComparing(f -> f.art.name)
-          .thenComparingInt(f -> f.protocol));
-      out.writeInt(fs.size());
-      for (Full f : fs) {
-        out.writeUTF(f.art.name);
-        out.writeByte(f.protocol);
-        out.writeLong(f.day);
-        out.writeLong(f.size);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // in memory
+    List<Entry> es = new ArrayList<>(entries.values());
+    List<Full> fs = new ArrayList<>(fullSizes.values());
+    List<ArtifactCatalog.Artifact> arts = new ArrayList<>(es.size() + fs.size());
+    es.forEach(e -> arts.add(e.art));
+    fs.forEach(f -> arts.add(f.art));
+    NameRanks ranks = NameRanks.of(arts, a -> a);
+    sort(es, ranks);
+    fs.sort((a, b) -> a.day != b.day ? Long.compare(a.day, b.day)
+        : ranks.rank(a.art) != ranks.rank(b.art) ? Integer.compare(ranks.rank(a.art), ranks.rank(b.art))
+        : Integer.compare(a.protocol, b.protocol));
+    // The layout of DataOutputStream (big-endian, names as writeUTF), sized exactly up front: the
+    // record of a day's open ranges is tens of MB and is written at every step.
+    long size = 12;
+    for (Entry e : es) {
+      size += ranks.utf(e.art).length + 1 + 48;
     }
-    return bo.toByteArray();
+    for (Full f : fs) {
+      size += ranks.utf(f.art).length + 1 + 16;
+    }
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("open-range record over 2 GB");
+    }
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate((int) size);
+    out.putInt(CARRY_VERSION);
+    out.putInt(es.size());
+    for (Entry e : es) {
+      out.put(ranks.utf(e.art));
+      out.put((byte) e.protocol);
+      out.putLong(e.day).putLong(e.client).putLong(e.weekClient).putLong(e.monthClient);
+      out.putLong(e.bytes).putLong(e.lastTs);
+    }
+    out.putInt(fs.size());
+    for (Full f : fs) {
+      out.put(ranks.utf(f.art));
+      out.put((byte) f.protocol);
+      out.putLong(f.day).putLong(f.size);
+    }
+    return out.array();
   }
 
   /** Restores what {@link #save} wrote (nothing for an empty array). */

@@ -126,9 +126,9 @@ public final class StateFile {
         out.write(e.getValue());
       }
       out.writeInt(carry.length);
-      out.write(carry);
     }
-    writeAtomically(file, bo.toByteArray());
+    // The carry (a day's open ranges) can be tens of MB: written from where it is, not copied.
+    writeAtomically(file, bo.toByteArray(), carry);
   }
 
   private static Window window(int ordinal, Path file) throws IOException {
@@ -138,16 +138,18 @@ public final class StateFile {
     return Window.values()[ordinal];
   }
 
-  /** Writes bytes to a sibling temporary file, fsyncs, renames over {@code file}, fsyncs the dir. */
-  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+  /** Writes the parts, in order, to a sibling temporary file, fsyncs, renames over {@code file}, fsyncs the dir. */
+  public static void writeAtomically(Path file, byte[]... parts) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
-      while (bb.hasRemaining()) {
-        ch.write(bb);
+      for (byte[] bytes : parts) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
+        while (bb.hasRemaining()) {
+          ch.write(bb);
+        }
       }
       ch.force(true);
     }

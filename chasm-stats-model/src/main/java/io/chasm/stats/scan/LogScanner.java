@@ -51,7 +51,6 @@ public final class LogScanner {
   /** Lines longer than this are rejected (and skipped to their end). */
   public static final int MAX_LINE = 64 * 1024;
   private static final int BUF = 1 << 20;
-  private static final long MIN_PART = 16L << 20;
 
   /** Receives each step's delta before the checkpoint covering it is written. */
   public interface BatchSink {
@@ -69,6 +68,11 @@ public final class LogScanner {
     public int threads = Runtime.getRuntime().availableProcessors();
     /** Where step seeds come from; null = random (see {@link StepSeeds}). */
     public StepSeeds seeds;
+    /**
+     * A plain file's step is split into parts of at least this many bytes, read on different
+     * threads (each part starts after a line end; tests use small parts).
+     */
+    public long minPartBytes = 16L << 20;
   }
 
   /** What a scan read, for the report. */
@@ -229,7 +233,7 @@ public final class LogScanner {
       long len = it.cut - it.start;
       int n = 1;
       if (it.w.compression == ByteSource.Compression.NONE && it.w.reader.splittable()) {
-        n = (int) Math.max(1, Math.min(opt.threads * 2L, len / MIN_PART));
+        n = (int) Math.max(1, Math.min(opt.threads * 2L, len / Math.max(1, opt.minPartBytes)));
       }
       for (int k = 0; k < n; k++) {
         long ps = it.start + len * k / n;

@@ -19,6 +19,10 @@ public final class StatsBatchEncoder {
   /** Value of {@code format_version}. */
   public static final int FORMAT_VERSION = 1;
 
+  // Same names, SPEC §11.4; by ordinal, as Enum.valueOf per row showed in profiles (JFR, 3%).
+  private static final Granularity[] GRANULARITY = java.util.Arrays.stream(io.chasm.stats.StatsRow.Granularity.values())
+      .map(g -> Granularity.valueOf(g.name())).toArray(Granularity[]::new);
+
   private StatsBatchEncoder() {}
 
   /** Part {@code part} of {@code parts}: {@code rows} is that part's slice of the delta's rows. */
@@ -50,7 +54,7 @@ public final class StatsBatchEncoder {
     // The few project, type and protocol names are shared by every row.
     java.util.Map<String, ByteString> names = new java.util.HashMap<>();
     for (io.chasm.stats.StatsRow r : rows) {
-      Granularity g = Granularity.valueOf(r.granularity.name()); // same names, SPEC §11.4
+      Granularity g = GRANULARITY[r.granularity.ordinal()];
       io.chasm.wire.proto.stats.StatsRow.Builder rb = io.chasm.wire.proto.stats.StatsRow.newBuilder()
           .setPeriodStart(r.periodStart)
           .setGranularity(g)
