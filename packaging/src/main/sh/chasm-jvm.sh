@@ -28,10 +28,15 @@ if [ -n "${chasm_cache:-}" ]; then
   jsa="$chasm_cache/chasm-$(id -u)-$(printf %s "$chasm_cp" | cksum | cut -d" " -f1).jsa"
   if [ ! -f "$jsa" ] || [ "$chasm_stamp" -nt "$jsa" ]; then
     # Written under a temporary name: a process starting meanwhile never maps half an archive.
+    # The training's trees keep their state in a directory of their own, removed after: as root it
+    # would otherwise land in /var/lib/chasm/trees, beside the real mirrors' state.
     tmp="$jsa.$$.tmp"
-    { "$chasm_java" "${opens[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xshare:auto -cp "$chasm_cp" io.chasm.examples.chasm.CdsTraining \
+    training_state="$(mktemp -d)"
+    { "$chasm_java" "${opens[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xshare:auto -Dchasm.state.home="$training_state" \
+        -cp "$chasm_cp" io.chasm.examples.chasm.CdsTraining \
       || "$chasm_java" "${opens[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xshare:auto -cp "$chasm_cp" io.chasm.examples.chasm.ChasmCli --version
     } >/dev/null 2>&1 && [ -f "$tmp" ] && mv -f "$tmp" "$jsa" || rm -f "$tmp"
+    rm -rf "$training_state"
   fi
   [ -f "$jsa" ] && share=(-XX:SharedArchiveFile="$jsa" -Xshare:auto)
 fi
