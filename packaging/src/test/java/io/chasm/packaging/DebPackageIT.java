@@ -136,7 +136,8 @@ class DebPackageIT {
     Path origin = tmp.resolve("origin");
     ChasmCommands.writeTree(origin, "1");
     chasm.run("keygen", "--out", tmp.resolve("origin.key").toString());
-    chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString());
+    // The shipped config follows repository "debian".
+    chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString(), "--origin", "debian");
     // The operator's steps: the origin's public key and the config, readable by the daemon's group.
     Files.copy(tmp.resolve("origin.key.pub"), Path.of("/etc/chasm/origin.pub"));
     Cmd.ok("chgrp", "chasm", "/etc/chasm/origin.pub");
@@ -156,13 +157,55 @@ class DebPackageIT {
         chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString());
         awaitSame(origin, Path.of(tree), unit, log);
         // The daemon serves onwards: a second mirror syncs from its peer listener.
-        String peer = peerUri(unit, log);
+        String peer = peerUri(awaitFile(Path.of("/run/chasm/chasmd.run"), unit, log));
         Path second = tmp.resolve("second");
         chasm.run("sync", peer, second.toString(), "--trust", tmp.resolve("origin.key.pub").toString());
         assertThat(ChasmCommands.contents(second)).isEqualTo(ChasmCommands.contents(origin));
         assertThat(unit.stop()).as("chasmd exits 0 on SIGTERM; log " + log).isZero();
       }
+      ChasmCommands.writeTree(origin, "3");
+      chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString());
+      runSplitNode(origin, tree, chasm);
     }
+  }
+
+  /** The same node as three units: oracle and fetcher as {@code chasm}, the network peer as {@code chasm-peer}. */
+  private void runSplitNode(Path origin, String tree, ChasmCommands chasm) throws Exception {
+    Path dir = Path.of(System.getProperty("chasm.packages", "target"));
+    Path oracleLog = dir.resolve("chasmd-oracle-unit.log");
+    try (UnitRunner oracle = UnitRunner.start(Path.of(UNITS, "chasmd-oracle.service"), oracleLog)) {
+      // Type=simple: systemd would start the others at once and restart them until the socket is
+      // there (Restart=on-failure); here they wait for it.
+      awaitFile(Path.of("/run/chasm/oracle.sock"), oracle, oracleLog);
+      Path peerLog = dir.resolve("chasmd-peer-unit.log");
+      Path fetcherLog = dir.resolve("chasmd-fetcher-unit.log");
+      try (UnitRunner peer = UnitRunner.start(Path.of(UNITS, "chasmd-peer.service"), peerLog);
+          UnitRunner fetcher = UnitRunner.start(Path.of(UNITS, "chasmd-fetcher.service"), fetcherLog)) {
+        awaitSame(origin, Path.of(tree), fetcher, fetcherLog);
+        String run = awaitFile(Path.of("/run/chasm/peer.run"), peer, peerLog);
+        Matcher pid = Pattern.compile("(?m)^pid=(\\d+)").matcher(run);
+        assertThat(pid.find()).as("pid in " + run).isTrue();
+        assertThat(Files.getOwner(Path.of("/proc", pid.group(1))).getName()).as("the peer's user").isEqualTo("chasm-peer");
+        assertThat(Cmd.run("setpriv", "--reuid=chasm-peer", "--regid=chasm", "--init-groups", "touch", tree + "/README").exit())
+            .as("the peer's user cannot write the tree").isNotZero();
+        Path third = tmp.resolve("third");
+        chasm.run("sync", peerUri(run), third.toString(), "--trust", tmp.resolve("origin.key.pub").toString());
+        assertThat(ChasmCommands.contents(third)).isEqualTo(ChasmCommands.contents(origin));
+        assertThat(fetcher.stop()).as("fetcher exits 0 on SIGTERM; log " + fetcherLog).isZero();
+        assertThat(peer.stop()).as("peer exits 0 on SIGTERM; log " + peerLog).isZero();
+      }
+      assertThat(oracle.stop()).as("oracle exits 0 on SIGTERM; log " + oracleLog).isZero();
+    }
+  }
+
+  private static String awaitFile(Path file, UnitRunner unit, Path log) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (!Files.exists(file)) {
+      assertThat(unit.isAlive()).as("unit still running; log:\n" + readLog(log)).isTrue();
+      assertThat(Instant.now()).as(file + " appears; log:\n" + readLog(log)).isBefore(deadline);
+      Thread.sleep(100);
+    }
+    return Files.isRegularFile(file) ? Files.readString(file) : "";
   }
 
   /** Edits the shipped config as an operator would: the tree, the upstream, the key, a free port. */
@@ -192,14 +235,8 @@ class DebPackageIT {
     }
   }
 
-  private static String peerUri(UnitRunner unit, Path log) throws Exception {
-    Path runFile = Path.of("/run/chasm/chasmd.run");
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-    while (!Files.exists(runFile)) {
-      assertThat(Instant.now()).as("run file " + runFile + "; log:\n" + readLog(log)).isBefore(deadline);
-      Thread.sleep(100);
-    }
-    String run = Files.readString(runFile);
+  /** The peer listener's URI from a run file ({@code peer=[tcp://127.0.0.1:PORT]}). */
+  private static String peerUri(String run) {
     Matcher m = PEER_URI.matcher(run.lines().filter(l -> l.startsWith("peer")).findFirst().orElse(""));
     assertThat(m.find()).as("peer URI in " + run).isTrue();
     return m.group();
