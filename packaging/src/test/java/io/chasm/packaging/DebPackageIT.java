@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +40,14 @@ class DebPackageIT {
   void installsRunsAMirrorUnderItsUnitAndPurgesCleanly() throws Exception {
     assumeTrue(Cmd.onPath("dpkg") && Cmd.onPath("dpkg-deb"), "dpkg is missing: not a Debian machine, the .deb cannot be installed here");
     assumeTrue(Cmd.ok("id", "-u").strip().equals("0"), "not root: dpkg -i needs root (CI runs .ci/run as root)");
-    Path deb = Packages.deb();
+    // One install at a time on a machine: another build's DebPackageIT would share /etc/chasm and the users.
+    try (FileChannel lock = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "chasm-deb-it.lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+      installRunAndPurge(Packages.deb());
+    }
+  }
+
+  private void installRunAndPurge(Path deb) throws Exception {
     assumeTrue(Cmd.run("dpkg-query", "-W", "chasm").exit() != 0 || purge(),
         "a chasm package was installed and could not be purged first");
     boolean hadVarLib = Files.exists(Path.of("/var/lib/chasm"));
