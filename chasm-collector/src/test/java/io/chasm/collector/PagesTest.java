@@ -79,7 +79,7 @@ class PagesTest {
   @Test
   void projectPage_showsCountmeWithSmallCountsWithheld() throws Exception {
     String body = get("projects/proj?period=all").body();
-    assertThat(body).contains("<table id=countme>").contains(">123<").contains("&lt; 5").doesNotContain(">3</td></tr>");
+    assertThat(body).contains("<table id=\"countme\">").contains(">123<").contains("&lt; 5").doesNotContain(">3</td></tr>");
   }
 
   @Test

@@ -321,8 +321,7 @@ public final class ApiRoutes {
     if (ctx.path().startsWith("/api/")) {
       ctx.status(status).json(Map.of("error", m));
     } else {
-      ctx.status(status).html(Html.page("Error", "<h1>" + (status >= 500 ? "Unavailable" : "Bad request") + "</h1><p>"
-          + Html.esc(m) + "</p><p><a href=\"/\">Home</a></p>"));
+      Pages.error(ctx, status, m);
     }
   }
 }
