@@ -13,7 +13,7 @@ import java.util.Locale;
  * for phones and screen readers. A withheld (privacy) period is a flat grey bar.
  */
 public record BarChart(String id, String ariaLabel, List<Bar> bars, List<GridLine> grid, String firstLabel,
-    String lastLabel, List<Point> points) {
+    String lastLabel, List<Point> points, boolean oneMirror) {
   public static final int WIDTH = 800;
   public static final int HEIGHT = 220;
   static final int LEFT = 56;
@@ -36,6 +36,11 @@ public record BarChart(String id, String ariaLabel, List<Bar> bars, List<GridLin
 
   /** The chart of {@code points}, one bar each, scaled to the largest figure. */
   public static BarChart downloads(String id, List<Point> points) {
+    return downloads(id, points, false);
+  }
+
+  /** As {@link #downloads(String, List)}; {@code oneMirror} labels the uniques as one mirror's. */
+  public static BarChart downloads(String id, List<Point> points, boolean oneMirror) {
     long max = 1;
     for (Point p : points) {
       if (p.totals().downloads() != null) {
@@ -57,21 +62,21 @@ public record BarChart(String id, String ariaLabel, List<Bar> bars, List<GridLin
       double x = LEFT + i * slot + (slot - barW) / 2;
       Long d = p.totals().downloads();
       double h = d == null ? 2 : d == 0 ? 0 : Math.max(1, plotH * (double) d / max);
-      bars.add(new Bar(num(x), num(TOP + plotH - h), num(barW), num(h), d == null, hover(p.period(), p.totals())));
+      bars.add(new Bar(num(x), num(TOP + plotH - h), num(barW), num(h), d == null, hover(p.period(), p.totals(), oneMirror)));
     }
     String first = points.isEmpty() ? "" : axisLabel(points.get(0).period());
     String last = points.isEmpty() ? "" : axisLabel(points.get(points.size() - 1).period());
-    return new BarChart(id, "Downloads over time", bars, grid, first, last, List.copyOf(points));
+    return new BarChart(id, "Downloads over time", bars, grid, first, last, List.copyOf(points), oneMirror);
   }
 
   /** "2026-03-01: 1,234 downloads, 1.2 GiB, 56 unique downloaders (sum over mirrors of 1 day figure from ...)". */
-  static String hover(String period, Totals t) {
+  static String hover(String period, Totals t, boolean oneMirror) {
     String when = axisLabel(period);
     if (t.suppressed()) {
       return when + ": withheld (privacy)";
     }
     return when + ": " + Format.count(t.downloads()) + " downloads, " + Format.bytes(t.bytes()) + ", "
-        + Format.count(t.unique()) + " unique downloaders (" + Format.windowNote(t) + ")";
+        + Format.count(t.unique()) + " unique downloaders (" + Format.windowNote(t, oneMirror) + ")";
   }
 
   /** The period as the axis and the table show it: a day, or a day and hour. */

@@ -36,12 +36,20 @@ public final class Format {
     return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  /** What a unique figure sums, in words: "sum over mirrors of 12 month figures from 2026-01". */
-  public static String windowNote(Totals t) {
+  /**
+   * What a unique figure sums, in words (SPEC §11.9, §11.10): "sum over mirrors of 12 month
+   * figures from 2026-01", or for one mirror's figure "this mirror's 12 month figures from 2026-01,
+   * summed".
+   */
+  public static String windowNote(Totals t, boolean oneMirror) {
     StatsReader.UniqueWindow w = t.window();
     String kind = w.window().equals("mixed") ? "month, week and day" : w.window();
-    return "sum over mirrors of " + w.windows() + " " + kind + " figure" + (w.windows() == 1 ? "" : "s") + " from "
-        + w.start();
+    String figures = w.windows() + " " + kind + " figure" + (w.windows() == 1 ? "" : "s") + " from " + w.start();
+    return oneMirror ? "this mirror's " + figures + (w.windows() == 1 ? "" : ", summed") : "sum over mirrors of " + figures;
+  }
+
+  public static String windowNote(Totals t) {
+    return windowNote(t, false);
   }
 
   /** A Unix time as "2026-03-01 10:00:00 UTC", or "never" for 0. */

@@ -7,6 +7,9 @@ import io.chasm.collector.StatsReader.Interval;
 import io.chasm.collector.StatsReader.Point;
 import io.chasm.collector.StatsReader.ProjectSummary;
 import io.chasm.collector.StatsReader.Range;
+import io.chasm.collector.StatsReader.Slice;
+import io.chasm.collector.StatsReader.Totals;
+import io.chasm.collector.StatsReader.UniqueWindow;
 import io.chasm.collector.model.Mirror;
 import io.chasm.collector.internal.web.Views.TopRow;
 import io.javalin.Javalin;
@@ -38,6 +41,8 @@ public final class PageRoutes {
     app.get("/", this::home);
     app.get("/projects/{project}", this::project);
     app.get("/projects/{project}/artifact", this::artifact);
+    app.get("/projects/{project}/type/{value}", ctx -> slice(ctx, By.TYPE));
+    app.get("/projects/{project}/protocol/{value}", ctx -> slice(ctx, By.PROTOCOL));
     app.get("/mirrors", this::mirrors);
     app.get("/mirrors/{mirror}", this::mirror);
   }
@@ -123,6 +128,31 @@ public final class PageRoutes {
     Pages.render(ctx, 200, "artifact.jte", m);
   }
 
+  /** One type's or one protocol's downloads in a project: totals and their series. */
+  private void slice(Context ctx, By by) throws SQLException {
+    StatsReader r = store.reader();
+    String project = ctx.pathParam("project");
+    String value = ctx.pathParam("value");
+    String period = periodParam(ctx);
+    Range range = Ranges.parse(null, null, period, r);
+    String dimension = by.name().toLowerCase(Locale.ROOT);
+    if (r.breakdown(project, Optional.empty(), by, Ranges.all(r)).stream().noneMatch(s -> s.key().equals(value))) {
+      Pages.error(ctx, 404, "No downloads of " + dimension + " " + value + " in project " + project);
+      return;
+    }
+    Optional<Slice> slice = r.breakdown(project, Optional.empty(), by, range).stream()
+        .filter(s -> s.key().equals(value)).findFirst();
+    Map<String, Object> m = new HashMap<>();
+    m.put("project", project);
+    m.put("dimension", dimension);
+    m.put("value", value);
+    m.put("period", period);
+    m.put("totals", slice.map(Slice::totals).orElseGet(() -> nothing(r, range)));
+    m.put("chart", BarChart.downloads("downloads-chart", r.sliceSeries(project, by, value, interval(range), range)));
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "slice.jte", m);
+  }
+
   private void mirrors(Context ctx) throws SQLException {
     Pages.render(ctx, 200, "mirrors.jte", Map.of("mirrors", store.mirrors()));
   }
@@ -141,9 +171,15 @@ public final class PageRoutes {
     Map<String, Object> m = new HashMap<>();
     m.put("mirror", mirror);
     m.put("period", period);
-    m.put("chart", BarChart.downloads("downloads-chart", series));
+    m.put("chart", BarChart.downloads("downloads-chart", series, true));
     m.put("threshold", r.privacyThreshold());
     Pages.render(ctx, 200, "mirror.jte", m);
+  }
+
+  /** The figures of a cell with no downloads in the range: withheld, as any cell below the threshold. */
+  private static Totals nothing(StatsReader r, Range range) {
+    UniqueWindow w = new UniqueWindow("day", range.from().toString(), 0);
+    return r.privacyThreshold() > 0 ? new Totals(null, null, null, true, w) : new Totals(0L, 0L, 0L, false, w);
   }
 
   private static String periodParam(Context ctx) {
