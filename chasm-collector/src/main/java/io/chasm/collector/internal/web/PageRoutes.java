@@ -1,6 +1,7 @@
 package io.chasm.collector.internal.web;
 
 import io.chasm.collector.CollectorStore;
+import io.chasm.collector.FreshnessBoard;
 import io.chasm.collector.StatsReader;
 import io.chasm.collector.StatsReader.By;
 import io.chasm.collector.StatsReader.Interval;
@@ -15,6 +16,8 @@ import io.chasm.collector.internal.web.Views.TopRow;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +48,7 @@ public final class PageRoutes {
     app.get("/projects/{project}/protocol/{value}", ctx -> slice(ctx, By.PROTOCOL));
     app.get("/mirrors", this::mirrors);
     app.get("/mirrors/{mirror}", this::mirror);
+    app.get("/freshness", this::freshness);
   }
 
   private void home(Context ctx) throws SQLException {
@@ -172,6 +176,8 @@ public final class PageRoutes {
     m.put("mirror", mirror);
     m.put("period", period);
     m.put("chart", BarChart.downloads("downloads-chart", series, true));
+    m.put("reports", store.freshness().entries(Instant.now(), FreshnessBoard.DEFAULT_STALE_AFTER).stream()
+        .filter(e -> e.mirror().equals(mirror.name())).toList());
     m.put("threshold", r.privacyThreshold());
     Pages.render(ctx, 200, "mirror.jte", m);
   }
@@ -180,6 +186,19 @@ public final class PageRoutes {
   private static Totals nothing(StatsReader r, Range range) {
     UniqueWindow w = new UniqueWindow("day", range.from().toString(), 0);
     return r.privacyThreshold() > 0 ? new Totals(null, null, null, true, w) : new Totals(0L, 0L, 0L, false, w);
+  }
+
+  private void freshness(Context ctx) throws SQLException {
+    long hours = ApiRoutes.intParam(ctx, "stale-after", (int) FreshnessBoard.DEFAULT_STALE_AFTER.toHours());
+    if (hours < 1) {
+      throw new IllegalArgumentException("stale-after must be a number of hours, 1 or more");
+    }
+    Instant now = Instant.now();
+    Map<String, Object> m = new HashMap<>();
+    m.put("entries", store.freshness().entries(now, Duration.ofHours(hours)));
+    m.put("staleAfterHours", hours);
+    m.put("now", now.getEpochSecond());
+    Pages.render(ctx, 200, "freshness.jte", m);
   }
 
   private static String periodParam(Context ctx) {
