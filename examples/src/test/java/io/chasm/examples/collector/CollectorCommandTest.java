@@ -126,6 +126,8 @@ class CollectorCommandTest {
       assertThat(new CommandLine(new StatsSubmitCommand()).execute(submit)).isZero();
       assertThat(get(uri.resolve("freshness"))).contains(">2</td>").doesNotContain(">1</td>");
       assertThat(get(uri.resolve("mirrors/m1"))).contains("mirror-snapshots").contains(">2</td>");
+      assertThat(get(uri.resolve("api/v1/freshness"))).contains("\"mirror\":\"m1\"").contains("\"repository\":\"debian<&>\"")
+          .contains("\"sequence\":2").contains("\"stale\":false");
 
       int rc = new CommandLine(new StatsSubmitCommand()).execute("--collector", uri.toString(), "--key", key.toString(),
           "--spool", spool.toString(), "--tree", dir.resolve("no-such-tree").toString());
