@@ -583,6 +583,75 @@ def check_metalink(vectors_dir=VECTORS):
     return n, 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Section 11.19: a mirror's snapshot in a stats batch (protobuf field 11)
+# ---------------------------------------------------------------------------------------------
+
+def pb_varint(n):
+    n &= M64  # negative int64 values are ten-byte two's complement varints
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def pb_field(number, wire_type, payload):
+    key = pb_varint(number << 3 | wire_type)
+    if wire_type == 0:
+        return key + pb_varint(payload) if payload else b""
+    return key + pb_varint(len(payload)) + payload if payload else b""
+
+
+def stats_batch_bytes(b, skip=()):
+    """The StatsBatch fields the vectors use, in field order (proto3: zero values left out)."""
+    out = pb_field(1, 0, b.get("format_version", 0))
+    if 2 not in skip:
+        out += pb_field(2, 2, bytes.fromhex(b.get("batch_id", "")))
+    out += pb_field(3, 2, b.get("mirror_id", "").encode("utf-8"))
+    if 7 not in skip:
+        out += pb_field(7, 0, b.get("created_unix", 0))
+    snap = b.get("mirror_snapshot")
+    if snap is not None and 11 not in skip:
+        inner = (pb_field(1, 2, snap["repository"].encode("utf-8")) + pb_field(2, 0, snap["sequence"])
+                 + pb_field(3, 0, snap["created_unix"]))
+        out += pb_varint(11 << 3 | 2) + pb_varint(len(inner)) + inner
+    return out
+
+
+def mirror_snapshot_ok(snap):
+    """SPEC 11.19 ranges (the origin name as in 5.3)."""
+    r = snap["repository"].encode("utf-8")
+    return (1 <= len(r) <= 255 and not any(c < 0x20 or c == 0x7F for c in r)
+            and 1 <= snap["sequence"] < 1 << 63 and snap["created_unix"] >= 0)
+
+
+def check_stats_mirror_snapshot(vectors_dir=VECTORS):
+    v = load("stats-mirror-snapshot.json", vectors_dir)
+    n = 0
+    for c in v["batches"]:
+        b = c["batch"]
+        assert stats_batch_bytes(b).hex() == c["encoded"], f"mirror snapshot {c['name']}: encoding"
+        # SPEC 11.14 with 11.19: the comparison leaves out created_unix and mirror_snapshot.
+        digest = sha256(stats_batch_bytes(b, skip=(7, 11))).hex()
+        assert digest == c["comparison_sha256"], f"mirror snapshot {c['name']}: comparison digest"
+        if "mirror_snapshot" in b:
+            assert mirror_snapshot_ok(b["mirror_snapshot"]), f"mirror snapshot {c['name']}: valid"
+        n += 1
+    first = v["batches"][0]["batch"]
+    for c in v["refused"]:
+        assert not mirror_snapshot_ok(c["mirror_snapshot"]), f"mirror snapshot refused {c['name']}"
+        carrying = dict(first, mirror_snapshot=c["mirror_snapshot"])
+        assert stats_batch_bytes(carrying).hex() == c["encoded"], f"mirror snapshot refused {c['name']}: encoding"
+        n += 1
+    return n, 0
+
+
+
 CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
@@ -596,6 +665,7 @@ CHECKS = [
 
 # ---------------------------------------------------------------------------------------------
     ("metalink.json", check_metalink),
+    ("stats-mirror-snapshot.json", check_stats_mirror_snapshot),
 ]
 
 

@@ -28,12 +28,14 @@ public final class CollectorStore implements AutoCloseable {
   private final BatchIngester ingester;
   private final StatsReader reader;
   private volatile IngestListener ingestListener = IngestListener.NONE;
+  private final FreshnessBoard freshness;
 
   private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier) {
     this.db = db;
     this.mirrors = new MirrorDao(db);
     this.ingester = new BatchIngester(db, mirrors, verifier);
     this.reader = new StatsReader(db, privacyThreshold);
+    this.freshness = new FreshnessBoard(db);
   }
 
   /**
@@ -111,6 +113,11 @@ public final class CollectorStore implements AutoCloseable {
 
   public StatsReader reader() {
     return reader;
+  }
+
+  /** Which snapshot each mirror reported serving, and who is stale (SPEC §11.19, §11.20). */
+  public FreshnessBoard freshness() {
+    return freshness;
   }
 
   /** Schema version of the open database. */

@@ -191,6 +191,19 @@ public final class StatsReader {
     return points(buckets, q.mirrorPerPiece(mirror, all(buckets)));
   }
 
+  /**
+   * A project's volumes of one type or one protocol ({@code by} TYPE or PROTOCOL) per bucket, days
+   * at the finest (no hourly rollup keeps the type or protocol).
+   */
+  public List<Point> sliceSeries(String project, By by, String value, Interval interval, Range range)
+      throws SQLException {
+    if (by != By.TYPE && by != By.PROTOCOL) {
+      throw new IllegalArgumentException("a series is kept per type or protocol, not per " + by);
+    }
+    Map<String, List<Piece>> buckets = buckets(interval == Interval.HOUR ? Interval.DAY : interval, range);
+    return points(buckets, q.slicePerPiece(project, by.name().toLowerCase(java.util.Locale.ROOT), value, all(buckets)));
+  }
+
   /** Totals per value of {@code by} (largest first) for a project, optionally one artifact. */
   public List<Slice> breakdown(String project, Optional<String> artifact, By by, Range range) throws SQLException {
     List<Piece> pieces = range.pieces();

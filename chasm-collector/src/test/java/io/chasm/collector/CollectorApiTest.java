@@ -139,7 +139,7 @@ class CollectorApiTest {
     for (String path : List.of("/api/v1/batches", "/api/v1/projects", "/api/v1/projects/{project}",
         "/api/v1/projects/{project}/artifacts", "/api/v1/projects/{project}/series", "/api/v1/projects/{project}/breakdown",
         "/api/v1/projects/{project}/countme",
-        "/api/v1/mirrors", "/api/v1/mirrors/{mirror}/series", "/api/v1/openapi.yaml")) {
+        "/api/v1/mirrors", "/api/v1/mirrors/{mirror}/series", "/api/v1/freshness", "/api/v1/openapi.yaml")) {
       assertThat(spec.body()).as("documented: " + path).contains("\n  " + path + ":\n");
     }
   }

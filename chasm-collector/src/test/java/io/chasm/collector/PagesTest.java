@@ -79,7 +79,7 @@ class PagesTest {
   @Test
   void projectPage_showsCountmeWithSmallCountsWithheld() throws Exception {
     String body = get("projects/proj?period=all").body();
-    assertThat(body).contains("<table id=countme>").contains(">123<").contains("&lt; 5").doesNotContain(">3</td></tr>");
+    assertThat(body).contains("<table id=\"countme\">").contains(">123<").contains("&lt; 5").doesNotContain(">3</td></tr>");
   }
 
   @Test
@@ -87,5 +87,25 @@ class PagesTest {
     assertThat(get("projects/nope").statusCode()).isEqualTo(404);
     assertThat(get("mirrors/nope").statusCode()).isEqualTo(404);
     assertThat(get("mirrors/m2").body()).contains("Mirror m2");
+  }
+
+  @Test
+  void typeAndProtocolViews_chartTheirDownloads_andUnknownValuesAre404() throws Exception {
+    HttpResponse<String> type = get("projects/proj/type/iso?period=all");
+    assertThat(type.statusCode()).isEqualTo(200);
+    assertThat(type.body()).contains("proj: type iso").contains("<svg id=\"downloads-chart\"")
+        .contains("<rect class=\"bar\"").contains("11 downloads");
+    assertThat(get("projects/proj/protocol/http").body()).contains("proj: protocol http").contains("11 downloads");
+    assertThat(get("projects/proj").body()).contains("href=\"/projects/proj/type/iso\"")
+        .contains("href=\"/projects/proj/protocol/http\"");
+    assertThat(get("projects/proj/type/deb").statusCode()).isEqualTo(404);
+    assertThat(get("projects/proj/protocol/%3Cscript%3E").body()).doesNotContain("<script>").contains("&lt;script&gt;");
+  }
+
+  @Test
+  void uniqueFigures_sayTheirWindow_crossMirrorAsASum_oneMirrorAsItsOwn() throws Exception {
+    assertThat(get("projects/proj?period=all").body()).contains("sum over mirrors of 1 day figure from 2026-03-01");
+    assertThat(get("mirrors/m2?period=all").body()).contains("this mirror&#39;s 1 day figure from 2026-03-01")
+        .doesNotContain("sum over mirrors");
   }
 }

@@ -97,6 +97,7 @@ public final class BatchIngester {
       throw new BatchRejectedException(Reason.MALFORMED, "signed bytes are not a StatsBatch");
     }
     validate(batch, mirror);
+    MirrorSnapshots.check(batch);
     String batchId = HEX.formatHex(batch.getBatchId().toByteArray());
     String content = contentHash(batch);
 
@@ -154,6 +155,7 @@ public final class BatchIngester {
       throw new BatchRejectedException(
           Reason.CONFLICT, "batch " + batchId + " was accepted before with different content");
     }
+    MirrorSnapshots.record(db, mirror.id(), batch, now);
     if (!inserted) {
       return new IngestOutcome(batchId, true, 0, 0);
     }
@@ -229,12 +231,13 @@ public final class BatchIngester {
   }
 
   /**
-   * The batch's content identity: SHA-256 of its deterministic re-encoding without created_unix,
-   * so the same work rebuilt at another time is a duplicate, not a conflict.
+   * The batch's content identity: SHA-256 of its deterministic re-encoding without created_unix
+   * and mirror_snapshot (SPEC §11.14, §11.19), so the same work rebuilt or resent at another time
+   * is a duplicate, not a conflict.
    */
   static String contentHash(StatsBatch b) {
     try {
-      StatsBatch canonical = b.toBuilder().clearCreatedUnix().build();
+      StatsBatch canonical = b.toBuilder().clearCreatedUnix().clearMirrorSnapshot().build();
       ByteArrayOutputStream out = new ByteArrayOutputStream(canonical.getSerializedSize());
       CodedOutputStream cos = CodedOutputStream.newInstance(out);
       cos.useDeterministicSerialization();

@@ -106,6 +106,18 @@ public final class RollupQueries {
     return foldPieces(sql, artifact == null ? List.of(project) : List.of(project, artifact), pieces);
   }
 
+  /** A project's sums of one type or one protocol ({@code column} "type" or "protocol"), per window. */
+  public Map<Piece, Cell> slicePerPiece(String project, String column, String value, List<Piece> pieces)
+      throws SQLException {
+    String where = switch (column) {
+      case "type" -> "type = ? AND protocol = ''";
+      case "protocol" -> "type = '' AND protocol = ?";
+      default -> throw new IllegalArgumentException("no slice by " + column);
+    };
+    return foldPieces("SELECT kind, period_start, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE project = ?"
+        + " AND " + where + " AND " + filter(pieces) + " GROUP BY kind, period_start", List.of(project, value), pieces);
+  }
+
   /** One mirror's sums over all its projects, per window. */
   public Map<Piece, Cell> mirrorPerPiece(String mirror, List<Piece> pieces) throws SQLException {
     return foldPieces("SELECT r.kind, r.period_start, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r"

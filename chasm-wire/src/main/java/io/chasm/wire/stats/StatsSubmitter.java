@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.chasm.api.retry.Backoff;
 import io.chasm.api.trust.Signer;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
+import io.chasm.wire.stats.internal.SnapshotStamp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +93,7 @@ public final class StatsSubmitter {
   private final Backoff backoff;
   private final Sleeper sleeper;
   private final HttpClient http;
+  private final ServedSnapshot.Source served;
 
   /**
    * @param collector base URL of the collector, e.g. {@code https://stats.example.org/}
@@ -105,6 +108,24 @@ public final class StatsSubmitter {
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.served = Optional::empty;
+  }
+
+  private StatsSubmitter(StatsSubmitter base, ServedSnapshot.Source served) {
+    this.endpoint = base.endpoint;
+    this.signer = base.signer;
+    this.backoff = base.backoff;
+    this.sleeper = base.sleeper;
+    this.http = base.http;
+    this.served = Objects.requireNonNull(served, "served");
+  }
+
+  /**
+   * A submitter that reports the mirror's current snapshot with every batch it sends (SPEC
+   * §11.19), asking {@code served} once per {@link #drain}.
+   */
+  public StatsSubmitter withServedSnapshot(ServedSnapshot.Source served) {
+    return new StatsSubmitter(this, served);
   }
 
   public StatsSubmitter(URI collector, Signer signer) {
@@ -161,11 +182,14 @@ public final class StatsSubmitter {
     int acked = 0;
     int rejected = 0;
     List<Pending> pending = outbox.pending();
+    Optional<ServedSnapshot> now = pending.isEmpty() ? Optional.empty() : served.current();
     for (int i = 0; i < pending.size(); i++) {
       Pending p = pending.get(i);
+      byte[] body = now.map(s -> SnapshotStamp.stamp(p.statsBatch(), s.repository(), s.sequence(), s.createdUnix()))
+          .orElse(p.statsBatch());
       Attempt a = null;
       for (int attempt = 1; attempt <= backoff.maxAttempts(); attempt++) {
-        a = send(p.statsBatch());
+        a = send(body);
         if (a.status() != Status.RETRY) {
           break;
         }

@@ -5,8 +5,10 @@ import io.chasm.examples.common.ExitCodes;
 import io.chasm.hashtree.sign.Ed25519Signer;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.stats.DirectoryOutbox;
+import io.chasm.wire.stats.ServedSnapshot;
 import io.chasm.wire.stats.StatsSubmitter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +41,13 @@ public final class StatsSubmitCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "print each drain's counts as one JSON line (acknowledged, refused, waiting, stopped_because)")
   boolean json;
+  @Option(names = "--tree", paramLabel = "DIR", description = "the mirror's tree: report the snapshot it serves with each "
+      + "batch, for the collector's freshness board (read-only; SPEC 11.19)")
+  Path tree;
+
+  @Option(names = "--tree-state", paramLabel = "DIR", description = "the tree's state directory, when not the default "
+      + "(the --state given to chasm sync / chasmd)")
+  Path treeState;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +59,18 @@ public final class StatsSubmitCommand implements Callable<Integer> {
       submitter = new StatsSubmitter(collector, signer);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (tree != null) {
+      if (!Files.isDirectory(tree)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tree " + tree + " is not a directory: give the "
+            + "mirror's tree (the DIR of chasm sync / chasmd --tree)");
+      }
+      ServedSnapshot.Source source = ServedSnapshot.ofTree(tree, treeState);
+      if (source.current().isEmpty()) {
+        System.err.println("chasm: no snapshot recorded for " + tree + " yet (sync once, or give --tree-state DIR); "
+            + "batches go without one until there is");
+      }
+      submitter = submitter.withServedSnapshot(source);
     }
     DirectoryOutbox outbox = new DirectoryOutbox(spool);
     while (true) {

@@ -57,6 +57,85 @@ class CollectorCommandTest {
         .isEqualTo(ExitCodes.ERROR);
   }
 
+  static Process startCollector(String data) throws Exception {
+    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ChasmCli.class.getName(),
+        "collector", "serve", "--data", data, "--listen", "127.0.0.1:0", "--privacy-threshold", "0")
+        .redirectErrorStream(true).start();
+  }
+
+  /** The URL the collector process prints once it listens. */
+  static URI collectorUri(Process p) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      Matcher m = Pattern.compile("serving (http://\\S+)").matcher(line);
+      if (m.find()) {
+        return URI.create(m.group(1));
+      }
+    }
+    throw new AssertionError("the collector exited before it listened");
+  }
+
+  static StatsBatch batch(String mirror, int n) {
+    byte[] id = new byte[32];
+    id[0] = (byte) n;
+    return StatsBatch.newBuilder().setFormatVersion(1).setMirrorId(mirror).setBatchId(ByteString.copyFrom(id))
+        .addRows(StatsRow.newBuilder().setGranularity(Granularity.DAY).setPeriodStart(86400L * (20000 + n)).setProject("debian")
+            .setArtifact("/debian/x.iso").setType("iso").setProtocol("http").setDownloads(3).setBytes(300))
+        .build();
+  }
+
+  static String get(URI uri) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /**
+   * stats submit --tree reports the mirror's snapshot with its batches (SPEC 11.19); the
+   * collector process shows it on /freshness, and the next publish moves it on.
+   */
+  @Test
+  void submitWithTree_reportsTheServedSnapshot_onTheFreshnessBoard() throws Exception {
+    String data = dir.resolve("data").toString();
+    Path key = dir.resolve("m1.key");
+    Path origin = dir.resolve("origin.key");
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Path state = dir.resolve("tree-state");
+    Files.writeString(tree.resolve("README"), "one");
+    assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
+    assertThat(ChasmCli.run("keygen", "--out", origin.toString())).isZero();
+    assertThat(ChasmCli.run("publish", tree.toString(), "--key", origin.toString(), "--state", state.toString(),
+        "--origin", "debian<&>", "--no-notify")).isZero();
+    assertThat(ChasmCli.run("collector", "mirror", "add", "m1", "--key", key + ".pub", "--data", data)).isZero();
+    Path spool = Files.createDirectories(dir.resolve("spool"));
+    Process p = startCollector(data);
+    try {
+      URI uri = collectorUri(p);
+      String[] submit = {"--collector", uri.toString(), "--key", key.toString(), "--spool", spool.toString(),
+          "--tree", tree.toString(), "--tree-state", state.toString()};
+      Files.write(spool.resolve("0001.batch"), batch("m1", 1).toByteArray());
+      assertThat(new CommandLine(new StatsSubmitCommand()).execute(submit)).isZero();
+      String board = get(uri.resolve("freshness"));
+      assertThat(board).contains("debian&lt;&amp;&gt;").contains(">1</td>").contains("fresh").doesNotContain("debian<&>");
+
+      Files.writeString(tree.resolve("README"), "two");
+      assertThat(ChasmCli.run("publish", tree.toString(), "--key", origin.toString(), "--state", state.toString(),
+          "--no-notify")).isZero();
+      Files.write(spool.resolve("0002.batch"), batch("m1", 2).toByteArray());
+      assertThat(new CommandLine(new StatsSubmitCommand()).execute(submit)).isZero();
+      assertThat(get(uri.resolve("freshness"))).contains(">2</td>").doesNotContain(">1</td>");
+      assertThat(get(uri.resolve("mirrors/m1"))).contains("mirror-snapshots").contains(">2</td>");
+      assertThat(get(uri.resolve("api/v1/freshness"))).contains("\"mirror\":\"m1\"").contains("\"repository\":\"debian<&>\"")
+          .contains("\"sequence\":2").contains("\"stale\":false");
+
+      int rc = new CommandLine(new StatsSubmitCommand()).execute("--collector", uri.toString(), "--key", key.toString(),
+          "--spool", spool.toString(), "--tree", dir.resolve("no-such-tree").toString());
+      assertThat(rc).isEqualTo(ExitCodes.ERROR);
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   /** serve as a real process; stats submit from the spool; SIGTERM stops it cleanly. */
   @Test
   void serveAndSubmit_overRealSockets() throws Exception {
@@ -64,21 +143,9 @@ class CollectorCommandTest {
     Path key = dir.resolve("m1.key");
     assertThat(ChasmCli.run("keygen", "--out", key.toString())).isZero();
     assertThat(ChasmCli.run("collector", "mirror", "add", "m1", "--key", key + ".pub", "--data", data)).isZero();
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), ChasmCli.class.getName(),
-        "collector", "serve", "--data", data, "--listen", "127.0.0.1:0", "--privacy-threshold", "0")
-        .redirectErrorStream(true).start();
+    Process p = startCollector(data);
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      Matcher m = null;
-      for (String line; (line = out.readLine()) != null; ) {
-        m = Pattern.compile("serving (http://\\S+)").matcher(line);
-        if (m.find()) {
-          break;
-        }
-      }
-      assertThat(m).isNotNull();
-      URI uri = URI.create(m.group(1));
+      URI uri = collectorUri(p);
       Path spool = Files.createDirectories(dir.resolve("spool"));
       StatsBatch b = StatsBatch.newBuilder().setFormatVersion(1).setMirrorId("m1")
           .setBatchId(ByteString.copyFrom(new byte[32]))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chasm.collector.model.BatchRejectedException;
 import io.chasm.collector.CollectorStore;
+import io.chasm.collector.FreshnessBoard;
 import io.chasm.collector.model.IngestOutcome;
 import io.chasm.collector.model.Mirror;
 import io.chasm.collector.StatsReader;
@@ -58,6 +59,7 @@ public final class ApiRoutes {
     app.get("/api/v1/projects/{project}/countme", this::countme);
     app.get("/api/v1/mirrors", this::mirrors);
     app.get("/api/v1/mirrors/{mirror}/series", this::mirrorSeries);
+    app.get("/api/v1/freshness", this::freshness);
     app.get("/api/v1/openapi.yaml", ctx -> {
       try (InputStream in = ApiRoutes.class.getResourceAsStream("/io/chasm/collector/openapi.yaml")) {
         ctx.contentType("application/yaml").result(in.readAllBytes());
@@ -240,6 +242,30 @@ public final class ApiRoutes {
     ctx.json(Map.of("mirrors", rows));
   }
 
+  /** The freshness board (SPEC §11.20) for scripts and redirectors. */
+  private void freshness(Context ctx) throws SQLException {
+    int hours = intParam(ctx, "stale_after_hours", (int) FreshnessBoard.DEFAULT_STALE_AFTER.toHours());
+    if (hours < 1) {
+      throw new IllegalArgumentException("stale_after_hours must be 1 or more");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (FreshnessBoard.Entry e : store.freshness().entries(Instant.now(), java.time.Duration.ofHours(hours))) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("mirror", e.mirror());
+      r.put("repository", e.repository());
+      r.put("sequence", e.sequence());
+      r.put("snapshot_created", Instant.ofEpochSecond(e.snapshotUnix()).toString());
+      r.put("age_seconds", e.ageSeconds());
+      r.put("reported", Instant.ofEpochSecond(e.reportedUnix()).toString());
+      r.put("newest_sequence", e.newestSequence());
+      r.put("behind", e.behind());
+      r.put("stale", e.stale());
+      r.put("why", e.why());
+      rows.add(r);
+    }
+    ctx.json(Map.of("stale_after_hours", hours, "mirrors", rows));
+  }
+
   static Map<String, Object> mirrorJson(Mirror m) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("name", m.name());
@@ -321,8 +347,7 @@ public final class ApiRoutes {
     if (ctx.path().startsWith("/api/")) {
       ctx.status(status).json(Map.of("error", m));
     } else {
-      ctx.status(status).html(Html.page("Error", "<h1>" + (status >= 500 ? "Unavailable" : "Bad request") + "</h1><p>"
-          + Html.esc(m) + "</p><p><a href=\"/\">Home</a></p>"));
+      Pages.error(ctx, status, m);
     }
   }
 }

@@ -1,14 +1,8 @@
 package io.chasm.collector.internal.web;
 
-import static io.chasm.collector.internal.web.Html.TOTALS_HEAD;
-import static io.chasm.collector.internal.web.Html.esc;
-import static io.chasm.collector.internal.web.Html.totalsCells;
-import static io.chasm.collector.internal.web.Html.url;
-
 import io.chasm.collector.CollectorStore;
-import io.chasm.collector.model.Mirror;
+import io.chasm.collector.FreshnessBoard;
 import io.chasm.collector.StatsReader;
-import io.chasm.collector.StatsReader.ArtifactRow;
 import io.chasm.collector.StatsReader.By;
 import io.chasm.collector.StatsReader.Interval;
 import io.chasm.collector.StatsReader.Point;
@@ -16,17 +10,27 @@ import io.chasm.collector.StatsReader.ProjectSummary;
 import io.chasm.collector.StatsReader.Range;
 import io.chasm.collector.StatsReader.Slice;
 import io.chasm.collector.StatsReader.Totals;
+import io.chasm.collector.StatsReader.UniqueWindow;
+import io.chasm.collector.model.Mirror;
+import io.chasm.collector.internal.web.Views.TopRow;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-/** The website: server-rendered HTML pages with charts drawn as inline SVG. */
+/**
+ * The website: gathers each page's figures from the read model and hands them to its template
+ * ({@code src/main/jte}, rendered by {@link Pages}), which escapes everything it prints.
+ */
 public final class PageRoutes {
   private static final int PAGE_SIZE = 25;
 
@@ -40,140 +44,74 @@ public final class PageRoutes {
     app.get("/", this::home);
     app.get("/projects/{project}", this::project);
     app.get("/projects/{project}/artifact", this::artifact);
+    app.get("/projects/{project}/type/{value}", ctx -> slice(ctx, By.TYPE));
+    app.get("/projects/{project}/protocol/{value}", ctx -> slice(ctx, By.PROTOCOL));
     app.get("/mirrors", this::mirrors);
     app.get("/mirrors/{mirror}", this::mirror);
-  }
-
-  private StatsReader reader() {
-    return store.reader();
+    app.get("/freshness", this::freshness);
   }
 
   private void home(Context ctx) throws SQLException {
-    StatsReader r = reader();
+    StatsReader r = store.reader();
     Range week = r.latestWeek();
     Range all = Ranges.all(r);
     List<ProjectSummary> projects = r.projects(all);
-    StringBuilder b = new StringBuilder("<h1>Downloads from the mirrors</h1>");
     long dl = 0;
     long by = 0;
+    List<TopRow> top = new ArrayList<>();
     for (ProjectSummary p : projects) {
       if (!p.totals().suppressed()) {
         dl += p.totals().downloads();
         by += p.totals().bytes();
       }
+      r.topArtifacts(p.project(), week, null, 0, 10).items().stream().filter(a -> !a.totals().suppressed())
+          .forEach(a -> top.add(new TopRow(p.project(), a)));
     }
-    b.append("<div class=kpis><div class=kpi><span class=muted>Projects</span><b>").append(projects.size())
-        .append("</b></div><div class=kpi><span class=muted>Downloads</span><b id=total-downloads>").append(Html.count(dl))
-        .append("</b></div><div class=kpi><span class=muted>Bytes served</span><b>").append(Html.bytes(by))
-        .append("</b></div><div class=kpi><span class=muted>Mirrors</span><b>").append(store.mirrors().size())
-        .append("</b></div></div>");
-    b.append("<p class=muted>All data: ").append(all.from()).append(" to ").append(all.to().minusDays(1)).append(" (UTC)</p>");
-    b.append("<h2>Projects</h2><div class=card><table id=projects><thead><tr><th>Project</th><th class=num>Artifacts</th>")
-        .append(TOTALS_HEAD).append("</tr></thead><tbody>");
-    for (ProjectSummary p : projects) {
-      b.append("<tr><td><a href=\"/projects/").append(url(p.project())).append("\">").append(esc(p.project()))
-          .append("</a></td><td class=num>").append(p.artifacts()).append("</td>")
-          .append(totalsCells(p.totals(), r.privacyThreshold())).append("</tr>");
-    }
-    if (projects.isEmpty()) {
-      b.append("<tr><td colspan=5 class=muted>No statistics yet: enrol a mirror and submit batches.</td></tr>");
-    }
-    b.append("</tbody></table></div>");
-    List<String[]> top = new ArrayList<>();
-    List<ArtifactRow> rows = new ArrayList<>();
-    for (ProjectSummary p : projects) {
-      for (ArtifactRow a : r.topArtifacts(p.project(), week, null, 0, 10).items()) {
-        if (!a.totals().suppressed()) {
-          rows.add(a);
-          top.add(new String[] {p.project()});
-        }
-      }
-    }
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      order.add(i);
-    }
-    order.sort(Comparator.comparingLong((Integer i) -> rows.get(i).totals().downloads()).reversed());
-    b.append("<h2>Top downloads this week</h2><p class=muted>").append(week.from()).append(" to ")
-        .append(week.to().minusDays(1)).append(", the latest seven days with data</p><div class=card><table id=top-week>")
-        .append("<thead><tr><th>Artifact</th><th>Project</th>").append(TOTALS_HEAD).append("</tr></thead><tbody>");
-    for (int k = 0; k < Math.min(10, order.size()); k++) {
-      ArtifactRow a = rows.get(order.get(k));
-      String project = top.get(order.get(k))[0];
-      b.append("<tr><td class=path>").append(artifactLink(project, a.artifact())).append("</td><td>")
-          .append(esc(project)).append("</td>").append(totalsCells(a.totals(), r.privacyThreshold())).append("</tr>");
-    }
-    b.append("</tbody></table></div>");
-    ctx.html(Html.page("Home", b.toString()));
+    top.sort(Comparator.comparingLong((TopRow t) -> t.row().totals().downloads()).reversed());
+    Map<String, Object> m = new HashMap<>();
+    m.put("projects", projects);
+    m.put("top", top.subList(0, Math.min(10, top.size())));
+    m.put("all", all);
+    m.put("week", week);
+    m.put("downloads", dl);
+    m.put("bytes", by);
+    m.put("mirrors", store.mirrors().size());
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "home.jte", m);
   }
 
   private void project(Context ctx) throws SQLException {
-    StatsReader r = reader();
+    StatsReader r = store.reader();
     String project = ctx.pathParam("project");
     String period = periodParam(ctx);
     Range range = Ranges.parse(null, null, period, r);
-    Totals totals = r.totals(project, Optional.empty(), range);
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
     int offset = Math.max(0, ApiRoutes.intParam(ctx, "offset", 0));
     var page = r.topArtifacts(project, range, q, offset, PAGE_SIZE);
     if (page.total() == 0 && q.isEmpty() && r.projects(Ranges.all(r)).stream().noneMatch(p -> p.project().equals(project))) {
-      ctx.status(404).html(Html.page("Not found", "<h1>No project " + esc(project) + "</h1><p><a href=\"/\">Home</a></p>"));
+      Pages.error(ctx, 404, "No project " + project);
       return;
     }
-    String base = "/projects/" + url(project);
-    StringBuilder b = new StringBuilder("<h1>").append(esc(project)).append("</h1>");
-    b.append(periodNav(base, period));
-    b.append(kpis(totals, r.privacyThreshold()));
-    List<Point> series = r.series(project, Optional.empty(), interval(range), range);
-    b.append("<h2>Downloads over time</h2><div class=card>").append(SvgChart.downloads("downloads-chart", series))
-        .append("<p class=muted>Per ").append(interval(range).name().toLowerCase()).append(". <a href=\"/api/v1/projects/")
-        .append(url(project)).append("/series?format=csv&amp;period=").append(period).append("\">CSV</a></p></div>");
-    b.append("<h2>Top artifacts</h2><div class=card><form class=search method=get action=\"").append(base)
-        .append("\"><input type=hidden name=period value=\"").append(period).append("\"><input id=search type=search name=q value=\"")
-        .append(esc(q)).append("\" placeholder=\"Filter by path\" aria-label=\"Filter artifacts by path\">")
-        .append("<button type=submit>Search</button></form>");
-    b.append("<table id=artifacts><thead><tr><th>Artifact</th><th>Type</th>").append(TOTALS_HEAD).append("</tr></thead><tbody>");
-    for (ArtifactRow a : page.items()) {
-      b.append("<tr><td class=path>").append(artifactLink(project, a.artifact())).append("</td><td>").append(esc(a.type()))
-          .append("</td>").append(totalsCells(a.totals(), r.privacyThreshold())).append("</tr>");
-    }
-    if (page.items().isEmpty()) {
-      b.append("<tr><td colspan=5 class=muted>No artifact matches.</td></tr>");
-    }
-    b.append("</tbody></table><div class=pager><span class=muted>").append(page.total() == 0 ? 0 : offset + 1).append('–')
-        .append(offset + page.items().size()).append(" of ").append(page.total()).append("</span><span>");
-    String qs = "?period=" + period + (q.isEmpty() ? "" : "&amp;q=" + url(q));
-    if (offset > 0) {
-      b.append("<a rel=prev href=\"").append(base).append(qs).append("&amp;offset=").append(Math.max(0, offset - PAGE_SIZE))
-          .append("\">← Previous</a> ");
-    }
-    if (offset + PAGE_SIZE < page.total()) {
-      b.append("<a rel=next href=\"").append(base).append(qs).append("&amp;offset=").append(offset + PAGE_SIZE)
-          .append("\">Next →</a>");
-    }
-    b.append("</span></div><p class=muted><a href=\"/api/v1/projects/").append(url(project))
-        .append("/artifacts?format=csv&amp;limit=500&amp;period=").append(period).append("\">CSV</a></p></div>");
-    b.append("<div class=grid>");
-    b.append(breakdown("By type", "by-type", r.breakdown(project, Optional.empty(), By.TYPE, range), null, r));
-    b.append(breakdown("By protocol", "by-protocol", r.breakdown(project, Optional.empty(), By.PROTOCOL, range), null, r));
-    b.append(breakdown("By mirror", "by-mirror", r.breakdown(project, Optional.empty(), By.MIRROR, range), "/mirrors/", r));
-    b.append("</div>");
-    List<StatsReader.Countme> countme = r.countme(project, range);
-    if (!countme.isEmpty()) {
-      b.append("<h2>Active systems (DNF countme)</h2><div class=card><table id=countme><thead><tr><th>Week</th>"
-          + "<th class=num>Age bucket</th><th>Label</th><th class=num>Systems</th></tr></thead><tbody>");
-      for (StatsReader.Countme cm : countme) {
-        b.append("<tr><td>").append(esc(cm.week())).append("</td><td class=num>").append(cm.ageBucket())
-            .append("</td><td>").append(esc(cm.label())).append("</td><td class=\"num").append(cm.systems() == null ? " sup\">&lt; "
-                + r.privacyThreshold() : "\">" + Html.count(cm.systems())).append("</td></tr>");
-      }
-      b.append("</tbody></table></div>");
-    }
-    ctx.html(Html.page(project, b.toString()));
+    Interval interval = interval(range);
+    Map<String, Object> m = new HashMap<>();
+    m.put("project", project);
+    m.put("period", period);
+    m.put("interval", interval.name().toLowerCase(Locale.ROOT));
+    m.put("totals", r.totals(project, Optional.empty(), range));
+    m.put("chart", BarChart.downloads("downloads-chart", r.series(project, Optional.empty(), interval, range)));
+    m.put("q", q);
+    m.put("page", page);
+    m.put("pageSize", PAGE_SIZE);
+    m.put("byType", r.breakdown(project, Optional.empty(), By.TYPE, range));
+    m.put("byProtocol", r.breakdown(project, Optional.empty(), By.PROTOCOL, range));
+    m.put("byMirror", r.breakdown(project, Optional.empty(), By.MIRROR, range));
+    m.put("countme", r.countme(project, range));
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "project.jte", m);
   }
 
   private void artifact(Context ctx) throws SQLException {
-    StatsReader r = reader();
+    StatsReader r = store.reader();
     String project = ctx.pathParam("project");
     String path = ctx.queryParam("path");
     if (path == null || path.isBlank()) {
@@ -182,94 +120,85 @@ public final class PageRoutes {
     String period = periodParam(ctx);
     Range range = Ranges.parse(null, null, period, r);
     Optional<String> a = Optional.of(path);
-    StringBuilder b = new StringBuilder("<p class=muted><a href=\"/projects/").append(url(project)).append("\">")
-        .append(esc(project)).append("</a></p><h1>").append(esc(path)).append("</h1>");
-    b.append(periodNav("/projects/" + url(project) + "/artifact?path=" + url(path), period));
-    b.append(kpis(r.totals(project, a, range), r.privacyThreshold()));
-    b.append("<h2>Downloads over time</h2><div class=card>")
-        .append(SvgChart.downloads("downloads-chart", r.series(project, a, interval(range), range))).append("</div>");
-    b.append("<div class=grid>");
-    b.append(breakdown("By mirror", "by-mirror", r.breakdown(project, a, By.MIRROR, range), "/mirrors/", r));
-    b.append(breakdown("By protocol", "by-protocol", r.breakdown(project, a, By.PROTOCOL, range), null, r));
-    b.append("</div>");
-    ctx.html(Html.page(path, b.toString()));
+    Map<String, Object> m = new HashMap<>();
+    m.put("project", project);
+    m.put("path", path);
+    m.put("period", period);
+    m.put("totals", r.totals(project, a, range));
+    m.put("chart", BarChart.downloads("downloads-chart", r.series(project, a, interval(range), range)));
+    m.put("byMirror", r.breakdown(project, a, By.MIRROR, range));
+    m.put("byProtocol", r.breakdown(project, a, By.PROTOCOL, range));
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "artifact.jte", m);
+  }
+
+  /** One type's or one protocol's downloads in a project: totals and their series. */
+  private void slice(Context ctx, By by) throws SQLException {
+    StatsReader r = store.reader();
+    String project = ctx.pathParam("project");
+    String value = ctx.pathParam("value");
+    String period = periodParam(ctx);
+    Range range = Ranges.parse(null, null, period, r);
+    String dimension = by.name().toLowerCase(Locale.ROOT);
+    if (r.breakdown(project, Optional.empty(), by, Ranges.all(r)).stream().noneMatch(s -> s.key().equals(value))) {
+      Pages.error(ctx, 404, "No downloads of " + dimension + " " + value + " in project " + project);
+      return;
+    }
+    Optional<Slice> slice = r.breakdown(project, Optional.empty(), by, range).stream()
+        .filter(s -> s.key().equals(value)).findFirst();
+    Map<String, Object> m = new HashMap<>();
+    m.put("project", project);
+    m.put("dimension", dimension);
+    m.put("value", value);
+    m.put("period", period);
+    m.put("totals", slice.map(Slice::totals).orElseGet(() -> nothing(r, range)));
+    m.put("chart", BarChart.downloads("downloads-chart", r.sliceSeries(project, by, value, interval(range), range)));
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "slice.jte", m);
   }
 
   private void mirrors(Context ctx) throws SQLException {
-    StringBuilder b = new StringBuilder("<h1>Mirrors</h1><div class=card><table id=mirrors><thead><tr><th>Mirror</th>"
-        + "<th>Project</th><th>Last submission</th><th class=num>Batches</th><th>Status</th></tr></thead><tbody>");
-    for (Mirror m : store.mirrors()) {
-      b.append("<tr><td><a href=\"/mirrors/").append(url(m.name())).append("\">").append(esc(m.name())).append("</a></td><td>")
-          .append(esc(m.project().orElse("all"))).append("</td><td>").append(when(m.lastBatchUnix())).append("</td><td class=num>")
-          .append(m.batches()).append("</td><td>").append(m.revoked() ? "revoked" : "active").append("</td></tr>");
-    }
-    b.append("</tbody></table></div>");
-    ctx.html(Html.page("Mirrors", b.toString()));
+    Pages.render(ctx, 200, "mirrors.jte", Map.of("mirrors", store.mirrors()));
   }
 
   private void mirror(Context ctx) throws SQLException {
-    StatsReader r = reader();
+    StatsReader r = store.reader();
     Optional<Mirror> found = store.mirror(ctx.pathParam("mirror"));
     if (found.isEmpty()) {
-      ctx.status(404).html(Html.page("Not found", "<h1>No mirror " + esc(ctx.pathParam("mirror")) + "</h1>"));
+      Pages.error(ctx, 404, "No mirror " + ctx.pathParam("mirror"));
       return;
     }
-    Mirror m = found.get();
+    Mirror mirror = found.get();
     String period = periodParam(ctx);
     Range range = Ranges.parse(null, null, period, r);
-    List<Point> series = r.mirrorSeries(m.name(), interval(range), range);
-    StringBuilder b = new StringBuilder("<h1>Mirror ").append(esc(m.name())).append("</h1>");
-    b.append("<div class=kpis><div class=kpi><span class=muted>Last submission</span><b id=last-submission>")
-        .append(when(m.lastBatchUnix())).append("</b></div><div class=kpi><span class=muted>Batches</span><b>")
-        .append(m.batches()).append("</b></div><div class=kpi><span class=muted>Project</span><b>")
-        .append(esc(m.project().orElse("all"))).append("</b></div><div class=kpi><span class=muted>Status</span><b>")
-        .append(m.revoked() ? "revoked" : "active").append("</b></div></div>");
-    b.append(periodNav("/mirrors/" + url(m.name()), period));
-    b.append("<h2>Volumes</h2><div class=card>").append(SvgChart.downloads("downloads-chart", series))
-        .append("<table id=volumes><thead><tr><th>Period</th>").append(TOTALS_HEAD).append("</tr></thead><tbody>");
-    for (int i = series.size() - 1; i >= 0; i--) {
-      Point p = series.get(i);
-      b.append("<tr><td>").append(esc(p.period())).append("</td>").append(totalsCells(p.totals(), r.privacyThreshold()))
-          .append("</tr>");
-    }
-    b.append("</tbody></table></div><p class=muted>Key ").append(esc(m.publicKey().keyId().hex())).append("</p>");
-    ctx.html(Html.page("Mirror " + m.name(), b.toString()));
+    List<Point> series = r.mirrorSeries(mirror.name(), interval(range), range);
+    Map<String, Object> m = new HashMap<>();
+    m.put("mirror", mirror);
+    m.put("period", period);
+    m.put("chart", BarChart.downloads("downloads-chart", series, true));
+    m.put("reports", store.freshness().entries(Instant.now(), FreshnessBoard.DEFAULT_STALE_AFTER).stream()
+        .filter(e -> e.mirror().equals(mirror.name())).toList());
+    m.put("threshold", r.privacyThreshold());
+    Pages.render(ctx, 200, "mirror.jte", m);
   }
 
-  private static String breakdown(String title, String id, List<Slice> slices, String linkBase, StatsReader r) {
-    StringBuilder b = new StringBuilder("<div><h2>").append(title).append("</h2><div class=card><table id=").append(id)
-        .append("><thead><tr><th></th>").append(TOTALS_HEAD).append("</tr></thead><tbody>");
-    for (Slice s : slices) {
-      String key = linkBase == null ? esc(s.key()) : "<a href=\"" + linkBase + url(s.key()) + "\">" + esc(s.key()) + "</a>";
-      b.append("<tr><td>").append(key).append("</td>").append(totalsCells(s.totals(), r.privacyThreshold())).append("</tr>");
-    }
-    if (slices.isEmpty()) {
-      b.append("<tr><td colspan=4 class=muted>No data.</td></tr>");
-    }
-    return b.append("</tbody></table></div></div>").toString();
+  /** The figures of a cell with no downloads in the range: withheld, as any cell below the threshold. */
+  private static Totals nothing(StatsReader r, Range range) {
+    UniqueWindow w = new UniqueWindow("day", range.from().toString(), 0);
+    return r.privacyThreshold() > 0 ? new Totals(null, null, null, true, w) : new Totals(0L, 0L, 0L, false, w);
   }
 
-  private static String kpis(Totals t, int threshold) {
-    if (t.suppressed()) {
-      return "<p class=sup id=totals>Fewer than " + threshold + " unique downloaders in this period: figures withheld for privacy.</p>";
+  private void freshness(Context ctx) throws SQLException {
+    long hours = ApiRoutes.intParam(ctx, "stale-after", (int) FreshnessBoard.DEFAULT_STALE_AFTER.toHours());
+    if (hours < 1) {
+      throw new IllegalArgumentException("stale-after must be a number of hours, 1 or more");
     }
-    return "<div class=kpis id=totals><div class=kpi><span class=muted>Downloads</span><b id=downloads>" + Html.count(t.downloads())
-        + "</b></div><div class=kpi><span class=muted>Bytes</span><b>" + Html.bytes(t.bytes())
-        + "</b></div><div class=kpi><span class=muted>Unique downloaders</span><b id=unique>" + Html.count(t.unique())
-        + "</b><span class=muted id=unique-window>" + esc(Html.windowNote(t)) + "</span></div></div>";
-  }
-
-  private static String periodNav(String base, String current) {
-    String sep = base.contains("?") ? "&amp;" : "?";
-    StringBuilder b = new StringBuilder("<nav class=periods>");
-    for (String p : new String[] {"week", "month", "year", "all"}) {
-      if (p.equals(current)) {
-        b.append("<strong>").append(p).append("</strong> ");
-      } else {
-        b.append("<a href=\"").append(base).append(sep).append("period=").append(p).append("\">").append(p).append("</a> ");
-      }
-    }
-    return b.append("</nav>").toString();
+    Instant now = Instant.now();
+    Map<String, Object> m = new HashMap<>();
+    m.put("entries", store.freshness().entries(now, Duration.ofHours(hours)));
+    m.put("staleAfterHours", hours);
+    m.put("now", now.getEpochSecond());
+    Pages.render(ctx, 200, "freshness.jte", m);
   }
 
   private static String periodParam(Context ctx) {
@@ -290,13 +219,5 @@ public final class PageRoutes {
       return Interval.HOUR;
     }
     return days <= 92 ? Interval.DAY : days <= 731 ? Interval.WEEK : Interval.MONTH;
-  }
-
-  private static String artifactLink(String project, String artifact) {
-    return "<a href=\"/projects/" + url(project) + "/artifact?path=" + url(artifact) + "\">" + esc(artifact) + "</a>";
-  }
-
-  private static String when(long unix) {
-    return unix == 0 ? "never" : Instant.ofEpochSecond(unix).toString().replace('T', ' ').replace("Z", " UTC");
   }
 }
