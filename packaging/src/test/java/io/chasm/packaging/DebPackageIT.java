@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -171,12 +175,31 @@ class DebPackageIT {
         Path second = tmp.resolve("second");
         chasm.run("sync", peer, second.toString(), "--trust", tmp.resolve("origin.key.pub").toString());
         assertThat(ChasmCommands.contents(second)).isEqualTo(ChasmCommands.contents(origin));
+        checkMetrics(awaitFile(Path.of("/run/chasm/chasmd.run"), unit, log));
         assertThat(unit.stop()).as("chasmd exits 0 on SIGTERM; log " + log).isZero();
       }
       ChasmCommands.writeTree(origin, "3");
       chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString());
       runSplitNode(origin, tree, chasm);
     }
+  }
+
+  /**
+   * The operator's next step after starting the unit: the shipped config's {@code metrics.listen}
+   * answers Prometheus' scrape with the node's figures, and {@code /health} says it serves.
+   */
+  private static void checkMetrics(String runFile) throws Exception {
+    Matcher m = Pattern.compile("(?m)^metrics=(\\S+)$").matcher(runFile);
+    assertThat(m.find()).as("the run file names the metrics endpoint (shipped metrics.listen): " + runFile).isTrue();
+    URI base = URI.create(m.group(1).endsWith("/") ? m.group(1) : m.group(1) + "/");
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    Matcher seq = Pattern.compile("(?m)^chasm_snapshot_sequence(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(metrics.body());
+    assertThat(seq.find()).as("chasm_snapshot_sequence in\n" + metrics.body()).isTrue();
+    assertThat(Double.parseDouble(seq.group(2))).as("the served sequence after two publishes").isGreaterThanOrEqualTo(2);
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(base.resolve("health")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
   }
 
   /** The same node as three units: oracle and fetcher as {@code chasm}, the network peer as {@code chasm-peer}. */

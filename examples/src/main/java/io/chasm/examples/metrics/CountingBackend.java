@@ -3,7 +3,7 @@ package io.chasm.examples.metrics;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.api.source.OriginChange;
+import io.chasm.wire.ForwardingBackend;
 import io.chasm.wire.RepositoryBackend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,24 +16,18 @@ import java.util.Optional;
  * their number and bytes ({@code chasm_served_*{kind}}). Every call is passed on unchanged, so it
  * can wrap any backend through {@code PeerServer.Builder.decorateBackend}.
  */
-public final class CountingBackend implements RepositoryBackend {
-  private final RepositoryBackend inner;
+public final class CountingBackend extends ForwardingBackend {
   private final Counter objects;
   private final Counter objectBytes;
   private final Counter chunks;
   private final Counter chunkBytes;
 
   public CountingBackend(RepositoryBackend inner, MeterRegistry registry) {
-    this.inner = inner;
+    super(inner);
     this.objects = Counter.builder(MetricNames.SERVED_ITEMS).tag("kind", "object").description("objects sent to peers").register(registry);
     this.objectBytes = Counter.builder(MetricNames.SERVED_BYTES).tag("kind", "object").baseUnit("bytes").register(registry);
     this.chunks = Counter.builder(MetricNames.SERVED_ITEMS).tag("kind", "chunk").register(registry);
     this.chunkBytes = Counter.builder(MetricNames.SERVED_BYTES).tag("kind", "chunk").baseUnit("bytes").register(registry);
-  }
-
-  @Override
-  public Optional<byte[]> head(String repository) throws IOException, ChasmException {
-    return inner.head(repository);
   }
 
   @Override
@@ -55,31 +49,6 @@ public final class CountingBackend implements RepositoryBackend {
     List<Optional<byte[]>> out = inner.chunks(repository, ids);
     out.forEach(c -> c.ifPresent(b -> count(chunks, chunkBytes, b)));
     return out;
-  }
-
-  @Override
-  public Optional<OriginChange> originChange(String repository, Hash id) throws IOException, ChasmException {
-    return inner.originChange(repository, id);
-  }
-
-  @Override
-  public List<String> holders(String repository, Hash snapshot) throws IOException, ChasmException {
-    return inner.holders(repository, snapshot);
-  }
-
-  @Override
-  public void announce(String repository, byte[] envelope, List<String> holders) throws IOException, ChasmException {
-    inner.announce(repository, envelope, holders);
-  }
-
-  @Override
-  public List<byte[]> proofs(String repository) throws IOException, ChasmException {
-    return inner.proofs(repository);
-  }
-
-  @Override
-  public void headSeen(String repository, byte[] envelope) throws IOException, ChasmException {
-    inner.headSeen(repository, envelope);
   }
 
   private static void count(Counter n, Counter bytes, byte[] b) {

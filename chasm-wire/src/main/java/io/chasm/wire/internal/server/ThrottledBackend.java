@@ -3,6 +3,7 @@ package io.chasm.wire.internal.server;
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
+import io.chasm.wire.ForwardingBackend;
 import io.chasm.wire.RepositoryBackend;
 import java.io.IOException;
 import java.util.List;

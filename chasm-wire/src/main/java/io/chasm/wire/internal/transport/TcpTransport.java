@@ -82,7 +82,10 @@ public final class TcpTransport implements Transport {
             }
           }
         };
-    String peer = "tcp:" + socket.getRemoteSocketAddress();
+    // A URI as the operator would write it (tcp://HOST:PORT, IPv6 in brackets): it shows in bans and logs.
+    InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    String host = remote.getAddress().getHostAddress();
+    String peer = "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + remote.getPort();
     return new StreamConnection(socket.getInputStream(), halfClosing, peer, socket::close, socket.getInetAddress());
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
+import io.chasm.wire.ForwardingBackend;
 import io.chasm.wire.RepositoryBackend;
 import java.lang.reflect.Method;
 import java.time.Duration;

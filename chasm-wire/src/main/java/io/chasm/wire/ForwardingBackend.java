@@ -1,19 +1,21 @@
-package io.chasm.wire.internal.server;
+package io.chasm.wire;
 
 import io.chasm.api.ChasmException;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
 import io.chasm.api.source.OriginChange;
-import io.chasm.wire.RepositoryBackend;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** A backend that passes every call on; the server's decorators override what they change. */
-abstract class ForwardingBackend implements RepositoryBackend {
-  final RepositoryBackend inner;
+/**
+ * A backend that passes every call on, so a decorator (admission, throttling, metrics) overrides only
+ * what it changes and cannot silently drop a method added to {@link RepositoryBackend} later.
+ */
+public abstract class ForwardingBackend implements RepositoryBackend {
+  protected final RepositoryBackend inner;
 
-  ForwardingBackend(RepositoryBackend inner) {
+  protected ForwardingBackend(RepositoryBackend inner) {
     this.inner = inner;
   }
 
