@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 32 MiB of chunks asked in the server's batches of 16, in file order as a sync asks for them,
  * from a published tree (files in the page cache, every chunk re-hashed). {@code perChunk} is the
  * old path (open, read, hash, close per chunk: {@link PublishedTree#chunk}); {@code batched} the
- * new one ({@link PublishedTree#chunks}: one open per file per batch, one read per run of
- * consecutive chunks). {@code fileSize} 4 MiB: runs of ~64 KiB chunks; 16 KiB: one chunk per file,
+ * new one ({@link PublishedTree#chunks}: one open per file per batch, a positional read per
+ * chunk into the array sent). {@code fileSize} 4 MiB: runs of ~64 KiB chunks; 16 KiB: one chunk per file,
  * where batching cannot help and must not cost.
  */
 @State(Scope.Benchmark)

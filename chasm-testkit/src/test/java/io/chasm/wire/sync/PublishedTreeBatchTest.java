@@ -33,7 +33,7 @@ class PublishedTreeBatchTest {
   void batch_servesWhatSingleChunksServe_refusesChangedBytes() throws Exception {
     Path big = dir.resolve("pool/big.iso");
     Files.createDirectories(big.getParent());
-    byte[] bigBytes = Trees.random(11, 10_000_000); // longer than one read of a run (ChunkReads.MAX_SPAN)
+    byte[] bigBytes = Trees.random(11, 10_000_000);
     Files.write(big, bigBytes);
     Path small = dir.resolve("pool/small.deb");
     Files.write(small, Trees.random(12, 5_000));

@@ -12,27 +12,25 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Reads the chunks of one batch from the live files. A sync asks for a file's chunks in order, so
- * a batch is mostly runs of chunks that follow each other in one file: each run is one open and
- * one positional read into a buffer reused for the whole batch, instead of an open, a read and a
- * close per chunk (the server's main cost in the issue-17 profile). The file stays open only for
- * the batch, so nothing read here outlives the snapshot the locator was built from; and each
- * chunk is still hashed against its id before it is handed out when {@code verify} is set: a
- * file replaced or edited since the snapshot yields no chunk, never wrong bytes.
+ * a batch is mostly runs of chunks of one file: the file is opened once for its run, and each
+ * chunk is one positional read straight into the array that is sent, instead of an open, a read
+ * and a close per chunk (the server's main cost in the issue-17 profile). Reading a whole run into
+ * one reused buffer was tried and measured slower (`ChunkServingBenchmark`, docs/benchmarks.md):
+ * the copy out of it costs more than the reads it saves, which hit the page cache. The file stays
+ * open only for the batch, so nothing read here outlives the snapshot the locator was built from;
+ * and each chunk is still hashed against its id before it is handed out when {@code verify} is
+ * set: a file replaced or edited since the snapshot yields no chunk, never wrong bytes.
  */
 final class ChunkReads implements Closeable {
-  /** Largest span read at once: a batch of 16 typical chunks fits, a run of huge ones is split. */
-  static final int MAX_SPAN = 4 << 20;
-
   private final boolean verify;
   private final MessageDigest digest = HashAlgorithm.SHA_256.newDigest();
-  private byte[] buffer = new byte[0];
   private Path openPath;
   private FileChannel channel;
+  private boolean missing;
 
   ChunkReads(boolean verify) {
     this.verify = verify;
@@ -44,77 +42,49 @@ final class ChunkReads implements Closeable {
    */
   byte[][] read(List<Hash> ids, ChunkLocation[] at) throws IOException {
     byte[][] out = new byte[ids.size()][];
-    int i = 0;
-    while (i < at.length) {
-      if (at[i] == null) {
-        i++;
-        continue;
-      }
-      int end = runEnd(at, i);
-      long from = at[i].offset();
-      int span = (int) (at[end - 1].offset() + at[end - 1].length() - from);
-      int got = readSpan(at[i].file(), from, span);
-      for (int k = i; k < end; k++) {
-        int off = (int) (at[k].offset() - from);
-        out[k] = off + at[k].length() <= got ? chunk(off, at[k].length(), ids.get(k)) : null;
-      }
-      i = end;
+    for (int i = 0; i < at.length; i++) {
+      out[i] = at[i] == null ? null : chunk(at[i], ids.get(i));
     }
     return out;
   }
 
-  /** The end (exclusive) of the run starting at {@code i}: chunks back to back in one file, within {@link #MAX_SPAN}. */
-  private static int runEnd(ChunkLocation[] at, int i) {
-    int end = i + 1;
-    long next = at[i].offset() + at[i].length();
-    while (end < at.length && at[end] != null && at[end].file().equals(at[i].file()) && at[end].offset() == next
-        && next + at[end].length() - at[i].offset() <= MAX_SPAN) {
-      next += at[end].length();
-      end++;
-    }
-    return end;
-  }
-
-  /** Reads up to {@code span} bytes at {@code from} into the buffer; returns how many there were (0: file gone). */
-  private int readSpan(Path file, long from, int span) throws IOException {
-    if (!file.equals(openPath)) {
+  private byte[] chunk(ChunkLocation l, Hash id) throws IOException {
+    if (!l.file().equals(openPath)) {
       closeChannel();
+      openPath = l.file();
       try {
-        channel = FileChannel.open(file, StandardOpenOption.READ);
+        channel = FileChannel.open(l.file(), StandardOpenOption.READ);
+        missing = false;
       } catch (NoSuchFileException | AccessDeniedException e) {
-        return 0;
+        missing = true; // the rest of this file's run is refused without trying again
       }
-      openPath = file;
     }
-    if (buffer.length < span) {
-      buffer = new byte[Math.max(span, Math.min(MAX_SPAN, buffer.length * 2))];
+    if (missing) {
+      return null;
     }
-    ByteBuffer b = ByteBuffer.wrap(buffer, 0, span);
+    byte[] data = new byte[l.length()];
+    ByteBuffer b = ByteBuffer.wrap(data);
     while (b.hasRemaining()) {
-      if (channel.read(b, from + b.position()) < 0) {
-        break;
+      if (channel.read(b, l.offset() + b.position()) < 0) {
+        return null;
       }
     }
-    return b.position();
-  }
-
-  private byte[] chunk(int off, int length, Hash id) {
     if (verify) {
-      digest.update(buffer, off, length);
+      digest.update(data);
       if (!Hash.finish(HashAlgorithm.SHA_256, digest).equals(id)) {
         return null;
       }
     }
-    return Arrays.copyOfRange(buffer, off, off + length);
+    return data;
   }
 
   private void closeChannel() throws IOException {
     if (channel != null) {
       FileChannel c = channel;
       channel = null;
-      openPath = null;
       c.close();
     }
+    openPath = null;
   }
 
   @Override

@@ -264,7 +264,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
 
   /**
    * Several chunks, as the server asks for them in a batch: consecutive chunks of one file come
-   * from one open channel and one read ({@link ChunkReads}), each re-hashed as {@link #chunk} does
+   * from one open channel ({@link ChunkReads}), each re-hashed as {@link #chunk} does
    * when {@link #checkServedChunks} is on. The channel is closed before this returns.
    */
   @Override
