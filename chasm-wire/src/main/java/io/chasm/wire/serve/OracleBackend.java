@@ -135,6 +135,13 @@ public final class OracleBackend implements RepositoryBackend, Closeable {
     return p == null ? Optional.empty() : p.chunk(repository, id);
   }
 
+  /** A batch through {@link PublishedTree#chunks} (one open per file's run), not a chunk at a time. */
+  @Override
+  public List<Optional<byte[]>> chunks(String repository, List<Hash> ids) throws IOException, ChasmException {
+    PublishedTree p = published;
+    return p == null ? RepositoryBackend.super.chunks(repository, ids) : p.chunks(repository, ids);
+  }
+
   @Override
   public Optional<OriginChange> originChange(String repository, Hash id) throws IOException {
     PublishedTree p = published;

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@link RepositoryBackend}: the latest signed envelope of the state's {@code snapshots/} exactly
  * as signed, trees and manifests from {@code objects.pack}, chunks read from the live files
  * through a locator built from the snapshot's manifests, each re-hashed before it is sent (a
- * damaged or edited live file is refused, not served).
+ * damaged or edited live file is refused, not served); a batch reads consecutive chunks of a file
+ * through one open channel.
  *
  * <p>It holds no lock on the tree: a publish or sync may run meanwhile; {@link #refresh()} picks
  * up the snapshot they record. The repository is the snapshot's origin name; extra names
@@ -259,6 +260,38 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       return Optional.empty();
     }
     return Optional.of(data);
+  }
+
+  /**
+   * Several chunks, as the server asks for them in a batch: consecutive chunks of one file come
+   * from one open channel ({@link ChunkReads}), each re-hashed as {@link #chunk} does
+   * when {@link #checkServedChunks} is on. The channel is closed before this returns.
+   */
+  @Override
+  public List<Optional<byte[]>> chunks(String repository, List<Hash> ids) throws IOException {
+    Loaded c = serving(repository);
+    List<Optional<byte[]>> out = new java.util.ArrayList<>(ids.size());
+    if (c == null) {
+      ids.forEach(id -> out.add(Optional.empty()));
+      return out;
+    }
+    ManifestChunkLocator locator = c.locator();
+    ChunkLocation[] at = new ChunkLocation[ids.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = locator.locate(ids.get(i)).orElse(null);
+    }
+    byte[][] data;
+    try (ChunkReads reads = new ChunkReads(checkChunks)) {
+      data = reads.read(ids, at);
+    }
+    for (int i = 0; i < at.length; i++) {
+      if (at[i] != null && data[i] == null) {
+        LOG.warn("not serving chunk {}: {} no longer holds it (changed or damaged since snapshot {} was published;"
+            + " publish a new snapshot)", ids.get(i), at[i].file(), c.sequence);
+      }
+      out.add(Optional.ofNullable(data[i]));
+    }
+    return out;
   }
 
   /**

@@ -39,6 +39,8 @@ class OracleBackendTest {
       assertThat(b.head("default")).isEmpty();
       assertThat(b.sequence()).isZero();
       assertThat(b.names()).isEmpty();
+      io.chasm.api.Hash one = io.chasm.api.Hash.sha256("one".getBytes());
+      assertThat(b.chunks("default", List.of(one))).containsExactly(java.util.Optional.empty());
 
       SignedSnapshot s = publish("one");
       assertThat(b.refresh()).isTrue();
@@ -47,6 +49,10 @@ class OracleBackendTest {
       assertThat(b.names()).containsExactly("debian", "default");
       assertThat(b.head("default")).hasValueSatisfying(env -> assertThat(env).isEqualTo(s.encode()));
       assertThat(heads).containsExactly(List.of("debian", "default"));
+      // The batch path serves the live file's chunk, re-hashed, as the single-chunk path does.
+      assertThat(b.chunks("default", List.of(one, one)))
+          .allSatisfy(c -> assertThat(c).hasValueSatisfying(d -> assertThat(new String(d)).isEqualTo("one")));
+      assertThat(b.chunk("default", one)).isPresent();
     }
   }
 

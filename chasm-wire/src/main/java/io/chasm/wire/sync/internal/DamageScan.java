@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Finds what of the local snapshot the live tree no longer holds, before a sync plans: by stat
  * against the index the last sync wrote (every sync), or by rehashing every file (verify-all, the
- * scrub). Flip mode is left out: its trees live in the state directory and have no stat index.
+ * scrub). Flip mode is left out: a damaged flip tree is not repaired in place (the next snapshot builds a new one).
  *
  * @param verifyAll rehash every file instead of comparing stats
  * @param pacer paces the rehash's reads

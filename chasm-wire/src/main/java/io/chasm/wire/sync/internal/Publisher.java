@@ -1,6 +1,7 @@
 package io.chasm.wire.sync.internal;
 
 import io.chasm.api.ChasmException;
+import io.chasm.hashtree.index.SnapshotIndexWriter;
 import io.chasm.hashtree.publish.Durability;
 import io.chasm.hashtree.publish.MirrorState;
 import io.chasm.hashtree.tree.SafePaths;
@@ -116,6 +117,7 @@ final class Publisher {
         }
       }
     }
+    Map<String, SnapshotIndexWriter.PriorStat> linkedBefore = flip ? StatIndexUpdate.linkSources(plan.jobs) : Map.of();
     TreePublisher publisher = new TreePublisher(target, state.staging(), s.metadata()).fsyncEachDirectory(!fsAll)
         .threads(PUBLISH_THREADS);
     publisher.publish(plan.steps, step -> {});
@@ -139,6 +141,7 @@ final class Publisher {
     state.staging().clean(Set.of());
     if (flip) {
       FlipSwitch.removeOldTrees(target);
+      StatIndexUpdate.writeFlipped(target, state, remote, plan.jobs, linkedBefore, metadata.touchedFiles(), s.ticker());
     } else {
       StatIndexUpdate.write(s.destination(), state, remote, plan.jobs, plan.repaired, metadata.touchedFiles(), s.ticker());
     }
