@@ -24,8 +24,8 @@ final class HashedTree {
   private final InMemoryObjectStore trees = new InMemoryObjectStore();
   private final ObjectId root;
 
-  private HashedTree(Path dir, Path stateDir, ChunkingParams params, int threads, FileHasher.ContentReader reader)
-      throws IOException {
+  private HashedTree(Path dir, Path stateDir, ChunkingParams params, int threads, FileHasher.ContentReader reader,
+      IndexProgress progress) throws IOException {
     ObjectStore treesOnly = new ObjectStore() {
       @Override
       public Optional<byte[]> get(ObjectId id) {
@@ -39,13 +39,19 @@ final class HashedTree {
         }
       }
     };
-    root = new Indexer(dir, stateDir, params, treesOnly, new IndexProgress(), threads, reader).run(new IndexTable(), null).root();
+    root = new Indexer(dir, stateDir, params, treesOnly, progress, threads, reader).run(new IndexTable(), null).root();
   }
 
   /** Hashes {@code dir} (its state directory {@code stateDir} left out), reading content through {@code reader}. */
   static HashedTree of(Path dir, Path stateDir, ChunkingParams params, int threads, FileHasher.ContentReader reader)
       throws IOException {
-    return new HashedTree(dir, stateDir, params, threads, reader);
+    return of(dir, stateDir, params, threads, reader, new IndexProgress());
+  }
+
+  /** As {@link #of(Path, Path, ChunkingParams, int, FileHasher.ContentReader)}, counting into {@code progress}. */
+  static HashedTree of(Path dir, Path stateDir, ChunkingParams params, int threads, FileHasher.ContentReader reader,
+      IndexProgress progress) throws IOException {
+    return new HashedTree(dir, stateDir, params, threads, reader, progress);
   }
 
   ObjectId root() {

@@ -43,6 +43,7 @@ public final class TreeVerifier {
   private final TrustPolicy policy;
   private final Clock clock;
   private int threads = Runtime.getRuntime().availableProcessors();
+  private IndexProgress progress = new IndexProgress();
 
   public TreeVerifier(TrustPolicy policy, Clock clock) {
     this.policy = policy;
@@ -55,6 +56,15 @@ public final class TreeVerifier {
       throw new IllegalArgumentException("threads must be >= 1");
     }
     this.threads = n;
+    return this;
+  }
+
+  /**
+   * Counts the files and bytes hashed into {@code p}, which another thread may read (a verify
+   * re-reads every byte of the tree: long work wants a progress display).
+   */
+  public TreeVerifier progress(IndexProgress p) {
+    this.progress = java.util.Objects.requireNonNull(p);
     return this;
   }
 
@@ -93,7 +103,7 @@ public final class TreeVerifier {
   public List<String> differences(Path dir, Path stateDir, SignedSnapshot signed)
       throws IOException, MissingObjectException, VerificationException {
     Snapshot s = new SnapshotVerifier(policy, clock).verify(signed, SnapshotVerifier.NONE_ACCEPTED);
-    HashedTree hashed = HashedTree.of(dir, stateDir, s.chunking(), threads, FileHasher.ContentReader.DISK);
+    HashedTree hashed = HashedTree.of(dir, stateDir, s.chunking(), threads, FileHasher.ContentReader.DISK, progress);
     ObjectId actual = hashed.root();
     if (actual.equals(s.rootTree())) {
       return List.of();

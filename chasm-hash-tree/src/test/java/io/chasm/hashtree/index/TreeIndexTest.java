@@ -19,6 +19,7 @@ import io.chasm.hashtree.tree.TreeEntry;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -293,6 +294,33 @@ class TreeIndexTest {
     // the snapshot records too (tree version 2).
     assertThat(v.differences(t, state, s))
         .containsExactlyInAnyOrder("dists/latest", "dists/stable/Release", "pool/extra", "dists", "dists/stable", "pool");
+  }
+
+  @Test
+  void verify_countsEveryFileAndByteItReads_forAProgressDisplay() throws Exception {
+    Path t = tree();
+    Ed25519Signer key = Ed25519.generate();
+    SignedSnapshot s;
+    try (TreeIndex index = TreeIndex.open(t)) {
+      index.update();
+      s = index.publish("test", Duration.ofDays(1), key);
+    }
+    long files = 0;
+    long bytes = 0;
+    try (var walk = Files.walk(t)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !p.startsWith(StateLocation.of(t))) {
+          files++;
+          bytes += Files.size(p);
+        }
+      }
+    }
+    IndexProgress progress = new IndexProgress();
+    assertThat(new TreeVerifier(TrustPolicy.single(key.publicKey()), Clock.systemUTC()).progress(progress)
+        .differences(t, StateLocation.of(t), s)).isEmpty();
+    assertThat(progress.filesHashed()).isEqualTo(files);
+    assertThat(progress.bytesHashed()).isEqualTo(bytes);
+    assertThat(progress.walkDone()).isTrue();
   }
 
   @Test

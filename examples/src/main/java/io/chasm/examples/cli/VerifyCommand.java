@@ -4,6 +4,7 @@ import io.chasm.api.VerificationException;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.examples.common.ExitCodes;
 import io.chasm.examples.common.NextStep;
+import io.chasm.hashtree.index.IndexProgress;
 import io.chasm.hashtree.index.TreeVerifier;
 import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
@@ -48,7 +49,10 @@ public final class VerifyCommand implements Callable<Integer> {
             .orElseThrow(() -> new java.io.IOException(stateDir + ": no signed snapshot to verify against (run chasm publish)"));
     List<String> differences;
     try {
-      differences = new TreeVerifier(policy, Clock.systemUTC()).differences(dir, stateDir, latest);
+      IndexProgress progress = new IndexProgress();
+      TreeVerifier verifier = new TreeVerifier(policy, Clock.systemUTC()).progress(progress);
+      differences = json ? verifier.differences(dir, stateDir, latest)
+          : StateOptions.withProgress(progress, () -> verifier.differences(dir, stateDir, latest));
     } catch (VerificationException e) {
       report(latest, List.of(), e.getMessage() + NextStep.after(e));
       return ExitCodes.FAILED_CHECK;
