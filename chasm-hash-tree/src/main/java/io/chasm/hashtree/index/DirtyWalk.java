@@ -57,7 +57,12 @@ final class DirtyWalk {
     for (byte[] p : dirty.changed()) {
       String s = key(p);
       restat.add(s);
-      relist.add(parent(s));
+      String dir = parent(s);
+      relist.add(dir);
+      // Its mtime moved with its listing, and inotify tells only the directory itself, not its parent.
+      if (!dir.isEmpty()) {
+        restat.add(dir);
+      }
       ancestors(s);
     }
     for (byte[] p : dirty.created()) {

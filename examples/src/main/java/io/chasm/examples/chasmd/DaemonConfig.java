@@ -67,6 +67,7 @@ final class DaemonConfig {
     oraclePoll();
     duration(FETCHER_INTERVAL);
     bool(ORACLE_CHECK_CHUNKS);
+    bool(ORACLE_WATCH_TREE);
     duration(ORACLE_AUTO_PUBLISH_EXPIRES);
     if (autoPublishQuiet() != null && !isSet(ORACLE_KEY)) {
       throw new IllegalArgumentException(ORACLE_AUTO_PUBLISH_QUIET + " needs " + ORACLE_KEY + " (the origin's private key file)");

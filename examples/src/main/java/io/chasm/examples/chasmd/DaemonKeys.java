@@ -17,6 +17,7 @@ final class DaemonKeys {
   static final String ORACLE_AUTO_PUBLISH_QUIET = "oracle.auto-publish-quiet";
   static final String ORACLE_AUTO_PUBLISH_EXPIRES = "oracle.auto-publish-expires";
   static final String ORACLE_KEY = "oracle.key";
+  static final String ORACLE_WATCH_TREE = "oracle.watch-tree";
   static final String PEER_LISTEN = "peer.listen";
   static final String PEER_IDENTITY = "peer.identity";
   static final String PEER_ALLOW = "peer.allow";
@@ -48,6 +49,7 @@ final class DaemonKeys {
     m.put(ORACLE_AUTO_PUBLISH_QUIET, "off");
     m.put(ORACLE_AUTO_PUBLISH_EXPIRES, "7d");
     m.put(ORACLE_KEY, "");
+    m.put(ORACLE_WATCH_TREE, "false");
     m.put(PEER_LISTEN, "tcp://0.0.0.0:7420");
     m.put(PEER_IDENTITY, "");
     m.put(PEER_ALLOW, "");
