@@ -30,17 +30,18 @@ import java.util.Optional;
  *   <li>{@value #LOCK}: locked by the watcher while it runs: the kernel drops the lock when the
  *       process dies, so a crashed daemon is never taken for a live one;
  *   <li>{@value #SYNC}: a reader writes a fresh token here and waits for its {@code S} line;
- *   <li>{@value #CONSUMED}: {@code GENERATION OFFSET} of the journal the current index includes.
+ *   <li>{@value #CONSUMED}: {@code GENERATION OFFSET ROOT}: the index whose root tree is ROOT
+ *       includes the journal up to OFFSET (an index put back from elsewhere does not, and is walked).
  * </ul>
  *
  * Lines are appended without fsync: after a crash or restart the watcher starts a new generation,
  * which never matches the consumed record, so nothing written before can be trusted anyway.
  */
-public final class DirtyJournal {
-  public static final String JOURNAL = "index-dirty";
-  public static final String LOCK = "index-dirty.lock";
-  public static final String SYNC = "index-dirty.sync";
-  public static final String CONSUMED = "index-dirty.consumed";
+final class DirtyJournal {
+  static final String JOURNAL = "index-dirty";
+  static final String LOCK = "index-dirty.lock";
+  static final String SYNC = "index-dirty.sync";
+  static final String CONSUMED = "index-dirty.consumed";
   static final String MAGIC = "chasm-index-dirty 1 ";
 
   private DirtyJournal() {}
@@ -84,7 +85,7 @@ public final class DirtyJournal {
    * for the watcher to confirm it has journalled every event that happened before this call: an
    * event still in the kernel's queue would otherwise be missed by this run.
    */
-  static Pending read(Path state, long syncWaitNanos) throws IOException {
+  static Pending read(Path state, String indexRoot, long syncWaitNanos) throws IOException {
     Path journal = state.resolve(JOURNAL);
     if (!Files.exists(journal) || !watcherAlive(state)) {
       return full(null, "no index watcher running");
@@ -119,7 +120,7 @@ public final class DirtyJournal {
     }
     String generation = header.substring(MAGIC.length());
     String[] consumed = readConsumed(state);
-    if (consumed == null || !consumed[0].equals(generation)) {
+    if (consumed == null || !consumed[0].equals(generation) || !consumed[2].equals(indexRoot)) {
       return full(new Pending(generation, end, null, null, null), "the index predates the watcher's journal");
     }
     long from = Long.parseLong(consumed[1]);
@@ -155,16 +156,17 @@ public final class DirtyJournal {
   }
 
   /** Records that the index now includes the journal up to {@code p}'s end (a no-op without a watcher). */
-  static void consumed(Path state, Pending p) throws IOException {
+  static void consumed(Path state, Pending p, String indexRoot) throws IOException {
     if (p.generation() != null) {
-      AtomicFiles.write(state.resolve(CONSUMED), (p.generation() + " " + p.end() + "\n").getBytes(StandardCharsets.US_ASCII));
+      AtomicFiles.write(state.resolve(CONSUMED),
+          (p.generation() + " " + p.end() + " " + indexRoot + "\n").getBytes(StandardCharsets.US_ASCII));
     }
   }
 
   private static String[] readConsumed(Path state) throws IOException {
     try {
       String[] f = Files.readString(state.resolve(CONSUMED), StandardCharsets.US_ASCII).trim().split(" ");
-      return f.length == 2 && f[1].matches("[0-9]{1,18}") ? f : null;
+      return f.length == 3 && f[1].matches("[0-9]{1,18}") ? f : null;
     } catch (NoSuchFileException e) {
       return null;
     }

@@ -177,12 +177,12 @@ public final class TreeIndex implements Closeable {
    * the whole tree. {@link #lastWalk()} says which.
    */
   public IndexResult updateFromJournal(IndexProgress progress) throws IOException {
-    DirtyJournal.Pending p = DirtyJournal.read(state, JOURNAL_SYNC_WAIT.toNanos());
+    DirtyJournal.Pending p = DirtyJournal.read(state, String.valueOf(rootTree), JOURNAL_SYNC_WAIT.toNanos());
     IndexResult r = update(progress, p.incremental() ? p : null);
     if (!p.incremental()) {
       lastWalk = "full: " + p.fullWalkReason();
     }
-    DirtyJournal.consumed(state, p);
+    DirtyJournal.consumed(state, p, String.valueOf(rootTree));
     return r;
   }
 
