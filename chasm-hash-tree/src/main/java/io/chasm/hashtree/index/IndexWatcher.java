@@ -29,11 +29,11 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 /**
- * Keeps the {@link DirtyJournal} of a tree: watches every directory (inotify through {@link
- * WatchService}) and appends each changed path, so that {@link TreeIndex#updateFromJournal} stats
- * only those. Where it cannot be sure it saw everything (start, event overflow) it appends a
- * full-walk marker; when the system's watch limit is reached it stops and removes the journal, so
- * index runs walk the whole tree as before. It holds {@value DirtyJournal#LOCK} while it runs.
+ * Keeps the journal of dirty paths of a tree ({@code STATE/index-dirty}, tck/SPEC.md §6.7):
+ * watches every directory (inotify through {@link WatchService}) and appends each changed path,
+ * so that {@link TreeIndex#updateFromJournal} stats only those. Where it cannot be sure it saw
+ * everything (start, event overflow) it appends a full-walk marker; when the system's watch limit is reached it stops and removes the journal, so
+ * index runs walk the whole tree as before. It holds {@code STATE/index-dirty.lock} while it runs.
  */
 public final class IndexWatcher implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexWatcher.class);
