@@ -24,8 +24,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@value #JOURNAL}: a header line {@code chasm-index-dirty 1 GENERATION}, then one line
- *       per event: {@code C path} (created or moved in: a directory is walked whole), {@code M
- *       path} (modified, deleted, moved away), {@code !} (full walk needed: start, overflow), {@code
+ *       per event: {@code C path} (created or moved in: a directory is walked whole), {@code D
+ *       path} (deleted or moved away), {@code M path} (content or attributes changed), {@code !} (full walk needed: start, overflow), {@code
  *       S token} (every event before the sync token was written is above this line);
  *   <li>{@value #LOCK}: locked by the watcher while it runs: the kernel drops the lock when the
  *       process dies, so a crashed daemon is never taken for a live one;
@@ -47,7 +47,13 @@ final class DirtyJournal {
   private DirtyJournal() {}
 
   /** What an index run may skip: the paths changed since the index, or why it must walk everything. */
-  record Pending(String generation, long end, List<byte[]> changed, List<byte[]> created, String fullWalkReason) {
+  /**
+   * @param changed every journalled path
+   * @param created paths created or moved in
+   * @param listed paths created or deleted: their directory's listing changed
+   */
+  record Pending(String generation, long end, List<byte[]> changed, List<byte[]> created, List<byte[]> listed,
+      String fullWalkReason) {
     boolean incremental() {
       return fullWalkReason == null;
     }
@@ -121,14 +127,15 @@ final class DirtyJournal {
     String generation = header.substring(MAGIC.length());
     String[] consumed = readConsumed(state);
     if (consumed == null || !consumed[0].equals(generation) || !consumed[2].equals(indexRoot)) {
-      return full(new Pending(generation, end, null, null, null), "the index predates the watcher's journal");
+      return full(new Pending(generation, end, null, null, null, null), "the index predates the watcher's journal");
     }
     long from = Long.parseLong(consumed[1]);
     if (from < nl + 1 || from > end) {
-      return full(new Pending(generation, end, null, null, null), "consumed offset out of range");
+      return full(new Pending(generation, end, null, null, null, null), "consumed offset out of range");
     }
     List<byte[]> changed = new ArrayList<>();
     List<byte[]> created = new ArrayList<>();
+    List<byte[]> listed = new ArrayList<>();
     int i = (int) from;
     while (i < end) {
       int e = i;
@@ -137,22 +144,25 @@ final class DirtyJournal {
       }
       byte kind = b[i];
       if (kind == '!') {
-        return full(new Pending(generation, end, null, null, null), "the watcher lost events (overflow or restart)");
+        return full(new Pending(generation, end, null, null, null, null), "the watcher lost events (overflow or restart)");
       }
-      if (kind == 'C' || kind == 'M') {
+      if (kind == 'C' || kind == 'D' || kind == 'M') {
         byte[] p = unescape(b, i + 2, e);
         changed.add(p);
         if (kind == 'C') {
           created.add(p);
         }
+        if (kind != 'M') {
+          listed.add(p);
+        }
       }
       i = e + 1;
     }
-    return new Pending(generation, end, changed, created, null);
+    return new Pending(generation, end, changed, created, listed, null);
   }
 
   private static Pending full(Pending p, String reason) {
-    return p == null ? new Pending(null, 0, null, null, reason) : new Pending(p.generation(), p.end(), null, null, reason);
+    return p == null ? new Pending(null, 0, null, null, null, reason) : new Pending(p.generation(), p.end(), null, null, null, reason);
   }
 
   /** Records that the index now includes the journal up to {@code p}'s end (a no-op without a watcher). */

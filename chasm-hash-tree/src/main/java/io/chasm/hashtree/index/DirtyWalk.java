@@ -24,10 +24,10 @@ import java.util.Set;
 
 /**
  * The walk of an index run that trusts the {@link DirtyJournal}: builds the same {@link
- * TreeWalk.Node}s as a full walk, but lists only directories with journalled entries, stats only
- * journalled paths (and files still flagged racy), walks created directories whole, and takes
- * everything else from the previous table. The permission bits the table does not keep come from
- * the previous trees of the directories that are rebuilt.
+ * TreeWalk.Node}s as a full walk, but lists only directories where entries were created or
+ * deleted, stats only journalled paths (those directories, and files still flagged racy), walks
+ * created directories whole, and takes everything else from the previous table. The permission
+ * bits the table does not keep come from the previous trees of the directories that are rebuilt.
  */
 final class DirtyWalk {
   /** The previous state cannot serve (a tree object is missing or damaged): walk everything. */
@@ -57,13 +57,16 @@ final class DirtyWalk {
     for (byte[] p : dirty.changed()) {
       String s = key(p);
       restat.add(s);
-      String dir = parent(s);
+      ancestors(s);
+    }
+    // Only a create or delete changes a listing: a content change is one stat, not a readdir.
+    for (byte[] p : dirty.listed()) {
+      String dir = parent(key(p));
       relist.add(dir);
       // Its mtime moved with its listing, and inotify tells only the directory itself, not its parent.
       if (!dir.isEmpty()) {
         restat.add(dir);
       }
-      ancestors(s);
     }
     for (byte[] p : dirty.created()) {
       deep.add(key(p));

@@ -175,7 +175,7 @@ public final class IndexWatcher implements Closeable {
       }
       byte[] rel = root.relativize(p).toString().getBytes(StandardCharsets.UTF_8);
       boolean created = e.kind() == ENTRY_CREATE;
-      batch.writeBytes(DirtyJournal.line(created ? 'C' : 'M', rel));
+      batch.writeBytes(DirtyJournal.line(created ? 'C' : e.kind() == ENTRY_DELETE ? 'D' : 'M', rel));
       if (created && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !registerAll(p)) {
         giveUp("watch limit reached");
         return token;
