@@ -39,6 +39,10 @@ final class Indexer {
   private final int threads;
 
   private IndexTable old;
+  private ObjectId oldRoot;
+  /** Journalled changes to walk instead of the whole tree, or null. */
+  private DirtyJournal.Pending dirty;
+  private String walkKind = "full";
   private IndexTable t;
   // Per new entry, valid during a run: old index or -1; subtree end for directories; job.
   private int[] oldIndexOf = new int[1024];
@@ -70,11 +74,23 @@ final class Indexer {
     this.racyAfter = nowNanos() - RACY_WINDOW_NANOS;
   }
 
+  /** Walks only the paths in {@code p} (an incremental {@link DirtyJournal.Pending}) on top of the previous table. */
+  Indexer onlyDirty(DirtyJournal.Pending p) {
+    this.dirty = p;
+    return this;
+  }
+
+  /** How the last run walked: "full", or "journal: N paths" (what a log or a test wants to know). */
+  String walkKind() {
+    return walkKind;
+  }
+
   record Outcome(IndexTable table, ObjectId root, boolean changed, long rehashedFiles, long rehashedBytes, List<String> warnings) {}
 
   /** Runs against the previous table {@code previous} (empty for a cold run) whose root was {@code previousRoot}. */
   Outcome run(IndexTable previous, ObjectId previousRoot) throws IOException {
     this.old = previous;
+    this.oldRoot = previousRoot;
     this.t = new IndexTable();
     try {
       long t0 = System.nanoTime();
@@ -144,7 +160,21 @@ final class Indexer {
    * of it is built, which halves a no-change re-index's memory.
    */
   private long[] walkAndLayOut(boolean reusable) throws IOException {
-    TreeWalk.Node top = new TreeWalk(root, excludeRel, old, progress, hasher, this::warn).walk(threads);
+    TreeWalk walk = new TreeWalk(root, excludeRel, old, progress, hasher, this::warn);
+    TreeWalk.Node top = null;
+    if (dirty != null && oldRoot != null && old.count > 0 && !old.legacyTrees) {
+      try {
+        DirtyWalk d = new DirtyWalk(root, walk, old, sink, oldRoot, dirty);
+        top = d.walk();
+        walkKind = "journal: " + d.dirtyPaths().size() + " paths";
+      } catch (DirtyWalk.Fallback e) {
+        // Files it already scheduled are hashed for nothing; the full walk schedules its own.
+        LOG.warn("{}; walking the whole tree", e.getMessage());
+      }
+    }
+    if (top == null) {
+      top = walk.walk(threads);
+    }
     progress.walkDone = true;
     HashResults hashed = hasher.finish();
     if (reusable && hashed.jobs() == 0 && !old.legacyTrees && old.count > 0 && unchanged(top, 0) == old.count) {

@@ -64,6 +64,9 @@ public final class TreeIndex implements Closeable {
   private volatile IndexTable table;
   private volatile ObjectId rootTree;
   private volatile TableChunkLocator locator;
+  private String lastWalk;
+  /** How long a journal read waits for the watcher to confirm it has caught up; then a full walk. */
+  static final Duration JOURNAL_SYNC_WAIT = Duration.ofSeconds(10);
 
   private TreeIndex(
       Path root, Path state, ChunkingParams params, PackObjectStore objects, SnapshotHistory snapshots, StateLock lock) {
@@ -163,9 +166,39 @@ public final class TreeIndex implements Closeable {
    *     or vanishes; the previous index stays in place
    */
   public IndexResult update(IndexProgress progress) throws IOException {
+    return update(progress, null);
+  }
+
+  /**
+   * Re-indexes the tree like {@link #update(IndexProgress)}, but when an {@link IndexWatcher} runs
+   * on this state directory and its journal covers everything since this index was written, stats
+   * only the paths it names (and files still too recent to trust): the cost of a run follows the
+   * change, not the tree. Otherwise (no watcher, events lost, index older than the journal) it walks
+   * the whole tree. {@link #lastWalk()} says which.
+   */
+  public IndexResult updateFromJournal(IndexProgress progress) throws IOException {
+    DirtyJournal.Pending p = DirtyJournal.read(state, String.valueOf(rootTree), JOURNAL_SYNC_WAIT.toNanos());
+    IndexResult r = update(progress, p.incremental() ? p : null);
+    if (!p.incremental()) {
+      lastWalk = "full: " + p.fullWalkReason();
+    }
+    DirtyJournal.consumed(state, p, String.valueOf(rootTree));
+    return r;
+  }
+
+  /** How the last update walked the tree: {@code full} (with the reason after a journal read) or {@code journal: N paths}. */
+  public String lastWalk() {
+    return lastWalk;
+  }
+
+  private IndexResult update(IndexProgress progress, DirtyJournal.Pending dirty) throws IOException {
     long start = System.nanoTime();
     Indexer indexer = new Indexer(root, state, params, objects, progress, threads);
+    if (dirty != null) {
+      indexer.onlyDirty(dirty);
+    }
     Indexer.Outcome o = indexer.run(table, rootTree);
+    lastWalk = indexer.walkKind();
     objects.sync();
     if (o.changed() || rootTree == null) {
       IndexFile.write(indexFile(), o.table(), params, o.root(), objects.length());

@@ -87,6 +87,23 @@ final class TreeWalk {
       return mode[k] & Lstat.S_IFMT;
     }
 
+    /** Adds a child as the previous table recorded it, unchanged: nothing is stat'ed. */
+    void addKnown(byte[] from, int nameFrom, int nameLength, int mode, long dev, long ino, long size, long mtime,
+        long ctime, int oldIndex) {
+      int k = count++;
+      System.arraycopy(from, nameFrom, names, nameStart[k], nameLength);
+      nameStart[k + 1] = nameStart[k] + nameLength;
+      this.mode[k] = mode;
+      stat[5 * k] = dev;
+      stat[5 * k + 1] = ino;
+      stat[5 * k + 2] = size;
+      stat[5 * k + 3] = mtime;
+      stat[5 * k + 4] = ctime;
+      job[k] = NO_JOB;
+      this.oldIndex[k] = oldIndex;
+      same[k] = true;
+    }
+
     private void add(byte[] name, Lstat a) {
       int k = count++;
       System.arraycopy(name, 0, names, nameStart[k], name.length);
@@ -130,6 +147,15 @@ final class TreeWalk {
       throw e.getCause();
     } finally {
       walkers.shutdownNow();
+    }
+  }
+
+  /** Lists and stats the whole subtree of {@code dir} (at {@code prefix}, ending in '/'), on the calling pool. */
+  Node scanTree(Path dir, byte[] prefix) throws IOException {
+    try {
+      return new Scan(dir, prefix).compute();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
@@ -178,77 +204,20 @@ final class TreeWalk {
         nameBytes += entry.name().length;
       }
       Node n = new Node(listed.size(), nameBytes);
-      int k = 0;
       for (Listed entry : listed) {
         byte[] name = entry.name();
         byte[] rel = Indexer.concat(prefix, name);
-        if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
-          continue;
-        }
-        // The static export describes the tree, so it is never part of it (SPEC §12).
-        if (prefix.length == 0 && Arrays.equals(name, EXPORT_DIR)) {
-          continue;
-        }
         Path p = entry.path();
-        Lstat a;
-        try {
-          a = Lstat.of(p);
-        } catch (NoSuchFileException e) {
-          // A name the platform charset cannot round-trip cannot be opened by name either.
-          boolean undecodable = new String(name, StandardCharsets.UTF_8).indexOf('\uFFFD') >= 0;
-          warn.accept(Indexer.display(rel) + (undecodable
-              ? ": name is not valid in the platform charset (run with a UTF-8 locale); not indexed"
-              : ": vanished during the walk; not indexed"));
-          continue;
-        }
-        progress.entriesSeen.incrementAndGet();
-        byte kind;
-        switch (a.type()) {
-          case S_IFDIR -> kind = IndexTable.DIRECTORY;
-          case S_IFLNK -> kind = IndexTable.SYMLINK;
-          case S_IFREG -> kind = (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
-          default -> {
-            warn.accept(Indexer.display(rel) + ": skipped (socket, device or fifo)");
-            continue;
-          }
-        }
-        int o = old.find(rel);
-        boolean same =
-            o >= 0
-                && old.kind(o) == kind
-                && old.dev[o] == a.dev()
-                && old.ino[o] == a.ino()
-                && old.size[o] == (kind == IndexTable.DIRECTORY || kind == IndexTable.SYMLINK ? 0 : a.size())
-                && old.mtime[o] == a.mtime()
-                && old.ctime[o] == a.ctime()
-                && !(kind == IndexTable.DIRECTORY && old.legacyTrees);
-        n.add(name, a);
-        n.oldIndex[k] = o;
-        switch (kind) {
-          case IndexTable.DIRECTORY -> {
+        if (addEntry(n, rel, name, p)) {
+          int k = n.count - 1;
+          if (n.type(k) == S_IFDIR) {
             Scan sub = new Scan(p, Indexer.concat(rel, new byte[] {'/'}));
             sub.fork();
             n.extra[k] = sub;
           }
-          case IndexTable.SYMLINK -> {
-            byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
-            n.extra[k] = target;
-            same = same && Arrays.equals(old.linkTargets.get(o), target);
-            if (!same) {
-              warnIfMirrorsSkip(rel, target);
-            }
-          }
-          default -> {
-            if (!same || old.racy(o)) {
-              same = false;
-              n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()),
-                  n.stat, 5 * k);
-            }
-          }
         }
-        n.same[k] = same;
-        k++;
       }
+      int k = n.count;
       for (int i = 0; i < k; i++) {
         if (n.extra[i] instanceof Scan sub) {
           n.extra[i] = sub.join();
@@ -257,6 +226,79 @@ final class TreeWalk {
       // Entries skipped above leave unused capacity at the end; count says how many are real.
       return n;
     }
+  }
+
+  /**
+   * Lstats {@code p} (at {@code rel}, named {@code name}) and adds it as {@code n}'s next child,
+   * compared with the previous table; a new or changed file is scheduled for hashing. Returns
+   * false if it is skipped (excluded, vanished, not a file, directory or symlink). A directory's
+   * {@code extra} is left to the caller.
+   */
+  boolean addEntry(Node n, byte[] rel, byte[] name, Path p) throws IOException {
+    if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
+      return false;
+    }
+    // The static export describes the tree, so it is never part of it (SPEC §12).
+    if (rel.length == name.length && Arrays.equals(name, EXPORT_DIR)) {
+      return false;
+    }
+    Lstat a;
+    try {
+      a = Lstat.of(p);
+    } catch (NoSuchFileException e) {
+      // A name the platform charset cannot round-trip cannot be opened by name either.
+      boolean undecodable = new String(name, StandardCharsets.UTF_8).indexOf('\uFFFD') >= 0;
+      warn.accept(Indexer.display(rel) + (undecodable
+          ? ": name is not valid in the platform charset (run with a UTF-8 locale); not indexed"
+          : ": vanished during the walk; not indexed"));
+      return false;
+    }
+    progress.entriesSeen.incrementAndGet();
+    byte kind;
+    switch (a.type()) {
+      case S_IFDIR -> kind = IndexTable.DIRECTORY;
+      case S_IFLNK -> kind = IndexTable.SYMLINK;
+      case S_IFREG -> kind = (a.mode() & 0100) != 0 ? IndexTable.EXECUTABLE : IndexTable.FILE;
+      default -> {
+        warn.accept(Indexer.display(rel) + ": skipped (socket, device or fifo)");
+        return false;
+      }
+    }
+    int o = old.find(rel);
+    boolean same =
+        o >= 0
+            && old.kind(o) == kind
+            && old.dev[o] == a.dev()
+            && old.ino[o] == a.ino()
+            && old.size[o] == (kind == IndexTable.DIRECTORY || kind == IndexTable.SYMLINK ? 0 : a.size())
+            && old.mtime[o] == a.mtime()
+            && old.ctime[o] == a.ctime()
+            && !(kind == IndexTable.DIRECTORY && old.legacyTrees);
+    int k = n.count;
+    n.add(name, a);
+    n.oldIndex[k] = o;
+    switch (kind) {
+      case IndexTable.DIRECTORY -> {
+        // the caller decides whether and how to descend
+      }
+      case IndexTable.SYMLINK -> {
+        byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
+        n.extra[k] = target;
+        same = same && Arrays.equals(old.linkTargets.get(o), target);
+        if (!same) {
+          warnIfMirrorsSkip(rel, target);
+        }
+      }
+      default -> {
+        if (!same || old.racy(o)) {
+          same = false;
+          n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()),
+              n.stat, 5 * k);
+        }
+      }
+    }
+    n.same[k] = same;
+    return true;
   }
 
   /** Recorded as is, but mirrors will not create it (tck/SPEC.md §10.4): tell the publisher once, when it appears. */

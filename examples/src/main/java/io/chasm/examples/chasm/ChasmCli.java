@@ -39,6 +39,7 @@ import picocli.CommandLine;
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
       IndexCommand.class,
+      io.chasm.examples.cli.WatchIndexCommand.class,
       PublishCommand.class,
       VerifyCommand.class,
       DiffCommand.class,

@@ -14,6 +14,7 @@ final class DaemonKeys {
   static final String ORACLE_AUTO_PUBLISH_QUIET = "oracle.auto-publish-quiet";
   static final String ORACLE_AUTO_PUBLISH_EXPIRES = "oracle.auto-publish-expires";
   static final String ORACLE_KEY = "oracle.key";
+  static final String ORACLE_WATCH_TREE = "oracle.watch-tree";
   static final String PEER_LISTEN = "peer.listen";
   static final String PEER_IDENTITY = "peer.identity";
   static final String PEER_ALLOW = "peer.allow";

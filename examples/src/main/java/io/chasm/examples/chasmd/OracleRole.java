@@ -4,6 +4,7 @@ import io.chasm.api.ChasmException;
 import io.chasm.api.trust.Signer;
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.index.IndexWatcher;
 import io.chasm.hashtree.index.TreeIndex;
 import io.chasm.hashtree.publish.QuietPublisher;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * SnapshotWatch}); where the file system cannot notify, every {@code oracle.poll} instead. They are
  * pushed to every subscriber of every server that serves this backend.
  * An origin's oracle given its key may also publish by itself once the tree is quiet after changes.
+ * With {@code oracle.watch-tree} it keeps the journal of dirty paths ({@link IndexWatcher}) that
+ * lets {@code chasm publish} and {@code chasm index} stat only what changed.
  */
 final class OracleRole implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(OracleRole.class);
@@ -46,6 +49,7 @@ final class OracleRole implements Closeable {
   private final ScheduledExecutorService poller;
   private final SnapshotWatch watch;
   private QuietPublisher autoPublish;
+  private IndexWatcher indexWatch;
 
   private OracleRole(OracleBackend backend, PeerServer server, URI socket, Path snapshots, Duration poll) {
     this.backend = backend;
@@ -91,6 +95,10 @@ final class OracleRole implements Closeable {
     OracleRole role = new OracleRole(backend, server, socket, snapshots, c.oraclePoll());
     try {
       role.poll();
+      // Started before the socket listens: once chasmd is up, publish can trust the journal.
+      if (c.bool(DaemonKeys.ORACLE_WATCH_TREE)) {
+        role.indexWatch = IndexWatcher.start(tree, state);
+      }
       server.listen(URI.create(socket + "?mode=" + c.get(DaemonKeys.ORACLE_SOCKET_MODE)));
       role.autoPublish = autoPublish(c, tree, role::poll);
     } catch (ChasmException | IOException | RuntimeException e) {
@@ -149,6 +157,9 @@ final class OracleRole implements Closeable {
   public void close() {
     if (watch != null) {
       watch.close();
+    }
+    if (indexWatch != null) {
+      indexWatch.close();
     }
     poller.shutdownNow();
     if (autoPublish != null) {

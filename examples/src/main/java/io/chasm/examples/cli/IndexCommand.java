@@ -27,14 +27,17 @@ public final class IndexCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     IndexResult r;
     long footprint;
+    String walk;
     try (TreeIndex index = state.open(dir)) {
       IndexProgress p = new IndexProgress();
-      r = StateOptions.withProgress(p, () -> index.update(p));
+      r = StateOptions.withProgress(p, () -> index.updateFromJournal(p));
       footprint = index.footprint() + index.objects().footprint();
+      walk = index.lastWalk();
     }
     if (json) {
       java.util.Map<String, Object> m = StateOptions.summary(r);
       m.put("index_heap_bytes", footprint);
+      m.put("walk", walk);
       System.out.println(StateOptions.json(m));
     } else {
       r.warnings().forEach(w -> System.err.println("chasm: warning: " + w));

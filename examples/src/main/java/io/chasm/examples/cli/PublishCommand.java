@@ -62,9 +62,11 @@ public final class PublishCommand implements Callable<Integer> {
     String name = origin != null ? origin : abs.getFileName() == null ? "root" : abs.getFileName().toString();
     IndexResult r;
     SignedSnapshot s;
+    String walk;
     try (TreeIndex index = state.open(dir)) {
       IndexProgress p = new IndexProgress();
-      r = StateOptions.withProgress(p, () -> index.update(p));
+      r = StateOptions.withProgress(p, () -> index.updateFromJournal(p));
+      walk = index.lastWalk();
       s = index.publish(name, expires, signer);
     }
     String announced = noNotify ? null : announce(state.stateFor(dir), s);
@@ -75,7 +77,9 @@ public final class PublishCommand implements Callable<Integer> {
       m.put("origin", s.snapshot().origin());
       m.put("expires", s.snapshot().expires().toString());
       m.put("signed_by", signer.publicKey().keyId().toString());
-      m.put("index", StateOptions.summary(r));
+      Map<String, Object> summary = StateOptions.summary(r);
+      summary.put("walk", walk);
+      m.put("index", summary);
       m.put("announced_to", announced);
       System.out.println(StateOptions.json(m));
     } else {

@@ -34,6 +34,7 @@ public final class ConfigKeys {
     key("oracle.check-served-chunks", "true", BOOL, "re-hash every chunk read from the live files before sending it; a damaged file is then refused instead of sent");
     key("oracle.auto-publish-quiet", "off", DURATION_OR_OFF, "origins only: publish the tree by itself once it has been unchanged this long after a change (needs `oracle.key`)");
     key("oracle.auto-publish-expires", "7d", DURATION, "validity of auto-published snapshots (as `chasm publish --expires`)");
+    key("oracle.watch-tree", "false", BOOL, "origins: keep a journal of the paths that change in the tree (inotify, one watch per directory) so `chasm publish`/`chasm index` stat only those (docs/chasmd.md, \"Publish in O(changes)\")");
     key("oracle.key", "", PATH, "the origin's private key file (`chasm keygen`), for auto-publish; must not be readable by group or others (`chasm doctor`)");
 
     key("peer.listen", "tcp://0.0.0.0:7420", URIS, "chasmd's peer listeners (`tcp://host:port`, `unix:///path`)");
