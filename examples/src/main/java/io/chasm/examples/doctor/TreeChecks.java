@@ -86,8 +86,10 @@ final class TreeChecks {
   static Finding inotify(long directories, Path maxWatchesFile, boolean watching) {
     long limit;
     try {
-      limit = Long.parseLong(Files.readString(maxWatchesFile).trim());
-    } catch (IOException | NumberFormatException e) {
+      // Files.readString trusts the size procfs reports (0) and returned "1" for 192530 on Java 17:
+      // read lines, which go to the end of the file.
+      limit = Long.parseLong(Files.readAllLines(maxWatchesFile).get(0).trim());
+    } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
       return Finding.warn("inotify watches", "cannot read " + maxWatchesFile + " (not Linux?): " + e.getMessage(), "none needed off Linux");
     }
     String d = directories + " directories in the tree, limit " + limit + " watches per user";

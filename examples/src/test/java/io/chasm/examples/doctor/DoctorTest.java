@@ -1,6 +1,7 @@
 package io.chasm.examples.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,6 +78,16 @@ class DoctorTest {
     assertThat(f.fix()).startsWith("sysctl -w fs.inotify.max_user_watches=");
     Files.writeString(limit, "8192\n");
     assertThat(TreeChecks.inotify(size.directories(), limit, true).status()).isEqualTo(Finding.Status.OK);
+  }
+
+  /** procfs reports size 0 for its files: the limit must be read as cat reads it, not by size. */
+  @Test
+  void inotifyLimit_readFromTheRealProcFile_asCatReadsIt() throws Exception {
+    assumeTrue(Files.isReadable(TreeChecks.MAX_WATCHES), "not Linux");
+    Process cat = new ProcessBuilder("cat", TreeChecks.MAX_WATCHES.toString()).start();
+    String expected = new String(cat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+    assertThat(cat.waitFor()).isZero();
+    assertThat(TreeChecks.inotify(1, TreeChecks.MAX_WATCHES, false).detail()).contains("limit " + expected + " watches");
   }
 
   @Test
