@@ -7,16 +7,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,26 +100,9 @@ public final class IndexWatcher implements Closeable {
     return p.startsWith(state) || p.startsWith(export);
   }
 
-  private boolean registerAll(Path dir) throws IOException {
+  private boolean registerAll(Path dir) {
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-          if (excluded(d)) {
-            return FileVisitResult.SKIP_SUBTREE;
-          }
-          // Re-registering a moved directory returns its old key: mapping it anew makes later events name the new path.
-          keys.put(d.register(watch, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY), d);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
-      return true;
-    } catch (java.nio.file.NoSuchFileException e) {
+      DirectoryWatches.registerAll(dir, watch, keys, this::excluded);
       return true;
     } catch (IOException e) {
       LOG.warn("cannot watch {} ({}): index runs walk the whole tree", dir, e.getMessage());

@@ -97,24 +97,7 @@ public final class TreeWatcher implements Closeable {
       return false;
     }
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
-          if (isExcluded(d)) {
-            return FileVisitResult.SKIP_SUBTREE;
-          }
-          keys.put(d.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-              StandardWatchEventKinds.ENTRY_MODIFY), d);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
-      return true;
-    } catch (java.nio.file.NoSuchFileException e) {
+      DirectoryWatches.registerAll(dir, watch, keys, this::isExcluded);
       return true;
     } catch (IOException e) {
       LOG.warn("cannot watch {} ({}): comparing stat walks every {} instead", dir, e.getMessage(), poll);
