@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.chasm.examples.cli.TreeCommandsEndToEndTest.Run;
+import io.chasm.examples.cli.InProcessCli.Run;
 import io.chasm.hashtree.snapshot.EquivocationProofs;
 import io.chasm.wire.serve.TreeServer;
 import java.net.URI;
@@ -24,7 +24,7 @@ class EquivocationCommandsTest {
   @TempDir Path dir;
 
   static Run chasm(String... args) {
-    return TreeCommandsEndToEndTest.chasm(args);
+    return InProcessCli.run(args);
   }
 
   Path publish(String name, String content, Path key) throws Exception {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.chasm.examples.cli.TreeCommandsEndToEndTest.Run;
+import io.chasm.examples.cli.InProcessCli.Run;
 import io.chasm.wire.serve.TreeServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +34,7 @@ class WebMirrorStatusTest {
   private Path key;
 
   static Run chasm(String... args) {
-    return TreeCommandsEndToEndTest.chasm(args);
+    return InProcessCli.run(args);
   }
 
   @BeforeEach

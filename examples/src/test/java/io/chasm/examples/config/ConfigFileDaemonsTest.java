@@ -1,14 +1,14 @@
 package io.chasm.examples.config;
 
+import io.chasm.examples.cli.InProcessCli;
+import io.chasm.examples.cli.InProcessCli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.examples.chasm.ChasmCli;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +41,8 @@ class ConfigFileDaemonsTest {
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Files.writeString(tree.resolve("a.txt"), "hello");
     Path key = dir.resolve("o.key");
-    assertThat(quiet("keygen", "--out", key.toString()).code).isZero();
-    assertThat(quiet("publish", tree.toString(), "--key", key.toString(), "--origin", "t").code).isZero();
+    assertThat(quiet("keygen", "--out", key.toString()).exit()).isZero();
+    assertThat(quiet("publish", tree.toString(), "--key", key.toString(), "--origin", "t").exit()).isZero();
     Path conf = dir.resolve("chasm.conf");
     Files.writeString(conf, String.join("\n", "tree = " + tree, "serve.listen = tcp://127.0.0.1:0", "metrics.listen = 127.0.0.1:0",
         "collector.listen = 127.0.0.1:0", "collector.data = " + dir.resolve("col"), "collector.privacy-threshold = 0", ""));
@@ -67,18 +67,18 @@ class ConfigFileDaemonsTest {
     String expected = conf + ":3: unknown setting 'serve.lisen' (did you mean 'serve.listen'?);"
         + " the keys are listed in docs/config.md or by chasm config keys";
     Run serve = quiet("serve", "--config", conf.toString());
-    assertThat(serve.code).isEqualTo(2);
-    assertThat(serve.err.strip()).isEqualTo("chasm: " + expected);
+    assertThat(serve.exit()).isEqualTo(2);
+    assertThat(serve.err().strip()).isEqualTo("chasm: " + expected);
     Run col = quiet("collector", "serve", "--config", conf.toString(), "--data", dir.resolve("c").toString());
-    assertThat(col.code).isEqualTo(2);
-    assertThat(col.err.strip()).isEqualTo("chasm: " + expected);
+    assertThat(col.exit()).isEqualTo(2);
+    assertThat(col.err().strip()).isEqualTo("chasm: " + expected);
     Run check = quiet("config", "check", conf.toString());
-    assertThat(check.code).isEqualTo(2);
-    assertThat(check.err.strip()).isEqualTo("chasm: " + expected);
+    assertThat(check.exit()).isEqualTo(2);
+    assertThat(check.err().strip()).isEqualTo("chasm: " + expected);
     Files.writeString(conf, "serve.listen = tcp://127.0.0.1:0\n");
     Run missing = quiet("serve", "--config", conf.toString());
-    assertThat(missing.code).isEqualTo(2);
-    assertThat(missing.err.strip()).isEqualTo("chasm: " + conf + ": missing required key 'tree': set it in the config file or pass DIR");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err().strip()).isEqualTo("chasm: " + conf + ": missing required key 'tree': set it in the config file or pass DIR");
   }
 
   @Test
@@ -86,8 +86,8 @@ class ConfigFileDaemonsTest {
     Path conf = dir.resolve("chasm.conf");
     Files.writeString(conf, "# a node\ntree = /srv/t\nmetrics.listen = 127.0.0.1:9420\n");
     Run r = quiet("config", "check", conf.toString(), "--json");
-    assertThat(r.code).as(r.err).isZero();
-    JsonNode doc = new ObjectMapper().readTree(r.out);
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(r.out());
     assertThat(doc.get("valid").asBoolean()).isTrue();
     assertThat(doc.get("settings").size()).isEqualTo(ConfigKeys.all().size());
     assertThat(doc.at("/settings/tree/source").asText()).isEqualTo(conf + ":2");
@@ -112,20 +112,7 @@ class ConfigFileDaemonsTest {
     throw new AssertionError("exited " + p.waitFor() + ": " + lines + " " + Files.readString(dir.resolve("err-" + (processes.size() - 1) + ".txt")));
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static synchronized Run quiet(String... args) {
-    PrintStream o = System.out;
-    PrintStream e = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Run(ChasmCli.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(o);
-      System.setErr(e);
-    }
+  private static Run quiet(String... args) {
+    return InProcessCli.run(args);
   }
 }

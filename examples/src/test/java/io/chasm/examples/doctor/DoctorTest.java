@@ -1,5 +1,7 @@
 package io.chasm.examples.doctor;
 
+import io.chasm.examples.cli.InProcessCli;
+import io.chasm.examples.cli.InProcessCli.Run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -7,12 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chasm.api.Hash;
 import io.chasm.api.ObjectId;
-import io.chasm.examples.chasm.ChasmCli;
 import io.chasm.hashtree.sign.Ed25519;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.hashtree.snapshot.Snapshot;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -119,37 +118,23 @@ class DoctorTest {
     Files.writeString(conf, "tree = " + tree + "\nstate = " + dir.resolve("state") + "\npeer.identity = " + k
         + "\npeer.listen = tcp://127.0.0.1:1\n");
     Run r = run("doctor", "--config", conf.toString(), "--json", "--no-network");
-    assertThat(r.code).as(r.out + r.err).isEqualTo(1);
-    JsonNode doc = new ObjectMapper().readTree(r.out);
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    JsonNode doc = new ObjectMapper().readTree(r.out());
     assertThat(doc.get("failed").asInt()).isEqualTo(1);
     assertThat(doc.get("findings").findValuesAsText("check")).contains("key peer.identity", "socket oracle.socket",
         "socket peer.listen", "tree writable", "state writable", "disk space", "inotify watches");
     Files.setPosixFilePermissions(k, PosixFilePermissions.fromString("rw-------"));
     Run ok = run("doctor", "--config", conf.toString(), "--no-network");
-    assertThat(ok.code).as(ok.out + ok.err).isZero();
-    assertThat(ok.out).contains("OK   key peer.identity").contains("WARN socket oracle.socket").contains("no failures");
+    assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("OK   key peer.identity").contains("WARN socket oracle.socket").contains("no failures");
     Files.writeString(conf, "tree = " + tree + "\npeer.lisen = tcp://127.0.0.1:1\n");
     Run bad = run("doctor", "--config", conf.toString());
-    assertThat(bad.code).isEqualTo(2);
-    assertThat(bad.err.strip()).isEqualTo("chasm: " + conf + ":2: unknown setting 'peer.lisen' (did you mean 'peer.listen'?);"
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("chasm: " + conf + ":2: unknown setting 'peer.lisen' (did you mean 'peer.listen'?);"
         + " the keys are listed in docs/config.md or by chasm config keys");
   }
 
-  record Run(int code, String out, String err) {}
-
-  private static synchronized Run run(String... args) {
-    PrintStream o = System.out;
-    PrintStream e = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = ChasmCli.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(o);
-      System.setErr(e);
-    }
+  private static Run run(String... args) {
+    return InProcessCli.run(args);
   }
 }
