@@ -11,13 +11,18 @@ import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The node's sockets: the oracle's Unix socket exists and accepts (a file that refuses is a stale
- * socket of a dead daemon), and each configured TCP listener answers.
+ * socket of a dead daemon) and only its owner and group may write it, and each configured TCP
+ * listener answers.
  */
 final class SocketChecks {
   private static final int TIMEOUT_MS = 2000;
@@ -29,6 +34,9 @@ final class SocketChecks {
     Path socket = oracleSocket(s);
     if (socket != null) {
       out.add(unix("socket oracle.socket", socket));
+      if (Files.exists(socket)) {
+        out.add(oracleSocketMode(socket));
+      }
     }
     List<String> tcpKeys = new ArrayList<>();
     if (s.isSet("tree")) {
@@ -78,6 +86,25 @@ final class SocketChecks {
     } catch (IOException e) {
       return Finding.fail(check, path + " exists but refuses connections: " + e.getMessage(),
           "a stale socket of a stopped daemon or wrong permissions: restart chasmd, or run doctor as a member of the socket's group");
+    }
+  }
+
+  /**
+   * The oracle answers publish and relay requests from the peer and fetcher roles: a socket others
+   * may write lets any local user talk to it, which the units' separate users are there to prevent.
+   */
+  static Finding oracleSocketMode(Path path) {
+    String check = "socket oracle.socket-mode";
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+      String mode = PosixFilePermissions.toString(perms);
+      if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        return Finding.fail(check, path + " can be written by any local user (" + mode + ")",
+            "set oracle.socket-mode = 660 (the default) and restart chasmd; add the daemons' users to the socket's group instead");
+      }
+      return Finding.ok(check, path + " is " + mode);
+    } catch (IOException | UnsupportedOperationException e) {
+      return Finding.warn(check, "cannot read the mode of " + path + ": " + e.getMessage(), "run doctor as the daemon's user or root");
     }
   }
 

@@ -60,6 +60,22 @@ class DoctorTest {
   }
 
   @Test
+  void oracleSocketWritableByOthers_fails_groupOnlyIsOk() throws Exception {
+    Path sock = dir.resolve("oracle.sock");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(sock));
+      Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw----"));
+      Finding ok = SocketChecks.oracleSocketMode(sock);
+      assertThat(ok.status()).isEqualTo(Finding.Status.OK);
+      assertThat(ok.detail()).endsWith("rw-rw----");
+      Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
+      Finding open = SocketChecks.oracleSocketMode(sock);
+      assertThat(open.status()).isEqualTo(Finding.Status.FAIL);
+      assertThat(open.fix()).startsWith("set oracle.socket-mode = 660");
+    }
+  }
+
+  @Test
   void inotifyLimit_comparedWithTheTreesDirectories() throws Exception {
     Path tree = dir.resolve("tree");
     for (int i = 0; i < 20; i++) {
