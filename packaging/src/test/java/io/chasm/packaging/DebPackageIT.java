@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DebPackageIT {
   private static final String UNITS = "/usr/lib/systemd/system";
   private static final List<String> UNIT_NAMES =
-      List.of("chasmd.service", "chasmd-oracle.service", "chasmd-peer.service", "chasmd-fetcher.service");
+      List.of("chasmd.service", "chasmd-oracle.service", "chasmd-peer.service", "chasmd-fetcher.service",
+          "chasm-collector.service");
   private static final Pattern PEER_URI = Pattern.compile("tcp://127\\.0\\.0\\.1:\\d+");
 
   @TempDir Path tmp;
@@ -181,6 +182,35 @@ class DebPackageIT {
       ChasmCommands.writeTree(origin, "3");
       chasm.run("publish", origin.toString(), "--key", tmp.resolve("origin.key").toString());
       runSplitNode(origin, tree, chasm);
+    }
+    runCollector();
+  }
+
+  /** The statistics collector's unit: its website and health answer, its database is the unit user's. */
+  private static void runCollector() throws Exception {
+    Path conf = Path.of("/etc/chasm/chasm.conf");
+    // A free port instead of the shipped 8470, as an operator sharing the host would pick one.
+    Files.writeString(conf, Files.readString(conf) + "\ncollector.listen = 127.0.0.1:0\n");
+    Path log = Path.of(System.getProperty("chasm.packages", "target"), "chasm-collector-unit.log");
+    try (UnitRunner unit = UnitRunner.start(Path.of(UNITS, "chasm-collector.service"), log)) {
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+      Matcher serving = Pattern.compile("(?m)^collector: serving (\\S+) ").matcher("");
+      while (!serving.reset(readLog(log)).find()) {
+        assertThat(unit.isAlive()).as("collector unit still running; log:\n" + readLog(log)).isTrue();
+        assertThat(Instant.now()).as("collector serving; log:\n" + readLog(log)).isBefore(deadline);
+        Thread.sleep(100);
+      }
+      URI base = URI.create(serving.group(1).endsWith("/") ? serving.group(1) : serving.group(1) + "/");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> home = http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(home.statusCode()).as(home.body()).isEqualTo(200);
+      assertThat(home.body()).contains("<html");
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9424/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+      Path db = Path.of("/var/lib/chasm/collector");
+      assertThat(Files.getOwner(db).getName()).as(db + " made by the unit's user").isEqualTo("chasm");
+      assertThat(unit.stop()).as("collector exits 0 on SIGTERM; log " + log).isZero();
     }
   }
 

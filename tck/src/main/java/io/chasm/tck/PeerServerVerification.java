@@ -294,6 +294,41 @@ public abstract class PeerServerVerification {
   }
 
   @Test
+  public void required_spec9_19_seenEnvelopeLeavesTheAnswerUnchanged() throws Exception {
+    byte[] head = fixture.head();
+    byte[] truncated = java.util.Arrays.copyOf(head, head.length / 2);
+    byte[] garbage = new byte[300];
+    new java.util.Random(919).nextBytes(garbage);
+    List<byte[]> seen = List.of(head, truncated, garbage, new byte[] {0});
+    try (RawConnection r = ready()) {
+      for (int i = 0; i < seen.size(); i++) {
+        long id = i + 1;
+        r.send(Request.newBuilder().setId(id).setGetHead(GetHead.newBuilder().setRepository(PeerFixture.REPOSITORY)
+            .setSeenEnvelope(ByteString.copyFrom(seen.get(i)))));
+        Reply reply = reply(r, id, "§9.19");
+        assertThat(reply.hasHead()).as("§9.19: a GetHead with seen_envelope #%d (whatever it holds) must be answered as "
+            + "without it, got %s", id, reply.getKindCase()).isTrue();
+        assertThat(reply.getHead().getEnvelope().toByteArray()).as("§9.19: the head must not depend on seen_envelope #%d", id)
+            .isEqualTo(head);
+        assertThat(reply.getHead().getProofsCount()).as("§9.19: at most 8 proofs in a Head").isLessThanOrEqualTo(8);
+      }
+    }
+  }
+
+  @Test
+  public void required_spec9_20_holdersAreEndpointUris() throws Exception {
+    try (RawConnection r = ready()) {
+      r.send(Request.newBuilder().setId(1).setGetHead(GetHead.newBuilder().setRepository(PeerFixture.REPOSITORY)));
+      Reply reply = reply(r, 1, "§9.20");
+      assertThat(reply.hasHead()).as("§9.20: expected Head, got %s", reply.getKindCase()).isTrue();
+      for (String holder : reply.getHead().getHoldersList()) {
+        URI u = URI.create(holder);
+        assertThat(u.getScheme()).as("§9.20: holder %s must be an endpoint URI with a scheme", holder).isNotNull();
+      }
+    }
+  }
+
+  @Test
   public void required_spec9_7_objectsComeInRequestOrderThenEnd() throws Exception {
     ObjectId missing = ObjectId.tree(Hash.sha256(new byte[] {42}));
     List<ObjectId> ids = List.of(fixture.fileManifest(), missing, fixture.rootTree());

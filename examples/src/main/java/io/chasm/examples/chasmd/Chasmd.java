@@ -2,6 +2,7 @@ package io.chasm.examples.chasmd;
 
 import io.chasm.api.trust.TrustPolicy;
 import io.chasm.examples.common.Commands;
+import io.chasm.examples.common.StopSignals;
 import io.chasm.examples.metrics.FollowMetrics;
 import io.chasm.examples.metrics.NodeMetrics;
 import io.chasm.hashtree.sign.KeyFiles;
@@ -111,7 +112,8 @@ public final class Chasmd implements Callable<Integer> {
     }
     TrustPolicy policy = trust(c);
 
-    installSignalHandlers();
+    // SIGTERM/SIGINT end call() normally (exit 0); the hook is the safety net for other exits.
+    StopSignals.install(stop::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "chasmd-shutdown"));
     NodeMetrics metrics = DaemonMetrics.create(c);
     FollowMetrics follow = metrics == null ? null : metrics.followListener();
@@ -208,21 +210,6 @@ public final class Chasmd implements Callable<Integer> {
     RunFile f = writtenRunFile;
     if (f != null) {
       f.delete();
-    }
-  }
-
-  /**
-   * SIGTERM and SIGINT end {@link #call()} normally so the exit code is 0 (a JVM killed by a
-   * signal otherwise exits 143); the shutdown hook stays as a safety net for other exits.
-   */
-  @SuppressWarnings("restriction")
-  private void installSignalHandlers() {
-    for (String name : List.of("TERM", "INT")) {
-      try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), s -> stop.countDown());
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // Signal not available here: the shutdown hook still closes everything.
-      }
     }
   }
 

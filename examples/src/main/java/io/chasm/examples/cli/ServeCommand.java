@@ -1,6 +1,7 @@
 package io.chasm.examples.cli;
 
 import io.chasm.examples.common.ExitCodes;
+import io.chasm.examples.common.StopSignals;
 import io.chasm.examples.config.Settings;
 import io.chasm.examples.config.ValueChecks;
 import io.chasm.examples.metrics.MetricsEndpoint;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,14 +90,6 @@ public final class ServeCommand implements Callable<Integer> {
       }
     }
     MetricsEndpoint metricsEndpoint = endpoint;
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (metricsEndpoint != null) {
-        metricsEndpoint.close();
-      }
-      server.close();
-      stopped.countDown();
-    }, "chasm-serve-shutdown"));
     for (URI u : server.uris()) {
       System.out.println("listening on " + u + " (" + server.tree().repository() + " #" + server.tree().sequence() + ")");
     }
@@ -105,7 +97,12 @@ public final class ServeCommand implements Callable<Integer> {
       System.out.println("metrics on " + metricsEndpoint.uri() + "metrics");
     }
     System.out.flush();
-    stopped.await();
+    StopSignals.awaitThenClose("chasm-serve-shutdown", () -> {
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
+      }
+      server.close();
+    });
     return ExitCodes.OK;
   }
 

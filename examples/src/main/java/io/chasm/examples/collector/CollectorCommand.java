@@ -5,6 +5,7 @@ import io.chasm.collector.server.CollectorServer;
 import io.chasm.collector.CollectorStore;
 import io.chasm.collector.model.Mirror;
 import io.chasm.examples.common.ExitCodes;
+import io.chasm.examples.common.StopSignals;
 import io.chasm.examples.config.Settings;
 import io.chasm.examples.config.ValueChecks;
 import io.chasm.examples.metrics.MetricsEndpoint;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,20 +114,16 @@ public final class CollectorCommand implements Runnable {
         }
       }
       MetricsEndpoint metricsEndpoint = endpoint;
-      CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        if (metricsEndpoint != null) {
-          metricsEndpoint.close();
-        }
-        server.close();
-        stopped.countDown();
-      }, "collector-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       System.out.println("collector: serving " + server.uri() + " (" + server.store().dialect() + ")");
       if (metricsEndpoint != null) {
         System.out.println("collector: metrics on " + metricsEndpoint.uri() + "metrics");
       }
-      stopped.await();
+      StopSignals.awaitThenClose("collector-shutdown", () -> {
+        if (metricsEndpoint != null) {
+          metricsEndpoint.close();
+        }
+        server.close();
+      });
       return ExitCodes.OK;
     }
   }

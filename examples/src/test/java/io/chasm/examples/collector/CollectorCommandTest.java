@@ -168,6 +168,7 @@ class CollectorCommandTest {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
+    assertThat(p.exitValue()).as("SIGTERM is a clean stop (exit 0, not 143): systemd counts 143 as a failure").isZero();
     assertThat(captureOut("collector", "mirror", "list", "--data", data)).contains("m1").doesNotContain("never");
   }
 
