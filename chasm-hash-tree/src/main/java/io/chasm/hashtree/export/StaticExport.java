@@ -1,7 +1,6 @@
 package io.chasm.hashtree.export;
 
 import io.chasm.api.ChasmException;
-import io.chasm.hashtree.store.MissingObjectException;
 import io.chasm.api.ObjectId;
 import io.chasm.hashtree.index.StateLocation;
 import io.chasm.hashtree.internal.AtomicFiles;
@@ -9,10 +8,7 @@ import io.chasm.hashtree.snapshot.SignedSnapshot;
 import io.chasm.hashtree.snapshot.SnapshotHistory;
 import io.chasm.hashtree.store.ObjectStore;
 import io.chasm.hashtree.store.PackObjectStore;
-import io.chasm.hashtree.tree.EntryKind;
 import io.chasm.hashtree.tree.ExportLayout;
-import io.chasm.hashtree.tree.Tree;
-import io.chasm.hashtree.tree.TreeEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,9 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,8 +28,10 @@ import java.util.Set;
  *
  * <p>Objects are named by id, so a re-export writes only the objects that are new, and a file once
  * written never changes: a web mirror half-way through copying a new export still serves every
- * object of the old head. The head is written last, atomically, after its objects. Objects of
- * older heads are kept (a mirror may still serve one of them); nothing here deletes.
+ * object of the old head. The head is written last, atomically, after its objects. Then, unless
+ * told to keep everything, objects that neither the new head nor the head it replaced names are
+ * removed ({@link ExportPruner}, SPEC §12.3), so an export refreshed after every publish stays
+ * the size of two snapshots' metadata instead of growing for ever.
  *
  * <p>Reads the state without taking its lock (like a server does), so it runs beside a daemon.
  */
@@ -48,8 +43,9 @@ public final class StaticExport {
    * @param snapshot its id
    * @param objects trees and manifests the snapshot names
    * @param written those written by this run (the rest were there already)
+   * @param removed objects of older heads removed by this run (SPEC §12.3)
    */
-  public record Result(long sequence, ObjectId snapshot, long objects, long written) {}
+  public record Result(long sequence, ObjectId snapshot, long objects, long written, long removed) {}
 
   private StaticExport() {}
 
@@ -61,6 +57,18 @@ public final class StaticExport {
    * @throws ChasmException if the state is damaged (an object missing or not matching its id)
    */
   public static Result export(Path tree, Path stateDir) throws IOException, ChasmException {
+    return export(tree, stateDir, true);
+  }
+
+  /**
+   * Exports the latest snapshot recorded in the state of {@code tree}; with {@code prune}, then
+   * removes the objects that neither it nor the head it replaces names.
+   *
+   * @param stateDir the tree's state directory, or null for {@link StateLocation#of}
+   * @throws IOException if the tree has no recorded snapshot, or on a write failure
+   * @throws ChasmException if the state is damaged (an object missing or not matching its id)
+   */
+  public static Result export(Path tree, Path stateDir, boolean prune) throws IOException, ChasmException {
     Path root = tree.toAbsolutePath().normalize();
     Path state = StateLocation.resolve(root, stateDir);
     Path snaps = state.resolve("snapshots");
@@ -69,43 +77,34 @@ public final class StaticExport {
       throw new IOException(tree + ": no published snapshot to export (run chasm publish or chasm sync first)");
     }
     try (PackObjectStore store = PackObjectStore.openReadOnly(state.resolve("objects.pack"))) {
-      return export(root, head.get(), store);
+      return export(root, head.get(), store, prune);
     }
   }
 
-  /** Exports {@code head} with the objects of {@code store} into the tree at {@code root}. */
+  /** Exports {@code head} with the objects of {@code store} into the tree at {@code root}, pruning. */
   public static Result export(Path root, SignedSnapshot head, ObjectStore store) throws IOException, ChasmException {
+    return export(root, head, store, true);
+  }
+
+  /**
+   * Exports {@code head} with the objects of {@code store} into the tree at {@code root}; with
+   * {@code prune}, then removes the objects that neither it nor the head it replaces names.
+   */
+  public static Result export(Path root, SignedSnapshot head, ObjectStore store, boolean prune) throws IOException, ChasmException {
     Path dir = root.resolve(ExportLayout.DIR);
     if (Files.isSymbolicLink(dir) || (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))) {
       throw new IOException(dir + " exists and is not a directory; move it away to export");
     }
-    long objects = 0;
-    long written = 0;
-    Set<ObjectId> seen = new HashSet<>();
-    Deque<ObjectId> trees = new ArrayDeque<>();
-    trees.add(head.snapshot().rootTree());
-    seen.add(head.snapshot().rootTree());
-    while (!trees.isEmpty()) {
-      ObjectId id = trees.poll();
-      Tree t = store.tree(id);
-      objects++;
-      written += write(root, id, t.encode()) ? 1 : 0;
-      for (TreeEntry e : t.entries()) {
-        if ((e.kind() == EntryKind.DIRECTORY || e.kind() == EntryKind.FILE) && seen.add(e.id())) {
-          if (e.kind() == EntryKind.DIRECTORY) {
-            trees.add(e.id());
-          } else {
-            byte[] m = store.get(e.id()).orElseThrow(() -> new MissingObjectException(e.id()));
-            objects++;
-            written += write(root, e.id(), m) ? 1 : 0;
-          }
-        }
-      }
-    }
     Path h = root.resolve(ExportLayout.HEAD);
+    Optional<SignedSnapshot> replaced = prune ? ExportPruner.exportedHead(h) : Optional.empty();
+    long[] written = {0};
+    Set<ObjectId> named = ExportPruner.walk(head.snapshot().rootTree(), store, (id, bytes) -> {
+      written[0] += write(root, id, bytes.get()) ? 1 : 0;
+    });
     place(h, head.encode(), true);
     AtomicFiles.fsyncDirectory(h.getParent());
-    return new Result(head.snapshot().sequence(), head.id(), objects, written);
+    long removed = prune ? ExportPruner.prune(root, named, replaced, store) : 0;
+    return new Result(head.snapshot().sequence(), head.id(), named.size(), written[0], removed);
   }
 
   /** Writes an object unless a file of its length is there already; true if written. */

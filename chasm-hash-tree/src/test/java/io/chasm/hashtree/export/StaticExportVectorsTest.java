@@ -3,6 +3,7 @@ package io.chasm.hashtree.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chasm.api.Hex;
+import io.chasm.api.ObjectId;
 import io.chasm.hashtree.chunk.Chunker;
 import io.chasm.hashtree.merkle.FileManifest;
 import io.chasm.hashtree.sign.Ed25519;
@@ -123,5 +124,61 @@ class StaticExportVectorsTest {
     Files.write(root, new byte[3]);
     assertThat(StaticExport.export(tmp, head, store).written()).isEqualTo(1);
     assertThat(Files.readAllBytes(root)).isEqualTo(whole);
+  }
+
+  /** A tree like {@link #tinyTree} but whose README says {@code text}: a new root and README manifest. */
+  static SignedSnapshot version(InMemoryObjectStore store, String text, long sequence) throws Exception {
+    FileManifest readme = FileManifest.of(new Chunker().chunk(text.getBytes(StandardCharsets.UTF_8)));
+    store.put(readme);
+    Tree root = Tree.of(List.of(TreeEntry.file("README", readme.size(), false, readme.id()).withMetadata(T0.getEpochSecond(), 0, 0644)));
+    store.put(root);
+    Snapshot s = Snapshot.first("demo", root.id()).createdAt(T0.plusSeconds(sequence)).expiresIn(Duration.ofDays(7)).build();
+    return SignedSnapshot.sign(s, KEY);
+  }
+
+  @Test
+  void threeExports_keepTheReplacedHeadsObjects_removeOlderOnes_unlessToldNotTo() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    SignedSnapshot one = version(store, "one\n", 1);
+    SignedSnapshot two = version(store, "two\n", 2);
+    SignedSnapshot three = version(store, "three\n", 3);
+    Path oneReadme = tmp.resolve(ExportLayout.objectPath(store.tree(one.snapshot().rootTree()).entries().get(0).id()));
+    Path oneRoot = tmp.resolve(ExportLayout.objectPath(one.snapshot().rootTree()));
+    Path twoRoot = tmp.resolve(ExportLayout.objectPath(two.snapshot().rootTree()));
+    assertThat(StaticExport.export(tmp, one, store).removed()).isZero();
+    StaticExport.Result second = StaticExport.export(tmp, two, store);
+    assertThat(second.removed()).as("the replaced head (one) keeps its objects").isZero();
+    assertThat(oneRoot).exists();
+    assertThat(oneReadme).exists();
+    StaticExport.Result third = StaticExport.export(tmp, three, store);
+    assertThat(third.removed()).as("one's root tree and README manifest").isEqualTo(2);
+    assertThat(oneRoot).doesNotExist();
+    assertThat(oneReadme).doesNotExist();
+    assertThat(twoRoot).as("two is the head three replaced").exists();
+    // Something that is not an object id stays: not ours to judge.
+    Path stray = Files.writeString(twoRoot.resolveSibling("notes.txt"), "x");
+    assertThat(StaticExport.export(tmp, one, store, false).removed()).isZero();
+    assertThat(oneRoot).as("written again for one").exists();
+    assertThat(StaticExport.export(tmp, three, store, false).removed()).as("--no-prune").isZero();
+    assertThat(oneRoot).exists();
+    assertThat(StaticExport.export(tmp, three, store).removed()).as("replaced head is three itself: only three's objects stay")
+        .isEqualTo(2 + 2);
+    ObjectId threeReadme = store.tree(three.snapshot().rootTree()).entries().get(0).id();
+    assertThat(files(tmp).keySet().stream().filter(p -> p.contains("/objects/")))
+        .containsExactlyInAnyOrder(ExportLayout.objectPath(three.snapshot().rootTree()), ExportLayout.objectPath(threeReadme),
+            tmp.relativize(stray).toString());
+    assertThat(stray).exists();
+  }
+
+  @Test
+  void aDamagedExportedHead_protectsNothing_andTheNewHeadStillExports() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    SignedSnapshot one = version(store, "one\n", 1);
+    SignedSnapshot two = version(store, "two\n", 2);
+    StaticExport.export(tmp, one, store);
+    Files.write(tmp.resolve(ExportLayout.HEAD), new byte[] {1, 2, 3});
+    StaticExport.Result r = StaticExport.export(tmp, two, store);
+    assertThat(r.removed()).isEqualTo(2);
+    assertThat(SignedSnapshot.decode(Files.readAllBytes(tmp.resolve(ExportLayout.HEAD))).id()).isEqualTo(two.id());
   }
 }

@@ -28,20 +28,25 @@ public final class ExportStaticCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(names = "--no-prune", description = "keep the objects of every earlier export (default: remove those that neither"
+      + " this head nor the one it replaces names, SPEC 12.3)")
+  boolean noPrune;
+
   @Override
   public Integer call() throws Exception {
-    StaticExport.Result r = StaticExport.export(dir, state.stateFor(dir));
+    StaticExport.Result r = StaticExport.export(dir, state.stateFor(dir), !noPrune);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sequence", r.sequence());
       m.put("snapshot", r.snapshot().toString());
       m.put("objects", r.objects());
       m.put("written", r.written());
+      m.put("removed", r.removed());
       m.put("path", ExportLayout.DIR);
       System.out.println(StateOptions.json(m));
     } else {
       System.out.println("exported snapshot " + r.sequence() + " " + r.snapshot() + " to " + dir.resolve(ExportLayout.DIR));
-      System.out.println("objects  " + r.objects() + " (" + r.written() + " new)");
+      System.out.println("objects  " + r.objects() + " (" + r.written() + " new, " + r.removed() + " of older heads removed)");
     }
     return ExitCodes.OK;
   }
