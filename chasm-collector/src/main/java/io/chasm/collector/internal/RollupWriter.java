@@ -208,20 +208,39 @@ public final class RollupWriter {
     return delta;
   }
 
+  /** roll_project's key: a mirror key and the mirror's shard, ordered as the table's primary key. */
+  private record ProjectKey(MirrorKey key, int shard) implements Comparable<ProjectKey> {
+    @Override
+    public int compareTo(ProjectKey o) {
+      int c = key.compareTo(o.key);
+      return c != 0 ? c : Integer.compare(shard, o.shard);
+    }
+  }
+
   /**
-   * Adds to the rollups shared by all mirrors. Callers run it last in the transaction: its rows are
-   * the ones other mirrors' batches wait for, so they are locked for the shortest time, in key
-   * order (no deadlock between two batches).
+   * Adds to the rollups shared by all mirrors what the mirrors' {@code rows} and {@code projects}
+   * (from {@link #applyMirror}) add, summed first: one upsert per distinct key, however many
+   * batches and mirrors a roll folds. Callers run it last in the transaction, rows in key order.
    */
-  public static void applyShared(Connection c, List<Merged> rows, ProjectDelta project) throws SQLException {
-    MultiRow.upsert(c, ROLL_PROJECT, project.sums, (ps, i, e) -> {
-      MirrorKey k = e.getKey();
+  public static void applyShared(Connection c, List<Merged> rows, List<ProjectDelta> projects) throws SQLException {
+    Map<ProjectKey, Sum> perShard = new HashMap<>();
+    for (ProjectDelta d : projects) {
+      d.sums.forEach((k, s) -> {
+        Sum t = perShard.computeIfAbsent(new ProjectKey(k, d.shard), x -> new Sum());
+        t.downloads += s.downloads;
+        t.bytes += s.bytes;
+        t.bots += s.bots;
+        t.uniq += s.uniq;
+      });
+    }
+    MultiRow.upsert(c, ROLL_PROJECT, new TreeMap<>(perShard), (ps, i, e) -> {
+      MirrorKey k = e.getKey().key;
       ps.setInt(i++, k.kind);
       ps.setString(i++, k.project);
       ps.setLong(i++, k.start);
       ps.setString(i++, k.type);
       ps.setString(i++, k.protocol);
-      ps.setInt(i++, project.shard);
+      ps.setInt(i++, e.getKey().shard);
       i = e.getValue().bindCounters(ps, i);
       ps.setLong(i++, e.getValue().uniq);
       return i;
