@@ -147,6 +147,9 @@ final class CollectorScaleRun {
       f.get();
     }
     pool.shutdown();
+    double acknowledged = (System.nanoTime() - t0) / 1e9;
+    // A read folds whatever the roller has not yet: ingest is done when the rollups have it all.
+    server.store().reader().dataRange();
     double seconds = (System.nanoTime() - t0) / 1e9;
     double[] cpu1 = cpuSeconds(jdbc);
     double collectorCpu = cpu1[0] - cpu0[0] - genCpu * total;
@@ -164,6 +167,9 @@ final class CollectorScaleRun {
         "ingest: %d mirrors x %d days = %d batches (%d rows each) in %.1f s: %.0f batches/s overall,"
             + " slowest tenth %.0f batches/s; per tenth:%s; refused %d",
         mirrors, days, total, PER_BATCH * 3, seconds, total / seconds, slowest, deciles, failed.get()));
+    report.add(String.format(Locale.ROOT,
+        "ingest: last batch acknowledged after %.1f s (%.0f batches/s), in the rollups after %.1f s",
+        acknowledged, total / acknowledged, seconds));
     report.add(String.format(Locale.ROOT,
         "ingest CPU: collector JVM %.1f s (generator's %.1f s taken out), PostgreSQL %.1f s: %.0f batches per CPU-second"
             + " of collector + PostgreSQL (%.1f cores' worth of the wall time)",

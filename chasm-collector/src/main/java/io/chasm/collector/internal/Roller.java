@@ -120,6 +120,13 @@ public final class Roller implements AutoCloseable {
   private record MirrorCountme(CountmeRow row, long mirrorId) {}
 
   private Folded fold(Connection c) throws SQLException {
+    // First statement a write: it takes roll_state's row lock (PostgreSQL) or the write lock
+    // (SQLite), so a second collector process on the same database cannot fold the same rows.
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE roll_state SET rolls = rolls + 1, last_roll_unix = ? WHERE id = 1")) {
+      ps.setLong(1, System.currentTimeMillis() / 1000);
+      ps.executeUpdate();
+    }
     List<Pending> pending = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
         + " JOIN mirrors m ON m.id = p.mirror_id ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
@@ -177,6 +184,11 @@ public final class Roller implements AutoCloseable {
     long last = pending.get(pending.size() - 1).seq;
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_rolls WHERE seq <= ?")) {
       ps.setLong(1, last);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE roll_state SET folded_batches = folded_batches + ? WHERE id = 1")) {
+      ps.setLong(1, pending.size());
       ps.executeUpdate();
     }
     return new Folded(pending.size(), last);

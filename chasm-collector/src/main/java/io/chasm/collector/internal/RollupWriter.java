@@ -148,8 +148,8 @@ public final class RollupWriter {
   }
 
   /**
-   * Updates the per-mirror rollup (private to this mirror: the caller holds its lock, see {@link
-   * MirrorDao#lockForBatch}) and returns what the project rollup must add, for {@link
+   * Updates the per-mirror rollup (written only by the one roll in progress, see {@link Roller},
+   * or the backfill under the mirror's lock) and returns what the project rollup must add, for {@link
    * #applyShared}.
    */
   public static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows) throws SQLException {

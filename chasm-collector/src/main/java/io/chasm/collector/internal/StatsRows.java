@@ -51,9 +51,9 @@ public final class StatsRows {
 
   /**
    * Adds a batch's rows of one mirror: one query for the rows that exist already (their sketches
-   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. The caller holds
-   * the mirror's row lock ({@link MirrorDao#lockForBatch}): a mirror's stats rows are written only
-   * under it, so nothing changes between the read and the write.
+   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. Only the one roll
+   * in progress ({@link Roller}, serialised by roll_state's lock) or the backfill under the
+   * mirror's lock writes stats rows, so nothing changes between the read and the write.
    *
    * @return for each row in key order, by how much the stored row's rounded unique estimate grew
    */

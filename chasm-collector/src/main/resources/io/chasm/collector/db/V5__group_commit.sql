@@ -8,3 +8,13 @@ CREATE TABLE pending_rolls (
   mirror_id BIGINT NOT NULL,
   payload {{blob}} NOT NULL
 );
+
+-- One row: each roll updates it first, so two collector processes on one database fold one after
+-- the other (its row lock), and it says when the rollups were last brought up to date.
+CREATE TABLE roll_state (
+  id INTEGER PRIMARY KEY,
+  rolls BIGINT NOT NULL,
+  folded_batches BIGINT NOT NULL,
+  last_roll_unix BIGINT NOT NULL
+);
+INSERT INTO roll_state (id, rolls, folded_batches, last_roll_unix) VALUES (1, 0, 0, 0);
