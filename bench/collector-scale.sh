@@ -8,6 +8,7 @@
 #                            [--profile]
 #                            (defaults: 1000 365 8 2 40; e.g. --mirrors 100 --days 30 for a quick run)
 # --profile loads pg_stat_statements and prints the statements that took the most server time.
+# SCALE_ARGLINE="-XX:StartFlightRecording=filename=/tmp/x.jfr" passes JVM options to the collector's JVM.
 #
 # Needs PostgreSQL's server binaries (initdb, pg_ctl: apt-get install -y postgresql) and psql.
 # As root, the server runs as the postgres user. The server and its files are removed at the end.
@@ -64,7 +65,7 @@ cd "$root"
 rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench*
 if ! ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.days="$days" -Dscale.submitters="$submitters" \
-    -Dscale.producers="$producers" -Dscale.samples="$samples" >"$out" 2>&1; then
+    -Dscale.producers="$producers" -Dscale.samples="$samples" ${SCALE_ARGLINE:+-DargLine="$SCALE_ARGLINE"} >"$out" 2>&1; then
   tail -40 "$out" >&2
   grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt >&2 || true
   echo "collector-scale: the run failed (see above)" >&2
