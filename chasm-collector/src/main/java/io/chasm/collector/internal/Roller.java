@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -140,7 +141,7 @@ public final class Roller implements AutoCloseable {
       return new Folded(0, 0);
     }
     // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
-    TreeMap<Long, TreeMap<RowKey, Agg>> byMirror = new TreeMap<>();
+    TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
     List<MirrorCountme> countme = new ArrayList<>();
     for (Pending p : pending) {
       StatsBatch b;
@@ -149,7 +150,7 @@ public final class Roller implements AutoCloseable {
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException("pending batch " + p.seq + " does not parse (it was verified on receipt)", e);
       }
-      TreeMap<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new TreeMap<>());
+      Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
       for (StatsRow r : b.getRowsList()) {
         if (counts(p.project, r.getProject())) {
           rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
@@ -165,8 +166,8 @@ public final class Roller implements AutoCloseable {
     }
     List<RollupWriter.Merged> all = new ArrayList<>();
     List<RollupWriter.ProjectDelta> deltas = new ArrayList<>();
-    for (Map.Entry<Long, TreeMap<RowKey, Agg>> e : byMirror.entrySet()) {
-      TreeMap<RowKey, Agg> rows = e.getValue();
+    for (Map.Entry<Long, Map<RowKey, Agg>> e : byMirror.entrySet()) {
+      Map<RowKey, Agg> rows = e.getValue();
       if (rows.isEmpty()) {
         continue;
       }
