@@ -22,6 +22,12 @@ final class ScalePrefill {
   static void run(String jdbc, LocalDate first, int days) throws Exception {
     long from = first.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     long to = first.plusDays(days).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    // A real sketch (the HTTP days' batches merge into the week and month rows they share).
+    org.apache.datasketches.hll.HllSketch sketch = new org.apache.datasketches.hll.HllSketch(12);
+    for (int i = 0; i < 40; i++) {
+      sketch.update("prefill-" + i);
+    }
+    String sketchHex = java.util.HexFormat.of().formatHex(sketch.toCompactByteArray());
     String[] sql = {
         "SET TIME ZONE 'UTC'",
         "SELECT setseed(0.15)",
@@ -57,7 +63,7 @@ final class ScalePrefill {
             + " FROM generate_series(" + from + ", " + (to - 86400) + ", 86400) d",
         "INSERT INTO roll_mirror (kind, period_start, project, type, protocol, mirror_id, downloads, bytes,"
             + " bot_requests, sketch, uniq) SELECT w.kind, w.s, k.project, k.type, k.protocol, m.id, n * (w.kind * 3 - 5),"
-            + " n * 40000, 0, decode(repeat('00', 64), 'hex'), 1 + n / 3 FROM windows w CROSS JOIN mkeys k"
+            + " n * 40000, 0, decode('" + sketchHex + "', 'hex'), 1 + n / 3 FROM windows w CROSS JOIN mkeys k"
             + " CROSS JOIN mirrors m CROSS JOIN LATERAL (SELECT (100 + random() * 500)::bigint AS n) r",
         "INSERT INTO roll_project (kind, project, period_start, type, protocol, shard, downloads, bytes, bot_requests,"
             + " uniq) SELECT kind, project, period_start, type, protocol, mirror_id % " + io.chasm.collector.internal
