@@ -29,7 +29,7 @@ public final class CollectorStore implements AutoCloseable {
    * How often acknowledged batches are folded into the rollups when nothing reads them sooner (a
    * read folds what is pending first). Longer folds more batches per transaction.
    */
-  public static final long ROLL_INTERVAL_MILLIS = 250;
+  private static final long ROLL_INTERVAL_MILLIS = 250;
 
   private final Database db;
   private final MirrorDao mirrors;
@@ -148,11 +148,6 @@ public final class CollectorStore implements AutoCloseable {
 
   public String dialect() {
     return db.dialect().name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /** When acknowledged batches were last folded into the rollups (epoch milliseconds). */
-  public long lastRollUnixMillis() {
-    return roller.lastRollUnixMillis();
   }
 
   @Override

@@ -41,7 +41,6 @@ public final class Roller implements AutoCloseable {
   private final ReentrantLock rolling = new ReentrantLock();
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong rolled = new AtomicLong();
-  private volatile long lastRollUnixMillis = System.currentTimeMillis();
   private final Object wake = new Object();
   private volatile boolean closed;
   private Thread thread;
@@ -74,11 +73,6 @@ public final class Roller implements AutoCloseable {
     }
   }
 
-  /** When the last roll ended (epoch milliseconds): pages are at most this old plus one interval. */
-  public long lastRollUnixMillis() {
-    return lastRollUnixMillis;
-  }
-
   private void loop() {
     while (!closed) {
       try {
@@ -107,7 +101,6 @@ public final class Roller implements AutoCloseable {
       Folded f = db.inTransaction(this::fold);
       // Only after the commit: until then the roll may still be retried or fail.
       rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
-      lastRollUnixMillis = System.currentTimeMillis();
       return f.batches;
     } finally {
       rolling.unlock();
