@@ -5,16 +5,21 @@
 # p50/p95 latency of the home page, a project page, a time series and a CSV export.
 #
 #   bench/collector-scale.sh [--mirrors N] [--days N] [--submitters N] [--producers N] [--samples N]
-#                            [--profile]
+#                            [--profile] [--prefill-days N]
 #                            (defaults: 1000 365 8 2 40; e.g. --mirrors 100 --days 30 for a quick run)
+# --prefill-days N first writes N days of every mirror's data straight into the rollups in SQL
+# (ScalePrefill: what the pages read, not the raw stats rows), then POSTs --days more days over
+# HTTP: the full size in minutes, with ingest and pages measured on top of it. E.g. the full size:
+#   bench/collector-scale.sh --mirrors 1000 --prefill-days 358 --days 7
 # --profile loads pg_stat_statements and prints the statements that took the most server time.
+# SCALE_ARGLINE="-XX:StartFlightRecording=filename=/tmp/x.jfr" passes JVM options to the collector's JVM.
 #
 # Needs PostgreSQL's server binaries (initdb, pg_ctl: apt-get install -y postgresql) and psql.
 # As root, the server runs as the postgres user. The server and its files are removed at the end.
 # Figures go to stdout (and docs/benchmarks.md by hand); the machine's load is printed beside them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0
+mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0 prefill=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --mirrors) mirrors="$2"; shift 2 ;;
@@ -23,6 +28,7 @@ while [ $# -gt 0 ]; do
     --producers) producers="$2"; shift 2 ;;
     --samples) samples="$2"; shift 2 ;;
     --profile) profile=1; shift ;;
+    --prefill-days) prefill="$2"; shift 2 ;;
     *) echo "collector-scale: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -59,12 +65,13 @@ psql -q -h 127.0.0.1 -p "$port" -U chasm -d postgres -c "CREATE DATABASE collect
 [ "$profile" = 1 ] && psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "CREATE EXTENSION pg_stat_statements"
 jdbc="jdbc:postgresql://127.0.0.1:$port/collector?user=chasm"
 
+echo "collector-scale: $0 --mirrors $mirrors --days $days --prefill-days $prefill --submitters $submitters --samples $samples; started $(date -u +%FT%TZ)"
 echo "collector-scale: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench*
 if ! ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.days="$days" -Dscale.submitters="$submitters" \
-    -Dscale.producers="$producers" -Dscale.samples="$samples" >"$out" 2>&1; then
+    -Dscale.producers="$producers" -Dscale.samples="$samples" -Dscale.prefillDays="$prefill" ${SCALE_ARGLINE:+-DargLine="$SCALE_ARGLINE"} >"$out" 2>&1; then
   tail -40 "$out" >&2
   grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt >&2 || true
   echo "collector-scale: the run failed (see above)" >&2
@@ -96,4 +103,4 @@ if [ "$profile" = 1 ]; then
     psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "EXPLAIN (ANALYZE, BUFFERS) $q" | sed 's/^/  /'
   done
 fi
-echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg); run time ${SECONDS} s"

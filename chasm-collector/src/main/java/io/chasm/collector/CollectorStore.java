@@ -3,6 +3,8 @@ package io.chasm.collector;
 import io.chasm.api.trust.PublicKey;
 import io.chasm.api.trust.SignatureVerifier;
 import io.chasm.collector.internal.BatchIngester;
+import io.chasm.collector.internal.GroupCommitter;
+import io.chasm.collector.internal.Roller;
 import io.chasm.collector.internal.MirrorDao;
 import io.chasm.collector.internal.RollupBackfill;
 import io.chasm.collector.internal.db.Database;
@@ -23,6 +25,12 @@ import java.util.Optional;
  * Thread-safe.
  */
 public final class CollectorStore implements AutoCloseable {
+  /**
+   * How often acknowledged batches are folded into the rollups when nothing reads them sooner (a
+   * read folds what is pending first). Longer folds more batches per transaction.
+   */
+  private static final long ROLL_INTERVAL_MILLIS = 250;
+
   private final Database db;
   private final MirrorDao mirrors;
   private final BatchIngester ingester;
@@ -30,11 +38,16 @@ public final class CollectorStore implements AutoCloseable {
   private volatile IngestListener ingestListener = IngestListener.NONE;
   private final FreshnessBoard freshness;
 
-  private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier) {
+  private final Roller roller;
+  private final GroupCommitter committer;
+
+  private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier, Roller roller) {
     this.db = db;
     this.mirrors = new MirrorDao(db);
-    this.ingester = new BatchIngester(db, mirrors, verifier);
-    this.reader = new StatsReader(db, privacyThreshold);
+    this.roller = roller;
+    this.committer = new GroupCommitter(db, roller);
+    this.ingester = new BatchIngester(mirrors, verifier, committer);
+    this.reader = new StatsReader(db, privacyThreshold, roller);
     this.freshness = new FreshnessBoard(db);
   }
 
@@ -49,7 +62,15 @@ public final class CollectorStore implements AutoCloseable {
       throw new IllegalArgumentException("privacy threshold must be >= 0");
     }
     Map<Integer, SqlWork<?>> steps = Map.of(2, RollupBackfill::run);
-    return new CollectorStore(Database.open(jdbcUrl, maxConnections, steps), privacyThreshold, Ed25519.verifier());
+    Database db = Database.open(jdbcUrl, maxConnections, steps);
+    Roller roller = new Roller(db, ROLL_INTERVAL_MILLIS);
+    try {
+      roller.start();
+    } catch (SQLException | RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return new CollectorStore(db, privacyThreshold, Ed25519.verifier(), roller);
   }
 
   /** Opens with the default privacy threshold and a small pool. */
@@ -131,6 +152,8 @@ public final class CollectorStore implements AutoCloseable {
 
   @Override
   public void close() {
+    committer.close();
+    roller.close();
     db.close();
   }
 }

@@ -4,6 +4,7 @@ import io.chasm.collector.internal.RollupQueries;
 import io.chasm.collector.internal.RollupQueries.Cell;
 import io.chasm.collector.internal.Windows;
 import io.chasm.collector.internal.Windows.Piece;
+import io.chasm.collector.internal.Roller;
 import io.chasm.collector.internal.db.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -108,11 +109,24 @@ public final class StatsReader {
   private final Database db;
   private final RollupQueries q;
   private final int threshold;
+  private final Roller roller;
 
   public StatsReader(Database db, int privacyThreshold) {
+    this(db, privacyThreshold, null);
+  }
+
+  /** Reads that first fold what {@code roller} has pending, so they see every acknowledged batch. */
+  StatsReader(Database db, int privacyThreshold, Roller roller) {
     this.db = db;
     this.q = new RollupQueries(db);
     this.threshold = privacyThreshold;
+    this.roller = roller;
+  }
+
+  private void catchUp() throws SQLException {
+    if (roller != null) {
+      roller.catchUp();
+    }
   }
 
   public int privacyThreshold() {
@@ -121,17 +135,20 @@ public final class StatsReader {
 
   /** First and last day (exclusive) with DAY data, if any. */
   public Optional<Range> dataRange() throws SQLException {
+    catchUp();
     return q.dayRange().map(r -> new Range(Windows.day(r[0]), Windows.day(r[1]).plusDays(1)));
   }
 
   /** The last seven days that have data, or the last seven days when there is none. */
   public Range latestWeek() throws SQLException {
+    catchUp();
     LocalDate end = dataRange().map(Range::to).orElse(LocalDate.now(ZoneOffset.UTC).plusDays(1));
     return new Range(end.minusDays(7), end);
   }
 
   /** Every project with its totals over the range, most downloaded first. */
   public List<ProjectSummary> projects(Range range) throws SQLException {
+    catchUp();
     List<Piece> pieces = range.pieces();
     Map<String, Cell> cells = q.perProject(pieces);
     Optional<Range> all = dataRange();
@@ -146,6 +163,7 @@ public final class StatsReader {
 
   /** One project's (or, with {@code artifact}, one artifact's) totals over the range. */
   public Totals totals(String project, Optional<String> artifact, Range range) throws SQLException {
+    catchUp();
     List<Piece> pieces = range.pieces();
     Cell sum = new Cell();
     for (Cell c : q.perPiece(project, artifact.orElse(null), pieces).values()) {
@@ -160,6 +178,7 @@ public final class StatsReader {
    */
   public Page<ArtifactRow> topArtifacts(String project, Range range, String search, int offset, int limit)
       throws SQLException {
+    catchUp();
     int lim = Math.max(1, Math.min(limit, 500));
     int off = Math.max(0, offset);
     List<Piece> pieces = range.pieces();
@@ -172,6 +191,7 @@ public final class StatsReader {
   /** Downloads, bytes and unique downloaders per bucket; empty buckets are included as zeros. */
   public List<Point> series(String project, Optional<String> artifact, Interval interval, Range range)
       throws SQLException {
+    catchUp();
     if (interval == Interval.HOUR) {
       Map<Long, Cell> hours = q.hourly(project, artifact.orElse(null), range.fromUnix(), range.toUnix());
       List<Point> out = new ArrayList<>();
@@ -187,6 +207,7 @@ public final class StatsReader {
 
   /** Volumes of one mirror, every project, per bucket (days at the finest: no hourly rollup). */
   public List<Point> mirrorSeries(String mirror, Interval interval, Range range) throws SQLException {
+    catchUp();
     Map<String, List<Piece>> buckets = buckets(interval == Interval.HOUR ? Interval.DAY : interval, range);
     return points(buckets, q.mirrorPerPiece(mirror, all(buckets)));
   }
@@ -197,6 +218,7 @@ public final class StatsReader {
    */
   public List<Point> sliceSeries(String project, By by, String value, Interval interval, Range range)
       throws SQLException {
+    catchUp();
     if (by != By.TYPE && by != By.PROTOCOL) {
       throw new IllegalArgumentException("a series is kept per type or protocol, not per " + by);
     }
@@ -206,6 +228,7 @@ public final class StatsReader {
 
   /** Totals per value of {@code by} (largest first) for a project, optionally one artifact. */
   public List<Slice> breakdown(String project, Optional<String> artifact, By by, Range range) throws SQLException {
+    catchUp();
     List<Piece> pieces = range.pieces();
     String column = by.name().toLowerCase(java.util.Locale.ROOT);
     Map<String, Cell> cells;
@@ -230,6 +253,7 @@ public final class StatsReader {
 
   /** A project's countme rows of the weeks that overlap the range, oldest week first. */
   public List<Countme> countme(String project, Range range) throws SQLException {
+    catchUp();
     return db.read(
         c -> {
           List<Countme> out = new ArrayList<>();

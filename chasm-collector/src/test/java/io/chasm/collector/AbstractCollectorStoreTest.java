@@ -421,6 +421,8 @@ abstract class AbstractCollectorStoreTest {
       st.execute("DROP TABLE roll_project");
       st.execute("DROP TABLE artifacts");
       st.execute("DROP TABLE mirror_snapshots");
+      st.execute("DROP TABLE pending_rolls");
+      st.execute("DROP TABLE roll_state");
       st.execute("DELETE FROM schema_migrations WHERE version >= 2");
     }
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {

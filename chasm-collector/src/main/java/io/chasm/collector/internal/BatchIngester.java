@@ -10,10 +10,8 @@ import io.chasm.collector.model.BatchRejectedException;
 import io.chasm.collector.model.BatchRejectedException.Reason;
 import io.chasm.collector.model.IngestOutcome;
 import io.chasm.collector.model.Mirror;
-import io.chasm.collector.internal.db.Database;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.Granularity;
-import io.chasm.collector.internal.StatsRows.Agg;
 import io.chasm.collector.internal.StatsRows.RowKey;
 import io.chasm.wire.proto.stats.SignedStatsBatch;
 import io.chasm.wire.proto.stats.StatsBatch;
@@ -22,22 +20,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.Set;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks a submitted SignedStatsBatch and counts it exactly once: the batch-id row and every
- * aggregate it changes are written in one transaction, so a resend, a concurrent duplicate or a
- * crash mid-way can neither double-count nor half-count a batch.
+ * Checks a submitted SignedStatsBatch and counts it exactly once: the verified batch goes to the
+ * {@link GroupCommitter}, whose transaction claims its batch id and keeps its bytes for the {@link
+ * Roller}; the roller folds it into the aggregates in a transaction that also deletes its pending
+ * row. So a resend, a concurrent duplicate or a crash at any point can neither double-count nor
+ * half-count a batch.
  */
 public final class BatchIngester {
   private static final Logger LOG = LoggerFactory.getLogger(BatchIngester.class);
@@ -46,14 +42,14 @@ public final class BatchIngester {
   static final int MAX_ARTIFACT = 4096;
   static final int MAX_LABEL = 64;
 
-  private final Database db;
   private final MirrorDao mirrors;
   private final SignatureVerifier verifier;
+  private final GroupCommitter committer;
 
-  public BatchIngester(Database db, MirrorDao mirrors, SignatureVerifier verifier) {
-    this.db = db;
+  public BatchIngester(MirrorDao mirrors, SignatureVerifier verifier, GroupCommitter committer) {
     this.mirrors = mirrors;
     this.verifier = verifier;
+    this.committer = committer;
   }
 
   /**
@@ -101,69 +97,38 @@ public final class BatchIngester {
     String batchId = HEX.formatHex(batch.getBatchId().toByteArray());
     String content = contentHash(batch);
 
-    List<RowKey> dropped = new ArrayList<>();
-    TreeMap<RowKey, Agg> rows = new TreeMap<>();
+    int dropped = 0;
+    Set<RowKey> keys = new HashSet<>();
     long downloads = 0;
     long bytes = 0;
+    String only = mirror.project().orElse(null);
     for (StatsRow r : batch.getRowsList()) {
-      RowKey k = new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
-          r.getType(), r.getProtocol());
-      if (mirror.project().isPresent() && !mirror.project().get().equals(r.getProject())) {
-        dropped.add(k);
+      if (!Roller.counts(only, r.getProject())) {
+        dropped++;
         continue;
       }
-      Agg a = new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray());
-      rows.merge(k, a, Agg::plus);
+      keys.add(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(), r.getType(),
+          r.getProtocol()));
       if (r.getGranularity() == Granularity.DAY) {
         downloads += r.getDownloads();
         bytes += r.getBytes();
       }
     }
-    int counted = rows.size();
-    long now = System.currentTimeMillis() / 1000;
-    long dl = downloads;
-    long by = bytes;
-    Boolean inserted =
-        db.inTransaction(
-            c -> {
-              if (!claimBatchId(c, batchId, mirror, content, now, batch, dl, by)) {
-                String existing = existingContent(c, batchId);
-                if (!content.equals(existing)) {
-                  return null;
-                }
-                return false;
-              }
-              // First: every write of this mirror's own rows happens under its row lock.
-              MirrorDao.lockForBatch(c, mirror.id(), now);
-              // Rows in key order: concurrent batches lock shared rollup rows in the same order on
-              // PostgreSQL and so cannot deadlock each other.
-              List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
-              StatsRows.merge(c, rows, mirror.id())
-                  .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
-              RollupWriter.ProjectDelta project = RollupWriter.applyMirror(c, mirror.id(), merged);
-              for (CountmeRow cm : batch.getCountmeList()) {
-                if (mirror.project().isEmpty() || mirror.project().get().equals(cm.getProject())) {
-                  mergeCountme(c, cm, mirror.id());
-                }
-              }
-              RollupWriter.applyShared(c, merged, project);
-              RollupWriter.catalogue(c, merged);
-              return true;
-            });
-    if (inserted == null) {
+    GroupCommitter.Verdict verdict =
+        committer.submit(new GroupCommitter.Submission(mirror, batchId, content, batch, batchBytes, downloads, bytes));
+    if (verdict == GroupCommitter.Verdict.CONFLICT) {
       alert(mirror, "batch-conflict", "batch " + batchId + " resent by mirror " + mirror.name() + " with different content");
       throw new BatchRejectedException(
           Reason.CONFLICT, "batch " + batchId + " was accepted before with different content");
     }
-    MirrorSnapshots.record(db, mirror.id(), batch, now);
-    if (!inserted) {
+    if (verdict == GroupCommitter.Verdict.DUPLICATE) {
       return new IngestOutcome(batchId, true, 0, 0);
     }
-    if (!dropped.isEmpty()) {
-      alert(mirror, "foreign-project", dropped.size() + " rows of batch " + batchId + " are outside project "
+    if (dropped > 0) {
+      alert(mirror, "foreign-project", dropped + " rows of batch " + batchId + " are outside project "
           + mirror.project().orElse("") + " and were not counted");
     }
-    return new IngestOutcome(batchId, false, counted, dropped.size());
+    return new IngestOutcome(batchId, false, keys.size(), dropped);
   }
 
   private static void validate(StatsBatch b, Mirror mirror) throws BatchRejectedException {
@@ -246,48 +211,6 @@ public final class BatchIngester {
       return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray()));
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean claimBatchId(Connection c, String batchId, Mirror m, String content, long now,
-      StatsBatch b, long downloads, long bytes) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO batches (batch_id, mirror_id, content_sha256, received_unix, row_count, downloads, bytes,"
-            + " lines_total, lines_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id) DO NOTHING")) {
-      ps.setString(1, batchId);
-      ps.setLong(2, m.id());
-      ps.setString(3, content);
-      ps.setLong(4, now);
-      ps.setInt(5, b.getRowsCount());
-      ps.setLong(6, downloads);
-      ps.setLong(7, bytes);
-      ps.setLong(8, b.getTotals().getLinesTotal());
-      ps.setLong(9, b.getTotals().getLinesRejected());
-      return ps.executeUpdate() == 1;
-    }
-  }
-
-  private static String existingContent(Connection c, String batchId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT content_sha256 FROM batches WHERE batch_id = ?")) {
-      ps.setString(1, batchId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private static void mergeCountme(Connection c, CountmeRow cm, long mirrorId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO countme (project, week_start, age_bucket, label, mirror_id, systems) VALUES (?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT (project, week_start, age_bucket, label, mirror_id)"
-            + " DO UPDATE SET systems = countme.systems + excluded.systems")) {
-      ps.setString(1, cm.getProject());
-      ps.setLong(2, cm.getWeekStart());
-      ps.setInt(3, cm.getAgeBucket());
-      ps.setString(4, cm.getLabel());
-      ps.setLong(5, mirrorId);
-      ps.setLong(6, cm.getSystems());
-      ps.executeUpdate();
     }
   }
 

@@ -85,20 +85,9 @@ public final class MirrorDao {
   }
 
   /**
-   * Counts a batch against its mirror and so takes the mirror's row lock until the transaction
-   * ends: every write of a mirror's own rows ({@code stats}, {@code roll_mirror}) happens under it,
-   * so they can be read, merged in Java and written back without another batch in between.
+   * Takes the mirror's row lock until the transaction ends, without counting a batch (the
+   * migration that backfills the rollups writes a mirror's own rows under it).
    */
-  public static void lockForBatch(Connection c, long mirrorId, long now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE mirrors SET batches = batches + 1, last_batch_unix = ? WHERE id = ?")) {
-      ps.setLong(1, now);
-      ps.setLong(2, mirrorId);
-      ps.executeUpdate();
-    }
-  }
-
-  /** Takes the mirror's row lock (see {@link #lockForBatch}) without counting a batch. */
   public static void lock(Connection c, long mirrorId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE mirrors SET batches = batches WHERE id = ?")) {
       ps.setLong(1, mirrorId);

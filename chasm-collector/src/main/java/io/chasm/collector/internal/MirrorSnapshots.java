@@ -2,7 +2,7 @@ package io.chasm.collector.internal;
 
 import io.chasm.collector.model.BatchRejectedException;
 import io.chasm.collector.model.BatchRejectedException.Reason;
-import io.chasm.collector.internal.db.Database;
+import java.sql.Connection;
 import io.chasm.wire.proto.stats.MirrorSnapshot;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.nio.charset.StandardCharsets;
@@ -46,27 +46,27 @@ public final class MirrorSnapshots {
     }
   }
 
-  /** Keeps the batch's report unless the mirror already reported a higher sequence. */
-  static void record(Database db, long mirrorId, StatsBatch b, long nowUnix) throws SQLException {
+  /**
+   * Keeps the batch's report unless the mirror already reported a higher sequence, in the caller's
+   * transaction.
+   */
+  static void record(Connection c, long mirrorId, StatsBatch b, long nowUnix) throws SQLException {
     if (!b.hasMirrorSnapshot()) {
       return;
     }
     MirrorSnapshot s = b.getMirrorSnapshot();
-    db.inTransaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO mirror_snapshots (mirror_id, repository, sequence, created_unix, reported_unix)"
-              + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (mirror_id, repository) DO UPDATE SET sequence = excluded.sequence,"
-              + " created_unix = excluded.created_unix, reported_unix = excluded.reported_unix"
-              + " WHERE excluded.sequence >= mirror_snapshots.sequence")) {
-        ps.setLong(1, mirrorId);
-        ps.setString(2, s.getRepository());
-        ps.setLong(3, s.getSequence());
-        ps.setLong(4, s.getCreatedUnix());
-        ps.setLong(5, nowUnix);
-        ps.executeUpdate();
-      }
-      return null;
-    });
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO mirror_snapshots (mirror_id, repository, sequence, created_unix, reported_unix)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (mirror_id, repository) DO UPDATE SET sequence = excluded.sequence,"
+            + " created_unix = excluded.created_unix, reported_unix = excluded.reported_unix"
+            + " WHERE excluded.sequence >= mirror_snapshots.sequence")) {
+      ps.setLong(1, mirrorId);
+      ps.setString(2, s.getRepository());
+      ps.setLong(3, s.getSequence());
+      ps.setLong(4, s.getCreatedUnix());
+      ps.setLong(5, nowUnix);
+      ps.executeUpdate();
+    }
   }
 
   private static BatchRejectedException malformed(String m) {

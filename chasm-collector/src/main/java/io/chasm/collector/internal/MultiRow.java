@@ -83,12 +83,23 @@ final class MultiRow {
   /** Inserts the rows that are not there yet ({@code ON CONFLICT DO NOTHING}), in their order. */
   static <R> void insertIgnoring(Connection c, String table, List<String> columns, List<R> rows, Binder<R> binder)
       throws SQLException {
+    insert(c, table, columns, rows, binder, " ON CONFLICT DO NOTHING");
+  }
+
+  /** Inserts the rows, in their order; a row that exists already fails the statement. */
+  static <R> void insert(Connection c, String table, List<String> columns, List<R> rows, Binder<R> binder)
+      throws SQLException {
+    insert(c, table, columns, rows, binder, "");
+  }
+
+  private static <R> void insert(Connection c, String table, List<String> columns, List<R> rows, Binder<R> binder,
+      String suffix) throws SQLException {
     String group = group(columns.size());
     int per = MAX_PARAMS / columns.size();
     for (int from = 0; from < rows.size(); from += per) {
       int to = Math.min(rows.size(), from + per);
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", columns)
-          + ") VALUES " + repeat(group, to - from) + " ON CONFLICT DO NOTHING")) {
+          + ") VALUES " + repeat(group, to - from) + suffix)) {
         int i = 1;
         for (R r : rows.subList(from, to)) {
           i = binder.bind(ps, i, r);

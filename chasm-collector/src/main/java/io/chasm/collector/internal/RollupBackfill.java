@@ -74,6 +74,6 @@ public final class RollupBackfill {
     // Each stored row counts as if its batch had just created it.
     List<RollupWriter.Merged> merged = new ArrayList<>();
     rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
-    RollupWriter.applyShared(c, merged, RollupWriter.applyMirror(c, mirror, merged));
+    RollupWriter.applyShared(c, merged, List.of(RollupWriter.applyMirror(c, mirror, merged)));
   }
 }

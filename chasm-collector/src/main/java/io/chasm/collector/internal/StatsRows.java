@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The raw aggregate table {@code stats}: one row per mirror and (granularity, project, period,
@@ -51,13 +50,13 @@ public final class StatsRows {
 
   /**
    * Adds a batch's rows of one mirror: one query for the rows that exist already (their sketches
-   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. The caller holds
-   * the mirror's row lock ({@link MirrorDao#lockForBatch}): a mirror's stats rows are written only
-   * under it, so nothing changes between the read and the write.
+   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. Only the one roll
+   * in progress ({@link Roller}, serialised by roll_state's lock) or the backfill under the
+   * mirror's lock writes stats rows, so nothing changes between the read and the write.
    *
-   * @return for each row in key order, by how much the stored row's rounded unique estimate grew
+   * @return for each row in {@code rows}' order, by how much the stored row's rounded unique estimate grew
    */
-  public static Map<RowKey, Long> merge(Connection c, TreeMap<RowKey, Agg> rows, long mirrorId) throws SQLException {
+  public static Map<RowKey, Long> merge(Connection c, Map<RowKey, Agg> rows, long mirrorId) throws SQLException {
     Map<RowKey, byte[]> old = new HashMap<>();
     MultiRow.selectIn(c, "SELECT granularity, project, period_start, artifact, type, protocol, sketch FROM stats"
         + " WHERE mirror_id = ? AND (granularity, project, period_start, artifact, type, protocol) IN", mirrorId, 6,

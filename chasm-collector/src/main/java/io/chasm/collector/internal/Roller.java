@@ -1,0 +1,227 @@
+package io.chasm.collector.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.chasm.collector.internal.StatsRows.Agg;
+import io.chasm.collector.internal.StatsRows.RowKey;
+import io.chasm.collector.internal.db.Database;
+import io.chasm.wire.proto.stats.CountmeRow;
+import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.wire.proto.stats.StatsRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds acknowledged batches ({@code pending_rolls}, written by {@link GroupCommitter}) into
+ * {@code stats} and the rollups, many batches per transaction: each mirror's rows summed in memory
+ * first, the shared rollups once per distinct key over all of them. The folded batches' pending
+ * rows are deleted in the same transaction, so a crash between the two neither loses a batch nor
+ * counts it twice (the next roll, or the next start, folds it again from the top).
+ *
+ * <p>Reads call {@link #catchUp()}: a read sees every batch acknowledged before it started, so the
+ * API keeps its read-your-writes behaviour while ingestion stays one small row per batch.
+ */
+public final class Roller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Roller.class);
+  /** Batches per roll: bounds the memory of one roll (each batch's rows and sketches). */
+  static final int MAX_BATCHES = 400;
+
+  private final Database db;
+  private final long intervalMillis;
+  private final ReentrantLock rolling = new ReentrantLock();
+  private final AtomicLong acknowledged = new AtomicLong();
+  private final AtomicLong rolled = new AtomicLong();
+  private final Object wake = new Object();
+  private volatile boolean closed;
+  private Thread thread;
+
+  public Roller(Database db, long intervalMillis) {
+    this.db = db;
+    this.intervalMillis = intervalMillis;
+  }
+
+  /** Folds whatever an earlier run left pending, then rolls every {@code intervalMillis} in the background. */
+  public void start() throws SQLException {
+    while (rollOnce() > 0) {
+      // a crash or kill left batches acknowledged but not folded
+    }
+    thread = new Thread(this::loop, "chasm-collector-roller");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The writer committed pending rows up to {@code seq}. */
+  void acknowledged(long seq) {
+    acknowledged.accumulateAndGet(seq, Math::max);
+  }
+
+  /** Returns once every batch acknowledged before the call is folded into the rollups. */
+  public void catchUp() throws SQLException {
+    long target = acknowledged.get();
+    while (rolled.get() < target) {
+      rollOnce();
+    }
+  }
+
+  private void loop() {
+    while (!closed) {
+      try {
+        synchronized (wake) {
+          if (!closed) {
+            wake.wait(intervalMillis);
+          }
+        }
+        while (!closed && rollOnce() >= MAX_BATCHES) {
+          // a full roll: more is probably waiting
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (SQLException | RuntimeException e) {
+        // The pending rows stay; the next roll retries them.
+        LOG.warn("roll failed, retrying in the next interval: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Folds up to {@link #MAX_BATCHES} pending batches in one transaction; returns how many. */
+  int rollOnce() throws SQLException {
+    rolling.lock();
+    try {
+      long target = acknowledged.get();
+      Folded f = db.inTransaction(this::fold);
+      // Only after the commit: until then the roll may still be retried or fail.
+      rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
+      return f.batches;
+    } finally {
+      rolling.unlock();
+    }
+  }
+
+  private record Pending(long seq, long mirrorId, String project, byte[] payload) {}
+
+  private record Folded(int batches, long lastSeq) {}
+
+  private record MirrorCountme(CountmeRow row, long mirrorId) {}
+
+  private Folded fold(Connection c) throws SQLException {
+    // First statement a write: it takes roll_state's row lock (PostgreSQL) or the write lock
+    // (SQLite), so a second collector process on the same database cannot fold the same rows.
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE roll_state SET rolls = rolls + 1, last_roll_unix = ? WHERE id = 1")) {
+      ps.setLong(1, System.currentTimeMillis() / 1000);
+      ps.executeUpdate();
+    }
+    List<Pending> pending = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
+        + " JOIN mirrors m ON m.id = p.mirror_id ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pending.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
+        }
+      }
+    }
+    if (pending.isEmpty()) {
+      return new Folded(0, 0);
+    }
+    // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
+    TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
+    List<MirrorCountme> countme = new ArrayList<>();
+    for (Pending p : pending) {
+      StatsBatch b;
+      try {
+        b = StatsBatch.parseFrom(p.payload);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("pending batch " + p.seq + " does not parse (it was verified on receipt)", e);
+      }
+      Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
+      for (StatsRow r : b.getRowsList()) {
+        if (counts(p.project, r.getProject())) {
+          rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
+              r.getType(), r.getProtocol()),
+              new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray()), Agg::plus);
+        }
+      }
+      for (CountmeRow cm : b.getCountmeList()) {
+        if (counts(p.project, cm.getProject())) {
+          countme.add(new MirrorCountme(cm, p.mirrorId));
+        }
+      }
+    }
+    List<RollupWriter.Merged> all = new ArrayList<>();
+    List<RollupWriter.ProjectDelta> deltas = new ArrayList<>();
+    for (Map.Entry<Long, Map<RowKey, Agg>> e : byMirror.entrySet()) {
+      Map<RowKey, Agg> rows = e.getValue();
+      if (rows.isEmpty()) {
+        continue;
+      }
+      List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
+      StatsRows.merge(c, rows, e.getKey())
+          .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
+      deltas.add(RollupWriter.applyMirror(c, e.getKey(), merged));
+      all.addAll(merged);
+    }
+    for (MirrorCountme cm : countme) {
+      mergeCountme(c, cm.row, cm.mirrorId);
+    }
+    RollupWriter.applyShared(c, all, deltas);
+    RollupWriter.catalogue(c, all);
+    long last = pending.get(pending.size() - 1).seq;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_rolls WHERE seq <= ?")) {
+      ps.setLong(1, last);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE roll_state SET folded_batches = folded_batches + ? WHERE id = 1")) {
+      ps.setLong(1, pending.size());
+      ps.executeUpdate();
+    }
+    return new Folded(pending.size(), last);
+  }
+
+  /** Whether a row of {@code project} counts for a mirror enrolled for {@code mirrorProject} (null: any). */
+  static boolean counts(String mirrorProject, String project) {
+    return mirrorProject == null || mirrorProject.equals(project);
+  }
+
+  private static void mergeCountme(Connection c, CountmeRow cm, long mirrorId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO countme (project, week_start, age_bucket, label, mirror_id, systems) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (project, week_start, age_bucket, label, mirror_id)"
+            + " DO UPDATE SET systems = countme.systems + excluded.systems")) {
+      ps.setString(1, cm.getProject());
+      ps.setLong(2, cm.getWeekStart());
+      ps.setInt(3, cm.getAgeBucket());
+      ps.setString(4, cm.getLabel());
+      ps.setLong(5, mirrorId);
+      ps.setLong(6, cm.getSystems());
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+    if (thread != null) {
+      try {
+        // A roll in progress commits (or rolls back) before the pool closes; interrupting it
+        // could leave the driver's connection in an unknown state.
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
