@@ -32,6 +32,9 @@ import java.util.concurrent.Semaphore;
  * <p>An empty input has no chunks.
  */
 public final class Chunker {
+  /** Largest single read from a file (see {@link #chunk(Path, long, ChunkConsumer)}). */
+  private static final int READ_SLICE = 256 << 10;
+
   private final ChunkingParams params;
   private final FastCdcCutter cutter;
   private final MessageDigest sha256 = HashAlgorithm.SHA_256.newDigest();
@@ -122,9 +125,11 @@ public final class Chunker {
         if (left[0] == 0) {
           return -1;
         }
-        // Ask for the whole free space as usual (the channel's temporary direct buffer is then
-        // reused between calls), count only what is within the length.
-        int r = ch.read(ByteBuffer.wrap(b, o, l));
+        // Count only what is within the length. At most READ_SLICE per call: the JDK copies
+        // every read into a heap array through a per-thread direct buffer as large as the largest
+        // request, so a whole-buffer request kept 1 MiB of native memory per hashing thread for
+        // one read(2) in four of a large file.
+        int r = ch.read(ByteBuffer.wrap(b, o, Math.min(l, READ_SLICE)));
         if (r < 0) {
           return r;
         }
