@@ -24,7 +24,7 @@ import java.util.concurrent.RecursiveTask;
  */
 final class TreeBuilder {
   /** Subtrees of fewer entries are built on the thread that reaches them: a task costs more. */
-  static final int FORK_MIN = 512;
+  static final int FORK_MIN = 128;
 
   private final IndexTable t;
   private final IndexTable old;
