@@ -111,13 +111,18 @@ public final class Chunker {
   /**
    * Chunks the first {@code length} bytes of a file (all of it if shorter), streaming. When the
    * caller knows the size (e.g. from a stat it checks again afterwards), this spares the read that
-   * would only find the end of the file: one read(2) instead of two for a small file.
+   * would only find the end of the file: one read(2) instead of two for a small file. A length of
+   * 0 opens nothing (an empty file costs no open(2) and close(2); the caller's stat tells whether it
+   * is still empty).
    *
    * @return the number of bytes chunked
    */
   public long chunk(Path file, long length, ChunkConsumer consumer) throws IOException {
     if (length < 0) {
       throw new IllegalArgumentException("length < 0");
+    }
+    if (length == 0) {
+      return 0;
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long[] left = {length};
