@@ -22,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hashing pool of an index run: chunks new or changed files on all cores while the walk goes
- * on, stores their manifests, and rehashes a file whose stat changed while it was read.
+ * Hashes the new or changed files of an index run: chunks them, stores their manifests, and
+ * rehashes a file whose stat changed while it was read. A full walk calls {@link #hashHere} from
+ * its own walkers; a journal walk ({@link DirtyWalk}, one thread) hands files to a pool on all
+ * cores with {@link #schedule}.
  */
 final class FileHasher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class); // one logger for the whole run, as operators configure it
