@@ -1,8 +1,11 @@
 package io.chasm.hashtree.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.hashtree.chunk.ChunkingParams;
+import io.chasm.hashtree.store.InMemoryObjectStore;
+import io.chasm.hashtree.store.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +66,32 @@ class ParallelIndexTest {
     }
     assertThat(again.rootTree()).isEqualTo(cold.rootTree()).isNotEqualTo(one.rootTree());
     assertThat(again.rehashedFiles()).isEqualTo(1);
+  }
+
+  @Test
+  void aStoreFailureInAForkedSubtree_failsTheRunWithItsIOException() throws IOException {
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    write(tree.resolve("big-a"), TreeBuilder.FORK_MIN + 10, 0);
+    write(tree.resolve("big-b"), TreeBuilder.FORK_MIN + 10, 1);
+    InMemoryObjectStore backing = new InMemoryObjectStore();
+    ObjectStore refusingTrees = new ObjectStore() {
+      @Override
+      public java.util.Optional<byte[]> get(io.chasm.api.ObjectId id) throws IOException {
+        return backing.get(id);
+      }
+
+      @Override
+      public void put(io.chasm.api.ObjectId id, byte[] encoded) throws IOException {
+        if (id.kind() == io.chasm.api.ObjectKind.TREE) {
+          throw new IOException("disk full (test)");
+        }
+        backing.put(id, encoded);
+      }
+    };
+    Indexer indexer = new Indexer(tree, dir.resolve("state"), ChunkingParams.DEFAULT, refusingTrees, new IndexProgress(), 2);
+    assertThatThrownBy(() -> indexer.run(new IndexTable(), null))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("disk full (test)");
   }
 
   private static void write(Path d, int files, int seed) throws IOException {
