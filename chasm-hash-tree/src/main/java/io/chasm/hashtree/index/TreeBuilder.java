@@ -112,15 +112,10 @@ final class TreeBuilder {
     }
   }
 
-  /** Whether {@link #forkIfLarge} forks directory {@code i}'s subtree (the same test, so both agree). */
-  private boolean isForked(int i) {
-    return builders != null && subtreeEnd[i] - i >= FORK_MIN && ForkJoinTask.getPool() == builders
-        && reusableSubtree(i) == null;
-  }
-
-  /** The subtree of directory {@code i}, forked when large and running on the builders' pool. */
+  /** The subtree of directory {@code i}, forked when large, to be rebuilt, and running on the builders' pool. */
   private ForkJoinTask<ObjectId> forkIfLarge(int i) {
-    if (!isForked(i)) {
+    if (builders == null || subtreeEnd[i] - i < FORK_MIN || ForkJoinTask.getPool() != builders
+        || reusableSubtree(i) != null) {
       return null;
     }
     return new Build(i + 1, subtreeEnd[i], t.pathStart[i + 1] - t.pathStart[i] + 1).fork();
@@ -136,9 +131,14 @@ final class TreeBuilder {
     // Large subdirectories first, so other builders take them while this one does the rest;
     // the walk below meets them in the same order.
     List<ForkJoinTask<ObjectId>> forked = new ArrayList<>(0);
+    int[] forkedAt = new int[4];
     for (int d = from; d < to; d = t.kind(d) == IndexTable.DIRECTORY ? subtreeEnd[d] : d + 1) {
       ForkJoinTask<ObjectId> f = t.kind(d) == IndexTable.DIRECTORY ? forkIfLarge(d) : null;
       if (f != null) {
+        if (forked.size() == forkedAt.length) {
+          forkedAt = Arrays.copyOf(forkedAt, 2 * forkedAt.length);
+        }
+        forkedAt[forked.size()] = d;
         forked.add(f);
       }
     }
@@ -149,10 +149,10 @@ final class TreeBuilder {
       byte[] name = Arrays.copyOfRange(t.paths, ps + prefixLength, t.pathStart[i + 1]);
       switch (t.kind(i)) {
         case IndexTable.DIRECTORY -> {
-          ObjectId sub = reusableSubtree(i);
-          if (sub == null && isForked(i)) {
+          ObjectId sub;
+          if (nextFork < forked.size() && forkedAt[nextFork] == i) {
             sub = forked.get(nextFork++).join();
-          } else if (sub == null) {
+          } else if ((sub = reusableSubtree(i)) == null) {
             sub = buildTree(i + 1, subtreeEnd[i], t.pathStart[i + 1] - ps + 1);
           }
           sub.hash().copyTo(t.ids, i * IndexTable.ID_LENGTH);
