@@ -6,13 +6,16 @@
 #     at the source tree's size and at a generated tree of ENTRIES (default 1,000,000) tiny files
 #     (target <= 300 B at both).
 #   bench/index-vs-peers.sh [SOURCE_TREE] [ENTRIES]     (ENTRIES=0 skips the large tree)
+# BASELINE=/path/to/other/chasm also times that launcher (e.g. a build of main) in the same
+# rounds, interleaved, and prints its rows and its ratios beside this checkout's: before/after
+# side by side under the same load.
 # Needs openssl, bc, python3, GNU time (/usr/bin/time). Page cache warm for every contender.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 src_tree="${1:-/usr/share}"
 big="${2:-1000000}"
 rounds="${ROUNDS:-3}"
-work="$(mktemp -d /tmp/chasm-index-peers.XXXXXX)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/chasm-index-peers.XXXXXX")"
 export CHASM_STATE_HOME="$work/state-home"
 trap 'rm -rf "$work"' EXIT
 for tool in openssl bc python3 /usr/bin/time; do
@@ -20,6 +23,10 @@ for tool in openssl bc python3 /usr/bin/time; do
 done
 chasm="$here/chasm"
 "$chasm" --version >/dev/null   # build and dump the CDS archive outside any timing
+baseline="${BASELINE:-}"
+if [ -n "$baseline" ]; then
+  "$baseline" --version >/dev/null || { echo "BASELINE=$baseline does not run" >&2; exit 2; }
+fi
 
 # run CMD...: one timed run; prints "wall cpu maxrss_kb"
 run() { /usr/bin/time -f '%e %U %S %M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%s %.2f %s", $1, $2 + $3, $4}'; }
@@ -41,6 +48,12 @@ measure() {
     echo "tar $(run bash -c "tar c -C '$tree' . | openssl sha256")" >> "$work/$label.rows"
     echo "warm $(run "$chasm" index "$tree" --state "$state")" >> "$work/$label.rows"
     echo "find $(run find "$tree" -printf '%s %T@\n')" >> "$work/$label.rows"
+    if [ -n "$baseline" ]; then
+      echo "b-startup $(run "$baseline" --version)" >> "$work/$label.rows"
+      rm -rf "$state"
+      echo "b-cold $(run "$baseline" index "$tree" --state "$state")" >> "$work/$label.rows"
+      echo "b-warm $(run "$baseline" index "$tree" --state "$state")" >> "$work/$label.rows"
+    fi
     echo "  $label round $r done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   done
   m() { grep "^$1 " "$work/$label.rows" | cut -d' ' -f"$2" | median; }
@@ -64,6 +77,22 @@ measure() {
   printf '  (no change - start-up) / find       = %s wall, %s cpu   [<= 2]\n' "$(ratio "$net_w" "$fi_w")" "$(ratio "$net_c" "$fi_c")"
   printf '  RSS per entry above start-up        = %s B cold, %s B no change   [<= 300]\n' \
     "$(( (co_m - su_m) * 1024 / entries ))" "$(( (wa_m - su_m) * 1024 / entries ))"
+  if [ -n "$baseline" ]; then
+    local bs_w bs_c bs_m bc_w bc_c bc_m bw_w bw_c bw_m
+    bs_w=$(m b-startup 2); bs_c=$(m b-startup 3); bs_m=$(m b-startup 4)
+    bc_w=$(m b-cold 2); bc_c=$(m b-cold 3); bc_m=$(m b-cold 4)
+    bw_w=$(m b-warm 2); bw_c=$(m b-warm 3); bw_m=$(m b-warm 4)
+    printf '  baseline %s:\n' "$baseline"
+    printf '  %-34s %8s %8s %7s MiB\n' "chasm --version" "$bs_w" "$bs_c" "$((bs_m / 1024))"
+    printf '  %-34s %8s %8s %7s MiB\n' "chasm index, cold" "$bc_w" "$bc_c" "$((bc_m / 1024))"
+    printf '  %-34s %8s %8s %7s MiB\n' "chasm index, nothing changed" "$bw_w" "$bw_c" "$((bw_m / 1024))"
+    printf '  cold / tar|openssl                  = %s wall, %s cpu   (baseline)\n' "$(ratio "$bc_w" "$ta_w")" "$(ratio "$bc_c" "$ta_c")"
+    printf '  (no change - start-up) / find       = %s wall, %s cpu   (baseline)\n' \
+      "$(ratio "$(echo "$bw_w - $bs_w" | bc -l)" "$fi_w")" "$(ratio "$(echo "$bw_c - $bs_c" | bc -l)" "$fi_c")"
+    printf '  RSS per entry above start-up        = %s B cold, %s B no change   (baseline)\n' \
+      "$(( (bc_m - bs_m) * 1024 / entries ))" "$(( (bw_m - bs_m) * 1024 / entries ))"
+    printf '  this checkout / baseline, cold      = %s wall, %s cpu\n' "$(ratio "$co_w" "$bc_w")" "$(ratio "$co_c" "$bc_c")"
+  fi
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); JAVA_OPTS='${JAVA_OPTS:-}'" >&2

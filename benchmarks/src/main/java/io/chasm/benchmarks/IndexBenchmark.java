@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The index's hot paths that issue 17 changed: the no-change re-index (walk into per-directory
  * columns, compare with the previous table, keep that table when nothing moved), and a cold index
- * (walk, hashing pool writing into paged result columns, layout, the index file streamed out).
+ * (walkers that hash what they find into paged result columns, layout, trees built on all cores,
+ * the index file streamed out). {@code shape}: "tiny" files (per-file costs), or "mixed", a tenth
+ * of them 64 KiB of random bytes (chunking and SHA-256 on the walkers).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class IndexBenchmark {
   @Param({"20000"})
   int files;
+
+  @Param({"tiny", "mixed"})
+  String shape;
 
   private Path base;
   private Path tree;
@@ -49,7 +54,13 @@ public class IndexBenchmark {
     tree = Files.createDirectories(base.resolve("tree"));
     for (int i = 0; i < files; i++) {
       Path d = Files.createDirectories(tree.resolve("d" + (i / 200)));
-      Files.writeString(d.resolve("f" + i + ".txt"), i % 2 == 0 ? "" : "file " + i + "\n");
+      if (shape.equals("mixed") && i % 10 == 0) {
+        byte[] b = new byte[64 << 10];
+        new java.util.Random(i).nextBytes(b);
+        Files.write(d.resolve("f" + i + ".bin"), b);
+      } else {
+        Files.writeString(d.resolve("f" + i + ".txt"), i % 2 == 0 ? "" : "file " + i + "\n");
+      }
     }
     state = base.resolve("state");
     open = TreeIndex.open(tree, state, ChunkingParams.DEFAULT);

@@ -32,6 +32,9 @@ import java.util.concurrent.Semaphore;
  * <p>An empty input has no chunks.
  */
 public final class Chunker {
+  /** Largest single read from a file (see {@link #chunk(Path, long, ChunkConsumer)}). */
+  private static final int READ_SLICE = 256 << 10;
+
   private final ChunkingParams params;
   private final FastCdcCutter cutter;
   private final MessageDigest sha256 = HashAlgorithm.SHA_256.newDigest();
@@ -108,7 +111,9 @@ public final class Chunker {
   /**
    * Chunks the first {@code length} bytes of a file (all of it if shorter), streaming. When the
    * caller knows the size (e.g. from a stat it checks again afterwards), this spares the read that
-   * would only find the end of the file: one read(2) instead of two for a small file.
+   * would only find the end of the file: one read(2) instead of two for a small file. A length of
+   * 0 opens nothing (an empty file costs no open(2) and close(2); the caller's stat tells whether it
+   * is still empty).
    *
    * @return the number of bytes chunked
    */
@@ -116,15 +121,20 @@ public final class Chunker {
     if (length < 0) {
       throw new IllegalArgumentException("length < 0");
     }
+    if (length == 0) {
+      return 0;
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long[] left = {length};
       return run((b, o, l) -> {
         if (left[0] == 0) {
           return -1;
         }
-        // Ask for the whole free space as usual (the channel's temporary direct buffer is then
-        // reused between calls), count only what is within the length.
-        int r = ch.read(ByteBuffer.wrap(b, o, l));
+        // Count only what is within the length. At most READ_SLICE per call: the JDK copies
+        // every read into a heap array through a per-thread direct buffer as large as the largest
+        // request, so a whole-buffer request kept 1 MiB of native memory per hashing thread for
+        // one read(2) in four of a large file.
+        int r = ch.read(ByteBuffer.wrap(b, o, Math.min(l, READ_SLICE)));
         if (r < 0) {
           return r;
         }

@@ -22,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hashing pool of an index run: chunks new or changed files on all cores while the walk goes
- * on, stores their manifests, and rehashes a file whose stat changed while it was read.
+ * Hashes the new or changed files of an index run: chunks them, stores their manifests, and
+ * rehashes a file whose stat changed while it was read. A full walk calls {@link #hashHere} from
+ * its own walkers; a journal walk ({@link DirtyWalk}, one thread) hands files to a pool on all
+ * cores with {@link #schedule}.
  */
 final class FileHasher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Indexer.class); // one logger for the whole run, as operators configure it
@@ -95,6 +97,22 @@ final class FileHasher implements AutoCloseable {
         queued.release();
       }
     });
+    return job;
+  }
+
+  /**
+   * Hashes {@code p} on the calling thread (a walker) and returns its job number, as {@link
+   * #schedule} would. A full walk hashes where it stats: the per-file hand-off to a pool (a queued
+   * closure, a semaphore and a futex wake per file, and two threads per core taking turns) cost
+   * more than the walk itself (issue 17 profile: 57k futex calls and a context switch per file).
+   *
+   * @throws IOException as {@link #finish()} would have, naming the path
+   */
+  int hashHere(Path p, byte[] rel, Stat before, long[] statOut, int statAt) throws IOException {
+    progress.filesToHash.incrementAndGet();
+    progress.bytesToHash.addAndGet(before.size());
+    int job = results.newJob();
+    hash(job, p, rel, before, statOut, statAt);
     return job;
   }
 

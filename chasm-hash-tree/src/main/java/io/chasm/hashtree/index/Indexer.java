@@ -104,7 +104,7 @@ final class Indexer {
       long t1 = System.nanoTime();
       boolean changed = jobs > 0 || t.count != old.count || !allExact() || old.legacyTrees;
       ObjectId rootId = changed || previousRoot == null
-          ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, modes, sink).buildRoot()
+          ? new TreeBuilder(t, old, oldIndexOf, subtreeEnd, exact, modes, sink, threads).buildRoot()
           : previousRoot;
       t.trim();
       LOG.debug("walk and hashing {} ms, trees {} ms ({} entries, {} hashed)",

@@ -138,11 +138,11 @@ final class TreeWalk {
     this.warn = warn;
   }
 
-  /** Walks the whole tree with {@code threads} walkers. */
+  /** Walks the whole tree with {@code threads} walkers, which hash new or changed files themselves. */
   Node walk(int threads) throws IOException {
     ForkJoinPool walkers = new ForkJoinPool(threads);
     try {
-      return walkers.invoke(new Scan(root, new byte[0]));
+      return walkers.invoke(new Scan(root, new byte[0], true));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } finally {
@@ -153,7 +153,7 @@ final class TreeWalk {
   /** Lists and stats the whole subtree of {@code dir} (at {@code prefix}, ending in '/'), on the calling pool. */
   Node scanTree(Path dir, byte[] prefix) throws IOException {
     try {
-      return new Scan(dir, prefix).compute();
+      return new Scan(dir, prefix, false).compute();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -174,10 +174,13 @@ final class TreeWalk {
   private final class Scan extends RecursiveTask<Node> {
     private final Path dir;
     private final byte[] prefix;
+    /** Hash files on this thread (a walker of {@link #walk}) rather than through the pool. */
+    private final boolean hashHere;
 
-    Scan(Path dir, byte[] prefix) {
+    Scan(Path dir, byte[] prefix, boolean hashHere) {
       this.dir = dir;
       this.prefix = prefix;
+      this.hashHere = hashHere;
     }
 
     @Override
@@ -208,10 +211,10 @@ final class TreeWalk {
         byte[] name = entry.name();
         byte[] rel = Indexer.concat(prefix, name);
         Path p = entry.path();
-        if (addEntry(n, rel, name, p)) {
+        if (addEntry(n, rel, name, p, hashHere)) {
           int k = n.count - 1;
           if (n.type(k) == S_IFDIR) {
-            Scan sub = new Scan(p, Indexer.concat(rel, new byte[] {'/'}));
+            Scan sub = new Scan(p, Indexer.concat(rel, new byte[] {'/'}), hashHere);
             sub.fork();
             n.extra[k] = sub;
           }
@@ -235,6 +238,11 @@ final class TreeWalk {
    * {@code extra} is left to the caller.
    */
   boolean addEntry(Node n, byte[] rel, byte[] name, Path p) throws IOException {
+    return addEntry(n, rel, name, p, false);
+  }
+
+  /** As {@link #addEntry(Node, byte[], byte[], Path)}; {@code hashHere}: hash on this thread, not the pool. */
+  private boolean addEntry(Node n, byte[] rel, byte[] name, Path p, boolean hashHere) throws IOException {
     if (excludeRel != null && Arrays.equals(rel, excludeRel)) {
       return false;
     }
@@ -282,7 +290,10 @@ final class TreeWalk {
         // the caller decides whether and how to descend
       }
       case IndexTable.SYMLINK -> {
-        byte[] target = Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
+        // A link's target cannot change in place: a new one is a new inode and ctime, so an
+        // unchanged stat means an unchanged target (no readlink(2) per link on a re-index).
+        byte[] known = same ? old.linkTargets.get(o) : null;
+        byte[] target = known != null ? known : Files.readSymbolicLink(p).toString().getBytes(StandardCharsets.UTF_8);
         n.extra[k] = target;
         same = same && Arrays.equals(old.linkTargets.get(o), target);
         if (!same) {
@@ -292,8 +303,8 @@ final class TreeWalk {
       default -> {
         if (!same || old.racy(o)) {
           same = false;
-          n.job[k] = hasher.schedule(p, rel, new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime()),
-              n.stat, 5 * k);
+          FileHasher.Stat before = new FileHasher.Stat(a.dev(), a.ino(), a.size(), a.mtime(), a.ctime());
+          n.job[k] = hashHere ? hasher.hashHere(p, rel, before, n.stat, 5 * k) : hasher.schedule(p, rel, before, n.stat, 5 * k);
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.chasm.hashtree.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chasm.api.Hash;
@@ -121,6 +122,17 @@ class ChunkerTest {
     Path f = dir.resolve("f");
     Files.write(f, data);
     assertThat(new Chunker().chunk(f)).isEqualTo(new Chunker().chunk(data));
+  }
+
+  @Test
+  void chunk_fileWithLengthZero_opensNothing(@TempDir Path dir) {
+    Chunker c = new Chunker();
+    Path missing = dir.resolve("missing");
+    assertThatCode(() -> assertThat(c.chunk(missing, 0, (chunk, b, o) -> {
+      throw new AssertionError("no chunk expected");
+    })).isZero()).doesNotThrowAnyException();
+    assertThatThrownBy(() -> c.chunk(missing, 1, (chunk, b, o) -> {}))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
   }
 
   @Test

@@ -43,6 +43,21 @@ class ChangingFileTest {
   }
 
   @Test
+  void emptyFileWrittenWhileHashed_rehashedAndRecordedWithFinalContent() throws Exception {
+    // An empty file is not even opened; its stat afterwards is what catches the write.
+    Path f = Files.writeString(dir.resolve("was-empty"), "");
+    AtomicInteger calls = new AtomicInteger();
+    Indexer.Outcome r = index(p -> {
+      if (p.endsWith("was-empty") && calls.getAndIncrement() == 0) {
+        append(p);
+      }
+    });
+    assertThat(calls.get()).isEqualTo(2);
+    assertThat(store.tree(r.root()).entry("was-empty").size()).isEqualTo(1);
+    assertThat(store.tree(r.root()).entry("was-empty").id()).isEqualTo(FileManifest.of(new Chunker().chunk(f)).id());
+  }
+
+  @Test
   void changedOnceWhileHashed_rehashedAndRecordedWithFinalContent() throws Exception {
     Path f = Files.writeString(dir.resolve("growing.log"), "x".repeat(50_000));
     AtomicInteger calls = new AtomicInteger();
