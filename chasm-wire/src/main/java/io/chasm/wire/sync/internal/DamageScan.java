@@ -22,14 +22,10 @@ import java.util.List;
 public record DamageScan(boolean verifyAll, ReadPacer pacer, int threads) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DamageScan.class);
 
-  /** The damaged paths of {@code local} in the live tree of {@code state}; empty when there is nothing to check against. */
-  List<String> damaged(MirrorState state, Snapshot local, Ticker ticker) throws ChasmException, IOException {
-    return scan(state, local, ticker).damaged();
-  }
-
   /**
-   * What the scan found: the damaged paths, and the files it vouches for (none when there was
-   * nothing to check against: no local snapshot, flip mode, no usable stat index).
+   * What the scan found: the damaged paths of {@code local} in the live tree, and the files it
+   * vouches for (neither when there was nothing to check against: no local snapshot, flip mode,
+   * no usable stat index).
    */
   record Found(List<String> damaged, VouchedFiles vouched) {
     static final Found NOTHING = new Found(List.of(), VouchedFiles.NONE);
