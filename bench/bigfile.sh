@@ -5,13 +5,16 @@
 # initial sync with each tool, each round overwrites a different 1 MiB near the middle, publishes,
 # and syncs with both tools; medians of wall, client and server CPU seconds and wire bytes, and
 # the ratios. Target (issue 17): wire <= 1.1 MiB + metadata, time <= 0.5x rsync's. Needs about
-# 4 x SIZE of free space under /tmp (origin, two copies, one staged copy).
+# 4 x SIZE of free space under /tmp (origin, two copies, one staged copy); BENCH_TMP=DIR puts it there.
+# CHASM_BEFORE=LAUNCHER also syncs a third copy with another build of the client (e.g. main's, copied
+# with its examples/target) in every round, against the same server: before/after in one run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 size_mib="${1:-4096}"
 rounds="${2:-3}"
 chasm="$here/chasm"
-work="$(mktemp -d /tmp/chasm-bigfile.XXXXXX)"
+work="$(mktemp -d "${BENCH_TMP:-/tmp}/chasm-bigfile.XXXXXX")"
+before="${CHASM_BEFORE:-}"
 export CHASM_STATE_HOME="$work/state"
 # shellcheck source=bench/lib-sync.sh
 . "$here/bench/lib-sync.sh"
@@ -33,7 +36,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "initial syncs ..." >&2
 r=$(rsync_sync origin "$work/r"); c=$(chasm_sync "$work/c")
 echo "initial: rsync $r | chasm $c   (wall client-cpu server-cpu bytes)"
-: > "$work/rsync.txt"; : > "$work/chasm.txt"
+[ -z "$before" ] || echo "initial: before $(chasm="$before" chasm_sync "$work/b")"
+: > "$work/rsync.txt"; : > "$work/chasm.txt"; : > "$work/before.txt"
 for i in $(seq 1 "$rounds"); do
   # A different MiB each round, near the middle, so no round finds the previous one's bytes.
   off=$((size_mib / 2 + i * 3))
@@ -48,8 +52,14 @@ for i in $(seq 1 "$rounds"); do
   fi
   echo "$r" >> "$work/rsync.txt"; echo "$c" >> "$work/chasm.txt"
   echo "round $i (load $(load)): rsync $r | chasm $c"
+  if [ -n "$before" ]; then b=$(chasm="$before" chasm_sync "$work/b"); echo "$b" >> "$work/before.txt"; echo "round $i: before $b"; fi
 done
 cmp -s "$work/origin/big.bin" "$work/c/big.bin" && echo "chasm copy identical to origin: yes" || echo "chasm copy identical to origin: NO"
 cmp -s "$work/origin/big.bin" "$work/r/big.bin" && echo "rsync copy identical to origin: yes" || echo "rsync copy identical to origin: NO"
 echo "load at end: $(load)"
 report_rows "1 MiB changed in ${size_mib} MiB" "$work/rsync.txt" "$work/chasm.txt"
+if [ -n "$before" ]; then
+  cmp -s "$work/origin/big.bin" "$work/b/big.bin" && echo "before copy identical to origin: yes" || echo "before copy identical to origin: NO"
+  report_rows "same rounds, before build" "$work/rsync.txt" "$work/before.txt"
+  report_rows "after vs before build" "$work/before.txt" "$work/chasm.txt" before
+fi

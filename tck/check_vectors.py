@@ -331,6 +331,62 @@ def encode_manifest(chunks):
     return struct.pack(">BBBI", 2, 1, 1, len(chunks)) + b"".join(struct.pack(">I", l) + c for l, c in chunks)
 
 
+def apply_manifest_delta(base, delta):
+    """SPEC 3.10: the entries (length, chunk id) a delta rebuilds over base's entries."""
+    r = Reader(delta)
+    if r.u8() != 1:
+        raise Reject("corrupt", "version")
+    count = r.u32()
+    if count > 1 << 22:
+        raise Reject("limit", "chunk count")
+    out = []
+    while r.remaining():
+        op = r.u8()
+        if op == 1:
+            start, n = r.u32(), r.u32()
+            if n == 0 or start + n > len(base):
+                raise Reject("corrupt", "copy out of the base")
+            if len(out) + n > count:
+                raise Reject("corrupt", "more entries than the count")
+            out.extend(base[start:start + n])
+        elif op == 2:
+            n = r.u32()
+            if n == 0:
+                raise Reject("corrupt", "empty insert")
+            if len(out) + n > count:
+                raise Reject("corrupt", "more entries than the count")
+            for _ in range(n):
+                length = r.u32()
+                out.append((length, r.take(32)))
+        else:
+            raise Reject("corrupt", "unknown op")
+    if len(out) != count:
+        raise Reject("corrupt", "fewer entries than the count")
+    return out
+
+
+def check_manifest_delta(vectors_dir=VECTORS):
+    """SPEC 3.10: each delta rebuilds its manifest and file id over the base; each malformed one fails as named."""
+    v = load("manifest-delta.json", vectors_dir)
+    base = decode_manifest(bytes.fromhex(v["base"]))
+    n = 0
+    for c in v["cases"]:
+        chunks = apply_manifest_delta(base, bytes.fromhex(c["delta"]))
+        assert encode_manifest(chunks).hex() == c["manifest"], f"manifest delta {c['name']}: rebuilt manifest"
+        assert decode_manifest(bytes.fromhex(c["manifest"])) == chunks, f"manifest delta {c['name']}: decodes"
+        assert "file:sha256:" + file_id(chunks).hex() == c["file_id"], f"manifest delta {c['name']}: file id"
+        n += 1
+    for c in v["reject"]:
+        try:
+            apply_manifest_delta(base, bytes.fromhex(c["encoding"]))
+        except Reject as e:
+            assert e.kind == c["error"], f"manifest delta {c['name']}: {e.kind}, expected {c['error']}"
+            n += 1
+            continue
+        raise AssertionError(f"manifest delta {c['name']}: accepted")
+    return n, 0
+
+
 def check_file_merkle(vectors_dir=VECTORS):
     v = load("file-merkle.json", vectors_dir)
     n = 0
@@ -656,6 +712,7 @@ CHECKS = [
     ("chunking.json", check_chunking),
     ("fastcdc-rs.json", check_fastcdc_rs),
     ("file-merkle.json", check_file_merkle),
+    ("manifest-delta.json", check_manifest_delta),
     ("tree.json", check_tree),
     ("tree-v2.json", check_tree_v2),
     ("snapshot.json", check_snapshot),

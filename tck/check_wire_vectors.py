@@ -141,6 +141,14 @@ def check(vectors_dir):
     assert field(changed, 1) == b"pool/main/a/pkg_1.0.deb" and field(changed, 2) == 6
     checks += 1
 
+    # Manifest delta (SPEC 9.21): a GetObjects offering a base for ids[0], and an item flagged as a delta.
+    go = field(field(byname["get-objects-manifest-base"][4:], 5), 3)
+    offer = field(go, 4)
+    assert field(offer, 1) in (0, b"") and field(offer, 2)[0] == 2 and len(field(offer, 2)) == 34, "base: file id of index 0"
+    item = field(field(byname["item-manifest-delta"][4:], 6), 3)
+    assert field(item, 8) == 1 and field(item, 4) == len(field(item, 2)) and field(item, 2)[0] == 1
+    checks += 1
+
     # Handshake (SPEC 8.4-8.8).
     h = v["handshake"]
     keys = {}

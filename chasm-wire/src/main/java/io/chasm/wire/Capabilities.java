@@ -21,8 +21,11 @@ public final class Capabilities {
   /** Announce is served (to clients with the ANNOUNCE permission). */
   public static final String ANNOUNCE = "announce";
 
+  /** A file manifest may be asked for as a delta over an earlier one the client holds (GetObjects.bases, SPEC §9.21). */
+  public static final String MANIFEST_DELTA = "manifest-delta";
+
   /** Everything this implementation supports. */
-  public static final List<String> ALL = List.of(ZSTD, SUBSCRIBE, PEER_EXCHANGE, ANNOUNCE);
+  public static final List<String> ALL = List.of(ZSTD, SUBSCRIBE, PEER_EXCHANGE, ANNOUNCE, MANIFEST_DELTA);
 
   /** Most capability names in a Hello or Welcome. */
   public static final int MAX_CAPABILITIES = 32;

@@ -102,6 +102,36 @@ public final class StagedFile {
   }
 
   /**
+   * Copies chunks {@code [first, first + count)} from {@code source} at {@code sourceOffset} in
+   * the kernel (sendfile/copy_file_range: no byte through the heap) and marks them present
+   * without hashing them. Only for a source the caller vouches for: a file whose stat is still
+   * the one recorded when its content was last verified against a manifest holding these chunks
+   * there (a mirror's stat index). Anything else goes through {@link #copyFrom}.
+   */
+  public synchronized void copyVouched(int first, int count, FileChannel source, long sourceOffset) throws IOException {
+    if (finished || count <= 0) {
+      return;
+    }
+    Chunk a = manifest.chunk(first);
+    Chunk z = manifest.chunk(first + count - 1);
+    long length = z.end() - a.offset();
+    FileChannel ch = channel();
+    long done = 0;
+    while (done < length) {
+      ch.position(a.offset() + done);
+      long n = source.transferTo(sourceOffset + done, length - done, ch);
+      if (n <= 0) {
+        throw new IOException(path + ": the vouched source ended at offset " + (sourceOffset + done) + ", short of its chunks");
+      }
+      done += n;
+    }
+    present.set(first, first + count);
+    if (present.cardinality() == manifest.chunkCount()) {
+      closeChannel();
+    }
+  }
+
+  /**
    * The bytes at {@code [offset, offset + length)} of {@code file}, verified against {@code id}.
    *
    * @throws HashMismatchException if the file does not hold those bytes there: they hash to

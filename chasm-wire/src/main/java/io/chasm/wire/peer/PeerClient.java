@@ -194,6 +194,17 @@ public final class PeerClient implements Closeable {
   }
 
   /**
+   * As {@link #objects(String, Collection)}, telling a peer that takes deltas (capability
+   * {@code manifest-delta}, SPEC §9.21) which earlier manifest the caller holds for a file
+   * manifest id ({@code bases} answers null where none): such a manifest may come as a delta,
+   * rebuilt here and checked against its id like a whole one, so the result is the same.
+   */
+  public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, Collection<ObjectId> ids,
+      java.util.function.Function<ObjectId, io.chasm.hashtree.merkle.FileManifest> bases) {
+    return content.objects(repository, ids, bases);
+  }
+
+  /**
    * Fetches chunks into {@code sink}, verified, in request order. Splits into as many requests as
    * the negotiated ids-per-request limit needs, all pipelined. Fails with {@link
    * HashMismatchException} at the first chunk whose bytes do not hash to its id (nothing of that

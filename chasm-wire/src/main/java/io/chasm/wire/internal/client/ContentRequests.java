@@ -19,6 +19,10 @@ import io.chasm.wire.proto.peer.OriginChanged;
 import io.chasm.wire.proto.peer.GetChunks;
 import io.chasm.wire.proto.peer.GetHead;
 import io.chasm.wire.proto.peer.GetObjects;
+import io.chasm.wire.proto.peer.ManifestBase;
+import io.chasm.api.ObjectKind;
+import io.chasm.hashtree.merkle.FileManifest;
+import io.chasm.hashtree.merkle.ManifestDelta;
 import io.chasm.wire.proto.peer.Reply;
 import io.chasm.wire.proto.peer.Request;
 import java.io.IOException;
@@ -91,6 +95,17 @@ public final class ContentRequests {
   }
 
   public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, Collection<ObjectId> ids) {
+    return objects(repository, ids, id -> null);
+  }
+
+  /**
+   * GetObjects, offering for each file manifest id the earlier manifest {@code bases} names (or
+   * null) when the peer takes deltas (§9.21); a delta is rebuilt here and verified as a whole manifest.
+   */
+  public CompletableFuture<Map<ObjectId, byte[]>> objects(String repository, Collection<ObjectId> ids,
+      Function<ObjectId, FileManifest> bases) {
+    boolean deltas = capabilities.contains(Capabilities.MANIFEST_DELTA);
+    int maxChunks = (options.limits().maxFrameBytes() - 7) / 36;
     Map<ObjectId, byte[]> result = new LinkedHashMap<>();
     List<ObjectId> all = List.copyOf(ids);
     List<CompletableFuture<Void>> parts = new ArrayList<>();
@@ -102,8 +117,25 @@ public final class ContentRequests {
       CompletableFuture<Void> part = new CompletableFuture<>();
       parts.add(part);
       boolean zstd = options.acceptZstd() && capabilities.contains(Capabilities.ZSTD);
-      pipeline.send(Request.newBuilder().setGetObjects(GetObjects.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd)),
+      GetObjects.Builder req = GetObjects.newBuilder().setRepository(repository).addAllIds(wire).setAcceptZstd(zstd);
+      FileManifest[] offered = new FileManifest[batch.size()];
+      for (int i = 0; deltas && i < batch.size(); i++) {
+        offered[i] = batch.get(i).kind() == ObjectKind.FILE ? bases.apply(batch.get(i)) : null;
+        if (offered[i] != null) {
+          req.addBases(ManifestBase.newBuilder().setIndex(i).setBase(WireIds.objectId(offered[i].id())));
+        }
+      }
+      pipeline.send(Request.newBuilder().setGetObjects(req),
           new ItemsPending(pipeline, wire, part, "object") {
+            @Override
+            byte[] rebuild(int index, byte[] delta) throws ChasmException {
+              FileManifest base = offered[index];
+              if (base == null) {
+                return super.rebuild(index, delta);
+              }
+              return ManifestDelta.apply(base, delta, maxChunks);
+            }
+
             @Override
             void deliver(int index, byte[] data) throws ChasmException {
               ObjectId id = batch.get(index);

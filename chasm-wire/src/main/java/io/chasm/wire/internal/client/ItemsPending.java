@@ -36,6 +36,11 @@ abstract class ItemsPending extends Pending {
     throw new ProtocolException(peer + " sent a partial " + kind + " that was not asked for");
   }
 
+  /** The manifest a delta over an offered base rebuilds (§9.21); only object requests offer bases. */
+  byte[] rebuild(int index, byte[] delta) throws ChasmException {
+    throw new ProtocolException(peer + " sent a manifest delta for " + kind + " " + index + " that was not asked for");
+  }
+
   void wire(int bytes) {}
 
   /** @param why the server's reason (§9.18), or null */
@@ -64,6 +69,9 @@ abstract class ItemsPending extends Pending {
           byte[] data = decoder.decode(item);
           if (item.getPrefixLength() != 0) {
             data = assemble(index, item.getPrefixLength(), data);
+          }
+          if (item.getManifestDelta()) {
+            data = rebuild(index, data);
           }
           wire(item.getData().size());
           deliver(index, data);

@@ -70,10 +70,14 @@ final class ItemServer {
       }
     }
     boolean zstd = r.getAcceptZstd() && capabilities.contains(Capabilities.ZSTD);
+    ObjectId[] bases = ManifestBases.parse(r, ids, capabilities.contains(Capabilities.MANIFEST_DELTA));
     for (int i = 0; i < ids.size(); i++) {
       ObjectId oid = ids.get(i);
       Optional<byte[]> data = RequestError.backend(peer, () -> config.backend().object(repository, oid));
-      replies.reply(id, Reply.newBuilder().setItem(item(r.getIds(i), data, zstd, 0)), false);
+      byte[] delta = bases == null || data.isEmpty() ? null : ManifestBases.delta(config.backend(), repository, bases[i], data.get());
+      Item it = delta != null ? item(r.getIds(i), Optional.of(delta), zstd, 0).toBuilder().setManifestDelta(true).build()
+          : item(r.getIds(i), data, zstd, 0);
+      replies.reply(id, Reply.newBuilder().setItem(it), false);
     }
     replies.reply(id, Reply.newBuilder().setEnd(End.getDefaultInstance()), true);
   }

@@ -22,11 +22,21 @@ import java.util.List;
 public record DamageScan(boolean verifyAll, ReadPacer pacer, int threads) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DamageScan.class);
 
-  /** The damaged paths of {@code local} in the live tree of {@code state}; empty when there is nothing to check against. */
-  List<String> damaged(MirrorState state, Snapshot local, Ticker ticker) throws ChasmException, IOException {
+  /**
+   * What the scan found: the damaged paths of {@code local} in the live tree, and the files it
+   * vouches for (neither when there was nothing to check against: no local snapshot, flip mode,
+   * no usable stat index).
+   */
+  record Found(List<String> damaged, VouchedFiles vouched) {
+    static final Found NOTHING = new Found(List.of(), VouchedFiles.NONE);
+  }
+
+  Found scan(MirrorState state, Snapshot local, Ticker ticker) throws ChasmException, IOException {
     if (local == null || state.flipMode()) {
-      return List.of();
+      return Found.NOTHING;
     }
+    long startMillis = System.currentTimeMillis(); // compared with files' ctimes: the real clock, not an injected one
+    boolean indexed = true;
     long t0 = ticker.nanos();
     List<String> damaged;
     if (verifyAll) {
@@ -37,11 +47,12 @@ public record DamageScan(boolean verifyAll, ReadPacer pacer, int threads) {
           local.chunking());
       if (!r.indexed()) {
         LOG.debug("no usable stat index: damage not checked");
+        indexed = false;
       }
       damaged = r.damaged();
     }
     LOG.debug("{} check: {} damaged path(s) in {} ms", verifyAll ? "content" : "stat", damaged.size(),
         (ticker.nanos() - t0) / 1_000_000);
-    return damaged;
+    return new Found(damaged, indexed ? VouchedFiles.scanned(damaged, startMillis) : VouchedFiles.NONE);
   }
 }

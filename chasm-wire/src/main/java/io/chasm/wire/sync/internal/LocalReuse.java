@@ -31,9 +31,12 @@ final class LocalReuse {
   /** A prefix offer costs about 40 bytes on the wire: shorter ones are not worth it. */
   private static final int MIN_PREFIX = 64;
   private final ObjectStore store;
+  private final VouchedFiles vouched;
 
-  LocalReuse(ObjectStore store) {
+  /** @param vouched the live files whose chunks are copied without hashing (the damage scan's verdict) */
+  LocalReuse(ObjectStore store, VouchedFiles vouched) {
     this.store = store;
+    this.vouched = vouched;
   }
 
   /**
@@ -50,12 +53,20 @@ final class LocalReuse {
       if (j.staged == null || !done.add(j.staged)) {
         continue;
       }
+      boolean previous = j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id());
+      if (previous && !j.repair) {
+        Path p = SafePaths.resolve(live, j.path);
+        VouchedFiles.Stamp stamp = vouched.stamp(j.path, p, j.before);
+        if (stamp != null) {
+          reused.addAndGet(StagedClone.copyUnchanged(j.staged, p, store.manifest(j.before.id()), stamp));
+        }
+      }
       for (int i = 0; i < j.manifest.chunkCount(); i++) {
         if (!j.staged.has(i)) {
           needs.add(j.manifest.chunk(i).id(), new ChunkNeeds.Target(j.staged, i, j.path));
         }
       }
-      if (j.before != null && j.before.kind() == EntryKind.FILE && store.contains(j.before.id())) {
+      if (previous) {
         Path p = SafePaths.resolve(live, j.path);
         FileManifest old = store.manifest(j.before.id());
         for (Chunk c : old.chunks()) {

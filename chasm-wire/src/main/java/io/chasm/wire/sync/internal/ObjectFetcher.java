@@ -53,7 +53,7 @@ final class ObjectFetcher {
           missing.add(p[0]);
         }
       }
-      fetchObjects(ObjectKind.TREE, missing);
+      fetchObjects(ObjectKind.TREE, missing, id -> null);
       List<ObjectId[]> next = new ArrayList<>();
       for (ObjectId[] p : level) {
         if (p[0].equals(p[1])) {
@@ -87,7 +87,7 @@ final class ObjectFetcher {
     if (missing.size() >= s.wideFetchChunks() && s.connections() > 1) {
       UpstreamConnector.widen(ups, s.connections(), client);
     }
-    fetchObjects(ObjectKind.FILE, new ArrayList<>(missing));
+    fetchObjects(ObjectKind.FILE, new ArrayList<>(missing), ManifestBaseOffers.of(jobs, store));
     for (FileJob j : jobs) {
       if (j.hardlinkFrom == null) {
         FileManifest m = checks.manifest(j.entry.id());
@@ -101,7 +101,8 @@ final class ObjectFetcher {
   }
 
   /** Fetches objects of one kind into the store. */
-  private void fetchObjects(ObjectKind kind, List<ObjectId> ids) throws ChasmException, IOException {
+  private void fetchObjects(ObjectKind kind, List<ObjectId> ids, java.util.function.Function<ObjectId, FileManifest> bases)
+      throws ChasmException, IOException {
     if (ids.isEmpty()) {
       return;
     }
@@ -112,7 +113,7 @@ final class ObjectFetcher {
       hashes.add(id.hash());
     }
     ups.fetch(hashes, OBJECTS_PER_BATCH, s.batchesInFlight(), u -> u.web() != null
-        ? new HttpObjectSource(u.web(), kind, checks::verify) : new PeerObjectSource(u.peer(), repo, kind), new Upstreams.Delivery() {
+        ? new HttpObjectSource(u.web(), kind, checks::verify) : new PeerObjectSource(u.peer(), repo, kind, bases), new Upstreams.Delivery() {
       @Override
       public void chunk(Hash id, byte[] data) throws IOException {
         try {

@@ -23,11 +23,19 @@ final class PeerObjectSource implements ChunkSource {
   private final PeerLink peer;
   private final String repository;
   private final ObjectKind kind;
+  private final java.util.function.Function<ObjectId, io.chasm.hashtree.merkle.FileManifest> bases;
 
   PeerObjectSource(PeerLink peer, String repository, ObjectKind kind) {
+    this(peer, repository, kind, id -> null);
+  }
+
+  /** @param bases the earlier manifest held for a file id, or null (offered for a delta, SPEC §9.21) */
+  PeerObjectSource(PeerLink peer, String repository, ObjectKind kind,
+      java.util.function.Function<ObjectId, io.chasm.hashtree.merkle.FileManifest> bases) {
     this.peer = peer;
     this.repository = repository;
     this.kind = kind;
+    this.bases = bases;
   }
 
   @Override
@@ -41,7 +49,7 @@ final class PeerObjectSource implements ChunkSource {
     for (Hash h : ids) {
       batch.add(new ObjectId(kind, h));
     }
-    return peer.nextClient().objects(repository, batch).thenAccept(got -> {
+    return peer.nextClient().objects(repository, batch, bases).thenAccept(got -> {
       try {
         for (Map.Entry<ObjectId, byte[]> e : got.entrySet()) {
           receiver.chunk(e.getKey().hash(), e.getValue());

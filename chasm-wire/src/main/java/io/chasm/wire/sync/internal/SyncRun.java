@@ -62,7 +62,8 @@ public final class SyncRun {
     PublishMarker marker = new PublishMarker(state.stateDirectory());
     ObjectId interrupted = flip ? null : marker.interrupted();
     // After an interrupted publish every file is checked against the snapshot anyway.
-    List<String> damaged = flip || interrupted != null ? List.of() : scan.damaged(state, local, s.ticker());
+    DamageScan.Found found = flip || interrupted != null ? DamageScan.Found.NOTHING : scan.scan(state, local, s.ticker());
+    List<String> damaged = found.damaged();
     debug("damage check", t0);
     if (head.isEmpty() && damaged.isEmpty()) {
       s.events().upToDate(local);
@@ -95,7 +96,7 @@ public final class SyncRun {
     debug("fetchManifests", t0);
     Stager.prepare(plan.jobs, state.staging(), oldLive, flip, interrupted != null);
     debug("prepareFiles", t0);
-    ChunkNeeds needs = new LocalReuse(store).reuse(plan.jobs, oldLive, oldRoot, local != null || takenOver != null, chunksReused);
+    ChunkNeeds needs = new LocalReuse(store, found.vouched()).reuse(plan.jobs, oldLive, oldRoot, local != null || takenOver != null, chunksReused);
     s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
     debug("reuseLocal", t0);
     new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
