@@ -33,22 +33,13 @@ public final class StatsBatchEncoder {
     }
     StatsBatch.Builder b = StatsBatch.newBuilder()
         .setFormatVersion(FORMAT_VERSION)
-        .setMirrorId(mirrorId)
-        .setCreatedUnix(createdUnix);
+        .setMirrorId(mirrorId);
     List<Coverage> coverage = delta.coverage();
-    for (Coverage c : coverage) {
-      b.addCoverage(io.chasm.wire.proto.stats.Coverage.newBuilder()
-          .setFileIdentity(ByteString.copyFrom(c.fileIdentity()))
-          .setStartOffset(c.start())
-          .setEndOffset(c.end()));
-    }
+    addCoverage(b, coverage);
     // One entry per distinct (granularity, period): a part's rows share a few periods, so the
     // set stays tiny; a String key per row was a fifth of the spooling thread's time (JFR).
     java.util.Map<Granularity, java.util.Set<Long>> seen = new java.util.EnumMap<>(Granularity.class);
     List<long[]> periods = new java.util.ArrayList<>();
-    if (parts > 1) {
-      b.setPart(part).setParts(parts);
-    }
     // UTF-8 once per string: a String field is measured and encoded again at each serialisation
     // (protobuf's computeStringSize and writeString were a tenth of the spooling thread, JFR).
     // The few project, type and protocol names are shared by every row.
@@ -65,12 +56,9 @@ public final class StatsBatchEncoder {
           .setDownloads(r.downloads())
           .setBytes(r.bytes())
           .setBotRequests(r.botRequests());
-      HllSketch s = r.uniques();
-      if (s != null) {
-        if (s.getTgtHllType() != org.apache.datasketches.hll.TgtHllType.HLL_4) {
-          s = s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4); // half the bytes of HLL_8
-        }
-        rb.setUniqueSketch(ByteString.copyFrom(s.toCompactByteArray()));
+      byte[] sketch = sketchBytes(r);
+      if (sketch != null) {
+        rb.setUniqueSketch(ByteString.copyFrom(sketch));
       }
       b.addRows(rb);
       if (seen.computeIfAbsent(g, k -> new java.util.HashSet<>()).add(r.periodStart)) {
@@ -78,6 +66,43 @@ public final class StatsBatchEncoder {
       }
     }
     periods.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+    addTail(b, delta, part, parts, createdUnix);
+    b.setBatchId(ByteString.copyFrom(BatchIds.batchId(mirrorId, coverage, periods, part, parts)));
+    return b.build();
+  }
+
+  /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
+  static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
+    HllSketch s = r.uniques();
+    if (s == null) {
+      return null;
+    }
+    if (s.getTgtHllType() != org.apache.datasketches.hll.TgtHllType.HLL_4) {
+      s = s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4); // half the bytes of HLL_8
+    }
+    return s.toCompactByteArray();
+  }
+
+  /** The protobuf number of a row's granularity. */
+  static int granularity(io.chasm.stats.StatsRow r) {
+    return GRANULARITY[r.granularity.ordinal()].getNumber();
+  }
+
+  static void addCoverage(StatsBatch.Builder b, List<Coverage> coverage) {
+    for (Coverage c : coverage) {
+      b.addCoverage(io.chasm.wire.proto.stats.Coverage.newBuilder()
+          .setFileIdentity(ByteString.copyFrom(c.fileIdentity()))
+          .setStartOffset(c.start())
+          .setEndOffset(c.end()));
+    }
+  }
+
+  // Fields 6 to 10 (countme rows and totals go with part 0 only).
+  static void addTail(StatsBatch.Builder b, StatsDelta delta, int part, int parts, long createdUnix) {
+    b.setCreatedUnix(createdUnix);
+    if (parts > 1) {
+      b.setPart(part).setParts(parts);
+    }
     for (CountmeRow c : part == 0 ? delta.countmeRows() : List.<CountmeRow>of()) {
       b.addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder()
           .setWeekStart(c.weekStart)
@@ -98,8 +123,6 @@ public final class StatsBatchEncoder {
         .setNonRequestLines(t.nonRequestLines)
         .setBotRequests(t.botRequests)
         .setLateLines(t.lateLines));
-    b.setBatchId(ByteString.copyFrom(BatchIds.batchId(mirrorId, coverage, periods, part, parts)));
-    return b.build();
   }
 
   /** Parses exact StatsBatch bytes, e.g. a spooled file. */
