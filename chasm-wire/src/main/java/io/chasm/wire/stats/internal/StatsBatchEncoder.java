@@ -23,6 +23,13 @@ public final class StatsBatchEncoder {
   private static final Granularity[] GRANULARITY = java.util.Arrays.stream(io.chasm.stats.StatsRow.Granularity.values())
       .map(g -> Granularity.valueOf(g.name())).toArray(Granularity[]::new);
 
+  // The HLL preamble's mode byte: current mode in bits 0-1 (LIST 0, SET 1, HLL 2), target type in
+  // bits 2-3 (HLL_4 0, HLL_6 1, HLL_8 2); DataSketches' PreambleUtil, serialisation version 1.
+  private static final int MODE_BYTE = 7;
+  private static final int CUR_MODE_MASK = 0x3;
+  private static final int CUR_MODE_HLL = 2;
+  private static final int TGT_TYPE_MASK = 0xC;
+
   private StatsBatchEncoder() {}
 
   /** Part {@code part} of {@code parts}: {@code rows} is that part's slice of the delta's rows. */
@@ -74,13 +81,28 @@ public final class StatsBatchEncoder {
   /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
   static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
     HllSketch s = r.uniques();
-    if (s == null) {
-      return null;
+    return s == null ? null : hll4Bytes(s);
+  }
+
+  /**
+   * The compact bytes of {@code s} as an HLL_4 sketch (half the bytes of HLL_8). A sketch still in
+   * its list or set mode (most rows: a few downloaders) serialises its coupons whatever its target
+   * type, which only the mode byte names; so its bytes are taken as they are and that byte set
+   * to HLL_4, instead of copying the sketch (the copies were a tenth of the spooling thread, JFR,
+   * w4-A). A sketch in HLL mode is converted.
+   */
+  public static byte[] hll4Bytes(HllSketch s) {
+    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_4) {
+      return s.toCompactByteArray();
     }
-    if (s.getTgtHllType() != org.apache.datasketches.hll.TgtHllType.HLL_4) {
-      s = s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4); // half the bytes of HLL_8
+    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_8) {
+      byte[] b = s.toCompactByteArray();
+      if (b.length > MODE_BYTE && (b[MODE_BYTE] & CUR_MODE_MASK) != CUR_MODE_HLL) {
+        b[MODE_BYTE] = (byte) (b[MODE_BYTE] & ~TGT_TYPE_MASK); // HLL_4 is type 0
+        return b;
+      }
     }
-    return s.toCompactByteArray();
+    return s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4).toCompactByteArray();
   }
 
   /** The protobuf number of a row's granularity. */
