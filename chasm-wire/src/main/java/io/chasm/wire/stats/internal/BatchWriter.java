@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes the parts of one delta as the exact bytes {@link StatsBatchEncoder#encode} serialises to,
@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes of its fields 1-4 (header), then each row (field 5), then fields 6-10 (tail); the rows
  * are written here with proto3's rules (a field at its default is left out). A step has about
  * 220,000 rows: their builders, copies and per-row UTF-8 checks were a third of the spooling
- * thread (JFR, w4-A). One writer per delta: it keeps each distinct string's UTF-8 for the step.
- * Safe for parts written on several threads.
+ * thread (JFR, w4-A). One writer per delta: it keeps each distinct string's UTF-8 for the step,
+ * looked up once per row and field. Not thread-safe.
  */
 public final class BatchWriter {
   /** One part: its id, exact bytes and shape. */
@@ -31,7 +31,7 @@ public final class BatchWriter {
   private final StatsDelta delta;
   private final long createdUnix;
   private final List<Coverage> coverage;
-  private final Map<String, byte[]> utf8 = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> utf8 = new HashMap<>();
 
   public BatchWriter(String mirrorId, StatsDelta delta, long createdUnix) {
     if (mirrorId == null || mirrorId.isEmpty()) {
@@ -47,13 +47,19 @@ public final class BatchWriter {
   public Part write(List<StatsRow> rows, int part, int parts) {
     int n = rows.size();
     byte[][] sketches = new byte[n][];
+    // UTF-8 of each row's project, artifact, type and protocol, looked up once for both passes.
+    byte[][] strings = new byte[n * 4][];
     int[] sizes = new int[n];
     long total = 0;
     List<long[]> periods = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       StatsRow r = rows.get(i);
       sketches[i] = StatsBatchEncoder.sketchBytes(r);
-      sizes[i] = rowSize(r, sketches[i]);
+      strings[4 * i] = utf8(r.project);
+      strings[4 * i + 1] = utf8(r.artifact);
+      strings[4 * i + 2] = utf8(r.type);
+      strings[4 * i + 3] = utf8(r.protocol);
+      sizes[i] = rowSize(r, strings, 4 * i, sketches[i]);
       total += CodedOutputStream.computeTagSize(5) + CodedOutputStream.computeUInt32SizeNoTag(sizes[i])
           + sizes[i];
       int g = StatsBatchEncoder.granularity(r);
@@ -82,7 +88,7 @@ public final class BatchWriter {
       for (int i = 0; i < n; i++) {
         o.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         o.writeUInt32NoTag(sizes[i]);
-        writeRow(o, rows.get(i), sketches[i]);
+        writeRow(o, rows.get(i), strings, 4 * i, sketches[i]);
       }
       o.checkNoSpaceLeft();
     } catch (IOException e) {
@@ -104,10 +110,15 @@ public final class BatchWriter {
   }
 
   private byte[] utf8(String s) {
-    return utf8.computeIfAbsent(s, k -> k.getBytes(StandardCharsets.UTF_8));
+    byte[] b = utf8.get(s);
+    if (b == null) {
+      b = s.getBytes(StandardCharsets.UTF_8);
+      utf8.put(s, b);
+    }
+    return b;
   }
 
-  private int rowSize(StatsRow r, byte[] sketch) {
+  private static int rowSize(StatsRow r, byte[][] strings, int at, byte[] sketch) {
     int n = 0;
     if (r.periodStart != 0) {
       n += CodedOutputStream.computeInt64Size(1, r.periodStart);
@@ -116,8 +127,9 @@ public final class BatchWriter {
     if (g != 0) {
       n += CodedOutputStream.computeEnumSize(2, g);
     }
-    n += stringSize(3, r.project) + stringSize(4, r.artifact) + stringSize(5, r.type)
-        + stringSize(6, r.protocol);
+    for (int f = 0; f < 4; f++) {
+      n += stringSize(3 + f, strings[at + f]);
+    }
     n += uint64Size(7, r.downloads()) + uint64Size(8, r.bytes()) + uint64Size(9, r.botRequests());
     if (sketch != null && sketch.length > 0) {
       n += CodedOutputStream.computeByteArraySize(10, sketch);
@@ -125,15 +137,16 @@ public final class BatchWriter {
     return n;
   }
 
-  private int stringSize(int field, String s) {
-    return s.isEmpty() ? 0 : CodedOutputStream.computeByteArraySize(field, utf8(s));
+  private static int stringSize(int field, byte[] utf8) {
+    return utf8.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(field, utf8);
   }
 
   private static int uint64Size(int field, long v) {
     return v == 0 ? 0 : CodedOutputStream.computeUInt64Size(field, v);
   }
 
-  private void writeRow(CodedOutputStream o, StatsRow r, byte[] sketch) throws IOException {
+  private static void writeRow(CodedOutputStream o, StatsRow r, byte[][] strings, int at,
+      byte[] sketch) throws IOException {
     if (r.periodStart != 0) {
       o.writeInt64(1, r.periodStart);
     }
@@ -141,21 +154,16 @@ public final class BatchWriter {
     if (g != 0) {
       o.writeEnum(2, g);
     }
-    writeString(o, 3, r.project);
-    writeString(o, 4, r.artifact);
-    writeString(o, 5, r.type);
-    writeString(o, 6, r.protocol);
+    for (int f = 0; f < 4; f++) {
+      if (strings[at + f].length != 0) {
+        o.writeByteArray(3 + f, strings[at + f]);
+      }
+    }
     writeUInt64(o, 7, r.downloads());
     writeUInt64(o, 8, r.bytes());
     writeUInt64(o, 9, r.botRequests());
     if (sketch != null && sketch.length > 0) {
       o.writeByteArray(10, sketch);
-    }
-  }
-
-  private void writeString(CodedOutputStream o, int field, String s) throws IOException {
-    if (!s.isEmpty()) {
-      o.writeByteArray(field, utf8(s));
     }
   }
 
