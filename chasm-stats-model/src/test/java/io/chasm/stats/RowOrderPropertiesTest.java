@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** The packed sort of a delta's rows gives exactly the order of {@link StatsRow.Key#compareTo}. */
-class RowOrderProperties {
+class RowOrderPropertiesTest {
   private static final String[] PROTOCOLS = {"http", "rsync", "ftp", "git"};
   private static final String[] TYPES = {"package", "iso", "source", "other", "", "métadonnées"};
 
