@@ -5,6 +5,7 @@ import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.stats.internal.BatchIds;
+import io.chasm.wire.stats.internal.BatchWriter;
 import io.chasm.wire.stats.internal.StatsBatchEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,9 +75,11 @@ public final class StatsBatches {
       BatchConsumer sink) throws IOException {
     List<StatsRow> rows = delta.rows();
     int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
+    BatchWriter writer = new BatchWriter(mirrorId, delta, createdUnix);
     for (int k = 0; k < parts; k++) {
       List<StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
-      sink.accept(of(StatsBatchEncoder.encode(mirrorId, delta, slice, k, parts, createdUnix)));
+      BatchWriter.Part p = writer.write(slice, k, parts);
+      sink.accept(new EncodedBatch(p.id(), p.bytes(), p.rows(), p.part(), p.parts()));
     }
   }
 

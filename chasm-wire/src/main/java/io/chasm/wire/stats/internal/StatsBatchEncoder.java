@@ -23,6 +23,13 @@ public final class StatsBatchEncoder {
   private static final Granularity[] GRANULARITY = java.util.Arrays.stream(io.chasm.stats.StatsRow.Granularity.values())
       .map(g -> Granularity.valueOf(g.name())).toArray(Granularity[]::new);
 
+  // The HLL preamble's mode byte: current mode in bits 0-1 (LIST 0, SET 1, HLL 2), target type in
+  // bits 2-3 (HLL_4 0, HLL_6 1, HLL_8 2); DataSketches' PreambleUtil, serialisation version 1.
+  private static final int MODE_BYTE = 7;
+  private static final int CUR_MODE_MASK = 0x3;
+  private static final int CUR_MODE_HLL = 2;
+  private static final int TGT_TYPE_MASK = 0xC;
+
   private StatsBatchEncoder() {}
 
   /** Part {@code part} of {@code parts}: {@code rows} is that part's slice of the delta's rows. */
@@ -33,22 +40,13 @@ public final class StatsBatchEncoder {
     }
     StatsBatch.Builder b = StatsBatch.newBuilder()
         .setFormatVersion(FORMAT_VERSION)
-        .setMirrorId(mirrorId)
-        .setCreatedUnix(createdUnix);
+        .setMirrorId(mirrorId);
     List<Coverage> coverage = delta.coverage();
-    for (Coverage c : coverage) {
-      b.addCoverage(io.chasm.wire.proto.stats.Coverage.newBuilder()
-          .setFileIdentity(ByteString.copyFrom(c.fileIdentity()))
-          .setStartOffset(c.start())
-          .setEndOffset(c.end()));
-    }
+    addCoverage(b, coverage);
     // One entry per distinct (granularity, period): a part's rows share a few periods, so the
     // set stays tiny; a String key per row was a fifth of the spooling thread's time (JFR).
     java.util.Map<Granularity, java.util.Set<Long>> seen = new java.util.EnumMap<>(Granularity.class);
     List<long[]> periods = new java.util.ArrayList<>();
-    if (parts > 1) {
-      b.setPart(part).setParts(parts);
-    }
     // UTF-8 once per string: a String field is measured and encoded again at each serialisation
     // (protobuf's computeStringSize and writeString were a tenth of the spooling thread, JFR).
     // The few project, type and protocol names are shared by every row.
@@ -65,12 +63,9 @@ public final class StatsBatchEncoder {
           .setDownloads(r.downloads())
           .setBytes(r.bytes())
           .setBotRequests(r.botRequests());
-      HllSketch s = r.uniques();
-      if (s != null) {
-        if (s.getTgtHllType() != org.apache.datasketches.hll.TgtHllType.HLL_4) {
-          s = s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4); // half the bytes of HLL_8
-        }
-        rb.setUniqueSketch(ByteString.copyFrom(s.toCompactByteArray()));
+      byte[] sketch = sketchBytes(r);
+      if (sketch != null) {
+        rb.setUniqueSketch(ByteString.copyFrom(sketch));
       }
       b.addRows(rb);
       if (seen.computeIfAbsent(g, k -> new java.util.HashSet<>()).add(r.periodStart)) {
@@ -78,6 +73,58 @@ public final class StatsBatchEncoder {
       }
     }
     periods.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+    addTail(b, delta, part, parts, createdUnix);
+    b.setBatchId(ByteString.copyFrom(BatchIds.batchId(mirrorId, coverage, periods, part, parts)));
+    return b.build();
+  }
+
+  /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
+  static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
+    HllSketch s = r.uniques();
+    return s == null ? null : hll4Bytes(s);
+  }
+
+  /**
+   * The compact bytes of {@code s} as an HLL_4 sketch (half the bytes of HLL_8). A sketch still in
+   * its list or set mode (most rows: a few downloaders) serialises its coupons whatever its target
+   * type, which only the mode byte names; so its bytes are taken as they are and that byte set
+   * to HLL_4, instead of copying the sketch (the copies were a tenth of the spooling thread, JFR,
+   * w4-A). A sketch in HLL mode is converted.
+   */
+  public static byte[] hll4Bytes(HllSketch s) {
+    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_4) {
+      return s.toCompactByteArray();
+    }
+    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_8) {
+      byte[] b = s.toCompactByteArray();
+      if (b.length > MODE_BYTE && (b[MODE_BYTE] & CUR_MODE_MASK) != CUR_MODE_HLL) {
+        b[MODE_BYTE] = (byte) (b[MODE_BYTE] & ~TGT_TYPE_MASK); // HLL_4 is type 0
+        return b;
+      }
+    }
+    return s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4).toCompactByteArray();
+  }
+
+  /** The protobuf number of a row's granularity. */
+  static int granularity(io.chasm.stats.StatsRow r) {
+    return GRANULARITY[r.granularity.ordinal()].getNumber();
+  }
+
+  static void addCoverage(StatsBatch.Builder b, List<Coverage> coverage) {
+    for (Coverage c : coverage) {
+      b.addCoverage(io.chasm.wire.proto.stats.Coverage.newBuilder()
+          .setFileIdentity(ByteString.copyFrom(c.fileIdentity()))
+          .setStartOffset(c.start())
+          .setEndOffset(c.end()));
+    }
+  }
+
+  // Fields 6 to 10 (countme rows and totals go with part 0 only).
+  static void addTail(StatsBatch.Builder b, StatsDelta delta, int part, int parts, long createdUnix) {
+    b.setCreatedUnix(createdUnix);
+    if (parts > 1) {
+      b.setPart(part).setParts(parts);
+    }
     for (CountmeRow c : part == 0 ? delta.countmeRows() : List.<CountmeRow>of()) {
       b.addCountme(io.chasm.wire.proto.stats.CountmeRow.newBuilder()
           .setWeekStart(c.weekStart)
@@ -98,8 +145,6 @@ public final class StatsBatchEncoder {
         .setNonRequestLines(t.nonRequestLines)
         .setBotRequests(t.botRequests)
         .setLateLines(t.lateLines));
-    b.setBatchId(ByteString.copyFrom(BatchIds.batchId(mirrorId, coverage, periods, part, parts)));
-    return b.build();
   }
 
   /** Parses exact StatsBatch bytes, e.g. a spooled file. */
