@@ -43,8 +43,18 @@ final class LocalReuse {
    */
   ChunkNeeds reuse(List<FileJob> jobs, Path live, ObjectId oldRoot, boolean hasLocal, AtomicLong reused)
       throws ChasmException, IOException {
+    return reuse(jobs, live, oldRoot, hasLocal, reused, new HashSet<>());
+  }
+
+  /**
+   * {@link #reuse(List, Path, ObjectId, boolean, AtomicLong)} for one segment of a pipelined run.
+   *
+   * @param done staged files an earlier segment already listed (their chunks are on their way:
+   *     a content shared by paths in two segments is fetched once); this segment's are added
+   */
+  ChunkNeeds reuse(List<FileJob> jobs, Path live, ObjectId oldRoot, boolean hasLocal, AtomicLong reused, Set<StagedFile> done)
+      throws ChasmException, IOException {
     ChunkNeeds needs = new ChunkNeeds();
-    Set<StagedFile> done = new HashSet<>();
     Map<Hash, ChunkLocation> oldVersions = new HashMap<>();
     for (FileJob j : jobs) {
       if (j.staged == null || !done.add(j.staged)) {
