@@ -26,6 +26,10 @@ command -v rsync >/dev/null || { echo "install rsync: apt-get install -y rsync" 
 "$chasm" --version >/dev/null   # build once, outside any timing
 before="${CHASM_BEFORE:+$CHASM_BEFORE/chasm}"
 [ -z "$before" ] || "$before" --version >/dev/null
+before_sync() { # DEST RESULTS: the before client's sync, if CHASM_BEFORE is set
+  [ -n "$before" ] || return 0
+  local b; b=$(chasm_sync "$1" "$before"); echo "$b" >> "$work/$2.txt"; echo "   chasm before: $b" >&2
+}
 
 # ---- trees ---------------------------------------------------------------------------------
 origin="$work/origin"
@@ -110,14 +114,14 @@ for f in r-init c-init t-init r-nochg c-nochg r-upd c-upd b-init b-upd; do : > "
 # Initial syncs into fresh directories, round by round; the last round's copies are updated below.
 for i in $(seq 1 "$rounds"); do
   rm -rf "$work/r1" "$work/c1" "$work/t1" "$work/b1" "$CHASM_STATE_HOME"/*-c1-* "$CHASM_STATE_HOME"/*-b1-* 2>/dev/null || true
+  # the before client goes first in odd rounds, second in even ones (the server warms up)
   if [ $((i % 2)) = 1 ]; then
-    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); t=$(tar_copy "$origin" "$work/t1")
+    r=$(rsync_sync origin "$work/r1"); before_sync "$work/b1" b-init; c=$(chasm_sync "$work/c1"); t=$(tar_copy "$origin" "$work/t1")
   else
-    t=$(tar_copy "$origin" "$work/t1"); c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+    t=$(tar_copy "$origin" "$work/t1"); c=$(chasm_sync "$work/c1"); before_sync "$work/b1" b-init; r=$(rsync_sync origin "$work/r1")
   fi
   echo "$r" >> "$work/r-init.txt"; echo "$c" >> "$work/c-init.txt"; echo "$t" >> "$work/t-init.txt"
   echo "initial round $i (load $(load)): rsync $r | chasm $c | tar $t" >&2
-  if [ -n "$before" ]; then b=$(chasm_sync "$work/b1" "$before"); echo "$b" >> "$work/b-init.txt"; echo "   chasm before: $b" >&2; fi
 done
 r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1")
 echo "$r" >> "$work/r-nochg.txt"; echo "$c" >> "$work/c-nochg.txt"
@@ -126,13 +130,12 @@ for i in $(seq 1 "$rounds"); do
   t0=$(now); chasm_publish "$origin"; echo "round $i: chasm publish after update $(elapsed "$t0") s (origin side, not in the ratio)" >&2
   start_chasm_serve "$origin"
   if [ $((i % 2)) = 1 ]; then
-    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1")
+    r=$(rsync_sync origin "$work/r1"); before_sync "$work/b1" b-upd; c=$(chasm_sync "$work/c1")
   else
-    c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+    c=$(chasm_sync "$work/c1"); before_sync "$work/b1" b-upd; r=$(rsync_sync origin "$work/r1")
   fi
   echo "$r" >> "$work/r-upd.txt"; echo "$c" >> "$work/c-upd.txt"
   echo "update round $i (load $(load)): rsync $r | chasm $c" >&2
-  if [ -n "$before" ]; then b=$(chasm_sync "$work/b1" "$before"); echo "$b" >> "$work/b-upd.txt"; echo "   chasm before: $b" >&2; fi
 done
 diff -r --no-dereference --exclude=.chasm "$origin" "$work/c1" >/dev/null && echo "chasm copy identical to origin: yes" || echo "chasm copy identical to origin: NO"
 report_rows "initial sync" "$work/r-init.txt" "$work/c-init.txt"
