@@ -54,10 +54,10 @@ start_chasm_serve() {
   [ -n "$chasm_addr" ] || { echo "chasm serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 }
 # Prints "wall client_cpu server_cpu bytes" (bytes = received + sent as chasm sync --json reports them).
-chasm_sync() {
-  local dest="$1" s0 r
+chasm_sync() { # DEST [CHASM_LAUNCHER: another build's client, e.g. the code before a change]
+  local dest="$1" bin="${2:-$chasm}" s0 r
   s0=$(proc_cpu "$chasm_pid")
-  r=$(timed "$chasm" sync "tcp://$chasm_addr" "$dest" --trust "$work/origin.key.pub" --json)
+  r=$(timed "$bin" sync "tcp://$chasm_addr" "$dest" --trust "$work/origin.key.pub" --json)
   local bytes
   bytes=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["bytes_received"]+j["bytes_sent"])' "$work/timed.stdout")
   echo "$r $(echo "$(proc_cpu "$chasm_pid") - $s0" | bc -l) $bytes"
@@ -76,4 +76,15 @@ report_rows() { # step peer_file chasm_file [peer_name]
   printf '%-30s %-6s wall %7.2f s  cpu client %6.2f s server %6.2f s  wire %13.0f B  (%d rounds)\n' "" chasm "$cw" "$cc" "$cs" "$cb" "$(wc -l < "$cf")"
   printf '%-30s ratio chasm/%s: wall x%.2f  cpu (both ends) x%.2f  wire x%.3f\n' "" "$peer" \
     "$(echo "$cw / $pw" | bc -l)" "$(echo "($cc + $cs) / ($pc + $ps + 0.001)" | bc -l)" "$(echo "$cb / ($pb + 0.000001)" | bc -l)"
+}
+
+# Deterministic update: 1% of regular files get a line appended, 1% new files, 0.5% deleted.
+# ROUND makes each round's change different from the last. Needs $work.
+mutate() {
+  local dir="$1" round="$2"
+  find "$dir" -path "$dir/.chasm" -prune -o -type f -print | LC_ALL=C sort > "$work/files.txt"
+  awk -v r="$round" 'NR % 100 == (7 + r) % 100' "$work/files.txt" | while IFS= read -r f; do echo "chasm bench appended line $round" >> "$f"; done
+  awk -v r="$round" 'NR % 200 == (3 + 2 * r) % 200' "$work/files.txt" | while IFS= read -r f; do rm -f "$f"; done
+  awk -v r="$round" 'NR % 100 == (11 + r) % 100' "$work/files.txt" | while IFS= read -r f; do
+    head -c 4096 "$f" > "$f.new-in-update-$round" 2>/dev/null || true; done
 }

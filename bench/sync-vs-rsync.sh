@@ -7,6 +7,8 @@
 # the wire, and the chasm/rsync and chasm/tar ratios. JVM start-up counts in every chasm figure, as
 # rsync's process start-up does in its. Targets (issue 17): initial <= 0.5x rsync and <= 2x tar;
 # update <= 0.5x rsync time and <= 1.0x rsync wire.
+# CHASM_BEFORE=DIR (a checkout of the code before a change, built) adds its `chasm sync` client to
+# every initial and update round, against the same server, and prints its rows as the "before" peer.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 src_tree="${1:-/usr/share}"
@@ -22,6 +24,12 @@ tar_pid=""
 trap 'stop_servers; [ -n "$tar_pid" ] && kill "$tar_pid" 2>/dev/null; rm -rf "$work"' EXIT
 command -v rsync >/dev/null || { echo "install rsync: apt-get install -y rsync" >&2; exit 2; }
 "$chasm" --version >/dev/null   # build once, outside any timing
+before="${CHASM_BEFORE:+$CHASM_BEFORE/chasm}"
+[ -z "$before" ] || "$before" --version >/dev/null
+before_sync() { # DEST RESULTS: the before client's sync, if CHASM_BEFORE is set
+  [ -n "$before" ] || return 0
+  local b; b=$(chasm_sync "$1" "$before"); echo "$b" >> "$work/$2.txt"; echo "   chasm before: $b" >&2
+}
 
 # ---- trees ---------------------------------------------------------------------------------
 origin="$work/origin"
@@ -44,16 +52,6 @@ for d, dirs, files in os.walk(root):
                 os.unlink(p); n += 1
 print("removed %d absolute or escaping symlinks from the copy" % n)
 PY
-# Deterministic update: 1% of regular files get a line appended, 1% new files, 0.5% deleted.
-# ROUND makes each round's change different from the last.
-mutate() {
-  local dir="$1" round="$2"
-  find "$dir" -path "$dir/.chasm" -prune -o -type f -print | LC_ALL=C sort > "$work/files.txt"
-  awk -v r="$round" 'NR % 100 == (7 + r) % 100' "$work/files.txt" | while IFS= read -r f; do echo "chasm bench appended line $round" >> "$f"; done
-  awk -v r="$round" 'NR % 200 == (3 + 2 * r) % 200' "$work/files.txt" | while IFS= read -r f; do rm -f "$f"; done
-  awk -v r="$round" 'NR % 100 == (11 + r) % 100' "$work/files.txt" | while IFS= read -r f; do
-    head -c 4096 "$f" > "$f.new-in-update-$round" 2>/dev/null || true; done
-}
 make_small_tree() {
   python3 - "$1" "$2" <<'PY'
 import os, sys
@@ -112,14 +110,15 @@ echo "indexing and publishing origin ..." >&2
 chasm_publish "$origin"
 start_chasm_serve "$origin"
 echo "files: $(find "$origin" -type f | wc -l), bytes: $(du -sb --exclude=.chasm "$origin" | cut -f1)"
-for f in r-init c-init t-init r-nochg c-nochg r-upd c-upd; do : > "$work/$f.txt"; done
+for f in r-init c-init t-init r-nochg c-nochg r-upd c-upd b-init b-upd; do : > "$work/$f.txt"; done
 # Initial syncs into fresh directories, round by round; the last round's copies are updated below.
 for i in $(seq 1 "$rounds"); do
-  rm -rf "$work/r1" "$work/c1" "$work/t1" "$CHASM_STATE_HOME"/*-c1-* 2>/dev/null || true
+  rm -rf "$work/r1" "$work/c1" "$work/t1" "$work/b1" "$CHASM_STATE_HOME"/*-c1-* "$CHASM_STATE_HOME"/*-b1-* 2>/dev/null || true
+  # the before client goes first in odd rounds, second in even ones (the server warms up)
   if [ $((i % 2)) = 1 ]; then
-    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1"); t=$(tar_copy "$origin" "$work/t1")
+    r=$(rsync_sync origin "$work/r1"); before_sync "$work/b1" b-init; c=$(chasm_sync "$work/c1"); t=$(tar_copy "$origin" "$work/t1")
   else
-    t=$(tar_copy "$origin" "$work/t1"); c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+    t=$(tar_copy "$origin" "$work/t1"); c=$(chasm_sync "$work/c1"); before_sync "$work/b1" b-init; r=$(rsync_sync origin "$work/r1")
   fi
   echo "$r" >> "$work/r-init.txt"; echo "$c" >> "$work/c-init.txt"; echo "$t" >> "$work/t-init.txt"
   echo "initial round $i (load $(load)): rsync $r | chasm $c | tar $t" >&2
@@ -131,9 +130,9 @@ for i in $(seq 1 "$rounds"); do
   t0=$(now); chasm_publish "$origin"; echo "round $i: chasm publish after update $(elapsed "$t0") s (origin side, not in the ratio)" >&2
   start_chasm_serve "$origin"
   if [ $((i % 2)) = 1 ]; then
-    r=$(rsync_sync origin "$work/r1"); c=$(chasm_sync "$work/c1")
+    r=$(rsync_sync origin "$work/r1"); before_sync "$work/b1" b-upd; c=$(chasm_sync "$work/c1")
   else
-    c=$(chasm_sync "$work/c1"); r=$(rsync_sync origin "$work/r1")
+    c=$(chasm_sync "$work/c1"); before_sync "$work/b1" b-upd; r=$(rsync_sync origin "$work/r1")
   fi
   echo "$r" >> "$work/r-upd.txt"; echo "$c" >> "$work/c-upd.txt"
   echo "update round $i (load $(load)): rsync $r | chasm $c" >&2
@@ -143,6 +142,11 @@ report_rows "initial sync" "$work/r-init.txt" "$work/c-init.txt"
 report_rows "initial sync" "$work/t-init.txt" "$work/c-init.txt" tar
 report_rows "no change" "$work/r-nochg.txt" "$work/c-nochg.txt"
 report_rows "1% update" "$work/r-upd.txt" "$work/c-upd.txt"
+if [ -n "$before" ]; then
+  diff -r --no-dereference --exclude=.chasm "$origin" "$work/b1" >/dev/null && echo "chasm (before) copy identical to origin: yes" || echo "chasm (before) copy identical to origin: NO"
+  report_rows "initial sync" "$work/b-init.txt" "$work/c-init.txt" before
+  report_rows "1% update" "$work/b-upd.txt" "$work/c-upd.txt" before
+fi
 
 if [ "$small_files" -gt 0 ]; then
   echo "generating $small_files small files ..." >&2

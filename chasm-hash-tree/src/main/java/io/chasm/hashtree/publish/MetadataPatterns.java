@@ -24,14 +24,51 @@ public final class MetadataPatterns {
 
   private final List<String> globs;
   private final List<PathMatcher> matchers;
+  /** Per glob, text every path it matches contains (a publish asks once per file: most paths fail here, without a regex). */
+  private final List<List<String>> required;
 
   private MetadataPatterns(List<String> globs) {
     this.globs = List.copyOf(globs);
     List<PathMatcher> m = new ArrayList<>();
+    List<List<String>> r = new ArrayList<>();
     for (String g : this.globs) {
       m.add(FileSystems.getDefault().getPathMatcher("glob:" + g));
+      r.add(literals(g));
     }
     this.matchers = List.copyOf(m);
+    this.required = List.copyOf(r);
+  }
+
+  /**
+   * The runs of plain characters of a glob outside its groups ({@code {..}}, {@code [..]}): each
+   * must appear in any path it matches. None for a glob with an escape (kept simple: no shortcut).
+   */
+  static List<String> literals(String glob) {
+    if (glob.indexOf('\\') >= 0) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    int depth = 0;
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '{' || c == '[') {
+        depth++;
+      } else if ((c == '}' || c == ']') && depth > 0) {
+        depth--;
+      } else if (depth == 0 && c != '*' && c != '?') {
+        run.append(c);
+        continue;
+      }
+      if (run.length() > 0) {
+        out.add(run.toString());
+        run.setLength(0);
+      }
+    }
+    if (run.length() > 0) {
+      out.add(run.toString());
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -55,13 +92,28 @@ public final class MetadataPatterns {
     if (matchers.isEmpty()) {
       return false;
     }
-    Path p = Path.of(relativePath);
-    for (PathMatcher m : matchers) {
-      if (m.matches(p)) {
+    Path p = null;
+    for (int i = 0; i < matchers.size(); i++) {
+      if (!containsAll(relativePath, required.get(i))) {
+        continue;
+      }
+      if (p == null) {
+        p = Path.of(relativePath);
+      }
+      if (matchers.get(i).matches(p)) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean containsAll(String path, List<String> parts) {
+    for (String s : parts) {
+      if (!path.contains(s)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public List<String> globs() {

@@ -42,7 +42,10 @@ public final class TreePublisher {
   private final MetadataPatterns metadata;
   private final Set<Path> touchedDirs = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
   private final Set<Path> checkedDirs = new HashSet<>();
+  /** Directories this publisher created: empty but for what it put there, so nothing in them needs replacing. */
+  private final Set<Path> createdDirs = new HashSet<>();
   private boolean fsyncEach = true;
+  private boolean stagedModes;
   private int threads = 1;
   /** Below this many files a second thread costs more than it saves. */
   private static final int PARALLEL_MIN = 512;
@@ -61,6 +64,16 @@ public final class TreePublisher {
    */
   public TreePublisher fsyncEachDirectory(boolean yes) {
     this.fsyncEach = yes;
+    return this;
+  }
+
+  /**
+   * Whether the caller made every staged file's mode the one its step names before {@link #publish}
+   * (default false: each is chmodded before its rename). A create with the final mode spares a
+   * chmod per file.
+   */
+  public TreePublisher stagedModesSet(boolean yes) {
+    this.stagedModes = yes;
     return this;
   }
 
@@ -199,18 +212,24 @@ public final class TreePublisher {
   private void apply(PublishPlan.Step s) throws IOException, UnsafePathException {
     Path target = SafePaths.resolve(root, s.path());
     ensureParent(target);
-    if (s.replace() || wrongKind(target, s.kind())) {
+    // In a directory this publish created there is nothing to replace: no stat per new path (most
+    // of an initial sync's failing stats).
+    boolean fresh = s.kind() != PublishPlan.Kind.DIRECTORY && createdDirs.contains(target.getParent());
+    if (s.replace() || !fresh && wrongKind(target, s.kind())) {
       deleteRecursively(target);
     }
     switch (s.kind()) {
       case DIRECTORY -> {
         if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
           Files.createDirectory(target);
+          createdDirs.add(target);
         }
         checkedDirs.add(target);
       }
       case FILE -> {
-        if (s.mode() >= 0) {
+        if (stagedModes) {
+          // the caller set it
+        } else if (s.mode() >= 0) {
           Files.setAttribute(s.staged(), "unix:mode", s.mode()); // with the sticky bit, which POSIX sets lack
         } else {
           Files.setPosixFilePermissions(s.staged(), s.executable() ? EXEC_MODE : FILE_MODE);

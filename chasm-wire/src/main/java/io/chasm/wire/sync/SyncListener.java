@@ -15,7 +15,11 @@ public interface SyncListener {
   /** The local tree already is the newest snapshot. */
   default void upToDate(Snapshot local) {}
 
-  /** What the sync will do, once the trees and manifests are known. */
+  /**
+   * What the sync will do, once the trees and manifests are known. A large initial sync fetches
+   * manifests and chunks as one pipeline and calls this once per segment of the plan, with the
+   * totals so far (chunks already arriving); may be called from another thread than the sync's.
+   */
   default void planned(int files, long chunksToFetch, long chunksReused) {}
 
   /** Some chunks arrived (verified and staged). */

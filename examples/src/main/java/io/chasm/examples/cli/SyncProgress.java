@@ -31,6 +31,7 @@ final class SyncProgress implements SyncListener {
   @Override
   public void headAccepted(Snapshot remote, Snapshot local) {
     phase = "snapshot " + remote.sequence() + ": fetching trees";
+    fetchStart = -1;
   }
 
   @Override
@@ -38,7 +39,9 @@ final class SyncProgress implements SyncListener {
     this.files.set(files);
     chunksPlanned.set(chunksToFetch);
     phase = "fetching chunks";
-    fetchStart = nanoTime.getAsLong();
+    if (fetchStart < 0) { // a pipelined sync plans segment by segment: the rate runs from the first
+      fetchStart = nanoTime.getAsLong();
+    }
   }
 
   @Override

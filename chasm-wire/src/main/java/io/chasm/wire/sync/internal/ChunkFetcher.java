@@ -45,8 +45,11 @@ final class ChunkFetcher {
     this.repo = repo;
   }
 
-  /** @param fetched counts the chunks received and written */
-  void fetch(ChunkNeeds needs, AtomicLong fetched) throws ChasmException, IOException {
+  /**
+   * @param fetched counts the chunks received and written
+   * @param meta gives each staged file its metadata as soon as its last chunk is written
+   */
+  void fetch(ChunkNeeds needs, AtomicLong fetched, StagedMetadata meta) throws ChasmException, IOException {
     List<Hash> order = needs.order;
     if (order.isEmpty()) {
       return;
@@ -77,6 +80,7 @@ final class ChunkFetcher {
                 try {
                   for (ChunkNeeds.Target t : ts) {
                     t.file().write(t.index(), data);
+                    meta.ifComplete(t.file());
                   }
                   fetched.incrementAndGet();
                 } catch (IOException | RuntimeException e) {

@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LocalReuse {
   /** A prefix offer costs about 40 bytes on the wire: shorter ones are not worth it. */
   private static final int MIN_PREFIX = 64;
+  /**
+   * Below this many bytes still missing, they are fetched rather than looked for in every manifest
+   * of the old tree (a read of the whole tree's manifests: about a second for 47k files).
+   */
+  static final long FULL_LOCATOR_MIN_BYTES = 16L << 20;
   private final ObjectStore store;
   private final VouchedFiles vouched;
 
@@ -46,8 +51,18 @@ final class LocalReuse {
    */
   ChunkNeeds reuse(List<FileJob> jobs, Path live, ObjectId oldRoot, boolean hasLocal, AtomicLong reused)
       throws ChasmException, IOException {
+    return reuse(jobs, live, oldRoot, hasLocal, reused, new HashSet<>());
+  }
+
+  /**
+   * {@link #reuse(List, Path, ObjectId, boolean, AtomicLong)} for one segment of a pipelined run.
+   *
+   * @param done staged files an earlier segment already listed (their chunks are on their way:
+   *     a content shared by paths in two segments is fetched once); this segment's are added
+   */
+  ChunkNeeds reuse(List<FileJob> jobs, Path live, ObjectId oldRoot, boolean hasLocal, AtomicLong reused, Set<StagedFile> done)
+      throws ChasmException, IOException {
     ChunkNeeds needs = new ChunkNeeds();
-    Set<StagedFile> done = new HashSet<>();
     Map<Hash, ChunkLocation> oldVersions = new HashMap<>();
     for (FileJob j : jobs) {
       if (j.staged == null || !done.add(j.staged)) {
@@ -75,14 +90,30 @@ final class LocalReuse {
         notePrefix(needs, j, p, old.size());
       }
     }
-    List<LocalChunkSource.LocatorFactory> locators = new ArrayList<>();
-    locators.add(() -> id -> java.util.Optional.ofNullable(oldVersions.get(id)));
+    // Cheap places first: the old version of the same path, then a file of the old tree with the
+    // same content (a moved or copied file: found by its file id from the old trees alone). Every
+    // manifest of the old tree is read only when much is still missing after that (measured: that
+    // read was 1.7 s of a 1% update of 46,768 files that needed 2 MB).
+    List<LocalChunkSource.LocatorFactory> cheap = new ArrayList<>();
+    cheap.add(() -> id -> java.util.Optional.ofNullable(oldVersions.get(id)));
     if (hasLocal) {
-      locators.add(() -> ManifestChunkLocator.build(live, store, oldRoot));
+      cheap.add(() -> SameContent.locator(store, oldRoot, live, needs));
     }
-    List<Hash> fetch = new ArrayList<>();
-    LocalChunkSource source = new LocalChunkSource("local", locators);
-    await(source.fetch(needs.order, new ChunkReceiver() {
+    List<Hash> fetch = copyFrom(new LocalChunkSource("local", cheap), needs, needs.order, reused);
+    if (hasLocal && bytesOf(needs, fetch) >= FULL_LOCATOR_MIN_BYTES) {
+      LocalChunkSource all = new LocalChunkSource("local", List.of(() -> ManifestChunkLocator.build(live, store, oldRoot)));
+      fetch = copyFrom(all, needs, fetch, reused);
+    }
+    needs.order.clear();
+    needs.order.addAll(fetch);
+    return needs;
+  }
+
+  /** Copies what {@code source} holds of {@code ids} into their staged files; returns the ids it does not hold. */
+  private static List<Hash> copyFrom(LocalChunkSource source, ChunkNeeds needs, List<Hash> ids, AtomicLong reused)
+      throws ChasmException, IOException {
+    List<Hash> missing = new ArrayList<>();
+    await(source.fetch(ids, new ChunkReceiver() {
       @Override
       public void chunk(Hash id, byte[] data) throws IOException {
         for (ChunkNeeds.Target t : needs.targets.remove(id)) {
@@ -93,12 +124,19 @@ final class LocalReuse {
 
       @Override
       public void notHeld(Hash id) {
-        fetch.add(id);
+        missing.add(id);
       }
     }));
-    needs.order.clear();
-    needs.order.addAll(fetch);
-    return needs;
+    return missing;
+  }
+
+  private static long bytesOf(ChunkNeeds needs, List<Hash> ids) {
+    long n = 0;
+    for (Hash id : ids) {
+      ChunkNeeds.Target t = needs.targets.get(id).get(0);
+      n += t.file().manifest().chunk(t.index()).length();
+    }
+    return n;
   }
 
   /**

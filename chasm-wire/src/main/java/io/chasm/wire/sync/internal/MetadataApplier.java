@@ -51,11 +51,6 @@ final class MetadataApplier {
     this.written = written;
   }
 
-  /** The mtime of {@code e} on a staged file, before it is renamed into place. */
-  static void stagedTime(Path staged, TreeEntry e) throws IOException {
-    Files.getFileAttributeView(staged, BasicFileAttributeView.class).setTimes(mtime(e), null, null);
-  }
-
   /**
    * Walks tree {@code now} against {@code before} (null: every entry is new) and sets the metadata
    * of every entry that differs. Returns the number of entries whose metadata was set.

@@ -40,12 +40,12 @@ final class Publisher {
     this.marker = marker;
   }
 
-  void publish(Plan plan, Snapshot remote, byte[] remoteEnvelope) throws ChasmException, IOException {
+  void publish(Plan plan, Snapshot remote, byte[] remoteEnvelope, StagedMetadata meta) throws ChasmException, IOException {
     boolean flip = s.flip();
     Set<StagedFile> finished = new HashSet<>();
     for (FileJob j : plan.jobs) {
       if (j.staged != null && finished.add(j.staged)) {
-        j.staged.finish(false);
+        meta.finish(j.staged); // most were, by the chunk writers: a no-op for those
       }
     }
     // Another path with the same content gets its own copy (files are never shared). Copies are
@@ -53,26 +53,17 @@ final class Publisher {
     // thousands of identical files (licences), and an fsync each cost seconds.
     Map<FileJob, Path> copies = new HashMap<>();
     Set<StagedFile> first = new HashSet<>();
-    for (FileJob j : plan.jobs) {
-      if (j.hardlinkFrom == null && !j.inPlace && !first.add(j.staged)) {
-        Path copy = state.staging().temporary(".dup");
-        Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
-        copies.put(j, copy);
-      }
-    }
-    // A version-2 entry's own mtime (SPEC §4.10); a version-1 entry has none: one mtime for every
-    // such file of this publish, older than the index's racy window (SPEC §6.3), so the stat
-    // index written below can trust them, and any later write moves the mtime.
-    FileTime mtime = publishedMtime(remote);
     Set<String> written = new HashSet<>();
     for (FileJob j : plan.jobs) {
       if (j.hardlinkFrom == null && !j.inPlace) {
-        Path staged = copies.containsKey(j) ? copies.get(j) : j.staged.path();
+        if (!first.add(j.staged)) {
+          Path copy = state.staging().temporary(".dup");
+          Files.copy(j.staged.path(), copy, StandardCopyOption.REPLACE_EXISTING);
+          copies.put(j, copy);
+          meta.apply(copy, j.entry, false);
+        }
         if (j.entry.hasMetadata()) {
-          MetadataApplier.stagedTime(staged, j.entry);
           written.add(j.path);
-        } else {
-          Files.setLastModifiedTime(staged, mtime);
         }
       }
     }
@@ -119,7 +110,7 @@ final class Publisher {
     }
     Map<String, SnapshotIndexWriter.PriorStat> linkedBefore = flip ? StatIndexUpdate.linkSources(plan.jobs) : Map.of();
     TreePublisher publisher = new TreePublisher(target, state.staging(), s.metadata()).fsyncEachDirectory(!fsAll)
-        .threads(PUBLISH_THREADS);
+        .threads(PUBLISH_THREADS).stagedModesSet(true);
     publisher.publish(plan.steps, step -> {});
     LOG.debug("publish: renamed into place after {} ms", (s.ticker().nanos() - t0) / 1_000_000);
     MetadataApplier metadata = new MetadataApplier(state.objects(), target, written);
@@ -148,8 +139,13 @@ final class Publisher {
     s.events().published(remote);
   }
 
-  /** The snapshot's creation time (the same on every mirror), but at least 3 s in the past. */
-  private FileTime publishedMtime(Snapshot remote) {
+  /**
+   * The mtime of files a version-1 entry describes (it has none of its own, SPEC §4.10): one for
+   * every such file of this publish, the snapshot's creation time (the same on every mirror) but
+   * at least 3 s in the past, older than the index's racy window (SPEC §6.3), so the stat index
+   * written after the publish can trust them, and any later write moves the mtime.
+   */
+  static FileTime publishedMtime(RunSettings s, Snapshot remote) {
     Instant latest = s.clock().instant().minusSeconds(3);
     Instant created = remote.created();
     return FileTime.from(created.isBefore(latest) ? created : latest);

@@ -18,7 +18,15 @@ import java.util.Map;
 
 /** Finds files already in place (an interrupted earlier run published them) and stages the rest, one staged file per content. */
 final class Stager {
-  private Stager() {}
+  private final StagingArea staging;
+  private final Path live;
+  private final boolean flip;
+  private final boolean afterInterruption;
+  private final StagedMetadata meta;
+  /** One staged file per content across every {@link #prepare} call of the run. */
+  private final Map<ObjectId, StagedFile> byId = new HashMap<>();
+  private final boolean liveEmpty;
+  private final boolean freshStaging;
 
   /**
    * @param afterInterruption an interrupted publish may have put new versions in place; otherwise a
@@ -26,23 +34,43 @@ final class Stager {
    *     not read: a big file with a small change in its middle was read up to the change here, then
    *     again whole for its reusable chunks
    */
-  static void prepare(List<FileJob> jobs, StagingArea staging, Path live, boolean flip, boolean afterInterruption)
-      throws ChasmException, IOException {
-    Map<ObjectId, StagedFile> byId = new HashMap<>();
+  Stager(StagingArea staging, Path live, boolean flip, boolean afterInterruption, StagedMetadata meta) throws IOException {
+    this.staging = staging;
+    this.live = live;
+    this.flip = flip;
+    this.afterInterruption = afterInterruption;
+    this.meta = meta;
+    // An empty tree or staging area holds nothing to find: no failing stat per file (two each in
+    // an initial sync). Decided once, before this run stages anything.
+    this.liveEmpty = isEmptyOrAbsent(live);
+    this.freshStaging = staging.isEmpty();
+  }
+
+  /** Stages {@code jobs} (the whole plan, or one segment of it after another). */
+  void prepare(List<FileJob> jobs) throws ChasmException, IOException {
     for (FileJob j : jobs) {
       if (j.hardlinkFrom != null) {
         continue;
       }
-      if (!flip && !j.repair && (afterInterruption || !replacesKnownVersion(j)) && alreadyInPlace(live, j)) {
+      if (!flip && !liveEmpty && !j.repair && (afterInterruption || !replacesKnownVersion(j)) && alreadyInPlace(live, j)) {
         j.inPlace = true;
         continue;
       }
       StagedFile s = byId.get(j.entry.id());
       if (s == null) {
-        s = staging.stage(j.manifest);
+        s = staging.stage(j.manifest, j.entry.mode(), freshStaging);
         byId.put(j.entry.id(), s);
+        meta.own(s, j.entry);
       }
       j.staged = s;
+    }
+  }
+
+  private static boolean isEmptyOrAbsent(Path dir) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return true;
     }
   }
 

@@ -92,16 +92,37 @@ public final class SyncRun {
     debug("fetchTrees", t0);
     plan = new Planner(s, store).plan(remote, local, oldRoot, empty, interrupted, oldLive);
     RepairPlan.add(plan, damaged, store, remote.rootTree(), oldLive);
-    objects.fetchManifests(plan.jobs);
-    debug("fetchManifests", t0);
-    Stager.prepare(plan.jobs, state.staging(), oldLive, flip, interrupted != null);
-    debug("prepareFiles", t0);
-    ChunkNeeds needs = new LocalReuse(store, found.vouched()).reuse(plan.jobs, oldLive, oldRoot, local != null || takenOver != null, chunksReused);
-    s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
-    debug("reuseLocal", t0);
-    new ChunkFetcher(s, ups, client, repo).fetch(needs, chunksFetched);
-    debug("fetchChunks", t0);
-    new Publisher(s, state, marker).publish(plan, remote, envelope);
+    StagedMetadata meta = new StagedMetadata(Publisher.publishedMtime(s, remote),
+        java.nio.file.attribute.FileTime.from(s.clock().instant()));
+    Stager stager = new Stager(state.staging(), oldLive, flip, interrupted != null, meta);
+    boolean hasLocal = local != null || takenOver != null;
+    LocalReuse reuse = new LocalReuse(store, found.vouched());
+    ChunkFetcher chunks = new ChunkFetcher(s, ups, client, repo);
+    if (!hasLocal && SegmentedFetch.worthIt(plan.jobs.size())) {
+      // Nothing local to reuse (no old tree whose manifests every segment would have to read):
+      // manifests, staging and chunks run as one pipeline.
+      long[] listed = {0};
+      SegmentedFetch.run(plan.jobs, (segment, done) -> {
+        objects.fetchManifests(segment);
+        stager.prepare(segment);
+        ChunkNeeds needs = reuse.reuse(segment, oldLive, oldRoot, false, chunksReused, done);
+        listed[0] += needs.order.size();
+        s.events().planned(plan.jobs.size(), listed[0], chunksReused.get());
+        return needs;
+      }, needs -> chunks.fetch(needs, chunksFetched, meta));
+      debug("fetchChunks (pipelined with manifests)", t0);
+    } else {
+      objects.fetchManifests(plan.jobs);
+      debug("fetchManifests", t0);
+      stager.prepare(plan.jobs);
+      debug("prepareFiles", t0);
+      ChunkNeeds needs = reuse.reuse(plan.jobs, oldLive, oldRoot, hasLocal, chunksReused);
+      s.events().planned(plan.jobs.size(), needs.order.size(), chunksReused.get());
+      debug("reuseLocal", t0);
+      chunks.fetch(needs, chunksFetched, meta);
+      debug("fetchChunks", t0);
+    }
+    new Publisher(s, state, marker).publish(plan, remote, envelope, meta);
     debug("publish", t0);
     return true;
   }
