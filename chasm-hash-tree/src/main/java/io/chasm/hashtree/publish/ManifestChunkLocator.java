@@ -72,6 +72,9 @@ public final class ManifestChunkLocator implements ChunkLocator {
       throws IOException, MissingObjectException, VerificationException, LimitExceededException {
     Map<Hash, Object> m = new HashMap<>(previous.chunks);
     for (TreeChange c : TreeDiff.diff(store, previousTree, rootTree)) {
+      if (c.type() == TreeChange.Type.MODIFIED && c.before().kind() == EntryKind.FILE && c.before().id().equals(c.after().id())) {
+        continue; // mtime or mode only: the same bytes at the same path
+      }
       String path = c.pathString();
       if (c.before() != null) {
         forEntry(store, path, c.before(), (p, fm) -> remove(m, p, fm));
