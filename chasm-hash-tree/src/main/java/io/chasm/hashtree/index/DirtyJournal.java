@@ -66,8 +66,25 @@ final class DirtyJournal {
     return HexFormat.of().formatHex(b);
   }
 
+  /** State directories an {@link IndexWatcher} of this JVM journals for (absolute, normalized). */
+  private static final java.util.Set<Path> WATCHED_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static void watching(Path state, boolean on) {
+    Path p = state.toAbsolutePath().normalize();
+    if (on) {
+      WATCHED_HERE.add(p);
+    } else {
+      WATCHED_HERE.remove(p);
+    }
+  }
+
   /** Whether some process (this one included) holds the watcher's lock on {@code state}. */
   static boolean watcherAlive(Path state) {
+    // Never probe our own lock: closing any channel of a file drops every lock this JVM holds on it
+    // (POSIX record locks), so the probe would release the running watcher's lock.
+    if (WATCHED_HERE.contains(state.toAbsolutePath().normalize())) {
+      return true;
+    }
     Path lock = state.resolve(LOCK);
     if (!Files.exists(lock)) {
       return false;

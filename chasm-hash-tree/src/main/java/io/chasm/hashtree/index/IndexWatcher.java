@@ -61,6 +61,7 @@ public final class IndexWatcher implements Closeable {
       throw new IOException(this.state + ": another index watcher is running");
     }
     lock = l;
+    DirtyJournal.watching(this.state, true);
     watch = root.getFileSystem().newWatchService();
     thread = new Thread(this::run, "chasm-index-watch");
     thread.setDaemon(true);
@@ -213,6 +214,7 @@ public final class IndexWatcher implements Closeable {
       LOG.debug("closing the journal: {}", e.toString());
     }
     out = null;
+    DirtyJournal.watching(state, false);
     try {
       lock.release();
       lockChannel.close();

@@ -65,6 +65,8 @@ public final class TreeIndex implements Closeable {
   private volatile ObjectId rootTree;
   private volatile TableChunkLocator locator;
   private String lastWalk;
+  /** A daemon's copy of the table between opens, or null. */
+  private IndexCache cache;
   /** How long a journal read waits for the watcher to confirm it has caught up; then a full walk. */
   static final Duration JOURNAL_SYNC_WAIT = Duration.ofSeconds(10);
 
@@ -90,22 +92,41 @@ public final class TreeIndex implements Closeable {
    *     another process holds it
    */
   public static TreeIndex open(Path root, Path stateDir, ChunkingParams params) throws IOException {
+    return open(root, stateDir, params, null);
+  }
+
+  /**
+   * As {@link #open(Path, Path, ChunkingParams)}, taking the table from {@code cache} when it
+   * still matches the index file (a daemon that publishes again and again reads the file once),
+   * and leaving the table there on close. Opens through one cache wait for each other.
+   */
+  public static TreeIndex open(Path root, Path stateDir, ChunkingParams params, IndexCache cache) throws IOException {
     if (!Files.isDirectory(root)) {
       throw new IOException(root + ": not a directory");
     }
     Files.createDirectories(stateDir);
-    StateLock lock = StateLock.acquire(stateDir);
+    if (cache != null) {
+      cache.acquire();
+    }
+    StateLock lock = null;
     PackObjectStore pack = null;
     try {
+      lock = StateLock.acquire(stateDir);
       pack = PackObjectStore.open(stateDir.resolve("objects.pack"));
       TreeIndex index = new TreeIndex(root, stateDir, params, pack, SnapshotHistory.open(stateDir.resolve("snapshots")), lock);
+      index.cache = cache;
       index.load();
       return index;
     } catch (IOException | RuntimeException e) {
       if (pack != null) {
         pack.close();
       }
-      lock.close();
+      if (lock != null) {
+        lock.close();
+      }
+      if (cache != null) {
+        cache.release();
+      }
       throw e;
     }
   }
@@ -115,6 +136,13 @@ public final class TreeIndex implements Closeable {
     Path f = indexFile();
     IndexTable t = new IndexTable();
     ObjectId r = null;
+    IndexCache.Cached cached = cache == null ? null : cache.lookup(f);
+    if (cached != null && cached.packLength() <= objects.length()) {
+      table = cached.table();
+      rootTree = cached.root();
+      LOG.debug("index of {} entries kept in memory", table.count);
+      return;
+    }
     if (Files.exists(f)) {
       try {
         IndexFile.Loaded loaded = IndexFile.read(f);
@@ -126,6 +154,9 @@ public final class TreeIndex implements Closeable {
         } else {
           t = loaded.table();
           r = loaded.root();
+          if (cache != null) {
+            cache.remember(f, t, r, loaded.packLength());
+          }
         }
       } catch (CorruptObjectException e) {
         warn(e.getMessage() + "; rebuilding the index");
@@ -201,7 +232,13 @@ public final class TreeIndex implements Closeable {
     lastWalk = indexer.walkKind();
     objects.sync();
     if (o.changed() || rootTree == null) {
+      if (cache != null) {
+        cache.forget();
+      }
       IndexFile.write(indexFile(), o.table(), params, o.root(), objects.length());
+      if (cache != null) {
+        cache.remember(indexFile(), o.table(), o.root(), objects.length());
+      }
     }
     table = o.table();
     rootTree = o.root();
@@ -310,7 +347,14 @@ public final class TreeIndex implements Closeable {
     try {
       objects.close();
     } finally {
-      lock.close();
+      try {
+        lock.close();
+      } finally {
+        if (cache != null) {
+          cache.release();
+          cache = null;
+        }
+      }
     }
   }
 

@@ -175,34 +175,7 @@ class JournalIndexTest {
   }
 
   private void mutate(Random rnd) throws IOException {
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(tree)) {
-      s.filter(p -> !p.equals(tree)).forEach(all::add);
-    }
-    if (all.isEmpty()) {
-      Files.writeString(tree.resolve("seed"), "x");
-      return;
-    }
-    Path p = all.get(rnd.nextInt(all.size()));
-    boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-    Path parent = dir ? p : p.getParent();
-    switch (rnd.nextInt(7)) {
-      case 0 -> Files.writeString(dir ? p.resolve("w" + rnd.nextInt(5)) : p, "content " + rnd.nextLong());
-      case 1 -> delete(p);
-      case 2 -> Files.move(p, p.resolveSibling("r" + rnd.nextInt(1000)), StandardCopyOption.REPLACE_EXISTING);
-      case 3 -> {
-        Path d = Files.createDirectories(parent.resolve("n" + rnd.nextInt(3)).resolve("m"));
-        Files.writeString(d.resolve("x"), "nested " + rnd.nextInt());
-      }
-      case 4 -> Files.createSymbolicLink(parent.resolve("l" + rnd.nextInt(1000)), Path.of("t" + rnd.nextInt(3)));
-      case 5 -> {
-        Path target = tree.resolve("d" + rnd.nextInt(DIRS)).resolve("in" + rnd.nextInt(1000));
-        if (!target.startsWith(p) && Files.isDirectory(target.getParent())) {
-          Files.move(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-      default -> Files.setLastModifiedTime(p, FileTime.from(Instant.now().minusSeconds(rnd.nextInt(100_000))));
-    }
+    TreeEdits.mutate(tree, DIRS, rnd);
   }
 
   /** The root a cold index in a fresh state directory gives. */
@@ -214,22 +187,10 @@ class JournalIndexTest {
   }
 
   private static void age(Path t) throws IOException {
-    FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
-    try (Stream<Path> s = Files.walk(t)) {
-      for (Path p : s.toList()) {
-        Files.setLastModifiedTime(p, old);
-      }
-    }
+    TreeEdits.age(t);
   }
 
   private static void delete(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
+    TreeEdits.delete(p);
   }
 }

@@ -69,14 +69,26 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       this.root = root;
     }
 
+    /** The snapshot served before this one, whose locator this one's is derived from; null once used. */
+    private Loaded previous;
+
     synchronized ManifestChunkLocator locator() throws IOException {
       if (locator == null) {
+        ManifestChunkLocator before = previous == null ? null : previous.builtLocator();
         try {
-          locator = ManifestChunkLocator.build(live, store, root);
+          // Derived from the previous snapshot's: reads the changed files' manifests, not every one.
+          locator = before != null ? ManifestChunkLocator.update(before, previous.root, live, store, root)
+              : ManifestChunkLocator.build(live, store, root);
         } catch (ChasmException e) {
           throw new IOException("cannot locate the chunks of snapshot " + sequence + ": " + e.getMessage(), e);
         }
+        previous = null;
       }
+      return locator;
+    }
+
+    /** The locator if it was built, else null (never builds one). */
+    synchronized ManifestChunkLocator builtLocator() {
       return locator;
     }
   }
@@ -139,6 +151,7 @@ public final class PublishedTree implements RepositoryBackend, Closeable {
       throw e;
     }
     Loaded loaded = new Loaded(seq, s.encode(), s.snapshot().origin(), store, live, s.snapshot().rootTree());
+    loaded.previous = c;
     current = loaded;
     prepareLocator(loaded);
     if (c != null) {

@@ -3,9 +3,7 @@ package io.chasm.examples.chasmd;
 import io.chasm.api.ChasmException;
 import io.chasm.api.trust.Signer;
 import io.chasm.api.trust.TrustPolicy;
-import io.chasm.hashtree.chunk.ChunkingParams;
 import io.chasm.hashtree.index.IndexWatcher;
-import io.chasm.hashtree.index.TreeIndex;
 import io.chasm.hashtree.publish.QuietPublisher;
 import io.chasm.hashtree.sign.KeyFiles;
 import io.chasm.wire.peer.PeerServer;
@@ -37,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * pushed to every subscriber of every server that serves this backend.
  * An origin's oracle given its key may also publish by itself once the tree is quiet after changes.
  * With {@code oracle.watch-tree} it keeps the journal of dirty paths ({@link IndexWatcher}) that
- * lets {@code chasm publish} and {@code chasm index} stat only what changed.
+ * lets {@code chasm publish} and {@code chasm index} stat only what changed. Given the origin's key
+ * ({@code oracle.key}) it also publishes on request ({@link DaemonPublisher}, {@code STATE/publish.sock}).
  */
 final class OracleRole implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(OracleRole.class);
@@ -50,6 +49,7 @@ final class OracleRole implements Closeable {
   private final SnapshotWatch watch;
   private QuietPublisher autoPublish;
   private IndexWatcher indexWatch;
+  private DaemonPublisher publisher;
 
   private OracleRole(OracleBackend backend, PeerServer server, URI socket, Path snapshots, Duration poll) {
     this.backend = backend;
@@ -100,7 +100,12 @@ final class OracleRole implements Closeable {
         role.indexWatch = IndexWatcher.start(tree, state);
       }
       server.listen(URI.create(socket + "?mode=" + c.get(DaemonKeys.ORACLE_SOCKET_MODE)));
-      role.autoPublish = autoPublish(c, tree, role::poll);
+      if (c.isSet(DaemonKeys.ORACLE_KEY)) {
+        role.publisher = new DaemonPublisher(tree, state, originName(c, tree),
+            KeyFiles.readSigner(Path.of(c.get(DaemonKeys.ORACLE_KEY))), s -> role.poll());
+        role.publisher.listen(c.get(DaemonKeys.ORACLE_SOCKET_MODE));
+      }
+      role.autoPublish = autoPublish(c, role.publisher, role::poll);
     } catch (ChasmException | IOException | RuntimeException e) {
       role.close();
       throw e;
@@ -113,16 +118,21 @@ final class OracleRole implements Closeable {
    * The origin publishes by itself once its tree is quiet after changes ({@code
    * oracle.auto-publish-quiet}); the new snapshot is then loaded and pushed as an announced one.
    */
-  private static QuietPublisher autoPublish(DaemonConfig c, Path tree, Runnable load) throws IOException {
+  private static QuietPublisher autoPublish(DaemonConfig c, DaemonPublisher publisher, Runnable load) throws IOException {
     Duration quiet = c.autoPublishQuiet();
     if (quiet == null) {
       return null;
     }
     Signer key = KeyFiles.readSigner(Path.of(c.get(DaemonKeys.ORACLE_KEY)));
-    String name = c.isSet(DaemonKeys.REPOSITORY) ? c.get(DaemonKeys.REPOSITORY)
-        : tree.getFileName() == null ? "root" : tree.getFileName().toString();
-    return QuietPublisher.start(() -> TreeIndex.open(tree, c.stateDirectory(), ChunkingParams.DEFAULT), name, c.duration(DaemonKeys.ORACLE_AUTO_PUBLISH_EXPIRES),
+    // Through the publisher's cache: the index stays in memory and the two never race for its lock.
+    return QuietPublisher.start(publisher::open, originName(c, c.tree()), c.duration(DaemonKeys.ORACLE_AUTO_PUBLISH_EXPIRES),
         quiet, quiet, s -> load.run(), key);
+  }
+
+  /** The repository name of a first snapshot signed here. */
+  private static String originName(DaemonConfig c, Path tree) {
+    return c.isSet(DaemonKeys.REPOSITORY) ? c.get(DaemonKeys.REPOSITORY)
+        : tree.getFileName() == null ? "root" : tree.getFileName().toString();
   }
 
   /** The backend, for a peer role in the same JVM (no socket hop). */
@@ -162,6 +172,13 @@ final class OracleRole implements Closeable {
       indexWatch.close();
     }
     poller.shutdownNow();
+    if (publisher != null) {
+      try {
+        publisher.close();
+      } catch (IOException e) {
+        LOG.debug("closing the publish socket: {}", e.toString());
+      }
+    }
     if (autoPublish != null) {
       try {
         autoPublish.close();

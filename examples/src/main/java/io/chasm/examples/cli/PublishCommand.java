@@ -21,13 +21,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code chasm publish DIR --key KEY}: index, then sign the next snapshot. */
+/**
+ * {@code chasm publish DIR --key KEY}: index, then sign the next snapshot; through the tree's
+ * running origin daemon when one publishes with that key (it holds the index in memory), else
+ * in this process.
+ */
 @Command(name = "publish", description = "Index DIR and write the next signed snapshot of it.")
 public final class PublishCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "directory tree to publish")
@@ -55,11 +60,26 @@ public final class PublishCommand implements Callable<Integer> {
   @Option(names = "--no-notify", description = "do not tell a running chasmd")
   boolean noNotify;
 
+  @Option(names = "--no-daemon",
+      description = "index and sign in this process even when the tree's chasmd publishes on request (STATE/publish.sock)")
+  boolean noDaemon;
+
   @Override
   public Integer call() throws Exception {
     Ed25519Signer signer = KeyFiles.readSigner(key);
     Path abs = dir.toAbsolutePath().normalize();
     String name = origin != null ? origin : abs.getFileName() == null ? "root" : abs.getFileName().toString();
+    Path stateDir = state.stateFor(dir);
+    String keyId = signer.publicKey().keyId().toString();
+    Optional<Map<String, Object>> viaDaemon = noDaemon || !Files.isDirectory(dir)
+        ? Optional.empty() : DaemonPublishClient.publish(stateDir, keyId, expires, origin);
+    Map<String, Object> m = viaDaemon.isPresent() ? viaDaemon.get() : inProcess(signer, name, stateDir);
+    m.put("path", viaDaemon.isPresent() ? "daemon" : "in-process");
+    print(m);
+    return ExitCodes.OK;
+  }
+
+  private Map<String, Object> inProcess(Ed25519Signer signer, String name, Path stateDir) throws Exception {
     IndexResult r;
     SignedSnapshot s;
     String walk;
@@ -69,32 +89,40 @@ public final class PublishCommand implements Callable<Integer> {
       walk = index.lastWalk();
       s = index.publish(name, expires, signer);
     }
-    String announced = noNotify ? null : announce(state.stateFor(dir), s);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sequence", s.snapshot().sequence());
+    m.put("snapshot", s.id().toString());
+    m.put("origin", s.snapshot().origin());
+    m.put("expires", s.snapshot().expires().toString());
+    m.put("signed_by", signer.publicKey().keyId().toString());
+    Map<String, Object> summary = StateOptions.summary(r);
+    summary.put("walk", walk);
+    m.put("index", summary);
+    m.put("announced_to", noNotify ? null : announce(stateDir, s));
+    return m;
+  }
+
+  /** The same lines and JSON members whichever path published. */
+  @SuppressWarnings("unchecked")
+  private void print(Map<String, Object> m) {
     if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("sequence", s.snapshot().sequence());
-      m.put("snapshot", s.id().toString());
-      m.put("origin", s.snapshot().origin());
-      m.put("expires", s.snapshot().expires().toString());
-      m.put("signed_by", signer.publicKey().keyId().toString());
-      Map<String, Object> summary = StateOptions.summary(r);
-      summary.put("walk", walk);
-      m.put("index", summary);
-      m.put("announced_to", announced);
       System.out.println(StateOptions.json(m));
-    } else {
-      r.warnings().forEach(w -> System.err.println("chasm: warning: " + w));
-      System.out.println("snapshot " + s.snapshot().sequence() + " " + s.id());
-      System.out.println("root     " + r.rootTree());
-      System.out.println("origin   " + s.snapshot().origin());
-      System.out.println("expires  " + s.snapshot().expires());
-      System.out.println("files    " + r.files() + " (" + r.rehashedFiles() + " rehashed)");
-      System.out.println("signed   " + signer.publicKey().keyId());
-      if (announced != null) {
-        System.out.println("pushed   announced to the running daemon at " + announced);
-      }
+      return;
     }
-    return ExitCodes.OK;
+    Map<String, Object> index = (Map<String, Object>) m.get("index");
+    ((List<Object>) index.get("warnings")).forEach(w -> System.err.println("chasm: warning: " + w));
+    System.out.println("snapshot " + m.get("sequence") + " " + m.get("snapshot"));
+    System.out.println("root     " + index.get("root"));
+    System.out.println("origin   " + m.get("origin"));
+    System.out.println("expires  " + m.get("expires"));
+    System.out.println("files    " + index.get("files") + " (" + index.get("rehashed_files") + " rehashed)");
+    System.out.println("signed   " + m.get("signed_by"));
+    if (m.get("daemon_seconds") instanceof Number n) {
+      System.out.printf("via      the running daemon (%s), %.3f s there; walk %s%n", m.get("announced_to"), n.doubleValue(),
+          index.get("walk"));
+    } else if (m.get("announced_to") != null) {
+      System.out.println("pushed   announced to the running daemon at " + m.get("announced_to"));
+    }
   }
 
   /**

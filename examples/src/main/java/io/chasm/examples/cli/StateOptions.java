@@ -56,18 +56,7 @@ final class StateOptions {
   }
 
   static Map<String, Object> summary(IndexResult r) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("root", r.rootTree().toString());
-    m.put("files", r.files());
-    m.put("directories", r.directories());
-    m.put("symlinks", r.symlinks());
-    m.put("bytes", r.bytes());
-    m.put("chunks", r.chunks());
-    m.put("rehashed_files", r.rehashedFiles());
-    m.put("rehashed_bytes", r.rehashedBytes());
-    m.put("seconds", r.elapsed().toNanos() / 1e9);
-    m.put("warnings", r.warnings());
-    return m;
+    return io.chasm.examples.common.IndexSummary.of(r);
   }
 
   static String json(Object value) {

@@ -35,7 +35,7 @@ public final class ConfigKeys {
     key("oracle.auto-publish-quiet", "off", DURATION_OR_OFF, "origins only: publish the tree by itself once it has been unchanged this long after a change (needs `oracle.key`)");
     key("oracle.auto-publish-expires", "7d", DURATION, "validity of auto-published snapshots (as `chasm publish --expires`)");
     key("oracle.watch-tree", "false", BOOL, "origins: keep a journal of the paths that change in the tree (inotify, one watch per directory) so `chasm publish`/`chasm index` stat only those (docs/chasmd.md, \"Publish in O(changes)\")");
-    key("oracle.key", "", PATH, "the origin's private key file (`chasm keygen`), for auto-publish; must not be readable by group or others (`chasm doctor`)");
+    key("oracle.key", "", PATH, "the origin's private key file (`chasm keygen`), for auto-publish and for `chasm publish` through the daemon (`STATE/publish.sock`); must not be readable by group or others (`chasm doctor`)");
 
     key("peer.listen", "tcp://0.0.0.0:7420", URIS, "chasmd's peer listeners (`tcp://host:port`, `unix:///path`)");
     key("peer.identity", "", PATH, "node private key file proved in the handshake; empty: anonymous");
