@@ -89,16 +89,26 @@ if [ "$profile" = 1 ]; then
       rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'collector')
     ORDER BY total_exec_time DESC LIMIT 12"
-  # The plans of the two reads that grow with the data: a project's artifacts over every month
-  # (the project page and CSV export) and its breakdown by mirror.
+  # The plans of the reads that grow with the data: a project's artifacts over every month
+  # (the project page and CSV export), its breakdown by mirror, and its top ten of the last seven
+  # days (the home page, once per project).
   months=$(psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -c \
     "SELECT string_agg(DISTINCT period_start::text, ',') FROM roll_project WHERE kind = 4")
+  days=$(psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -c \
+    "SELECT string_agg(p::text, ',') FROM (SELECT DISTINCT period_start AS p FROM roll_project WHERE kind = 2
+       ORDER BY p DESC LIMIT 7) d")
+  psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -F ' ' -c "
+    SELECT 'collector-scale: index size ' || indexrelname || ' ' || pg_size_pretty(pg_relation_size(indexrelid))
+    FROM pg_stat_user_indexes WHERE relname IN ('roll_artifact', 'roll_mirror') ORDER BY indexrelname"
   for q in "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq), COUNT(*) OVER () FROM roll_artifact
               WHERE project = 'debian' AND kind = 4 AND period_start IN ($months)
               GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT 500" \
            "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m ON m.id = r.mirror_id
               WHERE r.project = 'debian' AND r.type = '' AND r.protocol = '' AND r.kind = 4 AND r.period_start IN ($months)
-              GROUP BY m.name"; do
+              GROUP BY m.name" \
+           "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq), COUNT(*) OVER () FROM roll_artifact
+              WHERE project = 'debian' AND kind = 2 AND period_start IN ($days)
+              GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT 10"; do
     echo "collector-scale: plan of: $(echo "$q" | tr -s ' \n' ' ' | cut -c1-100)..."
     psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "EXPLAIN (ANALYZE, BUFFERS) $q" | sed 's/^/  /'
   done

@@ -58,12 +58,18 @@ public final class CollectorStore implements AutoCloseable {
    * @throws SQLException if the database cannot be opened or migrated
    */
   public static CollectorStore open(String jdbcUrl, int privacyThreshold, int maxConnections) throws SQLException {
+    return open(jdbcUrl, privacyThreshold, maxConnections, 0);
+  }
+
+  /** As {@link #open(String, int, int)} with {@code rollers} roller shards (0: the default, {@link Roller}). */
+  static CollectorStore open(String jdbcUrl, int privacyThreshold, int maxConnections, int rollers)
+      throws SQLException {
     if (privacyThreshold < 0) {
       throw new IllegalArgumentException("privacy threshold must be >= 0");
     }
     Map<Integer, SqlWork<?>> steps = Map.of(2, RollupBackfill::run);
     Database db = Database.open(jdbcUrl, maxConnections, steps);
-    Roller roller = new Roller(db, ROLL_INTERVAL_MILLIS);
+    Roller roller = rollers > 0 ? new Roller(db, ROLL_INTERVAL_MILLIS, rollers) : new Roller(db, ROLL_INTERVAL_MILLIS);
     try {
       roller.start();
     } catch (SQLException | RuntimeException e) {

@@ -30,34 +30,73 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads call {@link #catchUp()}: a read sees every batch acknowledged before it started, so the
  * API keeps its read-your-writes behaviour while ingestion stays one small row per batch.
+ *
+ * <p>The work is split among {@code k} shards (system property {@code chasm.collector.rollers},
+ * default {@value #DEFAULT_SHARDS}), each a thread of its own folding the batches of the mirrors
+ * with {@code mirror_id % k} equal to its number, in its own transactions under its own
+ * {@code roll_state} row (id shard + 1): a mirror's rows ({@code pending_rolls}, {@code stats},
+ * {@code roll_mirror}, {@code countme}) belong to one shard, so shards fold them side by side. The
+ * rollups all mirrors share ({@code roll_artifact}, {@code roll_project}, the catalogue) are
+ * written last, under one more row lock ({@code roll_state} id 0) held to the commit, so no two
+ * shards write them at once (and none can lock them in another's order). Each roll deletes exactly
+ * the pending rows it read, or rolls back: no two rolls fold the same batch.
  */
 public final class Roller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Roller.class);
   /** Batches per roll: bounds the memory of one roll (each batch's rows and sketches). */
   static final int MAX_BATCHES = 400;
+  /** Shards when the system property {@code chasm.collector.rollers} does not say. */
+  public static final int DEFAULT_SHARDS = 2;
+  /** roll_state's row that the rolls of all shards take before the shared rollups. */
+  private static final int SHARED_LOCK_ROW = 0;
 
   private final Database db;
   private final long intervalMillis;
-  private final ReentrantLock rolling = new ReentrantLock();
+  private final int shards;
+  private final List<Shard> parts = new ArrayList<>();
   private final AtomicLong acknowledged = new AtomicLong();
-  private final AtomicLong rolled = new AtomicLong();
   private final Object wake = new Object();
   private volatile boolean closed;
-  private Thread thread;
 
   public Roller(Database db, long intervalMillis) {
+    this(db, intervalMillis, Integer.getInteger("chasm.collector.rollers", DEFAULT_SHARDS));
+  }
+
+  public Roller(Database db, long intervalMillis, int shards) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("rollers must be >= 1, not " + shards);
+    }
     this.db = db;
     this.intervalMillis = intervalMillis;
+    this.shards = shards;
+    for (int i = 0; i < shards; i++) {
+      parts.add(new Shard(i));
+    }
   }
 
   /** Folds whatever an earlier run left pending, then rolls every {@code intervalMillis} in the background. */
   public void start() throws SQLException {
-    while (rollOnce() > 0) {
-      // a crash or kill left batches acknowledged but not folded
+    db.inTransaction(c -> {
+      // Schema 5 made row 1 (shard 0); the others, and the shared lock's row, on first use.
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO roll_state (id, rolls, folded_batches, last_roll_unix)"
+          + " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING")) {
+        for (int id = SHARED_LOCK_ROW; id <= shards; id++) {
+          ps.setInt(1, id);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+    for (Shard s : parts) {
+      while (s.rollOnce() > 0) {
+        // a crash or kill left batches acknowledged but not folded
+      }
     }
-    thread = new Thread(this::loop, "chasm-collector-roller");
-    thread.setDaemon(true);
-    thread.start();
+    for (Shard s : parts) {
+      s.thread = new Thread(s::loop, "chasm-collector-roller-" + s.index);
+      s.thread.setDaemon(true);
+      s.thread.start();
+    }
   }
 
   /** The writer committed pending rows up to {@code seq}. */
@@ -68,42 +107,158 @@ public final class Roller implements AutoCloseable {
   /** Returns once every batch acknowledged before the call is folded into the rollups. */
   public void catchUp() throws SQLException {
     long target = acknowledged.get();
-    while (rolled.get() < target) {
-      rollOnce();
-    }
-  }
-
-  private void loop() {
-    while (!closed) {
-      try {
-        synchronized (wake) {
-          if (!closed) {
-            wake.wait(intervalMillis);
-          }
-        }
-        while (!closed && rollOnce() >= MAX_BATCHES) {
-          // a full roll: more is probably waiting
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (SQLException | RuntimeException e) {
-        // The pending rows stay; the next roll retries them.
-        LOG.warn("roll failed, retrying in the next interval: {}", e.getMessage());
+    for (Shard s : parts) {
+      while (s.rolled.get() < target) {
+        s.rollOnce();
       }
     }
   }
 
-  /** Folds up to {@link #MAX_BATCHES} pending batches in one transaction; returns how many. */
+  /** Folds up to {@link #MAX_BATCHES} pending batches of each shard; returns how many in all. */
   int rollOnce() throws SQLException {
-    rolling.lock();
-    try {
-      long target = acknowledged.get();
-      Folded f = db.inTransaction(this::fold);
-      // Only after the commit: until then the roll may still be retried or fail.
-      rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
-      return f.batches;
-    } finally {
-      rolling.unlock();
+    int n = 0;
+    for (Shard s : parts) {
+      n += s.rollOnce();
+    }
+    return n;
+  }
+
+  /** One shard: the batches of the mirrors with {@code mirror_id % shards == index}. */
+  private final class Shard {
+    final int index;
+    final ReentrantLock rolling = new ReentrantLock();
+    /** Every pending row of this shard up to here is folded. */
+    final AtomicLong rolled = new AtomicLong();
+    Thread thread;
+
+    Shard(int index) {
+      this.index = index;
+    }
+
+    void loop() {
+      while (!closed) {
+        try {
+          synchronized (wake) {
+            if (!closed) {
+              wake.wait(intervalMillis);
+            }
+          }
+          while (!closed && rollOnce() >= MAX_BATCHES) {
+            // a full roll: more is probably waiting
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (SQLException | RuntimeException e) {
+          // The pending rows stay; the next roll retries them.
+          LOG.warn("roll failed, retrying in the next interval: {}", e.getMessage());
+        }
+      }
+    }
+
+    /** Folds up to {@link #MAX_BATCHES} pending batches of this shard in one transaction; returns how many. */
+    int rollOnce() throws SQLException {
+      rolling.lock();
+      try {
+        long target = acknowledged.get();
+        Folded f = db.inTransaction(this::fold);
+        // Only after the commit: until then the roll may still be retried or fail.
+        rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
+        return f.batches;
+      } finally {
+        rolling.unlock();
+      }
+    }
+
+    private Folded fold(Connection c) throws SQLException {
+      // First statement a write: it takes this shard's roll_state row lock (PostgreSQL) or the write
+      // lock (SQLite), so a second collector process on the same database cannot fold the same rows.
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE roll_state SET rolls = rolls + 1, last_roll_unix = ? WHERE id = ?")) {
+        ps.setLong(1, System.currentTimeMillis() / 1000);
+        ps.setInt(2, index + 1);
+        ps.executeUpdate();
+      }
+      String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
+      List<Pending> pending = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
+          + " JOIN mirrors m ON m.id = p.mirror_id" + (mine.isEmpty() ? "" : " WHERE p." + mine)
+          + " ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            pending.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
+          }
+        }
+      }
+      if (pending.isEmpty()) {
+        return new Folded(0, 0);
+      }
+      // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
+      TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
+      List<MirrorCountme> countme = new ArrayList<>();
+      for (Pending p : pending) {
+        StatsBatch b;
+        try {
+          b = StatsBatch.parseFrom(p.payload);
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("pending batch " + p.seq + " does not parse (it was verified on receipt)", e);
+        }
+        Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
+        for (StatsRow r : b.getRowsList()) {
+          if (counts(p.project, r.getProject())) {
+            rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
+                r.getType(), r.getProtocol()),
+                new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray()), Agg::plus);
+          }
+        }
+        for (CountmeRow cm : b.getCountmeList()) {
+          if (counts(p.project, cm.getProject())) {
+            countme.add(new MirrorCountme(cm, p.mirrorId));
+          }
+        }
+      }
+      List<RollupWriter.Merged> all = new ArrayList<>();
+      List<RollupWriter.ProjectDelta> deltas = new ArrayList<>();
+      for (Map.Entry<Long, Map<RowKey, Agg>> e : byMirror.entrySet()) {
+        Map<RowKey, Agg> rows = e.getValue();
+        if (rows.isEmpty()) {
+          continue;
+        }
+        List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
+        StatsRows.merge(c, rows, e.getKey())
+            .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
+        deltas.add(RollupWriter.applyMirror(c, e.getKey(), merged));
+        all.addAll(merged);
+      }
+      for (MirrorCountme cm : countme) {
+        mergeCountme(c, cm.row, cm.mirrorId);
+      }
+      if (shards > 1) {
+        // The shared rollups: one shard at a time, to the commit.
+        try (PreparedStatement ps = c.prepareStatement("UPDATE roll_state SET rolls = rolls + 1 WHERE id = ?")) {
+          ps.setInt(1, SHARED_LOCK_ROW);
+          ps.executeUpdate();
+        }
+      }
+      RollupWriter.applyShared(c, all, deltas);
+      RollupWriter.catalogue(c, all);
+      long last = pending.get(pending.size() - 1).seq;
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM pending_rolls WHERE seq <= ?" + (mine.isEmpty() ? "" : " AND " + mine))) {
+        ps.setLong(1, last);
+        int deleted = ps.executeUpdate();
+        if (deleted != pending.size()) {
+          // Another roll (another process, or one with another number of shards) folded some of
+          // these, or rows below `last` appeared: roll back, and the next roll starts again.
+          throw new IllegalStateException("roll read " + pending.size() + " pending batches but would delete " + deleted);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE roll_state SET folded_batches = folded_batches + ? WHERE id = ?")) {
+        ps.setLong(1, pending.size());
+        ps.setInt(2, index + 1);
+        ps.executeUpdate();
+      }
+      return new Folded(pending.size(), last);
     }
   }
 
@@ -112,81 +267,6 @@ public final class Roller implements AutoCloseable {
   private record Folded(int batches, long lastSeq) {}
 
   private record MirrorCountme(CountmeRow row, long mirrorId) {}
-
-  private Folded fold(Connection c) throws SQLException {
-    // First statement a write: it takes roll_state's row lock (PostgreSQL) or the write lock
-    // (SQLite), so a second collector process on the same database cannot fold the same rows.
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE roll_state SET rolls = rolls + 1, last_roll_unix = ? WHERE id = 1")) {
-      ps.setLong(1, System.currentTimeMillis() / 1000);
-      ps.executeUpdate();
-    }
-    List<Pending> pending = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
-        + " JOIN mirrors m ON m.id = p.mirror_id ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          pending.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
-        }
-      }
-    }
-    if (pending.isEmpty()) {
-      return new Folded(0, 0);
-    }
-    // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
-    TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
-    List<MirrorCountme> countme = new ArrayList<>();
-    for (Pending p : pending) {
-      StatsBatch b;
-      try {
-        b = StatsBatch.parseFrom(p.payload);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("pending batch " + p.seq + " does not parse (it was verified on receipt)", e);
-      }
-      Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
-      for (StatsRow r : b.getRowsList()) {
-        if (counts(p.project, r.getProject())) {
-          rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
-              r.getType(), r.getProtocol()),
-              new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray()), Agg::plus);
-        }
-      }
-      for (CountmeRow cm : b.getCountmeList()) {
-        if (counts(p.project, cm.getProject())) {
-          countme.add(new MirrorCountme(cm, p.mirrorId));
-        }
-      }
-    }
-    List<RollupWriter.Merged> all = new ArrayList<>();
-    List<RollupWriter.ProjectDelta> deltas = new ArrayList<>();
-    for (Map.Entry<Long, Map<RowKey, Agg>> e : byMirror.entrySet()) {
-      Map<RowKey, Agg> rows = e.getValue();
-      if (rows.isEmpty()) {
-        continue;
-      }
-      List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
-      StatsRows.merge(c, rows, e.getKey())
-          .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
-      deltas.add(RollupWriter.applyMirror(c, e.getKey(), merged));
-      all.addAll(merged);
-    }
-    for (MirrorCountme cm : countme) {
-      mergeCountme(c, cm.row, cm.mirrorId);
-    }
-    RollupWriter.applyShared(c, all, deltas);
-    RollupWriter.catalogue(c, all);
-    long last = pending.get(pending.size() - 1).seq;
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM pending_rolls WHERE seq <= ?")) {
-      ps.setLong(1, last);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE roll_state SET folded_batches = folded_batches + ? WHERE id = 1")) {
-      ps.setLong(1, pending.size());
-      ps.executeUpdate();
-    }
-    return new Folded(pending.size(), last);
-  }
 
   /** Whether a row of {@code project} counts for a mirror enrolled for {@code mirrorProject} (null: any). */
   static boolean counts(String mirrorProject, String project) {
@@ -214,13 +294,16 @@ public final class Roller implements AutoCloseable {
     synchronized (wake) {
       wake.notifyAll();
     }
-    if (thread != null) {
-      try {
-        // A roll in progress commits (or rolls back) before the pool closes; interrupting it
-        // could leave the driver's connection in an unknown state.
-        thread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (Shard s : parts) {
+      if (s.thread != null) {
+        try {
+          // A roll in progress commits (or rolls back) before the pool closes; interrupting it
+          // could leave the driver's connection in an unknown state.
+          s.thread.join(30_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -136,14 +136,37 @@ public final class RollupQueries {
           + " AND type <> '' AND protocol = '' AND " + filter(pieces) + " GROUP BY type";
       case "protocol" -> "SELECT protocol, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_project WHERE project = ?"
           + " AND type = '' AND protocol <> '' AND " + filter(pieces) + " GROUP BY protocol";
-      case "mirror" -> "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m"
-          + " ON m.id = r.mirror_id WHERE r.project = ? AND r.type = '' AND r.protocol = '' AND "
-          + filter(pieces).replace("kind", "r.kind").replace("period_start", "r.period_start") + " GROUP BY m.name";
+      case "mirror" -> byMirrorSql(pieces);
       case "artifact" -> "SELECT artifact, SUM(downloads), SUM(bytes), SUM(uniq) FROM roll_artifact WHERE project = ?"
           + " AND " + filter(pieces) + " GROUP BY artifact";
       default -> throw new IllegalArgumentException("no breakdown by " + column);
     };
     return fold(sql, List.of(project), pieces);
+  }
+
+  /**
+   * A project's sums per mirror over the windows: parameters the project, then the windows'
+   * starts. Read from the index roll_mirror_cover alone (schema 6).
+   */
+  public static String byMirrorSql(List<Piece> pieces) {
+    return "SELECT m.name, SUM(r.downloads), SUM(r.bytes), SUM(r.uniq) FROM roll_mirror r JOIN mirrors m"
+        + " ON m.id = r.mirror_id WHERE r.project = ? AND r.type = '' AND r.protocol = '' AND "
+        + filter(pieces).replace("kind", "r.kind").replace("period_start", "r.period_start") + " GROUP BY m.name";
+  }
+
+  /**
+   * A project's artifacts over the windows, most downloaded first, with how many in all:
+   * parameters the project, the windows' starts, (when {@code filtered}) the LIKE pattern, limit and
+   * offset. Read from the index roll_artifact_cover alone (schema 6).
+   */
+  public static String topArtifactsSql(List<Piece> pieces, boolean filtered) {
+    return "SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq), COUNT(*) OVER ()"
+        + artifactsWhere(pieces, filtered) + " GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT ? OFFSET ?";
+  }
+
+  private static String artifactsWhere(List<Piece> pieces, boolean filtered) {
+    return " FROM roll_artifact WHERE project = ? AND " + filter(pieces)
+        + (filtered ? " AND LOWER(artifact) LIKE ? ESCAPE '!'" : "");
   }
 
   /** One artifact's sums per type or protocol over the windows. */
@@ -193,8 +216,7 @@ public final class RollupQueries {
   public ArtifactPage artifacts(String project, List<Piece> pieces, String search, int offset, int limit)
       throws SQLException {
     boolean filtered = search != null && !search.isBlank();
-    String where = " FROM roll_artifact WHERE project = ? AND " + filter(pieces)
-        + (filtered ? " AND LOWER(artifact) LIKE ? ESCAPE '!'" : "");
+    String where = artifactsWhere(pieces, filtered);
     List<Object> args = new ArrayList<>(List.of(project));
     List<Object> tail = new ArrayList<>();
     if (filtered) {
@@ -205,8 +227,7 @@ public final class RollupQueries {
       long total = 0;
       LinkedHashMap<String, Cell> rows = new LinkedHashMap<>();
       // One pass: the number of matching artifacts comes with the page (a window over the groups).
-      try (PreparedStatement ps = c.prepareStatement("SELECT artifact, MIN(type), SUM(downloads), SUM(bytes), SUM(uniq),"
-          + " COUNT(*) OVER ()" + where + " GROUP BY artifact ORDER BY SUM(downloads) DESC, artifact LIMIT ? OFFSET ?")) {
+      try (PreparedStatement ps = c.prepareStatement(topArtifactsSql(pieces, filtered))) {
         List<Object> rest = new ArrayList<>(tail);
         rest.add(limit);
         rest.add(offset);

@@ -126,8 +126,8 @@ public final class RollupWriter {
   }
 
   /**
-   * Updates the per-mirror rollup (written only by the one roll in progress, see {@link Roller},
-   * or the backfill under the mirror's lock) and returns what the project rollup must add, for {@link
+   * Updates the per-mirror rollup (written only by the roll in progress of the mirror's shard, see
+   * {@link Roller}, or the backfill under the mirror's lock) and returns what the project rollup must add, for {@link
    * #applyShared}.
    */
   public static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows) throws SQLException {
@@ -193,8 +193,9 @@ public final class RollupWriter {
    * Adds to the rollups shared by all mirrors what the mirrors' {@code rows} and {@code projects}
    * (from {@link #applyMirror}) add, summed first: one upsert per distinct key, however many
    * batches and mirrors a roll folds. Rows go in hash order, not key order: only one roll writes
-   * at a time ({@link Roller}; the backfill runs alone in its migration), so no two writers can
-   * lock them in opposite orders, and sorting the keys was a tenth of the roller's CPU.
+   * them at a time (a roll takes roll_state's shared row first, {@link Roller}; the backfill runs
+   * alone in its migration), so no two writers can lock them in opposite orders, and sorting the
+   * keys was a tenth of the roller's CPU.
    */
   public static void applyShared(Connection c, List<Merged> rows, List<ProjectDelta> projects) throws SQLException {
     Map<ProjectKey, Sum> perShard = new HashMap<>();

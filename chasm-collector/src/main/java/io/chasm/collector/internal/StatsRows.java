@@ -50,9 +50,10 @@ public final class StatsRows {
 
   /**
    * Adds a batch's rows of one mirror: one query for the rows that exist already (their sketches
-   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. Only the one roll
-   * in progress ({@link Roller}, serialised by roll_state's lock) or the backfill under the
-   * mirror's lock writes stats rows, so nothing changes between the read and the write.
+   * are merged here, since no SQL unites HLL sketches), then one multi-row upsert. Only the roll in
+   * progress of the mirror's shard ({@link Roller}, serialised by that shard's roll_state row) or
+   * the backfill under the mirror's lock writes its stats rows, so nothing changes between the read
+   * and the write.
    *
    * @return for each row in {@code rows}' order, by how much the stored row's rounded unique estimate grew
    */

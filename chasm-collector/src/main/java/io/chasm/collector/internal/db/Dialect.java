@@ -15,9 +15,13 @@ public enum Dialect {
     this.blobType = blobType;
   }
 
-  /** A migration script in this dialect: the shared script with its type placeholders filled. */
+  /**
+   * A migration script in this dialect: the shared script with its type placeholders filled, and
+   * lines that begin with {@code {{postgresql}}} kept on PostgreSQL only (a comment on SQLite).
+   */
   public String render(String script) {
-    return script.replace("{{id}}", autoIdColumn).replace("{{blob}}", blobType);
+    return script.replace("{{id}}", autoIdColumn).replace("{{blob}}", blobType)
+        .replace("{{postgresql}}", this == POSTGRESQL ? "" : "-- ");
   }
 
   /**
