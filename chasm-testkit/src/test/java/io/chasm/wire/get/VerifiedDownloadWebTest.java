@@ -45,11 +45,15 @@ class VerifiedDownloadWebTest {
     Files.createDirectories(p.getParent());
     Trees.copy(tree, p);
     if (tamper) {
+      // One flipped bit every 4 KiB, so every chunk is bad: which chunks the scheduler asks this
+      // source for depends on the order the sources opened in (each gets a fair share at first).
       try (RandomAccessFile raf = new RandomAccessFile(p.resolve(FILE).toFile(), "rw")) {
-        raf.seek(1000); // in the first chunk, which the first source is asked for
-        int b = raf.read();
-        raf.seek(1000);
-        raf.write(b ^ 1);
+        for (long at = 1000; at < raf.length(); at += 4096) {
+          raf.seek(at);
+          int b = raf.read();
+          raf.seek(at);
+          raf.write(b ^ 1);
+        }
       }
     }
     return p;
