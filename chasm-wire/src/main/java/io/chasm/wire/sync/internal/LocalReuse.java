@@ -159,17 +159,7 @@ final class LocalReuse {
     try {
       f.join();
     } catch (java.util.concurrent.CompletionException e) {
-      Throwable c = Upstreams.unwrap(e);
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof ChasmException ce) {
-        throw ce;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw e;
+      Upstreams.rethrow(e);
     }
   }
 }

@@ -70,7 +70,7 @@ final class SegmentedFetch {
           chunks += needs.order.size();
           fetcher.fetch(needs);
         } else {
-          rethrow((Throwable) o);
+          Upstreams.rethrow((Throwable) o);
         }
       }
       ok = true;
@@ -99,18 +99,5 @@ final class SegmentedFetch {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while stopping the planner");
     }
-  }
-
-  private static void rethrow(Throwable e) throws ChasmException, IOException {
-    if (e instanceof ChasmException c) {
-      throw c;
-    }
-    if (e instanceof IOException io) {
-      throw io;
-    }
-    if (e instanceof RuntimeException r) {
-      throw r;
-    }
-    throw (Error) e;
   }
 }

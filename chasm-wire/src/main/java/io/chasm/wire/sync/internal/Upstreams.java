@@ -260,6 +260,28 @@ public final class Upstreams implements Closeable {
     return t;
   }
 
+  /**
+   * Throws {@code t}, unwrapped from completion and execution wrappers, as the typed exception it
+   * is (checked ones of the sync's types, unchecked ones as they are); anything else wrapped in a
+   * {@link CompletionException}.
+   */
+  static void rethrow(Throwable t) throws ChasmException, IOException {
+    t = unwrap(t);
+    if (t instanceof ChasmException c) {
+      throw c;
+    }
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new CompletionException(t);
+  }
+
   /** A failure as the typed exception to report. */
   public static ChasmException asChasm(Throwable t) {
     t = unwrap(t);
