@@ -10,17 +10,14 @@ import java.util.function.Function;
 
 /**
  * The artifacts of a set of records ranked by name ({@link String#compareTo} order, equal names
- * equal ranks) with each name's {@link DataOutputStream#writeUTF} bytes, computed once per
- * distinct artifact: sorting and writing hundreds of thousands of open ranges then compares and
- * copies ints and ready bytes instead of paths with long common prefixes.
+ * equal ranks), computed once per distinct artifact: sorting hundreds of thousands of open ranges
+ * then compares ints instead of paths with long common prefixes.
  */
 final class NameRanks {
   private final int[] rank;
-  private final byte[][] utf;
 
-  private NameRanks(int[] rank, byte[][] utf) {
+  private NameRanks(int[] rank) {
     this.rank = rank;
-    this.utf = utf;
   }
 
   static <T> NameRanks of(Collection<T> records, Function<T, ArtifactCatalog.Artifact> art) {
@@ -41,35 +38,30 @@ final class NameRanks {
     }
     distinct.sort((x, y) -> x.name.compareTo(y.name));
     int[] rank = new int[max + 1];
-    byte[][] utf = new byte[max + 1][];
     int k = -1;
     String prev = null;
-    ByteArrayOutputStream bo = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bo);
     for (ArtifactCatalog.Artifact a : distinct) {
       if (!a.name.equals(prev)) {
         k++;
         prev = a.name;
       }
       rank[a.id] = k;
-      bo.reset();
-      try {
-        out.writeUTF(a.name);
-        out.flush();
-      } catch (IOException e) {
-        throw new IllegalStateException(e); // in memory; names are at most 4 KiB
-      }
-      utf[a.id] = bo.toByteArray();
     }
-    return new NameRanks(rank, utf);
+    return new NameRanks(rank);
+  }
+
+  /** {@code name} as {@link DataOutputStream#writeUTF} writes it (length prefix included). */
+  static byte[] writeUtf(String name) {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream(name.length() + 2);
+    try (DataOutputStream out = new DataOutputStream(bo)) {
+      out.writeUTF(name);
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // in memory; names are at most 4 KiB
+    }
+    return bo.toByteArray();
   }
 
   int rank(ArtifactCatalog.Artifact a) {
     return rank[a.id];
-  }
-
-  /** The name as {@link DataOutputStream#writeUTF} writes it (length prefix included). */
-  byte[] utf(ArtifactCatalog.Artifact a) {
-    return utf[a.id];
   }
 }

@@ -7,13 +7,8 @@ import io.chasm.stats.Window;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The ranged-download heuristic. A client's 206 responses for one artifact on one day add up;
@@ -30,142 +25,32 @@ public final class RangeTracker {
   private static final int CARRY_VERSION = 1;
   private static final LogRecord.Protocol[] PROTOCOL = LogRecord.Protocol.values();
 
-  private static final class Entry {
-    final ArtifactCatalog.Artifact art;
-    final int protocol;
-    final long day, client, weekClient, monthClient;
-    long bytes, lastTs;
-    // Only valid during a sort (see sort).
-    long sortKey;
-
-    Entry(ArtifactCatalog.Artifact art, int protocol, long day, long client, long weekClient,
-        long monthClient) {
-      this.art = art;
-      this.protocol = protocol;
-      this.day = day;
-      this.client = client;
-      this.weekClient = weekClient;
-      this.monthClient = monthClient;
-    }
-  }
-
-  private static final class Full {
-    final ArtifactCatalog.Artifact art;
-    final int protocol;
-    final long day;
-    long size;
-
-    Full(ArtifactCatalog.Artifact art, int protocol, long day) {
-      this.art = art;
-      this.protocol = protocol;
-      this.day = day;
-    }
-  }
-
-  // pathProto = path id * 4 + protocol ordinal (by path, as the full size)
-  private record Key(long day, long client, int pathProto) {}
-
-  private record FullKey(long day, int pathProto) {}
-
-  // Decided and saved entries are in (day, artifact name, protocol, client) order, so that a redone
-  // step builds its sketches in the same order and so the same bytes (catalog ids differ from run
-  // to run; names do not), and the same state is the same bytes. Names are ranked once per sort
-  // (NameRanks) and (day, rank, protocol) packed into each entry's sort key: comparing paths, or
-  // even following each entry to its artifact's rank, at every comparison was most of the
-  // spooling thread (JFR).
-  private static void sort(List<Entry> es, NameRanks ranks) {
-    long minDay = Long.MAX_VALUE;
-    for (Entry e : es) {
-      minDay = Math.min(minDay, e.day);
-    }
-    for (Entry e : es) {
-      e.sortKey = (e.day - minDay) << 34 | (long) ranks.rank(e.art) << 2 | e.protocol;
-    }
-    byKey(es, e -> e.sortKey, (a, b) -> a.sortKey != b.sortKey ? Long.compare(a.sortKey, b.sortKey)
-        : Long.compare(a.client, b.client));
-  }
-
-  // Full sizes are distinct by (day, name, protocol).
-  private static void sortFulls(List<Full> fs, NameRanks ranks) {
-    long minDay = Long.MAX_VALUE;
-    for (Full f : fs) {
-      minDay = Math.min(minDay, f.day);
-    }
-    long min = minDay;
-    byKey(fs, f -> (f.day - min) << 34 | (long) ranks.rank(f.art) << 2 | f.protocol,
-        (a, b) -> a.day != b.day ? Long.compare(a.day, b.day)
-            : ranks.rank(a.art) != ranks.rank(b.art) ? Integer.compare(ranks.rank(a.art), ranks.rank(b.art))
-            : Integer.compare(a.protocol, b.protocol));
-  }
-
-  /**
-   * Sorts {@code items} in {@code order}, which must order first by {@code key} (a non-negative
-   * long). The key with the item's index below it sorts as plain longs (the object sort with a
-   * comparator was most of the open-range record's time, JFR, w4-A); only items with equal keys
-   * (one day, artifact and protocol: a few clients) then go through {@code order}.
-   */
-  private static <T> void byKey(List<T> items, java.util.function.ToLongFunction<T> key,
-      Comparator<T> order) {
-    int n = items.size();
-    long[] keys = new long[n];
-    long maxKey = 0;
-    for (int i = 0; i < n; i++) {
-      keys[i] = key.applyAsLong(items.get(i));
-      maxKey = Math.max(maxKey, keys[i]);
-    }
-    int ib = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
-    if (n < 2 || 64 - Long.numberOfLeadingZeros(maxKey) + ib > 63) {
-      items.sort(order);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
-      keys[i] = keys[i] << ib | i;
-    }
-    Arrays.sort(keys);
-    @SuppressWarnings("unchecked")
-    T[] byIndex = (T[]) items.toArray();
-    @SuppressWarnings("unchecked")
-    T[] out = (T[]) new Object[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = byIndex[(int) (keys[i] & ((1L << ib) - 1))];
-    }
-    for (int i = 0; i < n; ) {
-      int j = i + 1;
-      while (j < n && keys[j] >>> ib == keys[i] >>> ib) {
-        j++;
-      }
-      if (j - i > 1) {
-        Arrays.sort(out, i, j, order);
-      }
-      i = j;
-    }
-    items.clear();
-    items.addAll(Arrays.asList(out));
-  }
-
-  private final Map<Key, Entry> entries = new HashMap<>();
-  private final Map<FullKey, Full> fullSizes = new HashMap<>();
+  private final RangeColumns open = new RangeColumns();
+  // Keyed as the ranges with client 0; amount is the size.
+  private final RangeColumns fulls = new RangeColumns();
+  // writeUTF bytes of artifact names by catalog id, filled as names first go into a record.
+  private byte[][] utfById = new byte[0][];
 
   /** Notes the largest complete (200) response of an artifact on a day. */
   public synchronized void fullSize(ArtifactCatalog.Artifact art, int protocol, long day, long size) {
-    Full f = fullSizes.computeIfAbsent(new FullKey(day, art.pathId * PROTOCOLS + protocol),
-        k -> new Full(art, protocol, day));
-    f.size = Math.max(f.size, size);
+    int s = fulls.find(day, 0, art, protocol);
+    if (s < 0) {
+      s = fulls.add(day, 0, art, protocol, 0, 0);
+    }
+    fulls.amount[s] = Math.max(fulls.amount[s], size);
   }
 
   public synchronized void add(ArtifactCatalog.Artifact art, int protocol, long day, long client,
       long weekClient, long monthClient, long bytes, long ts) {
-    Key k = new Key(day, client, art.pathId * PROTOCOLS + protocol);
-    Entry e = entries.get(k);
-    if (e == null) {
-      if (entries.size() >= MAX_ENTRIES) {
+    int s = open.find(day, client, art, protocol);
+    if (s < 0) {
+      if (open.size() >= MAX_ENTRIES) {
         return;
       }
-      e = new Entry(art, protocol, day, client, weekClient, monthClient);
-      entries.put(k, e);
+      s = open.add(day, client, art, protocol, weekClient, monthClient);
     }
-    e.bytes += bytes;
-    e.lastTs = Math.max(e.lastTs, ts);
+    open.amount[s] += bytes;
+    open.ts[s] = Math.max(open.ts[s], ts);
   }
 
   /**
@@ -175,55 +60,55 @@ public final class RangeTracker {
    * when there is one. Entries and full sizes of later days stay.
    */
   public synchronized void finish(StatsDelta delta, SummaryRows report, long closedBefore) {
-    List<Entry> decided = new ArrayList<>();
-    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
-      if (e.day < closedBefore) {
-        decided.add(e);
-        it.remove();
-      }
-    }
-    sort(decided, NameRanks.of(decided, e -> e.art));
-    for (Entry e : decided) {
-      Full f = fullSizes.get(new FullKey(e.day, e.art.pathId * PROTOCOLS + e.protocol));
-      if (f == null || f.size <= 0 || e.bytes < f.size) {
+    // In (day, artifact name, protocol, client) order, so that a redone step builds its sketches
+    // in the same order and so the same bytes (catalog ids differ from run to run; names do not).
+    open.settle();
+    int k = open.countBefore(closedBefore);
+    for (int s = 0; s < k; s++) {
+      int f = fulls.find(open.day[s], 0, open.art[s], open.proto[s]);
+      if (f < 0 || fulls.amount[f] <= 0 || open.amount[s] < fulls.amount[f]) {
         continue;
       }
-      count(e, delta, report);
+      count(open.art[s], open.proto[s], open.day[s], open.client[s], open.week[s], open.month[s],
+          open.ts[s], delta, report);
     }
-    fullSizes.values().removeIf(f -> f.day < closedBefore);
+    open.dropFirst(k);
+    fulls.settle();
+    fulls.dropFirst(fulls.countBefore(closedBefore));
   }
 
-  private static void count(Entry e, StatsDelta delta, SummaryRows report) {
-    String protocol = PROTOCOL[e.protocol].label();
-    long hour = Math.floorDiv(e.lastTs, 3600) * 3600;
+  // The hand-over of one decided ranged download into the delta and the report.
+  private static void count(ArtifactCatalog.Artifact art, int proto, long day, long client,
+      long weekClient, long monthClient, long lastTs, StatsDelta delta, SummaryRows report) {
+    String protocol = PROTOCOL[proto].label();
+    long hour = Math.floorDiv(lastTs, 3600) * 3600;
     if (delta.keepsHours()) {
-      StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, e.art.project, e.art.path,
-          e.art.type, protocol);
+      StatsRow h = delta.row(hour, StatsRow.Granularity.HOUR, art.project, art.path, art.type,
+          protocol);
       h.add(1, 0, 0);
-      h.addUnique(e.client);
+      h.addUnique(client);
     } else {
       delta.noteHour(hour);
     }
     if (delta.keepsHours() || report == null) {
-      StatsRow d = delta.row(e.day * 86400, StatsRow.Granularity.DAY, e.art.project,
-          e.art.path, e.art.type, protocol);
+      StatsRow d = delta.row(day * 86400, StatsRow.Granularity.DAY, art.project, art.path,
+          art.type, protocol);
       d.add(1, 0, 0);
-      d.addUnique(e.client);
+      d.addUnique(client);
     }
     if (delta.keepsHours()) {
-      if (e.weekClient != 0) {
-        WindowSketches.addTo(delta, Window.WEEK, Window.WEEK.indexOfDay(e.day), e.art, protocol)
-            .addUnique(e.weekClient);
+      if (weekClient != 0) {
+        WindowSketches.addTo(delta, Window.WEEK, Window.WEEK.indexOfDay(day), art, protocol)
+            .addUnique(weekClient);
       }
-      if (e.monthClient != 0) {
-        WindowSketches.addTo(delta, Window.MONTH, Window.MONTH.indexOfDay(e.day), e.art, protocol)
-            .addUnique(e.monthClient);
+      if (monthClient != 0) {
+        WindowSketches.addTo(delta, Window.MONTH, Window.MONTH.indexOfDay(day), art, protocol)
+            .addUnique(monthClient);
       }
     }
     if (report != null) {
-      report.add(e.art, e.protocol, 1, 0, 0);
-      report.addClient(e.art, e.protocol, e.day, e.client, e.weekClient, e.monthClient);
+      report.add(art, proto, 1, 0, 0);
+      report.addClient(art, proto, day, client, weekClient, monthClient);
     }
   }
 
@@ -233,42 +118,48 @@ public final class RangeTracker {
    * is the same bytes.
    */
   public synchronized byte[] save() {
-    List<Entry> es = new ArrayList<>(entries.values());
-    List<Full> fs = new ArrayList<>(fullSizes.values());
-    List<ArtifactCatalog.Artifact> arts = new ArrayList<>(es.size() + fs.size());
-    es.forEach(e -> arts.add(e.art));
-    fs.forEach(f -> arts.add(f.art));
-    NameRanks ranks = NameRanks.of(arts, a -> a);
-    sort(es, ranks);
-    sortFulls(fs, ranks);
+    open.settle();
+    fulls.settle();
     // The layout of DataOutputStream (big-endian, names as writeUTF), sized exactly up front: the
     // record of a day's open ranges is tens of MB and is written at every step.
     long size = 12;
-    for (Entry e : es) {
-      size += ranks.utf(e.art).length + 1 + 48;
+    for (int s = 0; s < open.size(); s++) {
+      size += utf(open.art[s]).length + 1 + 48;
     }
-    for (Full f : fs) {
-      size += ranks.utf(f.art).length + 1 + 16;
+    for (int s = 0; s < fulls.size(); s++) {
+      size += utf(fulls.art[s]).length + 1 + 16;
     }
     if (size > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("open-range record over 2 GB");
     }
-    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate((int) size);
+    ByteBuffer out = ByteBuffer.allocate((int) size);
     out.putInt(CARRY_VERSION);
-    out.putInt(es.size());
-    for (Entry e : es) {
-      out.put(ranks.utf(e.art));
-      out.put((byte) e.protocol);
-      out.putLong(e.day).putLong(e.client).putLong(e.weekClient).putLong(e.monthClient);
-      out.putLong(e.bytes).putLong(e.lastTs);
+    out.putInt(open.size());
+    for (int s = 0; s < open.size(); s++) {
+      out.put(utf(open.art[s]));
+      out.put(open.proto[s]);
+      out.putLong(open.day[s]).putLong(open.client[s]).putLong(open.week[s]).putLong(open.month[s]);
+      out.putLong(open.amount[s]).putLong(open.ts[s]);
     }
-    out.putInt(fs.size());
-    for (Full f : fs) {
-      out.put(ranks.utf(f.art));
-      out.put((byte) f.protocol);
-      out.putLong(f.day).putLong(f.size);
+    out.putInt(fulls.size());
+    for (int s = 0; s < fulls.size(); s++) {
+      out.put(utf(fulls.art[s]));
+      out.put(fulls.proto[s]);
+      out.putLong(fulls.day[s]).putLong(fulls.amount[s]);
     }
     return out.array();
+  }
+
+  private byte[] utf(ArtifactCatalog.Artifact a) {
+    if (a.id >= utfById.length) {
+      utfById = Arrays.copyOf(utfById, Math.max(a.id + 1, utfById.length * 2));
+    }
+    byte[] u = utfById[a.id];
+    if (u == null) {
+      u = NameRanks.writeUtf(a.name);
+      utfById[a.id] = u;
+    }
+    return u;
   }
 
   /** Restores what {@link #save} wrote (nothing for an empty array). */
@@ -285,10 +176,10 @@ public final class RangeTracker {
         ArtifactCatalog.Artifact a = catalog.classify(in.readUTF());
         int p = protocol(in.readUnsignedByte());
         long day = in.readLong();
-        Entry e = new Entry(a, p, day, in.readLong(), in.readLong(), in.readLong());
-        e.bytes = in.readLong();
-        e.lastTs = in.readLong();
-        entries.put(new Key(day, e.client, a.pathId * PROTOCOLS + p), e);
+        long client = in.readLong();
+        long week = in.readLong();
+        long month = in.readLong();
+        add(a, p, day, client, week, month, in.readLong(), in.readLong());
       }
       int m = in.readInt();
       for (int i = 0; i < m; i++) {
