@@ -3,6 +3,7 @@ package io.chasm.stats.format;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.internal.Bytes;
+import io.chasm.stats.internal.StampCache;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class RsyncdLogReader implements LogReader {
   private final byte[][] lits;
   private final F[] fields;
   private final boolean hasBytes;
+  private final StampCache stamps = new StampCache(19, 17, Bytes::slashTime);
   private final Map<Integer, Session> sessions = new HashMap<>();
   private long lineOffset;
   private long newest = Long.MIN_VALUE;
@@ -123,7 +125,7 @@ public final class RsyncdLogReader implements LogReader {
     if (end - start < 23) {
       return rec.reject("line too short for rsyncd log");
     }
-    long t = Bytes.slashTime(b, start, start + 19);
+    long t = stamps.parse(b, start, start + 19);
     if (t == Bytes.BAD || b[start + 19] != ' ' || b[start + 20] != '[') {
       return rec.reject("not an rsyncd log line");
     }
@@ -325,8 +327,8 @@ public final class RsyncdLogReader implements LogReader {
   }
 
   private static int indexOf(byte[] b, int p, int end, byte[] lit) {
-    for (int i = p; i < end; i++) {
-      if (b[i] == lit[0] && Bytes.startsWith(b, i, end, lit)) {
+    for (int i = Bytes.indexOf(b, p, end, lit[0]); i >= 0; i = Bytes.indexOf(b, i + 1, end, lit[0])) {
+      if (Bytes.startsWith(b, i, end, lit)) {
         return i;
       }
     }

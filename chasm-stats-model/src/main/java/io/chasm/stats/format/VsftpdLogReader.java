@@ -3,6 +3,7 @@ package io.chasm.stats.format;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.internal.Bytes;
+import io.chasm.stats.internal.StampCache;
 
 /**
  * vsftpd's own log ({@code vsftpd_log_file} with {@code xferlog_std_format=NO}): {@code Mon Nov 24
@@ -11,6 +12,7 @@ import io.chasm.stats.internal.Bytes;
  * are not downloads; CONNECT, LOGIN and other lines are non-request lines.
  */
 public final class VsftpdLogReader implements LogReader {
+  private final StampCache stamps = new StampCache(24, 17, Bytes::ctime);
   private static final byte[] PID = Bytes.ascii("[pid ");
   private static final byte[] OK_DOWNLOAD = Bytes.ascii("OK DOWNLOAD: ");
   private static final byte[] FAIL_DOWNLOAD = Bytes.ascii("FAIL DOWNLOAD: ");
@@ -35,7 +37,7 @@ public final class VsftpdLogReader implements LogReader {
     if (end - start < 30) {
       return rec.reject("line too short for vsftpd log");
     }
-    long t = Bytes.ctime(b, start, start + 24);
+    long t = stamps.parse(b, start, start + 24);
     if (t == Bytes.BAD || b[start + 24] != ' ' || !Bytes.startsWith(b, start + 25, end, PID)) {
       return rec.reject("not a vsftpd log line");
     }

@@ -3,6 +3,7 @@ package io.chasm.stats.format;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.internal.Bytes;
+import io.chasm.stats.internal.StampCache;
 
 /**
  * wu-ftpd / ProFTPD / vsftpd {@code xferlog}: {@code DDD MMM dd hh:mm:ss YYYY transfer-time
@@ -12,6 +13,7 @@ import io.chasm.stats.internal.Bytes;
  * UTC. Direction {@code o} is a download; completion {@code c} complete, {@code i} incomplete.
  */
 public final class XferlogReader implements LogReader {
+  private final StampCache stamps = new StampCache(24, 17, Bytes::ctime);
   private final int[] tokS = new int[9];
   private final int[] tokE = new int[9];
 
@@ -32,7 +34,7 @@ public final class XferlogReader implements LogReader {
     if (end - start < 40) {
       return rec.reject("line too short for xferlog");
     }
-    long t = Bytes.ctime(b, start, start + 24);
+    long t = stamps.parse(b, start, start + 24);
     if (t == Bytes.BAD || b[start + 24] != ' ') {
       return rec.reject("bad timestamp");
     }
