@@ -3,6 +3,7 @@ package io.chasm.stats.format;
 import io.chasm.stats.LogReader;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.internal.Bytes;
+import io.chasm.stats.internal.StampCache;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ public final class GitDaemonLogReader implements LogReader {
   private static final byte[] RECEIVE = Bytes.ascii("Request receive-pack for '");
 
   private final int year;
+  private final StampCache stamps;
   // pid -> the connection's client, the offset of its line and its time (see sessionsSince).
   private record Session(byte[] client, long offset, long time) {}
 
@@ -36,6 +38,7 @@ public final class GitDaemonLogReader implements LogReader {
 
   public GitDaemonLogReader(int year) {
     this.year = year;
+    this.stamps = new StampCache(15, 13, (b, s, e) -> Bytes.syslogTime(b, s, e, year));
   }
 
   @Override
@@ -60,7 +63,7 @@ public final class GitDaemonLogReader implements LogReader {
     long t;
     int p;
     if (end - start >= 16 && b[start + 15] == ' ' && Bytes.month(b, start) > 0) {
-      t = Bytes.syslogTime(b, start, start + 15, year);
+      t = stamps.parse(b, start, start + 15);
       p = start + 16;
     } else {
       int sp = Bytes.indexOf(b, start, end, (byte) ' ');

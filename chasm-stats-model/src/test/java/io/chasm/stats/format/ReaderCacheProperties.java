@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /**
- * The xferlog, vsftpd and rsyncd readers parse a line's time through a cache of the last minute
+ * The xferlog, vsftpd, rsyncd and git daemon readers parse a line's time through a cache of the last minute
  * (w5-R). On any sequence of lines (most in the same minute as the one before, some across a
  * minute, hour, day or year, some with a damaged time or field), each gives the same record as the
  * reader before the cache (the {@code Legacy*} copies), field by field, and keeps the same
@@ -74,6 +74,21 @@ class ReaderCacheProperties {
         case 4 -> head + "rsync on mod" + l.pid + "/x from host (" + l.client + ")";
         case 5 -> head + "sent " + l.bytes + " bytes  received 1 bytes  total size " + l.bytes;
         default -> head + "send host [" + l.client + "] mod () " + l.path.substring(1) + " " + l.bytes;
+      };
+    }));
+  }
+
+  private static final java.time.format.DateTimeFormatter SYSLOG = java.time.format.DateTimeFormatter
+      .ofPattern("MMM ppd HH:mm:ss", java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
+
+  @Property(tries = 300)
+  void gitDaemon_sameAsBefore(@ForAll @Size(max = 80) List<@From("lines") Line> lines) {
+    same(() -> new GitDaemonLogReader(2024), () -> new LegacyGitDaemonLogReader(2024), render(lines, (t, l) -> {
+      String head = (l.kind == 2 ? t.toString() : SYSLOG.format(t)) + " host git-daemon[" + l.pid + "]: ";
+      return switch (l.kind) {
+        case 3, 5 -> head + "Connection from " + l.client + ":9418";
+        case 4 -> head + "Request receive-pack for '" + l.path + "'";
+        default -> head + "Request upload-pack for '" + l.path + "'";
       };
     }));
   }
