@@ -91,6 +91,16 @@ final class RangeColumns {
     reindex(table.length);
   }
 
+  /** True when a slot's day is before {@code d}, in any order. */
+  boolean anyBefore(long d) {
+    for (int s = 0; s < n; s++) {
+      if (day[s] < d) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Number of leading slots (after {@link #settle}) whose day is before {@code d}. */
   int countBefore(long d) {
     int k = 0;

@@ -60,6 +60,18 @@ public final class RangeTracker {
    * when there is one. Entries and full sizes of later days stay.
    */
   public synchronized void finish(StatsDelta delta, SummaryRows report, long closedBefore) {
+    // Most steps close no day: then nothing is put in order here (a scan without --state never
+    // saves, so it would sort for nothing).
+    if (open.anyBefore(closedBefore)) {
+      decide(delta, report, closedBefore);
+    }
+    if (fulls.anyBefore(closedBefore)) {
+      fulls.settle();
+      fulls.dropFirst(fulls.countBefore(closedBefore));
+    }
+  }
+
+  private void decide(StatsDelta delta, SummaryRows report, long closedBefore) {
     // In (day, artifact name, protocol, client) order, so that a redone step builds its sketches
     // in the same order and so the same bytes (catalog ids differ from run to run; names do not).
     open.settle();
@@ -73,8 +85,6 @@ public final class RangeTracker {
           open.ts[s], delta, report);
     }
     open.dropFirst(k);
-    fulls.settle();
-    fulls.dropFirst(fulls.countBefore(closedBefore));
   }
 
   // The hand-over of one decided ranged download into the delta and the report.
