@@ -205,31 +205,44 @@ final class RangeColumns {
     return out;
   }
 
+  // Slot k takes what was in slot order[k]; in place, one cycle at a time, so that a settle does
+  // not hold two copies of every column (tens of MB with hundreds of thousands of ranges open).
   private void permute(int[] order) {
-    int cap = day.length;
-    long[] d2 = new long[cap], c2 = new long[cap], w2 = new long[cap], m2 = new long[cap];
-    long[] a2 = new long[cap], t2 = new long[cap];
-    ArtifactCatalog.Artifact[] r2 = new ArtifactCatalog.Artifact[cap];
-    byte[] p2 = new byte[cap];
-    for (int k = 0; k < order.length; k++) {
-      int s = order[k];
-      d2[k] = day[s];
-      c2[k] = client[s];
-      w2[k] = week[s];
-      m2[k] = month[s];
-      a2[k] = amount[s];
-      t2[k] = ts[s];
-      r2[k] = art[s];
-      p2[k] = proto[s];
+    java.util.BitSet done = new java.util.BitSet(order.length);
+    for (int i = 0; i < order.length; i++) {
+      if (done.get(i) || order[i] == i) {
+        continue;
+      }
+      long d = day[i], c = client[i], w = week[i], m = month[i], a = amount[i], t = ts[i];
+      ArtifactCatalog.Artifact r = art[i];
+      byte p = proto[i];
+      int j = i;
+      while (order[j] != i) {
+        move(order[j], j);
+        done.set(j);
+        j = order[j];
+      }
+      day[j] = d;
+      client[j] = c;
+      week[j] = w;
+      month[j] = m;
+      amount[j] = a;
+      ts[j] = t;
+      art[j] = r;
+      proto[j] = p;
+      done.set(j);
     }
-    day = d2;
-    client = c2;
-    week = w2;
-    month = m2;
-    amount = a2;
-    ts = t2;
-    art = r2;
-    proto = p2;
+  }
+
+  private void move(int from, int to) {
+    day[to] = day[from];
+    client[to] = client[from];
+    week[to] = week[from];
+    month[to] = month[from];
+    amount[to] = amount[from];
+    ts[to] = ts[from];
+    art[to] = art[from];
+    proto[to] = proto[from];
   }
 
   private void grow(int cap) {
