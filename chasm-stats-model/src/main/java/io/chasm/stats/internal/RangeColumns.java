@@ -7,8 +7,9 @@ import java.util.Arrays;
  * (day, client, path id, protocol), kept in (day, artifact name, protocol, client) order.
  *
  * <p>Why columns: an object, a key record and a map node per open range were about 110 bytes
- * each, and a busy mirror has hundreds of thousands open (two days of 206s); here it is about 61
- * (eight columns plus an int slot in a half-full table). Why kept in order: the record is written
+ * each, and a busy mirror has hundreds of thousands open (two days of 206s); here it is 53 in
+ * the columns plus 8-16 in the table (an int slot, at most half full), before the columns' spare
+ * capacity (they double as they grow). Why kept in order: the record is written
  * at every step, and sorting every open range again each time was most of {@code save} (JFR,
  * w4-A). Slots {@code [0, sorted)} are in order; later ones were added since and are sorted and
  * merged in by {@link #settle}, so a step costs a sort of what it added plus one linear merge.
