@@ -165,7 +165,8 @@ final class RangeColumns {
     }
     int ib = 32 - Integer.numberOfLeadingZeros(Math.max(1, m - 1));
     int[] out = new int[m];
-    if (maxDay - minDay >= 1L << Math.max(0, 63 - 34 - ib)) {
+    // The packed key needs 34 bits for rank and protocol, the day's offset and ib for the slot.
+    if (ib > 28 || maxDay - minDay >= 1L << (63 - 34 - ib)) {
       Integer[] boxed = new Integer[m];
       for (int i = 0; i < m; i++) {
         boxed[i] = sorted + i;
