@@ -205,9 +205,11 @@ public final class Roller implements AutoCloseable {
         Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
         for (StatsRow r : b.getRowsList()) {
           if (counts(p.project, r.getProject())) {
-            rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
-                r.getType(), r.getProtocol()),
-                new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray()), Agg::plus);
+            // Each submitted sketch parsed here once; the unions and estimates below reuse it.
+            rows.computeIfAbsent(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(),
+                r.getArtifact(), r.getType(), r.getProtocol()), k -> new Agg())
+                .add(r.getDownloads(), r.getBytes(), r.getBotRequests(),
+                    Sketches.parsed(r.getUniqueSketch().toByteArray()));
           }
         }
         for (CountmeRow cm : b.getCountmeList()) {

@@ -3,10 +3,12 @@ package io.chasm.collector.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * The raw aggregate table {@code stats}: one row per mirror and (granularity, project, period,
@@ -41,10 +43,56 @@ public final class StatsRows {
     }
   }
 
-  /** Counters and sketch of one row (sketch empty when there is none). */
-  public record Agg(long downloads, long bytes, long bots, byte[] sketch) {
-    public Agg plus(Agg o) {
-      return new Agg(downloads + o.downloads, bytes + o.bytes, bots + o.bots, Sketches.merge(sketch, o.sketch));
+  /**
+   * Counters and sketches added to one row: each submitted sketch parsed once, united once, when
+   * {@link #sketch()} is first asked for (a roll adds a mirror's rows of many batches here).
+   */
+  public static final class Agg {
+    private long downloads;
+    private long bytes;
+    private long bots;
+    private final List<HllSketch> sketches = new ArrayList<>(1);
+    private HllSketch united;
+    private boolean unitedDone;
+
+    public Agg() {}
+
+    /** A row as stored (sketch bytes null or empty: none). */
+    public Agg(long downloads, long bytes, long bots, byte[] sketch) {
+      add(downloads, bytes, bots, Sketches.parsed(sketch));
+    }
+
+    /** Adds counters and a parsed sketch (null: none). */
+    public Agg add(long downloads, long bytes, long bots, HllSketch sketch) {
+      this.downloads += downloads;
+      this.bytes += bytes;
+      this.bots += bots;
+      if (sketch != null) {
+        sketches.add(sketch);
+        unitedDone = false;
+      }
+      return this;
+    }
+
+    public long downloads() {
+      return downloads;
+    }
+
+    public long bytes() {
+      return bytes;
+    }
+
+    public long bots() {
+      return bots;
+    }
+
+    /** The union of the sketches added (null for none). */
+    public HllSketch sketch() {
+      if (!unitedDone) {
+        united = Sketches.unite(sketches);
+        unitedDone = true;
+      }
+      return united;
     }
   }
 
@@ -67,14 +115,14 @@ public final class StatsRows {
     Map<RowKey, Long> grown = new LinkedHashMap<>();
     Map<RowKey, byte[]> sketches = new HashMap<>();
     rows.forEach((k, a) -> {
-      byte[] mine = empty(a.sketch) ? null : a.sketch;
+      HllSketch mine = a.sketch();
       if (old.containsKey(k)) {
-        byte[] before = old.get(k);
-        byte[] merged = Sketches.merge(before, mine);
-        sketches.put(k, empty(merged) ? null : merged);
+        HllSketch before = Sketches.parsed(old.get(k));
+        HllSketch merged = before == null ? mine : mine == null ? before : Sketches.unite(List.of(before, mine));
+        sketches.put(k, Sketches.bytes(merged));
         grown.put(k, Sketches.estimate(merged) - Sketches.estimate(before));
       } else {
-        sketches.put(k, mine);
+        sketches.put(k, Sketches.bytes(mine));
         grown.put(k, Sketches.estimate(mine));
       }
     });
@@ -82,9 +130,9 @@ public final class StatsRows {
       Agg a = e.getValue();
       i = e.getKey().bind(ps, i);
       ps.setLong(i++, mirrorId);
-      ps.setLong(i++, a.downloads);
-      ps.setLong(i++, a.bytes);
-      ps.setLong(i++, a.bots);
+      ps.setLong(i++, a.downloads());
+      ps.setLong(i++, a.bytes());
+      ps.setLong(i++, a.bots());
       ps.setBytes(i++, sketches.get(e.getKey()));
       return i;
     });
@@ -96,7 +144,4 @@ public final class StatsRows {
       List.of("downloads", "bytes", "bot_requests", "sketch"),
       MultiRow.Upsert.adding("stats", "downloads", "bytes", "bot_requests") + ", sketch = excluded.sketch");
 
-  private static boolean empty(byte[] b) {
-    return b == null || b.length == 0;
-  }
 }
