@@ -43,8 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Roller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Roller.class);
-  /** Batches per roll: bounds the memory of one roll (each batch's rows and sketches). */
-  static final int MAX_BATCHES = 400;
+  /**
+   * Batches per roll at most. A roll writes each rollup row it touches once, however many batches
+   * add to it (a day's row of an artifact gets a merge from every mirror that served it), so under
+   * a backlog bigger rolls cost PostgreSQL less per batch (docs/benchmarks.md, "w5-B").
+   */
+  static final int MAX_BATCHES = 2000;
+  /** Payload bytes per roll at most: bounds a roll's memory (its batches' rows and parsed sketches). */
+  static final long MAX_PAYLOAD_BYTES = 64L << 20;
   /** Shards when the system property {@code chasm.collector.rollers} does not say. */
   public static final int DEFAULT_SHARDS = 2;
   /** roll_state's row that the rolls of all shards take before the shared rollups. */
@@ -143,7 +149,7 @@ public final class Roller implements AutoCloseable {
               wake.wait(intervalMillis);
             }
           }
-          while (!closed && rollOnce() >= MAX_BATCHES) {
+          while (!closed && roll().full) {
             // a full roll: more is probably waiting
           }
         } catch (InterruptedException e) {
@@ -157,13 +163,17 @@ public final class Roller implements AutoCloseable {
 
     /** Folds up to {@link #MAX_BATCHES} pending batches of this shard in one transaction; returns how many. */
     int rollOnce() throws SQLException {
+      return roll().batches;
+    }
+
+    private Folded roll() throws SQLException {
       rolling.lock();
       try {
         long target = acknowledged.get();
         Folded f = db.inTransaction(this::fold);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
-        return f.batches;
+        return f;
       } finally {
         rolling.unlock();
       }
@@ -180,17 +190,23 @@ public final class Roller implements AutoCloseable {
       }
       String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
       List<Pending> pending = new ArrayList<>();
+      boolean full;
       try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
           + " JOIN mirrors m ON m.id = p.mirror_id" + (mine.isEmpty() ? "" : " WHERE p." + mine)
           + " ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
+        long payloadBytes = 0;
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            pending.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
+          // Stops at the byte bound too; the rows not read stay pending for the next roll.
+          while (payloadBytes < MAX_PAYLOAD_BYTES && rs.next()) {
+            Pending p = new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4));
+            payloadBytes += p.payload.length;
+            pending.add(p);
           }
+          full = pending.size() >= MAX_BATCHES || payloadBytes >= MAX_PAYLOAD_BYTES;
         }
       }
       if (pending.isEmpty()) {
-        return new Folded(0, 0);
+        return new Folded(0, 0, false);
       }
       // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
       TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
@@ -260,13 +276,14 @@ public final class Roller implements AutoCloseable {
         ps.setInt(2, index + 1);
         ps.executeUpdate();
       }
-      return new Folded(pending.size(), last);
+      return new Folded(pending.size(), last, full);
     }
   }
 
   private record Pending(long seq, long mirrorId, String project, byte[] payload) {}
 
-  private record Folded(int batches, long lastSeq) {}
+  /** {@code full}: the roll stopped at a bound, so more is probably pending. */
+  private record Folded(int batches, long lastSeq, boolean full) {}
 
   private record MirrorCountme(CountmeRow row, long mirrorId) {}
 
