@@ -61,6 +61,10 @@ public final class Roller implements AutoCloseable {
   private final int shards;
   private final List<Shard> parts = new ArrayList<>();
   private final AtomicLong acknowledged = new AtomicLong();
+  /** Batches this process acknowledged and has not folded yet. */
+  private final AtomicLong pending = new AtomicLong();
+  /** When the last roll committed (epoch millis; 0: none yet). */
+  private volatile long lastRollMillis;
   private final Object wake = new Object();
   private volatile boolean closed;
 
@@ -98,6 +102,8 @@ public final class Roller implements AutoCloseable {
         // a crash or kill left batches acknowledged but not folded
       }
     }
+    // Those were counted by no acknowledgement of this process.
+    pending.set(0);
     for (Shard s : parts) {
       s.thread = new Thread(s::loop, "chasm-collector-roller-" + s.index);
       s.thread.setDaemon(true);
@@ -105,9 +111,33 @@ public final class Roller implements AutoCloseable {
     }
   }
 
-  /** The writer committed pending rows up to {@code seq}. */
-  void acknowledged(long seq) {
+  /** The writer committed {@code batches} new pending rows, numbered up to {@code seq}. */
+  void acknowledged(long seq, int batches) {
+    pending.addAndGet(batches);
     acknowledged.accumulateAndGet(seq, Math::max);
+  }
+
+  /** Batches acknowledged by this process and not yet in the rollups. */
+  public long pending() {
+    return Math.max(0, pending.get());
+  }
+
+  /** When the rollups were last brought forward (epoch millis; 0 before the first roll). */
+  public long lastRollMillis() {
+    return lastRollMillis;
+  }
+
+  /**
+   * Returns once every batch acknowledged before the call is folded into the rollups, unless more
+   * than {@code maxWait} batches are pending: then at once, with false (the caller reads the
+   * rollups as they are rather than wait for a backlog to be folded).
+   */
+  public boolean catchUp(long maxWait) throws SQLException {
+    if (pending() > maxWait) {
+      return false;
+    }
+    catchUp();
+    return true;
   }
 
   /** Returns once every batch acknowledged before the call is folded into the rollups. */
@@ -173,6 +203,8 @@ public final class Roller implements AutoCloseable {
         Folded f = db.inTransaction(this::fold);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
+        pending.addAndGet(-f.batches);
+        lastRollMillis = System.currentTimeMillis();
         return f;
       } finally {
         rolling.unlock();
