@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.chasm.collector.internal.StatsRows.Agg;
 import io.chasm.collector.internal.StatsRows.RowKey;
 import io.chasm.collector.internal.db.Database;
+import io.chasm.collector.internal.db.Dialect;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;
@@ -227,6 +228,14 @@ public final class Roller implements AutoCloseable {
     }
 
     private Folded fold(Connection c) throws SQLException {
+      if (db.dialect() == Dialect.POSTGRESQL) {
+        // A roll's probes repeat the same statement text, which the driver soon prepares on the
+        // server; a generic plan made while a table was small (a fresh collector) stays a
+        // sequential scan as the table grows. Plan each with the table as it is now.
+        try (PreparedStatement ps = c.prepareStatement("SET LOCAL plan_cache_mode = force_custom_plan")) {
+          ps.execute();
+        }
+      }
       // First statement a write: it takes this shard's roll_state row lock (PostgreSQL) or the write
       // lock (SQLite), so a second collector process on the same database cannot fold the same rows.
       try (PreparedStatement ps = c.prepareStatement(
