@@ -52,14 +52,6 @@ public final class Roller implements AutoCloseable {
   static final int MAX_BATCHES = 2000;
   /** Payload bytes per roll at most: bounds a roll's memory (its batches' rows and parsed sketches). */
   static final long MAX_PAYLOAD_BYTES = 64L << 20;
-  /**
-   * A background roll waits until this many batches are pending or {@link #MAX_DELAY_MILLIS} have
-   * passed since its shard's last roll: a roll of 1,000 mirrors' batches of a day writes each of
-   * the day's artifact rows once instead of once per few batches. Reads do not wait for it (they
-   * fold what is pending themselves), so only the rollups' work per batch changes.
-   */
-  static final int FOLD_MIN_BATCHES = 1000;
-  static final long MAX_DELAY_MILLIS = 5000;
   /** Shards when the system property {@code chasm.collector.rollers} does not say. */
   public static final int DEFAULT_SHARDS = 2;
   /** roll_state's row that the rolls of all shards take before the shared rollups. */
@@ -174,8 +166,6 @@ public final class Roller implements AutoCloseable {
     final ReentrantLock rolling = new ReentrantLock();
     /** Every pending row of this shard up to here is folded. */
     final AtomicLong rolled = new AtomicLong();
-    /** When this shard's last roll committed (its loop's thread and readers write it). */
-    volatile long lastRoll;
     Thread thread;
 
     Shard(int index) {
@@ -189,10 +179,6 @@ public final class Roller implements AutoCloseable {
             if (!closed) {
               wake.wait(intervalMillis);
             }
-          }
-          if (pending() < FOLD_MIN_BATCHES
-              && System.currentTimeMillis() - lastRoll < Math.max(intervalMillis, MAX_DELAY_MILLIS)) {
-            continue;
           }
           while (!closed && roll().full) {
             // a full roll: more is probably waiting
@@ -219,8 +205,7 @@ public final class Roller implements AutoCloseable {
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
         pending.addAndGet(-f.batches);
-        lastRoll = System.currentTimeMillis();
-        lastRollMillis = lastRoll;
+        lastRollMillis = System.currentTimeMillis();
         return f;
       } finally {
         rolling.unlock();
