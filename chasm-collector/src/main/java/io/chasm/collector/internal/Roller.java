@@ -236,6 +236,9 @@ public final class Roller implements AutoCloseable {
           + " JOIN mirrors m ON m.id = p.mirror_id" + (mine.isEmpty() ? "" : " WHERE p." + mine)
           + " ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
         long payloadBytes = 0;
+        // In pieces (PostgreSQL fetches with a cursor inside a transaction), so the byte bound
+        // bounds what is read, not only what is parsed.
+        ps.setFetchSize(64);
         try (ResultSet rs = ps.executeQuery()) {
           // Stops at the byte bound too; the rows not read stay pending for the next roll.
           while (payloadBytes < MAX_PAYLOAD_BYTES && rs.next()) {
