@@ -80,7 +80,9 @@ fi
 grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt
 psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -F ' ' -c "
   SELECT 'collector-scale: database ' || pg_size_pretty(pg_database_size('collector'))
-    || '; rows: stats ' || (SELECT COUNT(*) FROM stats) || ', roll_artifact ' || (SELECT COUNT(*) FROM roll_artifact)
+    || '; rows: stats ' || (SELECT COUNT(*) FROM stats)
+    || ', window_sketches ' || (SELECT COUNT(*) FROM window_sketches)
+    || ', roll_artifact ' || (SELECT COUNT(*) FROM roll_artifact)
     || ', roll_mirror ' || (SELECT COUNT(*) FROM roll_mirror) || ', roll_project ' || (SELECT COUNT(*) FROM roll_project)"
 if [ "$profile" = 1 ]; then
   echo "collector-scale: top statements by server time (pg_stat_statements):"

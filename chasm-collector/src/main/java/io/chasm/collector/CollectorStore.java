@@ -30,6 +30,8 @@ public final class CollectorStore implements AutoCloseable {
    * read folds what is pending first). Longer folds more batches per transaction.
    */
   private static final long ROLL_INTERVAL_MILLIS = 250;
+  /** System property overriding {@link #ROLL_INTERVAL_MILLIS} (a longer interval folds more per roll). */
+  public static final String ROLL_INTERVAL_PROPERTY = "chasm.collector.roll-interval-ms";
 
   private final Database db;
   private final MirrorDao mirrors;
@@ -40,6 +42,27 @@ public final class CollectorStore implements AutoCloseable {
 
   private final Roller roller;
   private final GroupCommitter committer;
+  private final long maxPending;
+  private final long readWaitMax;
+
+  /**
+   * System property: submissions are refused with 503 and Retry-After while more batches than this
+   * are acknowledged but not yet folded into the rollups (default {@value #DEFAULT_MAX_PENDING}).
+   */
+  public static final String MAX_PENDING_PROPERTY = "chasm.collector.max-pending";
+  public static final long DEFAULT_MAX_PENDING = 100_000;
+  /**
+   * System property: a read waits for the roller to fold what is pending (read-your-writes) while
+   * at most this many batches are pending; past it, it answers from the rollups as they are and
+   * says as of when ({@link #backlog()}; default {@value #DEFAULT_READ_WAIT_MAX}).
+   */
+  public static final String READ_WAIT_MAX_PROPERTY = "chasm.collector.read-wait-max";
+  public static final long DEFAULT_READ_WAIT_MAX = 10_000;
+  /** What a refused submission is told to wait before it resends, seconds. */
+  public static final int RETRY_AFTER_SECONDS = 10;
+
+  /** Acknowledged batches not yet in the rollups, and when the rollups were last brought forward. */
+  public record Backlog(long pendingBatches, long asOfMillis) {}
 
   private CollectorStore(Database db, int privacyThreshold, SignatureVerifier verifier, Roller roller) {
     this.db = db;
@@ -47,7 +70,9 @@ public final class CollectorStore implements AutoCloseable {
     this.roller = roller;
     this.committer = new GroupCommitter(db, roller);
     this.ingester = new BatchIngester(mirrors, verifier, committer);
-    this.reader = new StatsReader(db, privacyThreshold, roller);
+    this.maxPending = Long.getLong(MAX_PENDING_PROPERTY, DEFAULT_MAX_PENDING);
+    this.readWaitMax = Long.getLong(READ_WAIT_MAX_PROPERTY, DEFAULT_READ_WAIT_MAX);
+    this.reader = new StatsReader(db, privacyThreshold, roller, readWaitMax);
     this.freshness = new FreshnessBoard(db);
   }
 
@@ -69,7 +94,12 @@ public final class CollectorStore implements AutoCloseable {
     }
     Map<Integer, SqlWork<?>> steps = Map.of(2, RollupBackfill::run);
     Database db = Database.open(jdbcUrl, maxConnections, steps);
-    Roller roller = rollers > 0 ? new Roller(db, ROLL_INTERVAL_MILLIS, rollers) : new Roller(db, ROLL_INTERVAL_MILLIS);
+    long interval = Long.getLong(ROLL_INTERVAL_PROPERTY, ROLL_INTERVAL_MILLIS);
+    if (interval < 1) {
+      db.close();
+      throw new IllegalArgumentException(ROLL_INTERVAL_PROPERTY + " must be at least 1 (milliseconds), not " + interval);
+    }
+    Roller roller = rollers > 0 ? new Roller(db, interval, rollers) : new Roller(db, interval);
     try {
       roller.start();
     } catch (SQLException | RuntimeException e) {
@@ -124,6 +154,14 @@ public final class CollectorStore implements AutoCloseable {
     long start = System.nanoTime();
     IngestOutcome o;
     try {
+      long backlog = roller.pending();
+      if (backlog >= maxPending) {
+        // Refused before any work: under overload, verifying batches that cannot be folded soon
+        // would only add to the backlog's cost (the sender keeps the batch and resends it).
+        throw new BatchRejectedException(BatchRejectedException.Reason.BUSY, "collector busy: " + backlog
+            + " batches wait to be folded into the rollups (bound " + maxPending + "); nothing was counted,"
+            + " resend after " + RETRY_AFTER_SECONDS + " s");
+      }
       o = ingester.ingest(signedStatsBatch);
     } catch (BatchRejectedException e) {
       ingestListener.refused(e.reason(), System.nanoTime() - start);
@@ -140,6 +178,21 @@ public final class CollectorStore implements AutoCloseable {
 
   public StatsReader reader() {
     return reader;
+  }
+
+  /**
+   * The backlog when reads do not wait for it (more than {@value #READ_WAIT_MAX_PROPERTY} batches
+   * pending): their answers are the rollups as of {@link Backlog#asOfMillis()}, without the
+   * pending batches. Empty when reads see every acknowledged batch.
+   */
+  public Optional<Backlog> backlog() {
+    long p = roller.pending();
+    return p > readWaitMax ? Optional.of(new Backlog(p, roller.lastRollMillis())) : Optional.empty();
+  }
+
+  /** Returns once every batch acknowledged so far is in the rollups, however many (benchmarks, tests). */
+  void rollAll() throws SQLException {
+    roller.catchUp();
   }
 
   /** Which snapshot each mirror reported serving, and who is stale (SPEC §11.19, §11.20). */

@@ -110,22 +110,27 @@ public final class StatsReader {
   private final RollupQueries q;
   private final int threshold;
   private final Roller roller;
+  private final long readWaitMax;
 
   public StatsReader(Database db, int privacyThreshold) {
-    this(db, privacyThreshold, null);
+    this(db, privacyThreshold, null, 0);
   }
 
-  /** Reads that first fold what {@code roller} has pending, so they see every acknowledged batch. */
-  StatsReader(Database db, int privacyThreshold, Roller roller) {
+  /**
+   * Reads that first fold what {@code roller} has pending, so they see every acknowledged batch,
+   * while at most {@code readWaitMax} are pending (past it they read the rollups as they are).
+   */
+  StatsReader(Database db, int privacyThreshold, Roller roller, long readWaitMax) {
     this.db = db;
     this.q = new RollupQueries(db);
     this.threshold = privacyThreshold;
     this.roller = roller;
+    this.readWaitMax = readWaitMax;
   }
 
   private void catchUp() throws SQLException {
     if (roller != null) {
-      roller.catchUp();
+      roller.catchUp(readWaitMax);
     }
   }
 

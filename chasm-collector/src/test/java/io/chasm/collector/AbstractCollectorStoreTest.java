@@ -412,6 +412,8 @@ abstract class AbstractCollectorStoreTest {
       before.add(s.reader().projects(ALL));
       before.add(s.reader().series("debian", Optional.empty(), Interval.WEEK, new Range(D1, D1.plusDays(40))));
       before.add(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10));
+      // One artifact by mirror: counters from DAY rows, uniques from the WEEK and MONTH sketches.
+      before.add(s.reader().breakdown("debian", Optional.of("/x0"), By.MIRROR, new Range(D1, D1.plusDays(40))));
     }
     // Back to schema 1 as it was: the raw rows (a schema-1 collector stored WEEK and MONTH rows
     // too, SPEC §11.9), no rollups.
@@ -423,6 +425,11 @@ abstract class AbstractCollectorStoreTest {
       st.execute("DROP TABLE mirror_snapshots");
       st.execute("DROP TABLE pending_rolls");
       st.execute("DROP TABLE roll_state");
+      // Schema 7 keeps WEEK and MONTH rows in window_sketches; schema 1 had them in stats.
+      st.execute("INSERT INTO stats (granularity, project, period_start, artifact, type, protocol, mirror_id,"
+          + " downloads, bytes, bot_requests, sketch) SELECT granularity, project, period_start, artifact, type,"
+          + " protocol, mirror_id, 0, 0, 0, sketch FROM window_sketches");
+      st.execute("DROP TABLE window_sketches");
       st.execute("DELETE FROM schema_migrations WHERE version >= 2");
     }
     try (CollectorStore s = CollectorStore.open(url, 0, 2)) {
@@ -432,6 +439,8 @@ abstract class AbstractCollectorStoreTest {
           .isEqualTo(before.get(1));
       assertThat(s.reader().topArtifacts("fedora", new Range(D1.plusDays(3), D1.plusDays(33)), null, 0, 10))
           .isEqualTo(before.get(2));
+      assertThat(s.reader().breakdown("debian", Optional.of("/x0"), By.MIRROR, new Range(D1, D1.plusDays(40))))
+          .isEqualTo(before.get(3));
     }
   }
 

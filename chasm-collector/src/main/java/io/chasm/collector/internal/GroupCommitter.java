@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class GroupCommitter implements AutoCloseable {
       // Known to the roller only once committed: a retried transaction numbers them again.
       if (w.lastSeq > 0) {
         nextSeq = w.lastSeq + 1;
-        roller.acknowledged(w.lastSeq);
+        roller.acknowledged(w.lastSeq, (int) Arrays.stream(w.verdicts).filter(v -> v == Verdict.NEW).count());
       }
       for (int i = 0; i < group.size(); i++) {
         group.get(i).done.complete(w.verdicts[i]);

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.chasm.collector.internal.StatsRows.Agg;
 import io.chasm.collector.internal.StatsRows.RowKey;
 import io.chasm.collector.internal.db.Database;
+import io.chasm.collector.internal.db.Dialect;
 import io.chasm.wire.proto.stats.CountmeRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.proto.stats.StatsRow;
@@ -43,8 +44,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Roller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Roller.class);
-  /** Batches per roll: bounds the memory of one roll (each batch's rows and sketches). */
-  static final int MAX_BATCHES = 400;
+  /**
+   * Batches per roll at most. A roll writes each rollup row it touches once, however many batches
+   * add to it (a day's row of an artifact gets a merge from every mirror that served it), so under
+   * a backlog bigger rolls cost PostgreSQL less per batch (docs/benchmarks.md, "w5-B").
+   */
+  static final int MAX_BATCHES = 2000;
+  /** Payload bytes per roll at most: bounds a roll's memory (its batches' rows and parsed sketches). */
+  static final long MAX_PAYLOAD_BYTES = 64L << 20;
   /** Shards when the system property {@code chasm.collector.rollers} does not say. */
   public static final int DEFAULT_SHARDS = 2;
   /** roll_state's row that the rolls of all shards take before the shared rollups. */
@@ -55,6 +62,10 @@ public final class Roller implements AutoCloseable {
   private final int shards;
   private final List<Shard> parts = new ArrayList<>();
   private final AtomicLong acknowledged = new AtomicLong();
+  /** Batches this process acknowledged and has not folded yet. */
+  private final AtomicLong pending = new AtomicLong();
+  /** When the last roll committed (epoch millis; 0: none yet). */
+  private volatile long lastRollMillis;
   private final Object wake = new Object();
   private volatile boolean closed;
 
@@ -92,6 +103,8 @@ public final class Roller implements AutoCloseable {
         // a crash or kill left batches acknowledged but not folded
       }
     }
+    // Those were counted by no acknowledgement of this process.
+    pending.set(0);
     for (Shard s : parts) {
       s.thread = new Thread(s::loop, "chasm-collector-roller-" + s.index);
       s.thread.setDaemon(true);
@@ -99,9 +112,33 @@ public final class Roller implements AutoCloseable {
     }
   }
 
-  /** The writer committed pending rows up to {@code seq}. */
-  void acknowledged(long seq) {
+  /** The writer committed {@code batches} new pending rows, numbered up to {@code seq}. */
+  void acknowledged(long seq, int batches) {
+    pending.addAndGet(batches);
     acknowledged.accumulateAndGet(seq, Math::max);
+  }
+
+  /** Batches acknowledged by this process and not yet in the rollups. */
+  public long pending() {
+    return Math.max(0, pending.get());
+  }
+
+  /** When the rollups were last brought forward (epoch millis; 0 before the first roll). */
+  public long lastRollMillis() {
+    return lastRollMillis;
+  }
+
+  /**
+   * Returns once every batch acknowledged before the call is folded into the rollups, unless more
+   * than {@code maxWait} batches are pending: then at once, with false (the caller reads the
+   * rollups as they are rather than wait for a backlog to be folded).
+   */
+  public boolean catchUp(long maxWait) throws SQLException {
+    if (pending() > maxWait) {
+      return false;
+    }
+    catchUp();
+    return true;
   }
 
   /** Returns once every batch acknowledged before the call is folded into the rollups. */
@@ -143,7 +180,7 @@ public final class Roller implements AutoCloseable {
               wake.wait(intervalMillis);
             }
           }
-          while (!closed && rollOnce() >= MAX_BATCHES) {
+          while (!closed && roll().full) {
             // a full roll: more is probably waiting
           }
         } catch (InterruptedException e) {
@@ -157,19 +194,33 @@ public final class Roller implements AutoCloseable {
 
     /** Folds up to {@link #MAX_BATCHES} pending batches of this shard in one transaction; returns how many. */
     int rollOnce() throws SQLException {
+      return roll().batches;
+    }
+
+    private Folded roll() throws SQLException {
       rolling.lock();
       try {
         long target = acknowledged.get();
         Folded f = db.inTransaction(this::fold);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
-        return f.batches;
+        pending.addAndGet(-f.batches);
+        lastRollMillis = System.currentTimeMillis();
+        return f;
       } finally {
         rolling.unlock();
       }
     }
 
     private Folded fold(Connection c) throws SQLException {
+      if (db.dialect() == Dialect.POSTGRESQL) {
+        // A roll's probes repeat the same statement text, which the driver soon prepares on the
+        // server; a generic plan made while a table was small (a fresh collector) stays a
+        // sequential scan as the table grows. Plan each with the table as it is now.
+        try (PreparedStatement ps = c.prepareStatement("SET LOCAL plan_cache_mode = force_custom_plan")) {
+          ps.execute();
+        }
+      }
       // First statement a write: it takes this shard's roll_state row lock (PostgreSQL) or the write
       // lock (SQLite), so a second collector process on the same database cannot fold the same rows.
       try (PreparedStatement ps = c.prepareStatement(
@@ -180,17 +231,26 @@ public final class Roller implements AutoCloseable {
       }
       String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
       List<Pending> pending = new ArrayList<>();
+      boolean full;
       try (PreparedStatement ps = c.prepareStatement("SELECT p.seq, p.mirror_id, m.project, p.payload FROM pending_rolls p"
           + " JOIN mirrors m ON m.id = p.mirror_id" + (mine.isEmpty() ? "" : " WHERE p." + mine)
           + " ORDER BY p.seq LIMIT " + MAX_BATCHES)) {
+        long payloadBytes = 0;
+        // In pieces (PostgreSQL fetches with a cursor inside a transaction), so the byte bound
+        // bounds what is read, not only what is parsed.
+        ps.setFetchSize(64);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            pending.add(new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4)));
+          // Stops at the byte bound too; the rows not read stay pending for the next roll.
+          while (payloadBytes < MAX_PAYLOAD_BYTES && rs.next()) {
+            Pending p = new Pending(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4));
+            payloadBytes += p.payload.length;
+            pending.add(p);
           }
+          full = pending.size() >= MAX_BATCHES || payloadBytes >= MAX_PAYLOAD_BYTES;
         }
       }
       if (pending.isEmpty()) {
-        return new Folded(0, 0);
+        return new Folded(0, 0, false);
       }
       // Per mirror, its rows summed over all its batches in this roll; mirrors in id order.
       TreeMap<Long, Map<RowKey, Agg>> byMirror = new TreeMap<>();
@@ -205,9 +265,11 @@ public final class Roller implements AutoCloseable {
         Map<RowKey, Agg> rows = byMirror.computeIfAbsent(p.mirrorId, k -> new HashMap<>());
         for (StatsRow r : b.getRowsList()) {
           if (counts(p.project, r.getProject())) {
-            rows.merge(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(), r.getArtifact(),
-                r.getType(), r.getProtocol()),
-                new Agg(r.getDownloads(), r.getBytes(), r.getBotRequests(), r.getUniqueSketch().toByteArray()), Agg::plus);
+            // Each submitted sketch parsed here once; the unions and estimates below reuse it.
+            rows.computeIfAbsent(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(),
+                r.getArtifact(), r.getType(), r.getProtocol()), k -> new Agg())
+                .add(r.getDownloads(), r.getBytes(), r.getBotRequests(),
+                    Sketches.parsed(r.getUniqueSketch().toByteArray()));
           }
         }
         for (CountmeRow cm : b.getCountmeList()) {
@@ -258,13 +320,14 @@ public final class Roller implements AutoCloseable {
         ps.setInt(2, index + 1);
         ps.executeUpdate();
       }
-      return new Folded(pending.size(), last);
+      return new Folded(pending.size(), last, full);
     }
   }
 
   private record Pending(long seq, long mirrorId, String project, byte[] payload) {}
 
-  private record Folded(int batches, long lastSeq) {}
+  /** {@code full}: the roll stopped at a bound, so more is probably pending. */
+  private record Folded(int batches, long lastSeq, boolean full) {}
 
   private record MirrorCountme(CountmeRow row, long mirrorId) {}
 

@@ -199,12 +199,15 @@ public final class RollupQueries {
           }
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT m.name, s.sketch FROM stats s JOIN mirrors m"
-          + " ON m.id = s.mirror_id WHERE s.project = ? AND s.artifact = ? AND " + where)) {
-        bind(ps, 1, List.of(project, artifact), pieces);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.computeIfAbsent(rs.getString(1), k -> new Cell()).add(0, 0, Sketches.estimate(rs.getBytes(2)));
+      // DAY sketches are in stats, WEEK and MONTH ones in window_sketches (V7__window_sketches.sql).
+      for (String table : List.of("stats", "window_sketches")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.name, s.sketch FROM " + table + " s JOIN mirrors m"
+            + " ON m.id = s.mirror_id WHERE s.project = ? AND s.artifact = ? AND " + where)) {
+          bind(ps, 1, List.of(project, artifact), pieces);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(rs.getString(1), k -> new Cell()).add(0, 0, Sketches.estimate(rs.getBytes(2)));
+            }
           }
         }
       }

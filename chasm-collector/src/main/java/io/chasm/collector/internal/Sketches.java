@@ -86,11 +86,20 @@ public final class Sketches {
 
   /** As {@link #union}, for sketches parsed already (callers that add one sketch to several unions). */
   public static byte[] unionOf(java.util.List<HllSketch> parsed) {
+    HllSketch u = unite(parsed);
+    return u == null ? null : u.toCompactByteArray();
+  }
+
+  /**
+   * The union of parsed sketches at the largest lgK among them, as a sketch (null for none; the
+   * one sketch itself for one), so that callers take its estimate and bytes without parsing again.
+   */
+  public static HllSketch unite(java.util.List<HllSketch> parsed) {
     if (parsed.isEmpty()) {
       return null;
     }
     if (parsed.size() == 1) {
-      return parsed.get(0).toCompactByteArray();
+      return parsed.get(0);
     }
     int lgK = 4;
     for (HllSketch s : parsed) {
@@ -100,6 +109,21 @@ public final class Sketches {
     for (HllSketch s : parsed) {
       u.update(s);
     }
-    return u.getResult(TgtHllType.HLL_4).toCompactByteArray();
+    return u.getResult(TgtHllType.HLL_4);
+  }
+
+  /** Stored bytes parsed (null or empty: null). */
+  public static HllSketch parsed(byte[] stored) {
+    return stored == null || stored.length == 0 ? null : HllSketch.heapify(stored);
+  }
+
+  /** The rounded estimate of a parsed sketch (null: 0). */
+  public static long estimate(HllSketch s) {
+    return s == null ? 0 : Math.round(s.getEstimate());
+  }
+
+  /** Compact bytes of a parsed sketch (null: null). */
+  public static byte[] bytes(HllSketch s) {
+    return s == null ? null : s.toCompactByteArray();
   }
 }

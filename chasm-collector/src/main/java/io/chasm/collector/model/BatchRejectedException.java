@@ -20,7 +20,12 @@ public final class BatchRejectedException extends ChasmException {
     /** A batch with the same id but different content was accepted before. */
     CONFLICT(409),
     /** The body exceeds the configured limit. */
-    TOO_LARGE(413);
+    TOO_LARGE(413),
+    /**
+     * The collector's backlog (batches acknowledged but not yet in the rollups) is past its bound:
+     * nothing was counted; resend after a while (the API says when, in Retry-After).
+     */
+    BUSY(503);
 
     private final int httpStatus;
 

@@ -17,11 +17,13 @@ import io.chasm.collector.StatsReader.Slice;
 import io.chasm.collector.StatsReader.Totals;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,11 @@ public final class ApiRoutes {
 
   private final CollectorStore store;
   private final int maxBatchBytes;
+
+  /** Response headers of a read answered from rollups that lack a backlog of pending batches. */
+  public static final String AS_OF = "X-Chasm-As-Of";
+  public static final String PENDING = "X-Chasm-Pending-Batches";
+  private static final String BACKLOG = "chasm.backlog";
 
   public ApiRoutes(CollectorStore store, int maxBatchBytes) {
     this.store = store;
@@ -70,7 +77,14 @@ public final class ApiRoutes {
       LOG.warn("database error on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
       error(ctx, 503, "database unavailable, retry later");
     });
+    app.before(ctx -> store.backlog().ifPresent(b -> ctx.attribute(BACKLOG, b)));
     app.after(ctx -> {
+      CollectorStore.Backlog behind = store.backlog().orElse(ctx.attribute(BACKLOG));
+      if (behind != null && ctx.method() == HandlerType.GET) {
+        // The answer is the rollups as they were at the last roll: say so, and how much is missing.
+        ctx.header(AS_OF, Instant.ofEpochMilli(behind.asOfMillis()).truncatedTo(ChronoUnit.SECONDS).toString());
+        ctx.header(PENDING, String.valueOf(behind.pendingBatches()));
+      }
       ctx.header("X-Content-Type-Options", "nosniff");
       if (!ctx.path().startsWith("/api/")) {
         // The pages carry no script and load nothing from elsewhere; say so to the browser.
@@ -104,6 +118,9 @@ public final class ApiRoutes {
       ctx.status(o.duplicate() ? 200 : 201).json(r);
     } catch (BatchRejectedException e) {
       LOG.info("batch refused ({}): {}", e.reason(), e.getMessage());
+      if (e.reason() == BatchRejectedException.Reason.BUSY) {
+        ctx.header("Retry-After", String.valueOf(CollectorStore.RETRY_AFTER_SECONDS));
+      }
       error(ctx, e.reason().httpStatus(), e.getMessage());
     }
   }
