@@ -12,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>What the answers mean here: 2xx acknowledged; 400, 409, 413 mean this batch can never be
  * accepted, so it is set aside ({@link Outbox#reject}) and the next one is tried; 401, 403, 404
  * mean the mirror or URL is misconfigured, so the run stops with every batch kept; 408, 429, 5xx
- * and network errors are retried with exponential backoff and jitter, and after the last attempt
+ * and network errors are retried with exponential backoff and jitter (never sooner than a 429's or
+ * 503's {@code Retry-After} asks, up to five minutes), and after the last attempt
  * the run stops with the batch kept for next time.
  *
  * <pre>{@code
@@ -70,7 +75,23 @@ public final class StatsSubmitter {
     RETRY
   }
 
-  public record Attempt(Status status, int httpStatus, String message) {}
+  /**
+   * @param retryAfter how long the collector asked to be left alone ({@code Retry-After} of a 429
+   *     or 503, SPEC §11.21), zero when it did not say
+   */
+  public record Attempt(Status status, int httpStatus, String message, Duration retryAfter) {
+    public Attempt {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    public Attempt(Status status, int httpStatus, String message) {
+      this(status, httpStatus, message, Duration.ZERO);
+    }
+  }
+
+  // A collector's Retry-After is honoured up to this; a larger value (or a clock far off) would
+  // otherwise park a cron run for hours, and the batch stays in the spool for the next run anyway.
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
   /** Totals of one {@link #drain} run. */
   public record Report(int acknowledged, int rejected, int remaining, String stoppedBecause) {
@@ -170,7 +191,26 @@ public final class StatsSubmitter {
     } else {
       s = Status.FATAL;
     }
-    return new Attempt(s, code, msg.replace('\n', ' '));
+    Duration wait = s == Status.RETRY ? retryAfter(resp.headers().firstValue("Retry-After").orElse(null)) : Duration.ZERO;
+    return new Attempt(s, code, msg.replace('\n', ' '), wait);
+  }
+
+  /** Delay-seconds or an HTTP-date (RFC 9110 §10.2.3), capped at {@link #MAX_RETRY_AFTER}; zero when absent or unreadable. */
+  static Duration retryAfter(String header) {
+    if (header == null || header.isBlank()) {
+      return Duration.ZERO;
+    }
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Long.parseLong(header.strip()));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        d = Duration.between(Instant.now(), ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+      } catch (DateTimeParseException unreadable) {
+        return Duration.ZERO;
+      }
+    }
+    return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
   }
 
   /**
@@ -195,7 +235,8 @@ public final class StatsSubmitter {
         }
         LOG.info("batch {}: {} (attempt {}/{})", p.name(), a.message(), attempt, backoff.maxAttempts());
         if (attempt < backoff.maxAttempts()) {
-          sleeper.sleep(backoff.delay(attempt));
+          Duration delay = backoff.delay(attempt);
+          sleeper.sleep(a.retryAfter().compareTo(delay) > 0 ? a.retryAfter() : delay);
         }
       }
       switch (a.status()) {

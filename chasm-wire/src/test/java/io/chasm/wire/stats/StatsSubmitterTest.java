@@ -28,6 +28,7 @@ class StatsSubmitterTest {
   final Deque<Integer> script = new ArrayDeque<>();
   final List<byte[]> received = new ArrayList<>();
   final List<Duration> slept = new ArrayList<>();
+  volatile String retryAfter;
   final Ed25519Signer signer = Ed25519.generate();
   StatsSubmitter submitter;
 
@@ -40,6 +41,9 @@ class StatsSubmitterTest {
       }
       Integer code = script.isEmpty() ? 201 : script.poll();
       byte[] body = ("{\"status\":" + code + "}").getBytes();
+      if (retryAfter != null && (code == 503 || code == 429)) {
+        ex.getResponseHeaders().set("Retry-After", retryAfter);
+      }
       ex.sendResponseHeaders(code, body.length);
       ex.getResponseBody().write(body);
       ex.close();
@@ -87,6 +91,32 @@ class StatsSubmitterTest {
     assertThat(r.complete()).isTrue();
     assertThat(received).hasSize(3);
     assertThat(slept).hasSize(2).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void drain_busyCollector_isLeftAloneForAtLeastItsRetryAfter() throws Exception {
+    spool("a");
+    retryAfter = "7";
+    script.addAll(List.of(503, 429, 201));
+    StatsSubmitter.Report r = submitter.drain(new DirectoryOutbox(spool));
+    assertThat(r.complete()).isTrue();
+    assertThat(received).hasSize(3);
+    // The backoff alone would wait at most 1 s here.
+    assertThat(slept).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(7));
+  }
+
+  @Test
+  void retryAfter_secondsOrHttpDate_cappedAndNeverNegative() {
+    assertThat(StatsSubmitter.retryAfter("10")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(StatsSubmitter.retryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(StatsSubmitter.retryAfter("86400")).isEqualTo(StatsSubmitter.MAX_RETRY_AFTER);
+    assertThat(StatsSubmitter.retryAfter("-5")).isZero();
+    assertThat(StatsSubmitter.retryAfter(null)).isZero();
+    assertThat(StatsSubmitter.retryAfter("soon")).isZero();
+    assertThat(StatsSubmitter.retryAfter("Sun, 06 Nov 1994 08:49:37 GMT")).isZero();
+    String inTwoMinutes = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(2));
+    assertThat(StatsSubmitter.retryAfter(inTwoMinutes)).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(120));
   }
 
   @Test
