@@ -307,19 +307,23 @@ public final class Aggregator {
     if (!keepHours && maxHour != Long.MIN_VALUE) {
       delta.noteHour(maxHour * 3600);
     }
+    String[] labels = new String[PROTOCOLS.length];
+    for (int p = 0; p < labels.length; p++) {
+      labels[p] = PROTOCOLS[p].label();
+    }
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
       if (keepHours) {
-        String protocol = PROTOCOLS[proto].label();
-        StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.project, c.path,
-            c.type, protocol);
-        h.add(downloads[i], bytes[i], botReq[i]);
-        h.addUniques(sketch[i]);
-        StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
-            c.project, c.path, c.type, protocol);
-        d.add(downloads[i], bytes[i], botReq[i]);
-        d.addUniques(sketch[i]);
+        // By index into the delta's columns: no row object, key or map node per row.
+        int h = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project, c.path,
+            c.type, labels[proto]);
+        delta.add(h, downloads[i], bytes[i], botReq[i]);
+        delta.addUniques(h, sketch[i]);
+        int d = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+            c.id, c.project, c.path, c.type, labels[proto]);
+        delta.add(d, downloads[i], bytes[i], botReq[i]);
+        delta.addUniques(d, sketch[i]);
       }
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);

@@ -56,7 +56,12 @@ final class WindowSketches {
     for (int i = 0; i < count; i++) {
       Window w = kind[i] == 1 ? Window.MONTH : Window.WEEK;
       ArtifactCatalog.Artifact c = classify.apply(art[i]);
-      addTo(delta, w, window[i], c, PROTOCOLS[proto[i]].label()).addUniques(sketch[i]);
+      long start = w.start(window[i]);
+      if (start >= 0) { // none before 1970 (a negative period_start is refused)
+        int r = delta.rowIndex(start, w.granularity(), c.id, c.project, c.path, c.type,
+            PROTOCOLS[proto[i]].label());
+        delta.addUniques(r, sketch[i]);
+      }
     }
   }
 

@@ -2,7 +2,6 @@ package io.chasm.wire.stats;
 
 import io.chasm.stats.Coverage;
 import io.chasm.stats.StatsDelta;
-import io.chasm.stats.StatsRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.stats.internal.BatchIds;
 import io.chasm.wire.stats.internal.BatchWriter;
@@ -73,12 +72,12 @@ public final class StatsBatches {
    */
   public static void forEach(String mirrorId, StatsDelta delta, int maxRows, long createdUnix,
       BatchConsumer sink) throws IOException {
-    List<StatsRow> rows = delta.rows();
-    int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
+    int[] order = delta.order();
+    int parts = Math.max(1, (order.length + maxRows - 1) / maxRows);
     BatchWriter writer = new BatchWriter(mirrorId, delta, createdUnix);
     for (int k = 0; k < parts; k++) {
-      List<StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
-      BatchWriter.Part p = writer.write(slice, k, parts);
+      BatchWriter.Part p = writer.write(order, k * maxRows, Math.min(order.length, (k + 1) * maxRows),
+          k, parts);
       sink.accept(new EncodedBatch(p.id(), p.bytes(), p.rows(), p.part(), p.parts()));
     }
   }

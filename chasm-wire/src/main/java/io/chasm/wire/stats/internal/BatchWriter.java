@@ -4,7 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.chasm.stats.Coverage;
 import io.chasm.stats.StatsDelta;
-import io.chasm.stats.StatsRow;
+import org.apache.datasketches.hll.HllSketch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +43,12 @@ public final class BatchWriter {
     this.coverage = delta.coverage();
   }
 
-  /** Part {@code part} of {@code parts}: {@code rows} is that part's slice of the delta's rows. */
-  public Part write(List<StatsRow> rows, int part, int parts) {
-    int n = rows.size();
+  /**
+   * Part {@code part} of {@code parts}: the delta's rows {@code order[from .. to)}, read from its
+   * columns (no object per row).
+   */
+  public Part write(int[] order, int from, int to, int part, int parts) {
+    int n = to - from;
     byte[][] sketches = new byte[n][];
     // UTF-8 of each row's project, artifact, type and protocol, looked up once for both passes.
     byte[][] strings = new byte[n * 4][];
@@ -53,18 +56,19 @@ public final class BatchWriter {
     long total = 0;
     List<long[]> periods = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      StatsRow r = rows.get(i);
-      sketches[i] = StatsBatchEncoder.sketchBytes(r);
-      strings[4 * i] = utf8(r.project);
-      strings[4 * i + 1] = utf8(r.artifact);
-      strings[4 * i + 2] = utf8(r.type);
-      strings[4 * i + 3] = utf8(r.protocol);
+      int r = order[from + i];
+      HllSketch s = delta.uniques(r);
+      sketches[i] = s == null ? null : StatsBatchEncoder.hll4Bytes(s);
+      strings[4 * i] = utf8(delta.project(r));
+      strings[4 * i + 1] = utf8(delta.artifact(r));
+      strings[4 * i + 2] = utf8(delta.type(r));
+      strings[4 * i + 3] = utf8(delta.protocol(r));
       sizes[i] = rowSize(r, strings, 4 * i, sketches[i]);
       total += CodedOutputStream.computeTagSize(5) + CodedOutputStream.computeUInt32SizeNoTag(sizes[i])
           + sizes[i];
-      int g = StatsBatchEncoder.granularity(r);
-      if (!contains(periods, g, r.periodStart)) {
-        periods.add(new long[] {g, r.periodStart});
+      int g = StatsBatchEncoder.granularity(delta.granularity(r));
+      if (!contains(periods, g, delta.periodStart(r))) {
+        periods.add(new long[] {g, delta.periodStart(r)});
       }
     }
     periods.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
@@ -88,7 +92,7 @@ public final class BatchWriter {
       for (int i = 0; i < n; i++) {
         o.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         o.writeUInt32NoTag(sizes[i]);
-        writeRow(o, rows.get(i), strings, 4 * i, sketches[i]);
+        writeRow(o, order[from + i], strings, 4 * i, sketches[i]);
       }
       o.checkNoSpaceLeft();
     } catch (IOException e) {
@@ -118,19 +122,21 @@ public final class BatchWriter {
     return b;
   }
 
-  private static int rowSize(StatsRow r, byte[][] strings, int at, byte[] sketch) {
+  private int rowSize(int r, byte[][] strings, int at, byte[] sketch) {
     int n = 0;
-    if (r.periodStart != 0) {
-      n += CodedOutputStream.computeInt64Size(1, r.periodStart);
+    long period = delta.periodStart(r);
+    if (period != 0) {
+      n += CodedOutputStream.computeInt64Size(1, period);
     }
-    int g = StatsBatchEncoder.granularity(r);
+    int g = StatsBatchEncoder.granularity(delta.granularity(r));
     if (g != 0) {
       n += CodedOutputStream.computeEnumSize(2, g);
     }
     for (int f = 0; f < 4; f++) {
       n += stringSize(3 + f, strings[at + f]);
     }
-    n += uint64Size(7, r.downloads()) + uint64Size(8, r.bytes()) + uint64Size(9, r.botRequests());
+    n += uint64Size(7, delta.downloads(r)) + uint64Size(8, delta.bytes(r))
+        + uint64Size(9, delta.botRequests(r));
     if (sketch != null && sketch.length > 0) {
       n += CodedOutputStream.computeByteArraySize(10, sketch);
     }
@@ -145,12 +151,13 @@ public final class BatchWriter {
     return v == 0 ? 0 : CodedOutputStream.computeUInt64Size(field, v);
   }
 
-  private static void writeRow(CodedOutputStream o, StatsRow r, byte[][] strings, int at,
-      byte[] sketch) throws IOException {
-    if (r.periodStart != 0) {
-      o.writeInt64(1, r.periodStart);
+  private void writeRow(CodedOutputStream o, int r, byte[][] strings, int at, byte[] sketch)
+      throws IOException {
+    long period = delta.periodStart(r);
+    if (period != 0) {
+      o.writeInt64(1, period);
     }
-    int g = StatsBatchEncoder.granularity(r);
+    int g = StatsBatchEncoder.granularity(delta.granularity(r));
     if (g != 0) {
       o.writeEnum(2, g);
     }
@@ -159,9 +166,9 @@ public final class BatchWriter {
         o.writeByteArray(3 + f, strings[at + f]);
       }
     }
-    writeUInt64(o, 7, r.downloads());
-    writeUInt64(o, 8, r.bytes());
-    writeUInt64(o, 9, r.botRequests());
+    writeUInt64(o, 7, delta.downloads(r));
+    writeUInt64(o, 8, delta.bytes(r));
+    writeUInt64(o, 9, delta.botRequests(r));
     if (sketch != null && sketch.length > 0) {
       o.writeByteArray(10, sketch);
     }

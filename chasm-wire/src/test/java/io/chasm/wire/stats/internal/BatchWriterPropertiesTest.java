@@ -57,13 +57,15 @@ class BatchWriterPropertiesTest {
     d.totals().bytesTotal = rnd.nextBoolean() ? 0 : Math.abs(rnd.nextLong());
     long created = rnd.nextBoolean() ? 0 : rnd.nextLong();
     List<StatsRow> sorted = d.rows();
+    int[] order = d.order();
     int parts = Math.max(1, (sorted.size() + maxRows - 1) / maxRows);
     String mirror = "mirror-" + pick(rnd) + "x";
     BatchWriter w = new BatchWriter(mirror, d, created);
     for (int k = 0; k < parts; k++) {
       List<StatsRow> slice = sorted.subList(k * maxRows, Math.min(sorted.size(), (k + 1) * maxRows));
       StatsBatch expected = StatsBatchEncoder.encode(mirror, d, slice, k, parts, created);
-      BatchWriter.Part got = w.write(slice, k, parts);
+      BatchWriter.Part got = w.write(order, k * maxRows, Math.min(order.length, (k + 1) * maxRows), k,
+          parts);
       assertThat(got.bytes()).isEqualTo(expected.toByteArray());
       assertThat(got.id()).isEqualTo(expected.getBatchId().toByteArray());
       assertThat(got.rows()).isEqualTo(expected.getRowsCount());
