@@ -137,6 +137,24 @@ public final class StatsDelta {
     return rows.protocol(i);
   }
 
+  /**
+   * Row i's artifact slot: rows with one slot have the same artifact and type. Dense, below {@link
+   * #slotCount()}, so per-artifact work (e.g. UTF-8 encoding) can be done once per slot.
+   */
+  public int artifactSlot(int i) {
+    return rows.slot(i);
+  }
+
+  /** Number of artifact slots (see {@link #artifactSlot}). */
+  public int slotCount() {
+    return rows.slots();
+  }
+
+  /** Row i's protocol as a dense id (rows with one id have the same protocol). */
+  public int protocolId(int i) {
+    return rows.protocolId(i);
+  }
+
   public long downloads(int i) {
     return rows.downloads(i);
   }

@@ -26,6 +26,8 @@ public final class Aggregator {
   private static final byte[] INFO_REFS = Bytes.ascii("/info/refs");
   private static final byte[] SERVICE_UPLOAD = Bytes.ascii("service=git-upload-pack");
   private static final int MAX_PATH = 4096;
+  // Per-step arrays longer than this are released after a step (see clearRows).
+  static final int SHRINK_ABOVE = 4096;
   private static final byte GIT_MARK = 1;
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
 
@@ -46,7 +48,7 @@ public final class Aggregator {
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
-  private final LongIntMap rowIndex = new LongIntMap();
+  private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
   private final byte[] scratch = new byte[MAX_PATH + 2];
@@ -350,12 +352,25 @@ public final class Aggregator {
   }
 
   private void clearRows() {
+    if (rowHour.length > SHRINK_ABOVE) {
+      // Released, not kept at their high-water size: the step end (its delta, sketches and
+      // batches) is the run's peak live set, and these are not needed there (w5-A).
+      rowHour = new long[256];
+      rowArt = new int[256];
+      rowProto = new byte[256];
+      downloads = new long[256];
+      bytes = new long[256];
+      botReq = new long[256];
+      sketch = new HllSketch[256];
+      rowIndex = new LongIntMap();
+    } else {
+      Arrays.fill(sketch, null);
+      Arrays.fill(downloads, 0);
+      Arrays.fill(bytes, 0);
+      Arrays.fill(botReq, 0);
+      rowIndex.clear();
+    }
     rows = 0;
-    Arrays.fill(sketch, null);
-    Arrays.fill(downloads, 0);
-    Arrays.fill(bytes, 0);
-    Arrays.fill(botReq, 0);
-    rowIndex.clear();
     Arrays.fill(artRow, 0);
     downloaders.clear();
     windowSketches.clear();

@@ -74,5 +74,14 @@ final class DownloaderHashes {
 
   void clear() {
     count = 0;
+    if (row.length > Aggregator.SHRINK_ABOVE) {
+      row = new int[1024];
+      day = new long[1024];
+      dayHash = new long[1024];
+      weekHash = new long[1024];
+      monthHash = new long[1024];
+      groupStart = new int[1];
+      order = new int[0];
+    }
   }
 }

@@ -16,7 +16,7 @@ import org.apache.datasketches.hll.TgtHllType;
  */
 final class WindowSketches {
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
-  private final LongIntMap index = new LongIntMap();
+  private LongIntMap index = new LongIntMap();
   private int count;
   private byte[] kind = new byte[64];
   private long[] window = new long[64];
@@ -77,7 +77,16 @@ final class WindowSketches {
 
   void clear() {
     count = 0;
-    Arrays.fill(sketch, null);
-    index.clear();
+    if (kind.length > Aggregator.SHRINK_ABOVE) {
+      kind = new byte[64];
+      window = new long[64];
+      art = new int[64];
+      proto = new byte[64];
+      sketch = new HllSketch[64];
+      index = new LongIntMap();
+    } else {
+      Arrays.fill(sketch, null);
+      index.clear();
+    }
   }
 }
