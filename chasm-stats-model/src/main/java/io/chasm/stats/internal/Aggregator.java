@@ -352,9 +352,11 @@ public final class Aggregator {
   }
 
   private void clearRows() {
-    if (rowHour.length > SHRINK_ABOVE) {
-      // Released, not kept at their high-water size: the step end (its delta, sketches and
-      // batches) is the run's peak live set, and these are not needed there (w5-A).
+    boolean shrink = hourRows && rowHour.length > SHRINK_ABOVE;
+    if (shrink) {
+      // Released, not kept at their high-water size, when the step's delta keeps rows: its end
+      // (delta, sketches, batches) is the run's peak live set, and these are not needed there
+      // (w5-A). A report-only scan has no such peak, so it keeps them and makes no garbage.
       rowHour = new long[256];
       rowArt = new int[256];
       rowProto = new byte[256];
@@ -372,8 +374,8 @@ public final class Aggregator {
     }
     rows = 0;
     Arrays.fill(artRow, 0);
-    downloaders.clear();
-    windowSketches.clear();
+    downloaders.clear(hourRows);
+    windowSketches.clear(hourRows);
   }
 
   private void reset() {

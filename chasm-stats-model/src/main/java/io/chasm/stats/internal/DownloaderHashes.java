@@ -72,9 +72,10 @@ final class DownloaderHashes {
     }
   }
 
-  void clear() {
+  /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
+  void clear(boolean release) {
     count = 0;
-    if (row.length > Aggregator.SHRINK_ABOVE) {
+    if (release && row.length > Aggregator.SHRINK_ABOVE) {
       row = new int[1024];
       day = new long[1024];
       dayHash = new long[1024];

@@ -75,9 +75,10 @@ final class WindowSketches {
     return delta.row(start, w.granularity(), c.project, c.path, c.type, protocol);
   }
 
-  void clear() {
+  /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
+  void clear(boolean release) {
     count = 0;
-    if (kind.length > Aggregator.SHRINK_ABOVE) {
+    if (release && kind.length > Aggregator.SHRINK_ABOVE) {
       kind = new byte[64];
       window = new long[64];
       art = new int[64];
