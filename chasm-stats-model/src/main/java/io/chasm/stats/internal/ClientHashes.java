@@ -26,17 +26,13 @@ public final class ClientHashes {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final Window[] KINDS = {Window.DAY, Window.WEEK, Window.MONTH};
-  // The cache starts at 2^START_LOG2 slots and doubles up to its limit as addresses arrive, so a
-  // log with few clients does not hold the full size (2 x 17 MiB for two workers) from the start.
-  private static final int START_LOG2 = 12;
   private final PeriodSecrets secrets;
-  private final int limitLog2;
-  private int mask;
-  private int maxEntries;
+  private final int mask;
+  private final int maxEntries;
   // Slot: high 32 bits the address hash, low 32 bits 1 + arena offset of the entry (0 = empty).
   // Entry: length byte, address bytes, 3 stamps, 3 values.
-  private long[] slots;
-  private byte[] arena;
+  private final long[] slots;
+  private final byte[] arena;
   private int arenaUsed;
   private int entries;
   private int closings;
@@ -58,35 +54,10 @@ public final class ClientHashes {
   /** With a cache of {@code 2^slotsLog2} slots, half of them used at most (tests use small ones). */
   ClientHashes(PeriodSecrets secrets, int slotsLog2) {
     this.secrets = secrets;
-    this.limitLog2 = slotsLog2;
-    this.slots = new long[1 << Math.min(slotsLog2, START_LOG2)];
+    this.slots = new long[1 << slotsLog2];
     this.mask = slots.length - 1;
     this.maxEntries = slots.length / 2;
     this.arena = new byte[maxEntries * (16 + VALUES)];
-  }
-
-  // Doubles the slots (rehashed by their stored hashes) and the arena; false at the limit.
-  private boolean grow() {
-    if (slots.length >= 1 << limitLog2) {
-      return false;
-    }
-    long[] old = slots;
-    long[] t = new long[old.length * 2];
-    int m = t.length - 1;
-    for (long v : old) {
-      if (v != 0) {
-        int i = (int) (v >>> 32) & m;
-        while (t[i] != 0) {
-          i = (i + 1) & m;
-        }
-        t[i] = v;
-      }
-    }
-    slots = t;
-    mask = m;
-    maxEntries = t.length / 2;
-    arena = Arrays.copyOf(arena, maxEntries * (16 + VALUES));
-    return true;
   }
 
   /** Sets {@link #day}, {@link #week} and {@link #month} for the address {@code b[s, e)}. */
@@ -107,11 +78,8 @@ public final class ClientHashes {
       month = compute(2, b, s, len);
       return;
     }
-    while (entries >= maxEntries || arenaUsed + 1 + len + VALUES > arena.length) {
-      if (!grow()) {
-        clear();
-        break;
-      }
+    if (entries >= maxEntries || arenaUsed + 1 + len + VALUES > arena.length) {
+      clear();
     }
     int h = ArtifactTable.hash(b, s, e);
     byte[] a = arena;
