@@ -1,102 +1,77 @@
 package io.chasm.stats;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.Comparator;
 
 /**
- * Sorts a delta's rows in {@link StatsRow.Key} order (period, granularity, protocol, type,
- * artifact) by ranking each distinct string once and then comparing two longs per pair. A step has
- * about 140,000 rows over far fewer distinct artifacts; comparing the artifact paths (long common
- * prefixes) at every one of the sort's comparisons was a fifth of the spooling thread (JFR).
+ * The canonical order of a delta's rows ({@link StatsRow.Key} order: period, granularity, protocol,
+ * type, artifact) from its columns: each distinct period, protocol and (type, artifact) slot is
+ * ranked once, and the ranks with the row index are packed into one long per row, sorted as plain
+ * longs. A step has about 220,000 rows over far fewer distinct artifacts; comparing the paths at
+ * every comparison, and then one object per row, were a fifth and a third of the spooling thread
+ * (JFR, w3-A and w4-A).
  */
 final class RowOrder {
   private RowOrder() {}
 
-  private static final class Sortable {
-    final long period;
-    final long rest;
-    final StatsRow row;
-
-    Sortable(long period, long rest, StatsRow row) {
-      this.period = period;
-      this.rest = rest;
-      this.row = row;
-    }
+  static int[] order(DeltaRows rows) {
+    return order(rows, 63);
   }
 
-  static List<StatsRow> sorted(Collection<StatsRow> rows) {
-    StatsRow[] a = rows.toArray(new StatsRow[0]);
-    Map<String, Integer> protocol = ranks(a, r -> r.protocol);
-    Map<String, Integer> type = ranks(a, r -> r.type);
-    List<StatsRow> out = new ArrayList<>(a.length);
-    if (protocol.size() > 0xff || type.size() > 0xffff || StatsRow.Granularity.values().length > 0x7f) {
-      Arrays.sort(a, (x, y) -> key(x).compareTo(key(y)));
-      out.addAll(Arrays.asList(a));
-      return out;
-    }
-    Map<String, Integer> artifact = ranks(a, r -> r.artifact);
-    List<StatsRow> packed = packedSort(a, protocol, type, artifact);
-    if (packed != null) {
-      return packed;
-    }
-    Sortable[] s = new Sortable[a.length];
-    for (int i = 0; i < a.length; i++) {
-      StatsRow r = a[i];
-      long rest = (long) r.granularity.ordinal() << 56 | (long) protocol.get(r.protocol) << 48
-          | (long) type.get(r.type) << 32 | artifact.get(r.artifact);
-      s[i] = new Sortable(r.periodStart, rest, r);
-    }
-    Arrays.sort(s, (x, y) -> x.period != y.period ? Long.compare(x.period, y.period)
-        : Long.compare(x.rest, y.rest));
-    for (Sortable x : s) {
-      out.add(x.row);
-    }
-    return out;
-  }
-
-  // Row keys are distinct, so (period rank, granularity, protocol, type, artifact ranks) packed
-  // above the row's index sort as plain longs: no object per row and no comparator call per
-  // comparison (the object sort was a third of the spooling thread, JFR, w4-A). Null when the
-  // ranks and the index do not fit in 63 bits.
-  private static List<StatsRow> packedSort(StatsRow[] a, Map<String, Integer> protocol,
-      Map<String, Integer> type, Map<String, Integer> artifact) {
-    long[] periods = new long[a.length];
-    for (int i = 0; i < a.length; i++) {
-      periods[i] = a[i].periodStart;
+  // maxBits below 63 only in tests, to take the comparator path on small deltas.
+  static int[] order(DeltaRows rows, int maxBits) {
+    int n = rows.size();
+    long[] periods = new long[n];
+    for (int i = 0; i < n; i++) {
+      periods[i] = rows.periodStart(i);
     }
     Arrays.sort(periods);
     int distinct = 0;
-    for (int i = 0; i < periods.length; i++) {
+    for (int i = 0; i < n; i++) {
       if (i == 0 || periods[i] != periods[distinct - 1]) {
         periods[distinct++] = periods[i];
       }
     }
-    int pb = bits(distinct), gb = bits(StatsRow.Granularity.values().length);
-    int rb = bits(protocol.size()), tb = bits(type.size()), ab = bits(artifact.size());
-    int ib = bits(a.length);
-    if (pb + gb + rb + tb + ab + ib > 63) {
-      return null;
+    int[] protocolRank = ranks(rows.protocolNames().toArray(new String[0]), String::compareTo);
+    Integer[] slots = new Integer[rows.slots()];
+    for (int s = 0; s < slots.length; s++) {
+      slots[s] = s;
     }
-    long[] keys = new long[a.length];
-    for (int i = 0; i < a.length; i++) {
-      StatsRow r = a[i];
-      long k = Arrays.binarySearch(periods, 0, distinct, r.periodStart);
-      k = k << gb | r.granularity.ordinal();
-      k = k << rb | protocol.get(r.protocol);
-      k = k << tb | type.get(r.type);
-      k = k << ab | artifact.get(r.artifact);
+    int[] slotRank = ranks(slots, Comparator.<Integer, String>comparing(rows::slotType)
+        .thenComparing(rows::slotArtifact));
+    int[] periodRank = new int[n];
+    for (int i = 0; i < n; i++) {
+      periodRank[i] = Arrays.binarySearch(periods, 0, distinct, rows.periodStart(i));
+    }
+    int pb = bits(distinct), gb = bits(StatsRow.Granularity.values().length);
+    int rb = bits(protocolRank.length), sb = bits(slotRank.length), ib = bits(n);
+    int[] out = new int[n];
+    if (pb + gb + rb + sb + ib > maxBits) {
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, Comparator.<Integer>comparingInt(i -> periodRank[i])
+          .thenComparingInt(i -> rows.granularity(i).ordinal())
+          .thenComparingInt(i -> protocolRank[rows.protocolId(i)])
+          .thenComparingInt(i -> slotRank[rows.slot(i)]));
+      for (int i = 0; i < n; i++) {
+        out[i] = boxed[i];
+      }
+      return out;
+    }
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      long k = periodRank[i];
+      k = k << gb | rows.granularity(i).ordinal();
+      k = k << rb | protocolRank[rows.protocolId(i)];
+      k = k << sb | slotRank[rows.slot(i)];
       keys[i] = k << ib | i;
     }
     Arrays.sort(keys);
     long mask = (1L << ib) - 1;
-    List<StatsRow> out = new ArrayList<>(a.length);
-    for (long k : keys) {
-      out.add(a[(int) (k & mask)]);
+    for (int i = 0; i < n; i++) {
+      out[i] = (int) (keys[i] & mask);
     }
     return out;
   }
@@ -106,21 +81,17 @@ final class RowOrder {
     return n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
   }
 
-  private static StatsRow.Key key(StatsRow r) {
-    return new StatsRow.Key(r.periodStart, r.granularity, r.protocol, r.type, r.artifact);
-  }
-
-  // Dense ranks in String order; equal strings get one rank.
-  private static Map<String, Integer> ranks(StatsRow[] rows, Function<StatsRow, String> f) {
-    Map<String, Integer> m = new HashMap<>();
-    for (StatsRow r : rows) {
-      m.putIfAbsent(f.apply(r), 0);
+  // rank[i] of each value in the given order; the values are distinct.
+  private static <T> int[] ranks(T[] values, Comparator<? super T> order) {
+    Integer[] idx = new Integer[values.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
     }
-    String[] distinct = m.keySet().toArray(new String[0]);
-    Arrays.sort(distinct);
-    for (int i = 0; i < distinct.length; i++) {
-      m.put(distinct[i], i);
+    Arrays.sort(idx, (x, y) -> order.compare(values[x], values[y]));
+    int[] rank = new int[values.length];
+    for (int r = 0; r < idx.length; r++) {
+      rank[idx[r]] = r;
     }
-    return m;
+    return rank;
   }
 }

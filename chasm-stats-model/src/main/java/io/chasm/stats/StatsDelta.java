@@ -1,18 +1,24 @@
 package io.chasm.stats;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * What some log bytes add to the statistics: hour and day rows, countme rows, line totals and the
- * exact byte ranges they come from. One delta becomes one batch. Rows are kept sorted by key so a
+ * exact byte ranges they come from. One delta becomes one batch. Rows are read in key order so a
  * delta serialises the same way every time.
+ *
+ * <p>Rows are kept as columns: {@link #row} gives a view of one, and the index methods ({@link
+ * #rowIndex}, {@link #add(int, long, long, long)}, {@link #order()}, {@link #periodStart(int)} and the
+ * rest) reach them without an object per row, for the step hand-over and the batch encoder.
  */
 public final class StatsDelta {
-  private final Map<StatsRow.Key, StatsRow> rows = new java.util.HashMap<>();
+  private final DeltaRows rows = new DeltaRows();
   private long maxHour = Long.MIN_VALUE;
   private final boolean keepHours;
 
@@ -52,23 +58,118 @@ public final class StatsDelta {
     maxHour = Math.max(maxHour, periodStart);
   }
 
-  /** The row for this key, created empty when absent. */
+  /** The row for this key, created empty when absent: a view of the delta's columns. */
   public StatsRow row(long periodStart, StatsRow.Granularity g, String project, String artifact,
       String type, String protocol) {
-    if (!keepHours && g == StatsRow.Granularity.HOUR) {
+    int i = rowIndex(periodStart, g, -1, project, artifact, type, protocol);
+    return i < 0 ? new StatsRow(periodStart, g, project, artifact, type, protocol)
+        : new StatsRow(rows, i);
+  }
+
+  /**
+   * The index of the row for this key, created empty when absent; -1 for an HOUR row of a delta
+   * that does not keep hours (its hour is noted). The project is not part of the key: the first
+   * one given stays.
+   *
+   * @param artifactId -1, or a dense id (from 0) the caller gives each distinct (type, artifact)
+   *     for the delta's lifetime, which saves looking the strings up again
+   */
+  public int rowIndex(long periodStart, StatsRow.Granularity g, int artifactId, String project,
+      String artifact, String type, String protocol) {
+    if (g == StatsRow.Granularity.HOUR && (!keepHours || periodStart > maxHour)) {
       maxHour = Math.max(maxHour, periodStart);
-      return new StatsRow(periodStart, g, project, artifact, type, protocol);
-    }
-    StatsRow.Key k = new StatsRow.Key(periodStart, g, protocol, type, artifact);
-    StatsRow r = rows.get(k);
-    if (r == null) {
-      r = new StatsRow(periodStart, g, project, artifact, type, protocol);
-      rows.put(k, r);
-      if (g == StatsRow.Granularity.HOUR && periodStart > maxHour) {
-        maxHour = periodStart;
+      if (!keepHours) {
+        return -1;
       }
     }
-    return r;
+    return rows.row(periodStart, g, artifactId, project, artifact, type, protocol);
+  }
+
+  /** Adds counts to row {@code i} (see {@link #rowIndex}; -1 is ignored). */
+  public void add(int i, long downloads, long bytes, long botRequests) {
+    if (i >= 0) {
+      rows.add(i, downloads, bytes, botRequests);
+    }
+  }
+
+  /** Adds a sketch's downloaders to row {@code i}; the sketch is kept, never modified. */
+  public void addUniques(int i, HllSketch s) {
+    if (i >= 0) {
+      rows.addUniques(i, s);
+    }
+  }
+
+  DeltaRows columns() {
+    return rows;
+  }
+
+  /** Number of rows. */
+  public int size() {
+    return rows.size();
+  }
+
+  /** Row indexes in key order (period, granularity, protocol, type, artifact). */
+  public int[] order() {
+    return RowOrder.order(rows);
+  }
+
+  public long periodStart(int i) {
+    return rows.periodStart(i);
+  }
+
+  public StatsRow.Granularity granularity(int i) {
+    return rows.granularity(i);
+  }
+
+  public String project(int i) {
+    return rows.project(i);
+  }
+
+  public String artifact(int i) {
+    return rows.artifact(i);
+  }
+
+  public String type(int i) {
+    return rows.type(i);
+  }
+
+  public String protocol(int i) {
+    return rows.protocol(i);
+  }
+
+  /**
+   * Row i's artifact slot: rows with one slot have the same artifact and type. Dense, below {@link
+   * #slotCount()}, so per-artifact work (e.g. UTF-8 encoding) can be done once per slot.
+   */
+  public int artifactSlot(int i) {
+    return rows.slot(i);
+  }
+
+  /** Number of artifact slots (see {@link #artifactSlot}). */
+  public int slotCount() {
+    return rows.slots();
+  }
+
+  /** Row i's protocol as a dense id (rows with one id have the same protocol). */
+  public int protocolId(int i) {
+    return rows.protocolId(i);
+  }
+
+  public long downloads(int i) {
+    return rows.downloads(i);
+  }
+
+  public long bytes(int i) {
+    return rows.bytes(i);
+  }
+
+  public long botRequests(int i) {
+    return rows.botRequests(i);
+  }
+
+  /** Row i's unique-downloader sketch, or null when nobody was counted. Do not modify it. */
+  public HllSketch uniques(int i) {
+    return rows.uniques(i);
   }
 
   public CountmeRow countme(long weekStart, String project, int bucket, String label) {
@@ -92,14 +193,29 @@ public final class StatsDelta {
     return l;
   }
 
-  /** Rows sorted by period, granularity, protocol, type and artifact. */
+  /** Rows sorted by period, granularity, protocol, type and artifact (views of the columns). */
   public List<StatsRow> rows() {
-    return RowOrder.sorted(rows.values());
+    return views(order());
   }
 
   /** Rows in no particular order (cheaper than {@link #rows()}). */
   public java.util.Collection<StatsRow> unorderedRows() {
-    return java.util.Collections.unmodifiableCollection(rows.values());
+    return views(null);
+  }
+
+  private List<StatsRow> views(int[] order) {
+    int n = rows.size();
+    return new AbstractList<>() {
+      @Override
+      public StatsRow get(int i) {
+        return new StatsRow(rows, order == null ? java.util.Objects.checkIndex(i, n) : order[i]);
+      }
+
+      @Override
+      public int size() {
+        return n;
+      }
+    };
   }
 
   /** Start of the latest hour with a row, or Long.MIN_VALUE. */
@@ -112,7 +228,7 @@ public final class StatsDelta {
   }
 
   public boolean isEmpty() {
-    return rows.isEmpty() && countme.isEmpty() && totals.linesTotal == 0;
+    return rows.size() == 0 && countme.isEmpty() && totals.linesTotal == 0;
   }
 
   /** Adds another delta's rows, countme, totals and coverage. */
@@ -122,13 +238,15 @@ public final class StatsDelta {
 
   /** Like {@link #merge(StatsDelta)}, taking only rows of the given granularity (null = all). */
   public void merge(StatsDelta o, StatsRow.Granularity only) {
-    for (StatsRow r : o.rows.values()) {
-      if (only != null && r.granularity != only) {
+    DeltaRows r = o.rows;
+    for (int i = 0; i < r.size(); i++) {
+      if (only != null && r.granularity(i) != only) {
         continue;
       }
-      StatsRow m = row(r.periodStart, r.granularity, r.project, r.artifact, r.type, r.protocol);
-      m.add(r.downloads, r.bytes, r.botRequests);
-      m.addUniques(r.uniques());
+      int m = rowIndex(r.periodStart(i), r.granularity(i), -1, r.project(i), r.artifact(i),
+          r.type(i), r.protocol(i));
+      add(m, r.downloads(i), r.bytes(i), r.botRequests(i));
+      addUniques(m, r.uniques(i));
     }
     for (CountmeRow c : o.countme.values()) {
       countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);

@@ -31,6 +31,9 @@ public final class StatsRow {
   // only when a second one arrives. Source sketches are never modified.
   private HllSketch single;
   private Union uniques;
+  // A row of a delta is a view of its columns (null for a free-standing row).
+  private final DeltaRows owner;
+  private final int index;
 
   public StatsRow(long periodStart, Granularity granularity, String project, String artifact,
       String type, String protocol) {
@@ -40,27 +43,49 @@ public final class StatsRow {
     this.artifact = artifact;
     this.type = type;
     this.protocol = protocol;
+    this.owner = null;
+    this.index = -1;
+  }
+
+  // The view of row i of a delta's columns.
+  StatsRow(DeltaRows rows, int i) {
+    this.periodStart = rows.periodStart(i);
+    this.granularity = rows.granularity(i);
+    this.project = rows.project(i);
+    this.artifact = rows.artifact(i);
+    this.type = rows.type(i);
+    this.protocol = rows.protocol(i);
+    this.owner = rows;
+    this.index = i;
   }
 
   public long downloads() {
-    return downloads;
+    return owner != null ? owner.downloads(index) : downloads;
   }
 
   public long bytes() {
-    return bytes;
+    return owner != null ? owner.bytes(index) : bytes;
   }
 
   public long botRequests() {
-    return botRequests;
+    return owner != null ? owner.botRequests(index) : botRequests;
   }
 
   public void add(long downloads, long bytes, long botRequests) {
+    if (owner != null) {
+      owner.add(index, downloads, bytes, botRequests);
+      return;
+    }
     this.downloads += downloads;
     this.bytes += bytes;
     this.botRequests += botRequests;
   }
 
   public void addUniques(HllSketch s) {
+    if (owner != null) {
+      owner.addUniques(index, s);
+      return;
+    }
     if (s == null || s.isEmpty()) {
       return;
     }
@@ -72,6 +97,10 @@ public final class StatsRow {
   }
 
   public void addUnique(long clientHash) {
+    if (owner != null) {
+      owner.addUnique(index, clientHash);
+      return;
+    }
     union().update(clientHash);
   }
 
@@ -88,6 +117,9 @@ public final class StatsRow {
 
   /** The unique-downloader sketch, or null when nobody was counted. Do not modify it. */
   public HllSketch uniques() {
+    if (owner != null) {
+      return owner.uniques(index);
+    }
     if (uniques != null) {
       return uniques.isEmpty() ? null : uniques.getResult(TgtHllType.HLL_4);
     }
@@ -96,6 +128,9 @@ public final class StatsRow {
 
   /** Estimated unique downloaders, rounded; 0 when none. */
   public long uniqueEstimate() {
+    if (owner != null) {
+      return owner.uniqueEstimate(index);
+    }
     if (uniques != null) {
       return Math.round(uniques.getCompositeEstimate());
     }

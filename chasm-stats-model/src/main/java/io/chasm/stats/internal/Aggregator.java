@@ -1,5 +1,6 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.internal.collect.LongIntMap;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.RunTotals;
@@ -26,6 +27,8 @@ public final class Aggregator {
   private static final byte[] INFO_REFS = Bytes.ascii("/info/refs");
   private static final byte[] SERVICE_UPLOAD = Bytes.ascii("service=git-upload-pack");
   private static final int MAX_PATH = 4096;
+  // Per-step arrays longer than this are released after a step (see clearRows).
+  static final int SHRINK_ABOVE = 4096;
   private static final byte GIT_MARK = 1;
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
 
@@ -46,7 +49,7 @@ public final class Aggregator {
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
-  private final LongIntMap rowIndex = new LongIntMap();
+  private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
   private final byte[] scratch = new byte[MAX_PATH + 2];
@@ -307,19 +310,23 @@ public final class Aggregator {
     if (!keepHours && maxHour != Long.MIN_VALUE) {
       delta.noteHour(maxHour * 3600);
     }
+    String[] labels = new String[PROTOCOLS.length];
+    for (int p = 0; p < labels.length; p++) {
+      labels[p] = PROTOCOLS[p].label();
+    }
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
       if (keepHours) {
-        String protocol = PROTOCOLS[proto].label();
-        StatsRow h = delta.row(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.project, c.path,
-            c.type, protocol);
-        h.add(downloads[i], bytes[i], botReq[i]);
-        h.addUniques(sketch[i]);
-        StatsRow d = delta.row(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
-            c.project, c.path, c.type, protocol);
-        d.add(downloads[i], bytes[i], botReq[i]);
-        d.addUniques(sketch[i]);
+        // By index into the delta's columns: no row object, key or map node per row.
+        int h = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project, c.path,
+            c.type, labels[proto]);
+        delta.add(h, downloads[i], bytes[i], botReq[i]);
+        delta.addUniques(h, sketch[i]);
+        int d = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+            c.id, c.project, c.path, c.type, labels[proto]);
+        delta.add(d, downloads[i], bytes[i], botReq[i]);
+        delta.addUniques(d, sketch[i]);
       }
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
@@ -346,15 +353,30 @@ public final class Aggregator {
   }
 
   private void clearRows() {
+    boolean shrink = hourRows && rowHour.length > SHRINK_ABOVE;
+    if (shrink) {
+      // Released, not kept at their high-water size, when the step's delta keeps rows: its end
+      // (delta, sketches, batches) is the run's peak live set, and these are not needed there
+      // (w5-A). A report-only scan has no such peak, so it keeps them and makes no garbage.
+      rowHour = new long[256];
+      rowArt = new int[256];
+      rowProto = new byte[256];
+      downloads = new long[256];
+      bytes = new long[256];
+      botReq = new long[256];
+      sketch = new HllSketch[256];
+      rowIndex = new LongIntMap();
+    } else {
+      Arrays.fill(sketch, null);
+      Arrays.fill(downloads, 0);
+      Arrays.fill(bytes, 0);
+      Arrays.fill(botReq, 0);
+      rowIndex.clear();
+    }
     rows = 0;
-    Arrays.fill(sketch, null);
-    Arrays.fill(downloads, 0);
-    Arrays.fill(bytes, 0);
-    Arrays.fill(botReq, 0);
-    rowIndex.clear();
     Arrays.fill(artRow, 0);
-    downloaders.clear();
-    windowSketches.clear();
+    downloaders.clear(hourRows);
+    windowSketches.clear(hourRows);
   }
 
   private void reset() {

@@ -72,7 +72,17 @@ final class DownloaderHashes {
     }
   }
 
-  void clear() {
+  /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
+  void clear(boolean release) {
     count = 0;
+    if (release && row.length > Aggregator.SHRINK_ABOVE) {
+      row = new int[1024];
+      day = new long[1024];
+      dayHash = new long[1024];
+      weekHash = new long[1024];
+      monthHash = new long[1024];
+      groupStart = new int[1];
+      order = new int[0];
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.internal.collect.LongIntMap;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 

@@ -1,5 +1,6 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.internal.collect.LongIntMap;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
@@ -16,7 +17,7 @@ import org.apache.datasketches.hll.TgtHllType;
  */
 final class WindowSketches {
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
-  private final LongIntMap index = new LongIntMap();
+  private LongIntMap index = new LongIntMap();
   private int count;
   private byte[] kind = new byte[64];
   private long[] window = new long[64];
@@ -56,7 +57,12 @@ final class WindowSketches {
     for (int i = 0; i < count; i++) {
       Window w = kind[i] == 1 ? Window.MONTH : Window.WEEK;
       ArtifactCatalog.Artifact c = classify.apply(art[i]);
-      addTo(delta, w, window[i], c, PROTOCOLS[proto[i]].label()).addUniques(sketch[i]);
+      long start = w.start(window[i]);
+      if (start >= 0) { // none before 1970 (a negative period_start is refused)
+        int r = delta.rowIndex(start, w.granularity(), c.id, c.project, c.path, c.type,
+            PROTOCOLS[proto[i]].label());
+        delta.addUniques(r, sketch[i]);
+      }
     }
   }
 
@@ -70,9 +76,19 @@ final class WindowSketches {
     return delta.row(start, w.granularity(), c.project, c.path, c.type, protocol);
   }
 
-  void clear() {
+  /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
+  void clear(boolean release) {
     count = 0;
-    Arrays.fill(sketch, null);
-    index.clear();
+    if (release && kind.length > Aggregator.SHRINK_ABOVE) {
+      kind = new byte[64];
+      window = new long[64];
+      art = new int[64];
+      proto = new byte[64];
+      sketch = new HllSketch[64];
+      index = new LongIntMap();
+    } else {
+      Arrays.fill(sketch, null);
+      index.clear();
+    }
   }
 }

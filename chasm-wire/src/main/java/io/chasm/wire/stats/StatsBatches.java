@@ -2,10 +2,9 @@ package io.chasm.wire.stats;
 
 import io.chasm.stats.Coverage;
 import io.chasm.stats.StatsDelta;
-import io.chasm.stats.StatsRow;
 import io.chasm.wire.proto.stats.StatsBatch;
 import io.chasm.wire.stats.internal.BatchIds;
-import io.chasm.wire.stats.internal.BatchWriter;
+import io.chasm.wire.stats.internal.PartEncoder;
 import io.chasm.wire.stats.internal.StatsBatchEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,19 +67,15 @@ public final class StatsBatches {
   }
 
   /**
-   * The batches of {@link #buildAll}, the same bytes, handed over one at a time: only one part's
-   * encoding (its sketches serialised) is in memory at once, not the whole step's.
+   * The batches of {@link #buildAll}, the same bytes, handed over one at a time in part order on
+   * the calling thread: parts are encoded on all cores, a few at most ahead of the sink, so only a
+   * few parts' encodings (their sketches serialised) are in memory at once, not the whole step's.
    */
   public static void forEach(String mirrorId, StatsDelta delta, int maxRows, long createdUnix,
       BatchConsumer sink) throws IOException {
-    List<StatsRow> rows = delta.rows();
-    int parts = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
-    BatchWriter writer = new BatchWriter(mirrorId, delta, createdUnix);
-    for (int k = 0; k < parts; k++) {
-      List<StatsRow> slice = rows.subList(k * maxRows, Math.min(rows.size(), (k + 1) * maxRows));
-      BatchWriter.Part p = writer.write(slice, k, parts);
-      sink.accept(new EncodedBatch(p.id(), p.bytes(), p.rows(), p.part(), p.parts()));
-    }
+    // Parts are encoded on all cores, handed over here in order (PartEncoder).
+    PartEncoder.encode(mirrorId, delta, delta.order(), maxRows, createdUnix,
+        p -> sink.accept(new EncodedBatch(p.id(), p.bytes(), p.rows(), p.part(), p.parts())));
   }
 
   private static EncodedBatch of(StatsBatch b) {

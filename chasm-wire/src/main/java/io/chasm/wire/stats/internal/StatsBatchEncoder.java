@@ -105,9 +105,9 @@ public final class StatsBatchEncoder {
     return s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4).toCompactByteArray();
   }
 
-  /** The protobuf number of a row's granularity. */
-  static int granularity(io.chasm.stats.StatsRow r) {
-    return GRANULARITY[r.granularity.ordinal()].getNumber();
+  /** The protobuf number of a granularity. */
+  static int granularity(io.chasm.stats.StatsRow.Granularity g) {
+    return GRANULARITY[g.ordinal()].getNumber();
   }
 
   static void addCoverage(StatsBatch.Builder b, List<Coverage> coverage) {

@@ -26,6 +26,27 @@ class BatchWriterPropertiesTest {
   void writerBytesEqualBuilderBytes(@ForAll long seed, @ForAll @IntRange(min = 0, max = 60) int rows,
       @ForAll @IntRange(min = 1, max = 7) int maxRows) {
     Random rnd = new Random(seed);
+    StatsDelta d = randomDelta(rnd, rows);
+    long created = rnd.nextBoolean() ? 0 : rnd.nextLong();
+    List<StatsRow> sorted = d.rows();
+    int[] order = d.order();
+    int parts = Math.max(1, (sorted.size() + maxRows - 1) / maxRows);
+    String mirror = "mirror-" + pick(rnd) + "x";
+    BatchWriter w = new BatchWriter(mirror, d, created);
+    for (int k = 0; k < parts; k++) {
+      List<StatsRow> slice = sorted.subList(k * maxRows, Math.min(sorted.size(), (k + 1) * maxRows));
+      StatsBatch expected = StatsBatchEncoder.encode(mirror, d, slice, k, parts, created);
+      BatchWriter.Part got = w.write(order, k * maxRows, Math.min(order.length, (k + 1) * maxRows), k,
+          parts);
+      assertThat(got.bytes()).isEqualTo(expected.toByteArray());
+      assertThat(got.id()).isEqualTo(expected.getBatchId().toByteArray());
+      assertThat(got.rows()).isEqualTo(expected.getRowsCount());
+      assertThat(got.part()).isEqualTo(expected.getPart());
+      assertThat(got.parts()).isEqualTo(Math.max(1, expected.getParts()));
+    }
+  }
+
+  private static StatsDelta randomDelta(Random rnd, int rows) {
     StatsDelta d = new StatsDelta();
     for (int i = 0, n = rnd.nextInt(3); i < n; i++) {
       byte[] id = new byte[32];
@@ -55,21 +76,42 @@ class BatchWriterPropertiesTest {
     }
     d.totals().linesTotal = rnd.nextInt(1000);
     d.totals().bytesTotal = rnd.nextBoolean() ? 0 : Math.abs(rnd.nextLong());
-    long created = rnd.nextBoolean() ? 0 : rnd.nextLong();
-    List<StatsRow> sorted = d.rows();
-    int parts = Math.max(1, (sorted.size() + maxRows - 1) / maxRows);
-    String mirror = "mirror-" + pick(rnd) + "x";
-    BatchWriter w = new BatchWriter(mirror, d, created);
+    return d;
+  }
+
+  /**
+   * Parts encoded on all cores reach the sink in part order with the bytes of one writer
+   * encoding them in turn; a failing sink stops the encoding and its exception comes out.
+   */
+  @Property(tries = 200)
+  void partsOnAllCoresArriveInOrderWithTheSameBytes(@ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 200) int rows, @ForAll @IntRange(min = 1, max = 9) int maxRows,
+      @ForAll @IntRange(min = -1, max = 40) int failAt) throws Exception {
+    Random rnd = new Random(seed);
+    StatsDelta d = randomDelta(rnd, rows);
+    int[] order = d.order();
+    int parts = Math.max(1, (order.length + maxRows - 1) / maxRows);
+    BatchWriter w = new BatchWriter("mirror-p", d, 7);
+    List<byte[]> expected = new java.util.ArrayList<>();
     for (int k = 0; k < parts; k++) {
-      List<StatsRow> slice = sorted.subList(k * maxRows, Math.min(sorted.size(), (k + 1) * maxRows));
-      StatsBatch expected = StatsBatchEncoder.encode(mirror, d, slice, k, parts, created);
-      BatchWriter.Part got = w.write(slice, k, parts);
-      assertThat(got.bytes()).isEqualTo(expected.toByteArray());
-      assertThat(got.id()).isEqualTo(expected.getBatchId().toByteArray());
-      assertThat(got.rows()).isEqualTo(expected.getRowsCount());
-      assertThat(got.part()).isEqualTo(expected.getPart());
-      assertThat(got.parts()).isEqualTo(Math.max(1, expected.getParts()));
+      expected.add(w.write(order, k * maxRows, Math.min(order.length, (k + 1) * maxRows), k, parts).bytes());
     }
+    List<byte[]> got = new java.util.ArrayList<>();
+    try {
+      PartEncoder.encode("mirror-p", d, order, maxRows, 7, p -> {
+        if (got.size() == failAt) {
+          throw new java.io.IOException("sink failed");
+        }
+        assertThat(p.part()).isEqualTo(got.size());
+        got.add(p.bytes());
+      });
+      assertThat(failAt < 0 || failAt >= parts).isTrue();
+    } catch (java.io.IOException e) {
+      assertThat(e).hasMessage("sink failed");
+      assertThat(failAt).isBetween(0, parts - 1);
+      expected = expected.subList(0, failAt);
+    }
+    assertThat(got).containsExactlyElementsOf(expected);
   }
 
   private static String pick(Random rnd) {

@@ -1,8 +1,11 @@
-package io.chasm.stats.internal;
+package io.chasm.stats.internal.collect;
 
 import java.util.Arrays;
 
-/** Open-addressing map from long keys to non-negative ints; -1 means absent. No boxing. */
+/**
+ * Open-addressing map from long keys to non-negative ints; -1 means absent. No boxing. In a package
+ * of its own so that the public model package (the delta's row index) can use it without a cycle.
+ */
 public final class LongIntMap {
   private static final long EMPTY = Long.MIN_VALUE;
   private long[] keys = new long[1024];

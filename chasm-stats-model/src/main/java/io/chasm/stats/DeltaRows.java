@@ -1,0 +1,241 @@
+package io.chasm.stats;
+
+import io.chasm.stats.internal.collect.LongIntMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
+
+/**
+ * A delta's rows as columns, keyed by (period, granularity, protocol, artifact slot) in a primitive
+ * open-addressing map; an artifact slot is one distinct (type, artifact) pair of the delta. A step
+ * has about 220,000 rows: one {@code StatsRow}, {@code Key} and {@code HashMap} node each made the
+ * hand-over a quarter of the samples and the step's live set most of the collector's work (JFR,
+ * w4-A). Strings exist per slot, not per row. Not thread-safe.
+ */
+final class DeltaRows {
+  private static final int PERIOD_BITS = 22;
+  private static final StatsRow.Granularity[] GRANULARITY = StatsRow.Granularity.values();
+
+  private final LongIntMap index = new LongIntMap();
+  private final LongIntMap periodIndex = new LongIntMap();
+  private int periods;
+  // Artifact slots: by (type, artifact), and by the caller's dense artifact id (catalog id) + 1.
+  private final Map<List<String>, Integer> slotOf = new HashMap<>();
+  private int[] slotOfId = new int[0];
+  private final List<String> slotArtifact = new ArrayList<>();
+  private final List<String> slotType = new ArrayList<>();
+  private final List<String> protocols = new ArrayList<>();
+
+  private int size;
+  private long[] period = new long[0];
+  private byte[] granularity = new byte[0];
+  private byte[] protocol = new byte[0];
+  private int[] slot = new int[0];
+  private String[] project = new String[0];
+  private long[] downloads = new long[0];
+  private long[] bytes = new long[0];
+  private long[] bots = new long[0];
+  // One source sketch kept as is (the common case: one worker saw the row); a Union only once a
+  // second one arrives. Source sketches are never modified.
+  private HllSketch[] single = new HllSketch[0];
+  private Union[] union = new Union[0];
+
+  int size() {
+    return size;
+  }
+
+  /** The row of this key, created empty when absent; {@code artifactId} is -1 or a dense id. */
+  int row(long periodStart, StatsRow.Granularity g, int artifactId, String project,
+      String artifact, String type, String protocolName) {
+    int s = slot(artifactId, artifact, type);
+    int p = periodIndex.get(periodStart);
+    if (p < 0) {
+      if (periodStart == Long.MIN_VALUE || periods == 1 << PERIOD_BITS) {
+        throw new IllegalArgumentException("period_start out of range: " + periodStart);
+      }
+      p = periods++;
+      periodIndex.put(periodStart, p);
+    }
+    int pr = protocol(protocolName);
+    long key = (long) p << 41 | (long) g.ordinal() << 39 | (long) pr << 32 | (s & 0xffffffffL);
+    int i = index.get(key);
+    if (i < 0) {
+      i = add(periodStart, g, pr, s, project);
+      index.put(key, i);
+    }
+    return i;
+  }
+
+  private int slot(int artifactId, String artifact, String type) {
+    if (artifactId >= 0 && artifactId < slotOfId.length && slotOfId[artifactId] > 0) {
+      return slotOfId[artifactId] - 1;
+    }
+    Integer s = slotOf.get(List.of(type, artifact));
+    if (s == null) {
+      s = slotArtifact.size();
+      slotOf.put(List.of(type, artifact), s);
+      slotArtifact.add(artifact);
+      slotType.add(type);
+    }
+    if (artifactId >= 0) {
+      if (artifactId >= slotOfId.length) {
+        slotOfId = Arrays.copyOf(slotOfId, Math.max(artifactId + 1, slotOfId.length * 2));
+      }
+      slotOfId[artifactId] = s + 1;
+    }
+    return s;
+  }
+
+  private int protocol(String name) {
+    for (int i = 0; i < protocols.size(); i++) {
+      String p = protocols.get(i);
+      if (p == name || p.equals(name)) {
+        return i;
+      }
+    }
+    if (protocols.size() == 0x7f) {
+      throw new IllegalArgumentException("more than 127 protocols in one delta");
+    }
+    protocols.add(name);
+    return protocols.size() - 1;
+  }
+
+  private int add(long periodStart, StatsRow.Granularity g, int pr, int s, String proj) {
+    int i = size++;
+    if (i == period.length) {
+      int n = Math.max(256, i * 2);
+      period = Arrays.copyOf(period, n);
+      granularity = Arrays.copyOf(granularity, n);
+      protocol = Arrays.copyOf(protocol, n);
+      slot = Arrays.copyOf(slot, n);
+      project = Arrays.copyOf(project, n);
+      downloads = Arrays.copyOf(downloads, n);
+      bytes = Arrays.copyOf(bytes, n);
+      bots = Arrays.copyOf(bots, n);
+      single = Arrays.copyOf(single, n);
+      union = Arrays.copyOf(union, n);
+    }
+    period[i] = periodStart;
+    granularity[i] = (byte) g.ordinal();
+    protocol[i] = (byte) pr;
+    slot[i] = s;
+    project[i] = proj;
+    return i;
+  }
+
+  void add(int i, long d, long b, long botRequests) {
+    downloads[i] += d;
+    bytes[i] += b;
+    bots[i] += botRequests;
+  }
+
+  void addUniques(int i, HllSketch s) {
+    if (s == null || s.isEmpty()) {
+      return;
+    }
+    if (union[i] == null && single[i] == null) {
+      single[i] = s;
+      return;
+    }
+    union(i).update(s);
+  }
+
+  void addUnique(int i, long clientHash) {
+    union(i).update(clientHash);
+  }
+
+  private Union union(int i) {
+    Union u = union[i];
+    if (u == null) {
+      u = new Union(StatsRow.LG_K);
+      if (single[i] != null) {
+        u.update(single[i]);
+        single[i] = null;
+      }
+      union[i] = u;
+    }
+    return u;
+  }
+
+  long periodStart(int i) {
+    return period[i];
+  }
+
+  StatsRow.Granularity granularity(int i) {
+    return GRANULARITY[granularity[i]];
+  }
+
+  String project(int i) {
+    return project[i];
+  }
+
+  String artifact(int i) {
+    return slotArtifact.get(slot[i]);
+  }
+
+  String type(int i) {
+    return slotType.get(slot[i]);
+  }
+
+  String protocol(int i) {
+    return protocols.get(protocol[i]);
+  }
+
+  int slot(int i) {
+    return slot[i];
+  }
+
+  int protocolId(int i) {
+    return protocol[i];
+  }
+
+  int slots() {
+    return slotArtifact.size();
+  }
+
+  String slotArtifact(int s) {
+    return slotArtifact.get(s);
+  }
+
+  String slotType(int s) {
+    return slotType.get(s);
+  }
+
+  List<String> protocolNames() {
+    return protocols;
+  }
+
+  long downloads(int i) {
+    return downloads[i];
+  }
+
+  long bytes(int i) {
+    return bytes[i];
+  }
+
+  long botRequests(int i) {
+    return bots[i];
+  }
+
+  /** The row's sketch, or null when nobody was counted; a union's result is a new sketch. */
+  HllSketch uniques(int i) {
+    Union u = union[i];
+    if (u != null) {
+      return u.isEmpty() ? null : u.getResult(TgtHllType.HLL_4);
+    }
+    return single[i];
+  }
+
+  long uniqueEstimate(int i) {
+    Union u = union[i];
+    if (u != null) {
+      return Math.round(u.getCompositeEstimate());
+    }
+    return single[i] == null ? 0 : Math.round(single[i].getCompositeEstimate());
+  }
+}
