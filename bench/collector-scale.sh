@@ -91,6 +91,15 @@ if [ "$profile" = 1 ]; then
       rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'collector')
     ORDER BY total_exec_time DESC LIMIT 12"
+  # The reads' slowest executions: a view's p95 tail is one of its queries' max (the home and
+  # project pages run several).
+  echo "collector-scale: reads by slowest execution (pg_stat_statements):"
+  psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "
+    SELECT calls, round(mean_exec_time::numeric, 2) AS mean_ms, round(max_exec_time::numeric, 1) AS max_ms,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'collector')
+      AND query ILIKE 'SELECT%' AND query NOT ILIKE '%pending_rolls%'
+    ORDER BY max_exec_time DESC LIMIT 12"
   # The plans of the reads that grow with the data: a project's artifacts over every month
   # (the project page and CSV export), its breakdown by mirror, and its top ten of the last seven
   # days (the home page, once per project).
