@@ -67,10 +67,7 @@ public final class Sketches {
 
   /** The rounded estimate of stored bytes (null or empty: 0). */
   public static long estimate(byte[] stored) {
-    if (stored == null || stored.length == 0) {
-      return 0;
-    }
-    return Math.round(HllSketch.heapify(stored).getEstimate());
+    return estimate(parsed(stored));
   }
 
   /** The union of stored sketches (nulls and empties skipped) at the largest lgK among them. */
@@ -81,13 +78,7 @@ public final class Sketches {
         parsed.add(HllSketch.heapify(b));
       }
     }
-    return unionOf(parsed);
-  }
-
-  /** As {@link #union}, for sketches parsed already (callers that add one sketch to several unions). */
-  public static byte[] unionOf(java.util.List<HllSketch> parsed) {
-    HllSketch u = unite(parsed);
-    return u == null ? null : u.toCompactByteArray();
+    return bytes(unite(parsed));
   }
 
   /**
