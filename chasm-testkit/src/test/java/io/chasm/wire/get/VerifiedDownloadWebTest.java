@@ -14,6 +14,7 @@ import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class VerifiedDownloadWebTest {
   static final String FILE = "pool/main/big.bin";
+  static final long PEER_BYTES_PER_SECOND = 200_000;
 
   @TempDir Path tmp;
   Origin origin;
@@ -65,7 +67,11 @@ class VerifiedDownloadWebTest {
     Path good = webCopy("good", false);
     Path out = tmp.resolve("out.bin");
     try (Nginx nginx = Nginx.start(tmp.resolve("nginx"), List.of(bad, good));
-        TreeServer peer = TreeServer.start(tree, List.of(URI.create("tcp://127.0.0.1:0")))) {
+        // The peer sends at 200 KB/s, far below loopback nginx: otherwise a loopback peer can take
+        // every chunk (and end-game copy the web mirrors' batches) before the good web mirror's
+        // first answer arrives, and which source served what would depend on thread timing.
+        TreeServer peer = TreeServer.start(tree, List.of(URI.create("tcp://127.0.0.1:0")),
+            b -> b.uploadLimit(PEER_BYTES_PER_SECOND), Duration.ofSeconds(1))) {
       Download d = VerifiedDownload.from(nginx.uri(0), nginx.uri(1), peer.uris().get(0)).trust(origin.trust()).get(FILE, out);
       assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(tree.resolve(FILE)));
       assertThat(d.dropped()).singleElement().asString().startsWith(nginx.uri(0).toString()).contains("refused")
