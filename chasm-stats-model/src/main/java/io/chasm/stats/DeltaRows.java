@@ -48,7 +48,7 @@ final class DeltaRows {
   private Union[] union = new Union[0];
   // Downloaders as packed (row, coupon) pairs (CouponImages), from every worker: sorted and made
   // distinct once (seal) before the rows are read; couponEnd[i] is where row i's coupons end.
-  private final LongList coupons = new LongList();
+  private LongList coupons = new LongList();
   private volatile int[] couponEnd;
 
   int size() {
@@ -175,17 +175,10 @@ final class DeltaRows {
       synchronized (this) {
         end = couponEnd;
         if (end == null) {
-          long[] c = coupons.array();
-          int n = CouponImages.sortDistinct(c, coupons.size());
-          coupons.truncate(n);
           end = new int[size];
-          int j = 0;
-          for (int r = 0; r < size; r++) {
-            while (j < n && CouponImages.row(c[j]) == r) {
-              j++;
-            }
-            end[r] = j;
-          }
+          long[] grouped = CouponImages.groupByRow(coupons.array(), coupons.size(), size, end);
+          // The grouped pairs replace the raw ones (which are dropped); later ones are appended.
+          coupons = LongList.wrap(grouped, size == 0 ? 0 : end[size - 1]);
           couponEnd = end;
         }
       }

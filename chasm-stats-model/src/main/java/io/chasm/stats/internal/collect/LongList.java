@@ -8,6 +8,18 @@ public final class LongList {
   private long[] values = new long[INITIAL];
   private int size;
 
+  public LongList() {}
+
+  private LongList(long[] values, int size) {
+    this.values = values;
+    this.size = size;
+  }
+
+  /** A list of {@code values[0 .. size)}, kept (not copied) until it grows. */
+  public static LongList wrap(long[] values, int size) {
+    return new LongList(values.length == 0 ? new long[INITIAL] : values, size);
+  }
+
   public void add(long v) {
     if (size == values.length) {
       values = Arrays.copyOf(values, size * 2);

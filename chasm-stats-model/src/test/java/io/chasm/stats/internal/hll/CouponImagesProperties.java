@@ -108,19 +108,22 @@ class CouponImagesProperties {
   }
 
   @Property(tries = 200)
-  void sortDistinctKeepsEachPairOnce(@ForAll @IntRange(min = 0, max = 5000) int n,
+  void groupByRowKeepsEachPairOnceInOrder(@ForAll @IntRange(min = 0, max = 5000) int n,
+      @ForAll @IntRange(min = 1, max = 60) int rows,
       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
     Random rnd = new Random(seed);
-    long[] p = new long[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = CouponImages.pack(rnd.nextInt(50), CouponImages.coupon(rnd.nextInt(200)));
+    long[] p = new long[n + rnd.nextInt(3)]; // spare room past n is ignored
+    for (int i = 0; i < p.length; i++) {
+      p[i] = CouponImages.pack(rnd.nextInt(rows), CouponImages.coupon(rnd.nextInt(200)));
     }
-    long[] expected = Arrays.stream(p).distinct().sorted().toArray();
-    long[] copy = p.clone();
-    int k = CouponImages.sortDistinct(copy, n);
-    assertThat(Arrays.copyOf(copy, k)).isEqualTo(expected);
-    for (int i = 0; i < k; i++) {
-      assertThat(CouponImages.row(copy[i])).isBetween(0, 49);
+    long[] expected = Arrays.stream(p, 0, n).distinct().sorted().toArray();
+    int[] end = new int[rows];
+    long[] grouped = CouponImages.groupByRow(p.clone(), n, rows, end);
+    assertThat(Arrays.copyOf(grouped, end[rows - 1])).isEqualTo(expected);
+    for (int r = 0; r < rows; r++) {
+      for (int i = r == 0 ? 0 : end[r - 1]; i < end[r]; i++) {
+        assertThat(CouponImages.row(grouped[i])).isEqualTo(r);
+      }
     }
   }
 
@@ -142,8 +145,8 @@ class CouponImagesProperties {
     for (int i = 0; i < values.length; i++) {
       p[i] = CouponImages.pack(0, CouponImages.coupon(values[i]));
     }
-    int k = CouponImages.sortDistinct(p, p.length);
-    return CouponImages.image(p, 0, k);
+    int[] end = new int[1];
+    return CouponImages.image(CouponImages.groupByRow(p, p.length, 1, end), 0, end[0]);
   }
 
   // The values fed in the order of their coupons, as the image lists them.
