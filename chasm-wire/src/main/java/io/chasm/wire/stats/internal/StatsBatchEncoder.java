@@ -74,8 +74,7 @@ public final class StatsBatchEncoder {
 
   /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
   static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
-    HllSketch s = r.uniques();
-    return s == null ? null : hll4Bytes(s);
+    return r.uniqueSketch();
   }
 
   /** The compact bytes of {@code s} as an HLL_4 sketch (see {@link UniqueSketches#hll4Bytes}). */
