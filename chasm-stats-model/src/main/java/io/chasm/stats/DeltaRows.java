@@ -1,6 +1,8 @@
 package io.chasm.stats;
 
 import io.chasm.stats.internal.collect.LongIntMap;
+import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.hll.CouponImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,6 +46,10 @@ final class DeltaRows {
   // second one arrives. Source sketches are never modified.
   private HllSketch[] single = new HllSketch[0];
   private Union[] union = new Union[0];
+  // Downloaders as packed (row, coupon) pairs (CouponImages), from every worker: sorted and made
+  // distinct once (seal) before the rows are read; couponEnd[i] is where row i's coupons end.
+  private LongList coupons = new LongList();
+  private volatile int[] couponEnd;
 
   int size() {
     return size;
@@ -106,6 +112,7 @@ final class DeltaRows {
   }
 
   private int add(long periodStart, StatsRow.Granularity g, int pr, int s, String proj) {
+    unseal();
     int i = size++;
     if (i == period.length) {
       int n = Math.max(256, i * 2);
@@ -146,7 +153,54 @@ final class DeltaRows {
   }
 
   void addUnique(int i, long clientHash) {
-    union(i).update(clientHash);
+    addCoupon(i, CouponImages.coupon(clientHash));
+  }
+
+  void addCoupon(int i, int coupon) {
+    coupons.add(CouponImages.pack(i, coupon));
+    unseal();
+  }
+
+  // A plain read first: a volatile write per coupon would cost more than the append.
+  private void unseal() {
+    if (couponEnd != null) {
+      couponEnd = null;
+    }
+  }
+
+  // Sorts the coupons by row once they are all in; the encode threads then only read.
+  private int[] sealed() {
+    int[] end = couponEnd;
+    if (end == null) {
+      synchronized (this) {
+        end = couponEnd;
+        if (end == null) {
+          end = new int[size];
+          long[] grouped = CouponImages.groupByRow(coupons.array(), coupons.size(), size, end);
+          // The grouped pairs replace the raw ones (which are dropped); later ones are appended.
+          coupons = LongList.wrap(grouped, size == 0 ? 0 : end[size - 1]);
+          couponEnd = end;
+        }
+      }
+    }
+    return end;
+  }
+
+  /** Row i's downloaders as a compact HLL_4 image (SPEC §11.6), or null when nobody was counted. */
+  byte[] uniqueBytes(int i) {
+    int[] end = sealed();
+    byte[] own = CouponImages.image(coupons.array(), i == 0 ? 0 : end[i - 1], end[i]);
+    HllSketch other = sketchUniques(i);
+    if (other == null) {
+      return own;
+    }
+    if (own == null) {
+      return UniqueSketches.hll4Bytes(other);
+    }
+    Union u = new Union(StatsRow.LG_K);
+    u.update(HllSketch.heapify(own));
+    u.update(other);
+    return u.getResult(TgtHllType.HLL_4).toCompactByteArray();
   }
 
   private Union union(int i) {
@@ -222,8 +276,17 @@ final class DeltaRows {
     return bots[i];
   }
 
-  /** The row's sketch, or null when nobody was counted; a union's result is a new sketch. */
+  /** The row's sketch, or null when nobody was counted; a new sketch where coupons or a union made it. */
   HllSketch uniques(int i) {
+    int[] end = sealed();
+    if (end[i] > (i == 0 ? 0 : end[i - 1])) {
+      return HllSketch.heapify(uniqueBytes(i));
+    }
+    return sketchUniques(i);
+  }
+
+  // The part given as sketches (addUniques), or null.
+  private HllSketch sketchUniques(int i) {
     Union u = union[i];
     if (u != null) {
       return u.isEmpty() ? null : u.getResult(TgtHllType.HLL_4);
@@ -232,10 +295,7 @@ final class DeltaRows {
   }
 
   long uniqueEstimate(int i) {
-    Union u = union[i];
-    if (u != null) {
-      return Math.round(u.getCompositeEstimate());
-    }
-    return single[i] == null ? 0 : Math.round(single[i].getCompositeEstimate());
+    HllSketch s = uniques(i);
+    return s == null ? 0 : Math.round(s.getCompositeEstimate());
   }
 }

@@ -99,6 +99,17 @@ public final class StatsDelta {
     }
   }
 
+  /**
+   * Adds one downloader to row {@code i} (-1 is ignored) as its HLL coupon: the value {@code
+   * HllSketch.update(clientHash)} would add, from {@code UniqueSketches.coupon(clientHash)}. A
+   * worker hands its downloaders over this way instead of as a sketch per row.
+   */
+  public void addUniqueCoupon(int i, int coupon) {
+    if (i >= 0) {
+      rows.addCoupon(i, coupon);
+    }
+  }
+
   DeltaRows columns() {
     return rows;
   }
@@ -165,6 +176,15 @@ public final class StatsDelta {
 
   public long botRequests(int i) {
     return rows.botRequests(i);
+  }
+
+  /**
+   * Row i's unique downloaders as a batch carries them (SPEC §11.6: a compact HLL_4 image, lgK
+   * 12), or null when nobody was counted. Safe to call from several threads once the delta is
+   * complete.
+   */
+  public byte[] uniqueSketch(int i) {
+    return rows.uniqueBytes(i);
   }
 
   /** Row i's unique-downloader sketch, or null when nobody was counted. Do not modify it. */

@@ -126,6 +126,19 @@ public final class StatsRow {
     return single;
   }
 
+  /**
+   * The unique-downloader sketch as a batch carries it (a compact HLL_4 image, SPEC §11.6), or
+   * null when nobody was counted; the same bytes as {@link StatsDelta#uniqueSketch} for a row of a
+   * delta.
+   */
+  public byte[] uniqueSketch() {
+    if (owner != null) {
+      return owner.uniqueBytes(index);
+    }
+    HllSketch s = uniques();
+    return s == null ? null : UniqueSketches.hll4Bytes(s);
+  }
+
   /** Estimated unique downloaders, rounded; 0 when none. */
   public long uniqueEstimate() {
     if (owner != null) {

@@ -1,14 +1,14 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.LongIntMap;
+import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import java.util.Arrays;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
 
 /**
  * Counts parsed lines of one worker into primitive arrays keyed by (hour, artifact, protocol);
@@ -60,7 +60,9 @@ public final class Aggregator {
   private long[] downloads = new long[256];
   private long[] bytes = new long[256];
   private long[] botReq = new long[256];
-  private HllSketch[] sketch = new HllSketch[256];
+  // The step's downloaders: packed (row, HLL coupon of the day's hash); objects per row were most
+  // of a step's live set (w5-A2).
+  private final LongList coupons = new LongList();
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   private final RangeBuffer ranges = new RangeBuffer();
@@ -185,12 +187,7 @@ public final class Aggregator {
       }
     }
     if (c != 0 && hourRows) {
-      HllSketch s = sketch[row];
-      if (s == null) {
-        s = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
-        sketch[row] = s;
-      }
-      s.update(c);
+      coupons.add(CouponImages.pack(row, CouponImages.coupon(c)));
     }
     if (http) {
       countme.count(r, art, ps, r.pathEnd);
@@ -287,7 +284,6 @@ public final class Aggregator {
       downloads = Arrays.copyOf(downloads, n);
       bytes = Arrays.copyOf(bytes, n);
       botReq = Arrays.copyOf(botReq, n);
-      sketch = Arrays.copyOf(sketch, n);
     }
     rowHour[i] = hour;
     rowArt[i] = art;
@@ -314,23 +310,29 @@ public final class Aggregator {
     for (int p = 0; p < labels.length; p++) {
       labels[p] = PROTOCOLS[p].label();
     }
+    // A row's downloaders go to its HOUR and DAY rows (a DAY row is the set of its own coupons).
+    int[] hourRow = new int[rows], dayRow = new int[rows];
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
       if (keepHours) {
         // By index into the delta's columns: no row object, key or map node per row.
-        int h = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project, c.path,
-            c.type, labels[proto]);
-        delta.add(h, downloads[i], bytes[i], botReq[i]);
-        delta.addUniques(h, sketch[i]);
-        int d = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+        hourRow[i] = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project,
+            c.path, c.type, labels[proto]);
+        delta.add(hourRow[i], downloads[i], bytes[i], botReq[i]);
+        dayRow[i] = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
             c.id, c.project, c.path, c.type, labels[proto]);
-        delta.add(d, downloads[i], bytes[i], botReq[i]);
-        delta.addUniques(d, sketch[i]);
+        delta.add(dayRow[i], downloads[i], bytes[i], botReq[i]);
       }
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
       }
+    }
+    long[] cp = coupons.array();
+    for (int j = 0, n = coupons.size(); j < n; j++) {
+      int r = CouponImages.row(cp[j]);
+      delta.addUniqueCoupon(hourRow[r], (int) cp[j]);
+      delta.addUniqueCoupon(dayRow[r], (int) cp[j]);
     }
     if (!downloaders.isEmpty()) {
       downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);
@@ -364,16 +366,15 @@ public final class Aggregator {
       downloads = new long[256];
       bytes = new long[256];
       botReq = new long[256];
-      sketch = new HllSketch[256];
       rowIndex = new LongIntMap();
     } else {
-      Arrays.fill(sketch, null);
       Arrays.fill(downloads, 0);
       Arrays.fill(bytes, 0);
       Arrays.fill(botReq, 0);
       rowIndex.clear();
     }
     rows = 0;
+    coupons.clear(Integer.MAX_VALUE); // a few MiB at most: kept, not regrown every step
     Arrays.fill(artRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);

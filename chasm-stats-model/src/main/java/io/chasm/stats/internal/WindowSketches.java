@@ -1,18 +1,19 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.LongIntMap;
+import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import io.chasm.stats.Window;
 import java.util.Arrays;
 import java.util.function.IntFunction;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
 
 /**
- * One worker's WEEK and MONTH unique sketches of a step, per (window, artifact, protocol), over
- * client hashes keyed with that week's or month's own secret. They become the step's WEEK and
+ * One worker's WEEK and MONTH unique downloaders of a step, per (window, artifact, protocol), over
+ * client hashes keyed with that week's or month's own secret, kept as packed (window row, HLL
+ * coupon) pairs rather than a sketch per row (see CouponImages). They become the step's WEEK and
  * MONTH rows, which carry nothing but these sketches (SPEC §11.9).
  */
 final class WindowSketches {
@@ -23,7 +24,7 @@ final class WindowSketches {
   private long[] window = new long[64];
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
-  private HllSketch[] sketch = new HllSketch[64];
+  private final LongList coupons = new LongList();
 
   /** Adds a client hash (non-zero) to the sketch of the week ({@code month} false) or month. */
   void add(boolean month, long windowIndex, int a, int p, long clientHash) {
@@ -40,29 +41,30 @@ final class WindowSketches {
         window = Arrays.copyOf(window, n);
         art = Arrays.copyOf(art, n);
         proto = Arrays.copyOf(proto, n);
-        sketch = Arrays.copyOf(sketch, n);
       }
       kind[i] = (byte) (month ? 1 : 0);
       window[i] = windowIndex;
       art[i] = a;
       proto[i] = (byte) p;
-      sketch[i] = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_8);
       index.put(key, i);
     }
-    sketch[i].update(clientHash);
+    coupons.add(CouponImages.pack(i, CouponImages.coupon(clientHash)));
   }
 
-  /** Adds the sketches to the delta's WEEK and MONTH rows (counters stay 0). */
+  /** Adds the downloaders to the delta's WEEK and MONTH rows (counters stay 0). */
   void drainInto(StatsDelta delta, IntFunction<ArtifactCatalog.Artifact> classify) {
+    int[] target = new int[count];
     for (int i = 0; i < count; i++) {
       Window w = kind[i] == 1 ? Window.MONTH : Window.WEEK;
       ArtifactCatalog.Artifact c = classify.apply(art[i]);
       long start = w.start(window[i]);
-      if (start >= 0) { // none before 1970 (a negative period_start is refused)
-        int r = delta.rowIndex(start, w.granularity(), c.id, c.project, c.path, c.type,
-            PROTOCOLS[proto[i]].label());
-        delta.addUniques(r, sketch[i]);
-      }
+      // none before 1970 (a negative period_start is refused)
+      target[i] = start < 0 ? -1 : delta.rowIndex(start, w.granularity(), c.id, c.project, c.path,
+          c.type, PROTOCOLS[proto[i]].label());
+    }
+    long[] c = coupons.array();
+    for (int j = 0, n = coupons.size(); j < n; j++) {
+      delta.addUniqueCoupon(target[CouponImages.row(c[j])], (int) c[j]);
     }
   }
 
@@ -84,11 +86,10 @@ final class WindowSketches {
       window = new long[64];
       art = new int[64];
       proto = new byte[64];
-      sketch = new HllSketch[64];
       index = new LongIntMap();
     } else {
-      Arrays.fill(sketch, null);
       index.clear();
     }
+    coupons.clear(Integer.MAX_VALUE);
   }
 }

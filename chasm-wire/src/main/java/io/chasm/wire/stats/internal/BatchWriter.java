@@ -4,7 +4,6 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.chasm.stats.Coverage;
 import io.chasm.stats.StatsDelta;
-import org.apache.datasketches.hll.HllSketch;
 import io.chasm.wire.proto.stats.StatsBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,8 +65,7 @@ public final class BatchWriter {
     List<long[]> periods = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int r = order[from + i];
-      HllSketch s = delta.uniques(r);
-      sketches[i] = s == null ? null : StatsBatchEncoder.hll4Bytes(s);
+      sketches[i] = delta.uniqueSketch(r);
       int slot = delta.artifactSlot(r);
       if (artifactUtf8[slot] == null) {
         artifactUtf8[slot] = delta.artifact(r).getBytes(StandardCharsets.UTF_8);

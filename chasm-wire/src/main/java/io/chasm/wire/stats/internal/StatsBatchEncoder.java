@@ -8,6 +8,7 @@ import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsDelta;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.stats.UniqueSketches;
 import java.util.List;
 import org.apache.datasketches.hll.HllSketch;
 
@@ -22,13 +23,6 @@ public final class StatsBatchEncoder {
   // Same names, SPEC §11.4; by ordinal, as Enum.valueOf per row showed in profiles (JFR, 3%).
   private static final Granularity[] GRANULARITY = java.util.Arrays.stream(io.chasm.stats.StatsRow.Granularity.values())
       .map(g -> Granularity.valueOf(g.name())).toArray(Granularity[]::new);
-
-  // The HLL preamble's mode byte: current mode in bits 0-1 (LIST 0, SET 1, HLL 2), target type in
-  // bits 2-3 (HLL_4 0, HLL_6 1, HLL_8 2); DataSketches' PreambleUtil, serialisation version 1.
-  private static final int MODE_BYTE = 7;
-  private static final int CUR_MODE_MASK = 0x3;
-  private static final int CUR_MODE_HLL = 2;
-  private static final int TGT_TYPE_MASK = 0xC;
 
   private StatsBatchEncoder() {}
 
@@ -80,29 +74,12 @@ public final class StatsBatchEncoder {
 
   /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
   static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
-    HllSketch s = r.uniques();
-    return s == null ? null : hll4Bytes(s);
+    return r.uniqueSketch();
   }
 
-  /**
-   * The compact bytes of {@code s} as an HLL_4 sketch (half the bytes of HLL_8). A sketch still in
-   * its list or set mode (most rows: a few downloaders) serialises its coupons whatever its target
-   * type, which only the mode byte names; so its bytes are taken as they are and that byte set
-   * to HLL_4, instead of copying the sketch (the copies were a tenth of the spooling thread, JFR,
-   * w4-A). A sketch in HLL mode is converted.
-   */
+  /** The compact bytes of {@code s} as an HLL_4 sketch (see {@link UniqueSketches#hll4Bytes}). */
   public static byte[] hll4Bytes(HllSketch s) {
-    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_4) {
-      return s.toCompactByteArray();
-    }
-    if (s.getTgtHllType() == org.apache.datasketches.hll.TgtHllType.HLL_8) {
-      byte[] b = s.toCompactByteArray();
-      if (b.length > MODE_BYTE && (b[MODE_BYTE] & CUR_MODE_MASK) != CUR_MODE_HLL) {
-        b[MODE_BYTE] = (byte) (b[MODE_BYTE] & ~TGT_TYPE_MASK); // HLL_4 is type 0
-        return b;
-      }
-    }
-    return s.copyAs(org.apache.datasketches.hll.TgtHllType.HLL_4).toCompactByteArray();
+    return UniqueSketches.hll4Bytes(s);
   }
 
   /** The protobuf number of a granularity. */
