@@ -57,9 +57,12 @@ trap stop EXIT
 pgextra=""
 [ "$profile" = 1 ] && pgextra="-c shared_preload_libraries=pg_stat_statements"
 # Defaults apart from memory sized for a collector host and room for the pool; fsync and
-# synchronous_commit stay on (a batch acknowledged is a batch kept).
+# synchronous_commit stay on (a batch acknowledged is a batch kept). The server logs its
+# autovacuums, checkpoints and every statement over 100 ms, printed at the end beside the timed
+# samples (a page's tail is then laid on what ran during it).
 "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB $pgextra" \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB $pgextra
+      -c log_autovacuum_min_duration=0 -c log_checkpoints=on -c log_min_duration_statement=100" \
   start >/dev/null
 psql -q -h 127.0.0.1 -p "$port" -U chasm -d postgres -c "CREATE DATABASE collector"
 [ "$profile" = 1 ] && psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "CREATE EXTENSION pg_stat_statements"
@@ -78,6 +81,13 @@ if ! ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorScaleBench -Ds
   exit 1
 fi
 grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt
+# The server's side of the same minutes: autovacuums and checkpoints of the whole run, and the
+# statements over 100 ms from the start of the timed reads on (UTC, as the samples above).
+since=$(grep -ho "collector-scale: measure: started [0-9T:-]*" chasm-collector/target/surefire-reports/*CollectorScaleBench-output.txt \
+  | head -1 | awk '{print $4}' | tr T ' ')
+echo "collector-scale: server log (autovacuum, checkpoints; reads over 100 ms since $since):"
+grep -E "automatic (vacuum|analyze) of table|checkpoint (starting|complete)|duration: " "$work/pg.log" \
+  | awk -v since="$since" '!/duration: / || substr($0, 1, 19) >= since' | cut -c1-220 | tail -120 | sed 's/^/  /' || true
 psql -q -At -h 127.0.0.1 -p "$port" -U chasm -d collector -F ' ' -c "
   SELECT 'collector-scale: database ' || pg_size_pretty(pg_database_size('collector'))
     || '; rows: stats ' || (SELECT COUNT(*) FROM stats)

@@ -26,7 +26,7 @@ class CollectorScaleBench {
     try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(data).withJdbcUrl(jdbc)
         .withListen("127.0.0.1", 0).withPrivacyThreshold(5))) {
       run.run(server, jdbc);
-      run.measure(server, Integer.getInteger("scale.samples", 40));
+      run.measure(server, Integer.getInteger("scale.samples", 40), jdbc);
     } finally {
       run.report.forEach(line -> System.out.println("collector-scale: " + line));
     }

@@ -195,8 +195,12 @@ final class CollectorScaleRun {
     }
   }
 
-  /** Times each view {@code n} times in turn (after 3 untimed runs); p50 and p95 in ms. */
-  void measure(CollectorServer server, int n) throws Exception {
+  /**
+   * Times each view {@code n} times in turn (after 3 untimed runs); p50, p95 and max in ms. Beside
+   * the project page, its reads one by one ({@link ProjectPageQueries}); while it all runs, what
+   * the database does ({@link DbActivitySampler}), printed beside each sample over 200 ms.
+   */
+  void measure(CollectorServer server, int n, String jdbc) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String[][] views = {
         {"home page", "/"},
@@ -205,23 +209,44 @@ final class CollectorScaleRun {
         {"CSV export (top 500 artifacts, all data)", "/api/v1/projects/debian/artifacts?format=csv&limit=500"},
         {"projects (API)", "/api/v1/projects"},
     };
-    for (String[] v : views) {
-      long[] ms = new long[n];
-      for (int i = -3; i < n; i++) {
-        long t = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(v[1].substring(1))).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IllegalStateException(v[1] + " answered " + r.statusCode() + ": " + r.body());
+    List<String> slow = new ArrayList<>();
+    try (DbActivitySampler sampler = new DbActivitySampler(jdbc)) {
+      report.add("measure: started " + java.time.Instant.now());
+      for (String[] v : views) {
+        ProjectPageQueries parts = v[1].equals("/projects/debian")
+            ? new ProjectPageQueries(server.store().reader(), "debian", n) : null;
+        long[] ms = new long[n];
+        for (int i = -3; i < n; i++) {
+          long wall = System.currentTimeMillis();
+          long t = System.nanoTime();
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(v[1].substring(1))).build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException(v[1] + " answered " + r.statusCode() + ": " + r.body());
+          }
+          long took = (System.nanoTime() - t) / 1_000_000;
+          if (i >= 0) {
+            ms[i] = took;
+            if (parts != null) {
+              parts.sample();
+            }
+          }
+          if (took > 200 && slow.size() < 400) {
+            slow.add(String.format(Locale.ROOT, "slow sample: %s %d ms at %s", v[1], took, java.time.Instant.ofEpochMilli(wall)));
+            sampler.between(wall - 100, wall + took).stream().limit(12).forEach(l -> slow.add("  " + l));
+          }
         }
-        if (i >= 0) {
-          ms[i] = (System.nanoTime() - t) / 1_000_000;
+        Arrays.sort(ms);
+        report.add(String.format(Locale.ROOT, "latency %-42s p50 %4d ms  p95 %4d ms  max %4d ms  (n=%d, %s)", v[0],
+            ms[n / 2], ms[(int) Math.ceil(n * 0.95) - 1], ms[n - 1], n, v[1]));
+        if (parts != null) {
+          parts.report().forEach((q, f) -> report.add(String.format(Locale.ROOT, "  project page read %-26s %s", q, f)));
         }
       }
-      Arrays.sort(ms);
-      report.add(String.format(Locale.ROOT, "latency %-42s p50 %4d ms  p95 %4d ms  (n=%d, %s)", v[0], ms[n / 2],
-          ms[(int) Math.ceil(n * 0.95) - 1], n, v[1]));
+      report.add("measure: ended " + java.time.Instant.now() + "; samples with a vacuum running: roll_artifact "
+          + sampler.vacuumShare("roll_artifact") + ", roll_mirror " + sampler.vacuumShare("roll_mirror"));
     }
+    report.addAll(slow);
   }
 
   private StatsBatch.Builder rows(StatsBatch.Builder b, SplittableRandom rnd, long dayStart, ByteString[] sketches) {
