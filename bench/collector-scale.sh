@@ -39,7 +39,7 @@ done
 [ -n "$bin" ] || { echo "collector-scale: needs initdb and pg_ctl (apt-get install -y postgresql)" >&2; exit 2; }
 command -v psql >/dev/null || { echo "collector-scale: needs psql (apt-get install -y postgresql-client)" >&2; exit 2; }
 
-work="$(mktemp -d /tmp/chasm-collector-scale.XXXXXX)"
+work="$(mktemp -d "${SCALE_TMP:-/tmp}/chasm-collector-scale.XXXXXX")"
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
   chown postgres "$work"
@@ -61,8 +61,8 @@ pgextra=""
 # autovacuums, checkpoints and every statement over 100 ms, printed at the end beside the timed
 # samples (a page's tail is then laid on what ran during it).
 "${as_pg[@]}" "$bin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w \
-  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB $pgextra
-      -c log_autovacuum_min_duration=0 -c log_checkpoints=on -c log_min_duration_statement=100" \
+  -o "-p $port -c listen_addresses=127.0.0.1 -k $work -c shared_buffers=1GB -c max_connections=60 -c max_wal_size=4GB $pgextra -c log_autovacuum_min_duration=0 \
+-c log_checkpoints=on -c log_min_duration_statement=100" \
   start >/dev/null
 psql -q -h 127.0.0.1 -p "$port" -U chasm -d postgres -c "CREATE DATABASE collector"
 [ "$profile" = 1 ] && psql -q -h 127.0.0.1 -p "$port" -U chasm -d collector -c "CREATE EXTENSION pg_stat_statements"
