@@ -11,6 +11,9 @@
 # (ScalePrefill: what the pages read, not the raw stats rows), then POSTs --days more days over
 # HTTP: the full size in minutes, with ingest and pages measured on top of it. E.g. the full size:
 #   bench/collector-scale.sh --mirrors 1000 --prefill-days 358 --days 7
+# --floor N (with --mirrors, --prefill-days) instead measures the storage floor: N batches of the
+# same shape written by plain SQL on one connection, no collector JVM work (CollectorFloorRun),
+# in rolls of --floor-roll batches (default 500); batches per CPU-second and each statement's share.
 # --profile loads pg_stat_statements and prints the statements that took the most server time.
 # SCALE_ARGLINE="-XX:StartFlightRecording=filename=/tmp/x.jfr" passes JVM options to the collector's JVM.
 #
@@ -19,7 +22,7 @@
 # Figures go to stdout (and docs/benchmarks.md by hand); the machine's load is printed beside them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0 prefill=0
+mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0 prefill=0 floor=0 roll=500
 while [ $# -gt 0 ]; do
   case "$1" in
     --mirrors) mirrors="$2"; shift 2 ;;
@@ -29,6 +32,8 @@ while [ $# -gt 0 ]; do
     --samples) samples="$2"; shift 2 ;;
     --profile) profile=1; shift ;;
     --prefill-days) prefill="$2"; shift 2 ;;
+    --floor) floor="$2"; shift 2 ;;
+    --floor-roll) roll="$2"; shift 2 ;;
     *) echo "collector-scale: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -71,7 +76,15 @@ jdbc="jdbc:postgresql://127.0.0.1:$port/collector?user=chasm"
 echo "collector-scale: $0 --mirrors $mirrors --days $days --prefill-days $prefill --submitters $submitters --samples $samples; started $(date -u +%FT%TZ)"
 echo "collector-scale: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
-rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench*
+rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench* chasm-collector/target/surefire-reports/*CollectorFloorBench*
+if [ "$floor" -gt 0 ]; then
+  ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorFloorBench -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.prefillDays="$prefill" -Dscale.floor="$floor" \
+    -Dscale.floorRoll="$roll" >"$out" 2>&1 || { tail -40 "$out" >&2; echo "collector-scale: the floor run failed" >&2; exit 1; }
+  grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorFloorBench-output.txt
+  echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg); run time ${SECONDS} s"
+  exit 0
+fi
 if ! ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.days="$days" -Dscale.submitters="$submitters" \
     -Dscale.producers="$producers" -Dscale.samples="$samples" -Dscale.prefillDays="$prefill" ${SCALE_ARGLINE:+-DargLine="$SCALE_ARGLINE"} >"$out" 2>&1; then

@@ -249,7 +249,7 @@ final class CollectorScaleRun {
     report.addAll(slow);
   }
 
-  private StatsBatch.Builder rows(StatsBatch.Builder b, SplittableRandom rnd, long dayStart, ByteString[] sketches) {
+  StatsBatch.Builder rows(StatsBatch.Builder b, SplittableRandom rnd, long dayStart, ByteString[] sketches) {
     LocalDate day = LocalDate.ofEpochDay(dayStart / 86400);
     long week = day.minusDays(day.getDayOfWeek().getValue() - 1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     long month = day.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -282,7 +282,7 @@ final class CollectorScaleRun {
   }
 
   /** Sketches of 1 to 40 downloaders (what one artifact sees on one mirror in a day), built once. */
-  private static ByteString[] sketchPool() {
+  static ByteString[] sketchPool() {
     ByteString[] pool = new ByteString[256];
     SplittableRandom rnd = new SplittableRandom(7);
     for (int i = 0; i < pool.length; i++) {
