@@ -48,6 +48,14 @@ final class CollectorScaleRun {
   final int producers;
   /** Days written straight into the tables before the HTTP days ({@link ScalePrefill}); 0 for none. */
   int prefillDays;
+  /**
+   * Whether the database holds an earlier run's data (bench/collector-scale.sh --keep): the mirrors
+   * are enrolled already (their keys come from their names), nothing is prefilled, and the HTTP
+   * days follow the last day in the rollups.
+   */
+  boolean reuse;
+  /** The first HTTP day, counted from {@link #FIRST}. */
+  private int firstHttpDay;
   final List<String> report = new ArrayList<>();
 
   CollectorScaleRun(int mirrors, int days, int submitters, int producers) {
@@ -94,10 +102,22 @@ final class CollectorScaleRun {
     double genCpu = generatorCpuPerBatch(200);
     TestMirror[] ms = new TestMirror[mirrors];
     for (int m = 0; m < mirrors; m++) {
-      ms[m] = new TestMirror(String.format(Locale.ROOT, "mirror-%04d", m));
-      server.store().enrol(ms[m].name(), ms[m].publicKey(), Optional.empty());
+      String name = String.format(Locale.ROOT, "mirror-%04d", m);
+      ms[m] = new TestMirror(name, java.security.MessageDigest.getInstance("SHA-256")
+          .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      if (!reuse) {
+        server.store().enrol(ms[m].name(), ms[m].publicKey(), Optional.empty());
+      }
     }
-    if (prefillDays > 0) {
+    firstHttpDay = prefillDays;
+    if (reuse) {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc);
+          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT MAX(period_start) FROM roll_mirror WHERE kind = 2")) {
+        rs.next();
+        firstHttpDay = (int) (rs.getLong(1) / 86400 - FIRST.toEpochDay()) + 1;
+      }
+      report.add("reuse: the database of an earlier run; HTTP days from " + FIRST.plusDays(firstHttpDay));
+    } else if (prefillDays > 0) {
       long p0 = System.nanoTime();
       ScalePrefill.run(jdbc, FIRST, prefillDays);
       report.add(String.format(Locale.ROOT, "prefill: %d mirrors x %d days written in SQL in %.0f s (not through HTTP)",
@@ -274,8 +294,8 @@ final class CollectorScaleRun {
 
   private byte[] batch(TestMirror m, int day, ByteString[] sketches) {
     SplittableRandom rnd = new SplittableRandom(((long) day << 20) ^ m.name().hashCode());
-    long dayStart = FIRST.plusDays(prefillDays + day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-    byte[] bytes = rows(m.batch("day-" + day), rnd, dayStart, sketches).build().toByteArray();
+    long dayStart = FIRST.plusDays(firstHttpDay + day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    byte[] bytes = rows(m.batch("day-" + (firstHttpDay + day)), rnd, dayStart, sketches).build().toByteArray();
     return SignedStatsBatch.newBuilder().setBatch(ByteString.copyFrom(bytes)).setSignatureAlgorithm(1)
         .setPublicKey(ByteString.copyFrom(m.publicKey().raw())).setSignature(ByteString.copyFrom(m.sign(bytes)))
         .build().toByteArray();
