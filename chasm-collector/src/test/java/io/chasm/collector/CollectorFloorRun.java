@@ -80,6 +80,11 @@ final class CollectorFloorRun {
         rs.next();
         pid = rs.getInt(1);
       }
+      try (Statement s = c.createStatement()) {
+        // As the roller does (Roller.fold): the probes' generic plans, made while a table was small,
+        // would stay sequential scans.
+        s.execute("SET plan_cache_mode = force_custom_plan");
+      }
       c.commit();
       var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       double pg0 = procCpu(pid);
