@@ -33,7 +33,8 @@ import org.postgresql.PGConnection;
  * sketches united, no HTTP, no signature). Batches are made before the clock starts; then one
  * connection acknowledges them in groups (batches + pending_rolls rows, one commit per group, as
  * the group committer does) and folds them in rolls of {@code rollBatches}: the probes the design
- * needs (stored sketches of the rows a batch adds to), the 100 DAY rows by COPY into stats, the
+ * needs (stored sketches of the rows a batch adds to), written as the roller writes them ({@code
+ * IN (VALUES ...)}, a join; a row IN list is a chain of ORs that cost several times more), the 100 DAY rows by COPY into stats, the
  * 200 window sketches and the roll_mirror rows upserted, roll_project, roll_artifact and the
  * catalogue once per distinct key of the roll, the pending rows deleted. Each statement kind is
  * timed; the server backend's CPU comes from /proc.
@@ -196,7 +197,7 @@ final class CollectorFloorRun {
       probe(c, 3, "window_sketches", b.mirrorId, windows);
       t = System.nanoTime();
       try (PreparedStatement ps = c.prepareStatement(values("SELECT sketch FROM roll_mirror WHERE mirror_id = ? AND"
-          + " (kind, period_start, project, type, protocol) IN (", 5, mirrorKeys.size()) + ")")) {
+          + " (kind, period_start, project, type, protocol) IN (VALUES ", 5, mirrorKeys.size()) + ")")) {
         int i = 1;
         ps.setLong(i++, b.mirrorId);
         for (Key k : mirrorKeys) {
@@ -291,7 +292,7 @@ final class CollectorFloorRun {
   private void probe(Connection c, int phase, String table, long mirrorId, List<StatsRow> keys) throws SQLException {
     long t = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(values("SELECT sketch FROM " + table + " WHERE mirror_id = ? AND"
-        + " (granularity, project, period_start, artifact, type, protocol) IN (", 6, keys.size()) + ")")) {
+        + " (granularity, project, period_start, artifact, type, protocol) IN (VALUES ", 6, keys.size()) + ")")) {
       int i = 1;
       ps.setLong(i++, mirrorId);
       for (StatsRow r : keys) {
