@@ -251,7 +251,7 @@ final class CollectorScaleRun {
               parts.sample();
             }
           }
-          if (took > 200 && slow.size() < 400) {
+          if (i >= 0 && took > 200 && slow.size() < 400) {
             slow.add(String.format(Locale.ROOT, "slow sample: %s %d ms at %s", v[1], took, java.time.Instant.ofEpochMilli(wall)));
             sampler.between(wall - 100, wall + took).stream().limit(12).forEach(l -> slow.add("  " + l));
           }
