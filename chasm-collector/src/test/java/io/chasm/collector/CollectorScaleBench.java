@@ -22,11 +22,12 @@ class CollectorScaleBench {
         Integer.getInteger("scale.days", 365), Integer.getInteger("scale.submitters", 8),
         Integer.getInteger("scale.producers", 2));
     run.prefillDays = Integer.getInteger("scale.prefillDays", 0);
+    run.reuse = Boolean.getBoolean("scale.reuse");
     Path data = Files.createTempDirectory("chasm-scale");
     try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(data).withJdbcUrl(jdbc)
         .withListen("127.0.0.1", 0).withPrivacyThreshold(5))) {
       run.run(server, jdbc);
-      run.measure(server, Integer.getInteger("scale.samples", 40));
+      run.measure(server, Integer.getInteger("scale.samples", 40), jdbc);
     } finally {
       run.report.forEach(line -> System.out.println("collector-scale: " + line));
     }

@@ -48,6 +48,14 @@ final class CollectorScaleRun {
   final int producers;
   /** Days written straight into the tables before the HTTP days ({@link ScalePrefill}); 0 for none. */
   int prefillDays;
+  /**
+   * Whether the database holds an earlier run's data (bench/collector-scale.sh --keep): the mirrors
+   * are enrolled already (their keys come from their names), nothing is prefilled, and the HTTP
+   * days follow the last day in the rollups.
+   */
+  boolean reuse;
+  /** The first HTTP day, counted from {@link #FIRST}. */
+  private int firstHttpDay;
   final List<String> report = new ArrayList<>();
 
   CollectorScaleRun(int mirrors, int days, int submitters, int producers) {
@@ -94,10 +102,22 @@ final class CollectorScaleRun {
     double genCpu = generatorCpuPerBatch(200);
     TestMirror[] ms = new TestMirror[mirrors];
     for (int m = 0; m < mirrors; m++) {
-      ms[m] = new TestMirror(String.format(Locale.ROOT, "mirror-%04d", m));
-      server.store().enrol(ms[m].name(), ms[m].publicKey(), Optional.empty());
+      String name = String.format(Locale.ROOT, "mirror-%04d", m);
+      ms[m] = new TestMirror(name, java.security.MessageDigest.getInstance("SHA-256")
+          .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      if (!reuse) {
+        server.store().enrol(ms[m].name(), ms[m].publicKey(), Optional.empty());
+      }
     }
-    if (prefillDays > 0) {
+    firstHttpDay = prefillDays;
+    if (reuse) {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc);
+          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT MAX(period_start) FROM roll_mirror WHERE kind = 2")) {
+        rs.next();
+        firstHttpDay = (int) (rs.getLong(1) / 86400 - FIRST.toEpochDay()) + 1;
+      }
+      report.add("reuse: the database of an earlier run; HTTP days from " + FIRST.plusDays(firstHttpDay));
+    } else if (prefillDays > 0) {
       long p0 = System.nanoTime();
       ScalePrefill.run(jdbc, FIRST, prefillDays);
       report.add(String.format(Locale.ROOT, "prefill: %d mirrors x %d days written in SQL in %.0f s (not through HTTP)",
@@ -195,8 +215,12 @@ final class CollectorScaleRun {
     }
   }
 
-  /** Times each view {@code n} times in turn (after 3 untimed runs); p50 and p95 in ms. */
-  void measure(CollectorServer server, int n) throws Exception {
+  /**
+   * Times each view {@code n} times in turn (after 3 untimed runs); p50, p95 and max in ms. Beside
+   * the project page, its reads one by one ({@link ProjectPageQueries}); while it all runs, what
+   * the database does ({@link DbActivitySampler}), printed beside each sample over 200 ms.
+   */
+  void measure(CollectorServer server, int n, String jdbc) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String[][] views = {
         {"home page", "/"},
@@ -205,26 +229,47 @@ final class CollectorScaleRun {
         {"CSV export (top 500 artifacts, all data)", "/api/v1/projects/debian/artifacts?format=csv&limit=500"},
         {"projects (API)", "/api/v1/projects"},
     };
-    for (String[] v : views) {
-      long[] ms = new long[n];
-      for (int i = -3; i < n; i++) {
-        long t = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(v[1].substring(1))).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IllegalStateException(v[1] + " answered " + r.statusCode() + ": " + r.body());
+    List<String> slow = new ArrayList<>();
+    try (DbActivitySampler sampler = new DbActivitySampler(jdbc)) {
+      report.add("measure: started " + java.time.Instant.now());
+      for (String[] v : views) {
+        ProjectPageQueries parts = v[1].equals("/projects/debian")
+            ? new ProjectPageQueries(server.store().reader(), "debian", n) : null;
+        long[] ms = new long[n];
+        for (int i = -3; i < n; i++) {
+          long wall = System.currentTimeMillis();
+          long t = System.nanoTime();
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve(v[1].substring(1))).build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException(v[1] + " answered " + r.statusCode() + ": " + r.body());
+          }
+          long took = (System.nanoTime() - t) / 1_000_000;
+          if (i >= 0) {
+            ms[i] = took;
+            if (parts != null) {
+              parts.sample();
+            }
+          }
+          if (i >= 0 && took > 200 && slow.size() < 400) {
+            slow.add(String.format(Locale.ROOT, "slow sample: %s %d ms at %s", v[1], took, java.time.Instant.ofEpochMilli(wall)));
+            sampler.between(wall - 100, wall + took).stream().limit(12).forEach(l -> slow.add("  " + l));
+          }
         }
-        if (i >= 0) {
-          ms[i] = (System.nanoTime() - t) / 1_000_000;
+        Arrays.sort(ms);
+        report.add(String.format(Locale.ROOT, "latency %-42s p50 %4d ms  p95 %4d ms  max %4d ms  (n=%d, %s)", v[0],
+            ms[n / 2], ms[(int) Math.ceil(n * 0.95) - 1], ms[n - 1], n, v[1]));
+        if (parts != null) {
+          parts.report().forEach((q, f) -> report.add(String.format(Locale.ROOT, "  project page read %-26s %s", q, f)));
         }
       }
-      Arrays.sort(ms);
-      report.add(String.format(Locale.ROOT, "latency %-42s p50 %4d ms  p95 %4d ms  (n=%d, %s)", v[0], ms[n / 2],
-          ms[(int) Math.ceil(n * 0.95) - 1], n, v[1]));
+      report.add("measure: ended " + java.time.Instant.now() + "; samples with a vacuum running: roll_artifact "
+          + sampler.vacuumShare("roll_artifact") + ", roll_mirror " + sampler.vacuumShare("roll_mirror"));
     }
+    report.addAll(slow);
   }
 
-  private StatsBatch.Builder rows(StatsBatch.Builder b, SplittableRandom rnd, long dayStart, ByteString[] sketches) {
+  StatsBatch.Builder rows(StatsBatch.Builder b, SplittableRandom rnd, long dayStart, ByteString[] sketches) {
     LocalDate day = LocalDate.ofEpochDay(dayStart / 86400);
     long week = day.minusDays(day.getDayOfWeek().getValue() - 1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
     long month = day.withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
@@ -249,15 +294,15 @@ final class CollectorScaleRun {
 
   private byte[] batch(TestMirror m, int day, ByteString[] sketches) {
     SplittableRandom rnd = new SplittableRandom(((long) day << 20) ^ m.name().hashCode());
-    long dayStart = FIRST.plusDays(prefillDays + day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-    byte[] bytes = rows(m.batch("day-" + day), rnd, dayStart, sketches).build().toByteArray();
+    long dayStart = FIRST.plusDays(firstHttpDay + day).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    byte[] bytes = rows(m.batch("day-" + (firstHttpDay + day)), rnd, dayStart, sketches).build().toByteArray();
     return SignedStatsBatch.newBuilder().setBatch(ByteString.copyFrom(bytes)).setSignatureAlgorithm(1)
         .setPublicKey(ByteString.copyFrom(m.publicKey().raw())).setSignature(ByteString.copyFrom(m.sign(bytes)))
         .build().toByteArray();
   }
 
   /** Sketches of 1 to 40 downloaders (what one artifact sees on one mirror in a day), built once. */
-  private static ByteString[] sketchPool() {
+  static ByteString[] sketchPool() {
     ByteString[] pool = new ByteString[256];
     SplittableRandom rnd = new SplittableRandom(7);
     for (int i = 0; i < pool.length; i++) {

@@ -24,6 +24,12 @@ public final class TestMirror {
     this.signer = Ed25519.generate();
   }
 
+  /** A mirror whose key comes from {@code seed} (32 bytes), the same in every run. */
+  public TestMirror(String name, byte[] seed) {
+    this.name = name;
+    this.signer = Ed25519.signer(seed);
+  }
+
   public String name() {
     return name;
   }
