@@ -10,10 +10,10 @@ import java.nio.ByteOrder;
  * are such a name: {@link #plain} tells so eight bytes at a time, and the line's own bytes are
  * then interned without the byte-by-byte copy of {@link #normalise}.
  */
-final class ArtifactPaths {
-  static final int MAX_PATH = 4096;
+public final class ArtifactPaths {
+  public static final int MAX_PATH = 4096;
   /** Returned by {@link #normalise} for a control character, and for a path too long. */
-  static final int CONTROL = -2, TOO_LONG = -1;
+  public static final int CONTROL = -2, TOO_LONG = -1;
   private static final byte GIT_MARK = 1;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -33,7 +33,7 @@ final class ArtifactPaths {
    * {@link #MAX_PATH} bytes, and has no control character, '?', '#', "//" or "/./". May answer
    * false for some such paths (then {@link #normalise} gives the same name).
    */
-  static boolean plain(byte[] b, int s, int e) {
+  public static boolean plain(byte[] b, int s, int e) {
     if (e - s > MAX_PATH || e <= s || b[s] != '/') {
       return false;
     }
@@ -68,7 +68,7 @@ final class ArtifactPaths {
    * Writes the name of {@code b[s, e)} into {@code out} (at least {@link #MAX_PATH} + 2 bytes):
    * its length, or {@link #CONTROL} or {@link #TOO_LONG}.
    */
-  static int normalise(byte[] b, int s, int e, boolean git, byte[] out) {
+  public static int normalise(byte[] b, int s, int e, boolean git, byte[] out) {
     int n = 0;
     if (git) {
       out[n++] = GIT_MARK;
