@@ -26,10 +26,8 @@ public final class Aggregator {
   private static final byte[] UPLOAD_PACK = Bytes.ascii("/git-upload-pack");
   private static final byte[] INFO_REFS = Bytes.ascii("/info/refs");
   private static final byte[] SERVICE_UPLOAD = Bytes.ascii("service=git-upload-pack");
-  private static final int MAX_PATH = 4096;
   // Per-step arrays longer than this are released after a step (see clearRows).
   static final int SHRINK_ABOVE = 4096;
-  private static final byte GIT_MARK = 1;
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
 
   private final ArtifactCatalog catalog;
@@ -52,7 +50,7 @@ public final class Aggregator {
   private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
-  private final byte[] scratch = new byte[MAX_PATH + 2];
+  private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
   private long[] rowHour = new long[256];
   private int[] rowArt = new int[256];
@@ -124,18 +122,21 @@ public final class Aggregator {
       }
     }
     if (candidate) {
-      int len = normalise(b, ps, pe, git);
-      if (len == -2) {
-        return "control character in path";
-      }
-      if (len == -1) {
-        return "path longer than 4096 bytes";
-      }
-      if (len > 0) {
-        art = arts.intern(scratch, 0, len);
-        if (arts.invalid(art)) {
-          return "path is not valid UTF-8";
+      if (!git && ArtifactPaths.plain(b, ps, pe)) {
+        // Already its own name: interned from the line, no copy.
+        art = arts.intern(b, ps, pe);
+      } else {
+        int len = ArtifactPaths.normalise(b, ps, pe, git, scratch);
+        if (len == ArtifactPaths.CONTROL) {
+          return "control character in path";
         }
+        if (len == ArtifactPaths.TOO_LONG) {
+          return "path longer than 4096 bytes";
+        }
+        art = len > 0 ? arts.intern(scratch, 0, len) : -1;
+      }
+      if (art >= 0 && arts.invalid(art)) {
+        return "path is not valid UTF-8";
       }
     }
     totals.bytesTotal += r.bytes;
@@ -210,45 +211,6 @@ public final class Aggregator {
       totals.lateLines++;
     }
     return true;
-  }
-
-  // Path without query or fragment, "//" and "/./" collapsed, leading '/' ensured.
-  private int normalise(byte[] b, int s, int e, boolean git) {
-    byte[] out = scratch;
-    int n = 0;
-    if (git) {
-      out[n++] = GIT_MARK;
-    }
-    int base = n;
-    out[n++] = '/';
-    for (int i = s; i < e; i++) {
-      byte c = b[i];
-      if (c == '?' || c == '#') {
-        break;
-      }
-      if ((c >= 0 && c < 0x20) || c == 0x7f) {
-        return -2;
-      }
-      if (c == '/') {
-        if (out[n - 1] == '/') {
-          continue;
-        }
-        if (n - base >= 2 && out[n - 1] == '.' && out[n - 2] == '/') {
-          n--;
-          continue;
-        }
-      }
-      if (n >= MAX_PATH) {
-        return -1;
-      }
-      out[n++] = c;
-    }
-    if (git) {
-      while (n > base + 1 && out[n - 1] == '/') {
-        n--;
-      }
-    }
-    return n;
   }
 
   private int row(long hour, int art, int proto) {

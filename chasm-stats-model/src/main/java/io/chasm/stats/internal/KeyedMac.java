@@ -1,58 +1,34 @@
 package io.chasm.stats.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.security.DigestException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-
 /**
- * HMAC-SHA256 (RFC 2104) of client addresses under one secret at a time, first 8 bytes as a long
- * (never 0: a 0 means "window closed" to callers). Computed on the digest directly, because
- * {@code javax.crypto.Mac} allocates per call.
+ * The keyed hash of client addresses under one window's secret at a time (SPEC §11.6), never 0 (a
+ * 0 means "window closed" to callers). A 128-bit secret keys SipHash-2-4, the PRF made for short
+ * inputs; a 256-bit secret is one an earlier release made for a window that is still open, whose
+ * sketches already hold HMAC-SHA256 values, so it keeps that hash until the window closes (a
+ * client seen before and after an upgrade then counts once).
  */
 final class KeyedMac {
-  private static final int BLOCK = 64; // SHA-256 block size, for HMAC's padded keys
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private final MessageDigest sha;
-  private final byte[] ipad = new byte[BLOCK];
-  private final byte[] opad = new byte[BLOCK];
-  private final byte[] inner = new byte[32];
-  private final byte[] out = new byte[32];
-
-  KeyedMac() {
-    try {
-      this.sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException("SHA-256 unavailable", ex);
-    }
-  }
+  /** Bytes of a secret made now (a SipHash key); {@link #LEGACY_SECRET} for the former HMAC key. */
+  static final int SECRET = 16;
+  static final int LEGACY_SECRET = 32;
+  private final SipHash sip = new SipHash();
+  private HmacSha256 hmac;
+  private boolean legacy;
 
   void key(byte[] secret) {
-    byte[] k = secret.length > BLOCK ? sha.digest(secret) : secret;
-    Arrays.fill(ipad, (byte) 0x36);
-    Arrays.fill(opad, (byte) 0x5c);
-    for (int i = 0; i < k.length; i++) {
-      ipad[i] ^= k[i];
-      opad[i] ^= k[i];
+    legacy = secret.length != SECRET;
+    if (legacy) {
+      if (hmac == null) {
+        hmac = new HmacSha256();
+      }
+      hmac.key(secret);
+    } else {
+      sip.key(secret);
     }
   }
 
   long mac(byte[] b, int s, int len) {
-    try {
-      sha.update(ipad);
-      sha.update(b, s, len);
-      sha.digest(inner, 0, inner.length);
-      sha.update(opad);
-      sha.update(inner);
-      sha.digest(out, 0, out.length);
-    } catch (DigestException ex) {
-      throw new IllegalStateException(ex);
-    }
-    long v = (long) LONGS.get(out, 0);
+    long v = legacy ? hmac.mac(b, s, len) : sip.hash(b, s, len);
     return v == 0 ? 1 : v;
   }
 }

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secrets keyed into the client hash, one per window (each UTC day, ISO week and calendar
- * month; SPEC §11.9). A window's secret is made when the first line of that window arrives,
+ * month; SPEC §11.9): 128-bit SipHash keys, or 256-bit HMAC keys for windows an earlier release
+ * opened ({@link KeyedMac}). A window's secret is made when the first line of that window arrives,
  * derived from the current step's random seed (so a step redone after a crash makes the same
  * secret), persisted only in the agent's state while the window is open, and zeroed and dropped
  * when it closes. Days before {@link #closedBefore()} are closed; a week or month closes with its
@@ -31,6 +32,7 @@ public final class PeriodSecrets {
   private final TreeMap<Key, byte[]> secrets = new TreeMap<>();
   private long closedBefore;
   private byte[] seed;
+  private boolean legacy;
   // Bumped whenever windows close, so hashers drop MACs they remembered under a now-erased secret.
   private volatile int closings;
 
@@ -39,8 +41,18 @@ public final class PeriodSecrets {
   }
 
   /** Seed for secrets made from now on (random per step, kept in the step's intent record). */
-  public synchronized void seed(byte[] stepSeed) {
+  public void seed(byte[] stepSeed) {
+    seed(stepSeed, false);
+  }
+
+  /**
+   * As {@link #seed(byte[])}; with {@code legacy}, secrets made from now on are the 256-bit HMAC
+   * keys of the release before SipHash: for a step that release began and this one redoes, so
+   * that its batches come out byte for byte as they did (SPEC §11.6, {@link KeyedMac}).
+   */
+  public synchronized void seed(byte[] stepSeed, boolean legacy) {
     this.seed = stepSeed.clone();
+    this.legacy = legacy;
   }
 
   /** The first day that is still open (days since the epoch). */
@@ -75,6 +87,12 @@ public final class PeriodSecrets {
         // Day secrets keep the label they always had; the kind is in the label, so no window's
         // secret tells anything about another's.
         s = m.doFinal(("chasm-stats-" + w.jsonName() + "-secret:" + index).getBytes(StandardCharsets.US_ASCII));
+        if (!legacy) {
+          // A SipHash key: the first 128 bits of the same derivation.
+          byte[] full = s;
+          s = Arrays.copyOf(full, KeyedMac.SECRET);
+          Arrays.fill(full, (byte) 0);
+        }
       } catch (GeneralSecurityException ex) {
         throw new IllegalStateException("HmacSHA256 unavailable", ex);
       }

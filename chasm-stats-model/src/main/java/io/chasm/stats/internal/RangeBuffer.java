@@ -22,9 +22,39 @@ final class RangeBuffer {
   private long[] fullDay = new long[64], fullSize = new long[64];
   private int[] fullArt = new int[64];
   private byte[] fullProto = new byte[64];
+  // Per artifact id a: at 2a, 1 + (day << 2 | protocol) of its current full size (0 = none), at
+  // 2a + 1 that size; moved into the columns above by spill.
+  private long[] current = new long[512];
 
   /** Notes a complete (200) response of {@code n} bytes. */
   void full(long d, int a, int p, long n) {
+    // Most downloads of an artifact in a step fall on one day: its (day, protocol) and largest
+    // size sit at 2a and 2a + 1 of one array (one memory read per line); another day or protocol
+    // moves the entry into the table first, where sizes of one key merge by maximum.
+    long key = (d << 2 | p) + 1;
+    int at = 2 * a;
+    if (at >= current.length) {
+      current = Arrays.copyOf(current, Math.max(at + 2, current.length * 2));
+    }
+    long[] c = current;
+    if (c[at] != key) {
+      if (c[at] != 0) {
+        spill(at);
+      }
+      c[at] = key;
+      c[at + 1] = n;
+    } else if (n > c[at + 1]) {
+      c[at + 1] = n;
+    }
+  }
+
+  private void spill(int at) {
+    long key = current[at] - 1;
+    fullEntry(key >> 2, at / 2, (int) (key & 3), current[at + 1]);
+    current[at] = 0;
+  }
+
+  private void fullEntry(long d, int a, int p, long n) {
     long key = (d << 34) ^ ((long) a << 2) ^ p;
     if (key == Long.MIN_VALUE) {
       key = -1;
@@ -84,6 +114,11 @@ final class RangeBuffer {
   }
 
   void drainInto(RangeTracker tracker, IntFunction<ArtifactCatalog.Artifact> classify) {
+    for (int at = 0; at < current.length; at += 2) {
+      if (current[at] != 0) {
+        spill(at);
+      }
+    }
     for (int i = 0; i < count; i++) {
       tracker.add(classify.apply(art[i]), proto[i], day[i], client[i], week[i], month[i], bytes[i], ts[i]);
     }
@@ -99,5 +134,6 @@ final class RangeBuffer {
     index.clear();
     fulls = 0;
     fullIndex.clear();
+    Arrays.fill(current, 0);
   }
 }

@@ -24,7 +24,10 @@ import java.util.TreeMap;
  */
 public final class StateFile {
   private static final long MAGIC_V1 = 0x4348534D53543031L; // "CHSMST01": day secrets only
-  private static final long MAGIC = 0x4348534D53543032L; // "CHSMST02"
+  private static final long MAGIC_V2 = 0x4348534D53543032L; // "CHSMST02": 256-bit secrets only
+  // "CHSMST03": each secret with its length (128-bit SipHash keys, or 256-bit HMAC keys of windows
+  // an earlier release opened; KeyedMac).
+  private static final long MAGIC = 0x4348534D53543033L;
   private static final int MAX_CARRY = 1 << 30;
 
   /** One log file the agent has read from. */
@@ -43,6 +46,8 @@ public final class StateFile {
     public long sessionsSince = -1;
   }
 
+  /** The format read: 1 to 3 (3 is written); below 3, every secret is a former HMAC key. */
+  public int version = 3;
   public long generation;
   public long closedBefore;
   public long maxEpoch = Long.MIN_VALUE;
@@ -58,9 +63,10 @@ public final class StateFile {
     }
     try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
       long magic = in.readLong();
-      if (magic != MAGIC && magic != MAGIC_V1) {
+      if (magic != MAGIC && magic != MAGIC_V2 && magic != MAGIC_V1) {
         throw new IOException("not a chasm stats state file: " + file);
       }
+      s.version = magic == MAGIC_V1 ? 1 : magic == MAGIC_V2 ? 2 : 3;
       s.generation = in.readLong();
       s.closedBefore = in.readLong();
       s.maxEpoch = in.readLong();
@@ -75,18 +81,26 @@ public final class StateFile {
         c.offset = in.readLong();
         c.doneSize = in.readLong();
         c.doneMtime = in.readLong();
-        if (magic == MAGIC) {
+        if (s.version >= 2) {
           c.sessionsSince = in.readLong();
         }
         s.checkpoints.add(c);
       }
       int m = in.readInt();
       for (int i = 0; i < m; i++) {
-        Window w = magic == MAGIC_V1 ? Window.DAY : window(in.readUnsignedByte(), file);
+        Window w = s.version == 1 ? Window.DAY : window(in.readUnsignedByte(), file);
         long index = in.readLong();
-        s.secrets.put(new PeriodSecrets.Key(w, index), in.readNBytes(32));
+        int len = s.version < 3 ? KeyedMac.LEGACY_SECRET : in.readUnsignedByte();
+        if (len != KeyedMac.SECRET && len != KeyedMac.LEGACY_SECRET) {
+          throw new IOException("damaged chasm stats state file (secret of " + len + " bytes): " + file);
+        }
+        byte[] secret = in.readNBytes(len);
+        if (secret.length != len) {
+          throw new java.io.EOFException("chasm stats state file is truncated: " + file);
+        }
+        s.secrets.put(new PeriodSecrets.Key(w, index), secret);
       }
-      if (magic == MAGIC) {
+      if (s.version >= 2) {
         int n2 = in.readInt();
         if (n2 < 0 || n2 > MAX_CARRY) {
           throw new IOException("damaged chasm stats state file: " + file);
@@ -123,6 +137,7 @@ public final class StateFile {
       for (Map.Entry<PeriodSecrets.Key, byte[]> e : secrets.entrySet()) {
         out.writeByte(e.getKey().window().ordinal());
         out.writeLong(e.getKey().index());
+        out.writeByte(e.getValue().length);
         out.write(e.getValue());
       }
       out.writeInt(carry.length);

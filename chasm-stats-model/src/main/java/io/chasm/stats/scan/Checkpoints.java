@@ -24,6 +24,7 @@ final class Checkpoints {
   private final StepSeeds seeds;
   private byte[] seed;
   private long createdUnix;
+  private boolean redone;
 
   Checkpoints(Path stateDir, StepSeeds seeds) {
     this.stateDir = stateDir;
@@ -44,6 +45,7 @@ final class Checkpoints {
    */
   List<StepPlan.Item> beginStep(StateFile state, List<ScanFile> works, long stepBytes) throws IOException {
     Path intent = stateDir == null ? null : stateDir.resolve("intent.bin");
+    redone = false;
     if (intent != null && Files.exists(intent)) {
       ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(intent));
       if (b.remaining() >= 52 && b.getLong() == state.generation) {
@@ -52,6 +54,7 @@ final class Checkpoints {
         createdUnix = b.getLong();
         List<StepPlan.Item> redo = redo(b, works);
         if (redo != null) {
+          redone = true;
           return redo;
         }
       }
@@ -123,6 +126,11 @@ final class Checkpoints {
   /** The seed of the step {@link #beginStep} began. */
   byte[] seed() {
     return seed.clone();
+  }
+
+  /** True when the step {@link #beginStep} began is one a previous run recorded and did not finish. */
+  boolean redone() {
+    return redone;
   }
 
   /** Creation time of the step {@link #beginStep} began (its first run's, when redone). */

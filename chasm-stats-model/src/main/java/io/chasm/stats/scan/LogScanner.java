@@ -162,7 +162,8 @@ public final class LogScanner {
         if (step.isEmpty()) {
           break;
         }
-        secrets.seed(checkpoints.seed());
+        // A step the release before SipHash began is redone with its HMAC secrets (same batches).
+        secrets.seed(checkpoints.seed(), state.version < 3 && checkpoints.redone());
         StatsDelta delta = runStep(step, pool, aggs, parts, sink);
         delta.createdUnix(checkpoints.createdUnix());
         for (Worker a : aggs) {

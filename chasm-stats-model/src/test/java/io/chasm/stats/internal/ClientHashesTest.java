@@ -11,29 +11,49 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class ClientHashesTest {
+  // Independent implementations: Bouncy Castle's SipHash-2-4 for a 128-bit secret, the JDK's
+  // HMAC-SHA256 for a 256-bit one (a window an earlier release opened).
   private static long expected(byte[] secret, byte[] addr) throws Exception {
-    Mac m = Mac.getInstance("HmacSHA256");
-    m.init(new SecretKeySpec(secret, "HmacSHA256"));
-    long v = ByteBuffer.wrap(m.doFinal(addr)).getLong();
+    long v;
+    if (secret.length == 16) {
+      org.bouncycastle.crypto.macs.SipHash sip = new org.bouncycastle.crypto.macs.SipHash(2, 4);
+      sip.init(new org.bouncycastle.crypto.params.KeyParameter(secret));
+      sip.update(addr, 0, addr.length);
+      v = sip.doFinal();
+    } else {
+      assertThat(secret).hasSize(32);
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(secret, "HmacSHA256"));
+      v = ByteBuffer.wrap(m.doFinal(addr)).getLong();
+    }
     return v == 0 ? 1 : v;
   }
 
-  // The cache must never change a result: repeats, days switching back and forth (and with them
-  // weeks and months), more distinct addresses than it holds (it empties and refills), and
-  // addresses too long to cache; each window's value under that window's own secret.
+  // Re-keying must never change a result: repeats, days switching back and forth (and with them
+  // weeks and months), many distinct addresses, long addresses; each window's value under that
+  // window's own secret.
   @Test
-  void cachedHashes_equalTheKeyedMac() throws Exception {
+  void hashes_equalTheKeyedMac() throws Exception {
     PeriodSecrets secrets = new PeriodSecrets(0);
     secrets.seed(new byte[32]);
     check(secrets, new ClientHashes(secrets));
   }
 
-  // A small cache fills many times a day: every refill must give the same results.
+  // A step an earlier release began, redone: its windows get that release's 256-bit HMAC keys;
+  // windows opened by later steps get SipHash keys; both kinds side by side in one cache.
   @Test
-  void smallCache_equalsTheKeyedMac() throws Exception {
+  void legacySecrets_keepTheirHmac() throws Exception {
     PeriodSecrets secrets = new PeriodSecrets(0);
-    secrets.seed(new byte[32]);
-    check(secrets, new ClientHashes(secrets, 8));
+    secrets.seed(new byte[32], true);
+    ClientHashes h = new ClientHashes(secrets);
+    byte[] a = "192.0.2.1".getBytes(StandardCharsets.US_ASCII);
+    h.of(19_720, Window.WEEK.indexOfDay(19_720), Window.MONTH.indexOfDay(19_720), a, 0, a.length);
+    assertThat(secrets.secret(19_720)).hasSize(32);
+    assertThat(h.day).isEqualTo(expected(secrets.secret(19_720), a));
+    secrets.seed(new byte[32], false);
+    assertThat(secrets.secret(19_725)).hasSize(16);
+    assertThat(secrets.secret(19_720)).hasSize(32);
+    check(secrets, new ClientHashes(secrets));
   }
 
   private static void check(PeriodSecrets secrets, ClientHashes h) throws Exception {

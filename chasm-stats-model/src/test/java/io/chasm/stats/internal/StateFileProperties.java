@@ -28,7 +28,8 @@ class StateFileProperties {
       s.generation = generation;
       s.closedBefore = closedBefore;
       for (int i = 0; i < windows.size(); i++) {
-        byte[] secret = new byte[32];
+        // SipHash keys and the former HMAC keys of windows an earlier release opened, mixed.
+        byte[] secret = new byte[i % 2 == 0 ? 16 : 32];
         Arrays.fill(secret, (byte) i);
         s.secrets.put(new PeriodSecrets.Key(Window.values()[i % 3], windows.get(i)), secret);
       }
@@ -54,6 +55,52 @@ class StateFileProperties {
       byte[] all = Files.readAllBytes(f);
       Files.write(f, Arrays.copyOf(all, all.length - 1));
       assertThatThrownBy(() -> StateFile.load(f)).isInstanceOf(IOException.class);
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  // A state file of the release before SipHash (CHSMST02, 256-bit secrets) is read, not refused:
+  // its windows keep their HMAC keys until they close; the next save writes the current format.
+  @org.junit.jupiter.api.Test
+  void version2File_isRead_withItsHmacSecrets() throws IOException {
+    Path f = Files.createTempFile("state", ".bin");
+    try {
+      byte[] m = new byte[32];
+      Arrays.fill(m, (byte) 5);
+      java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bo)) {
+        out.writeLong(0x4348534D53543032L);
+        out.writeLong(7); // generation
+        out.writeLong(20_000); // closedBefore
+        out.writeLong(1_728_000_000L); // maxEpoch
+        out.writeInt(0); // checkpoints
+        out.writeInt(2);
+        out.writeByte(Window.DAY.ordinal());
+        out.writeLong(20_001);
+        out.write(new byte[32]);
+        out.writeByte(Window.MONTH.ordinal());
+        out.writeLong(657);
+        out.write(m);
+        out.writeInt(0); // carry
+      }
+      Files.write(f, bo.toByteArray());
+      StateFile r = StateFile.load(f);
+      assertThat(r.version).isEqualTo(2);
+      assertThat(r.generation).isEqualTo(7);
+      assertThat(r.secrets.get(new PeriodSecrets.Key(Window.DAY, 20_001))).hasSize(32);
+      assertThat(r.secrets.get(new PeriodSecrets.Key(Window.MONTH, 657))).hasSize(32).containsOnly(5);
+      r.save(f);
+      StateFile again = StateFile.load(f);
+      assertThat(again.version).isEqualTo(3);
+      assertThat(again.secrets.get(new PeriodSecrets.Key(Window.MONTH, 657))).isEqualTo(m);
+      // A secret of any other length is damage, refused with a message naming the file.
+      byte[] all = Files.readAllBytes(f);
+      int at = 8 * 4 + 4 + 4 + 1 + 8; // header, no checkpoints, count, first secret's window and index
+      all[at] = 17;
+      Files.write(f, all);
+      assertThatThrownBy(() -> StateFile.load(f)).isInstanceOf(IOException.class)
+          .hasMessageContaining("secret of 17 bytes");
     } finally {
       Files.deleteIfExists(f);
     }
