@@ -15,7 +15,7 @@ import java.util.Map;
  * (other daemons in the same file, receive-pack, disconnects) are non-request lines.
  */
 public final class GitDaemonLogReader implements LogReader {
-  private static final int MAX_PIDS = 65_536;
+  static final int MAX_PIDS = 65_536;
   private static final byte[] TAG = Bytes.ascii("git-daemon[");
   private static final byte[] CONNECTION = Bytes.ascii("Connection from ");
   private static final byte[] UPLOAD = Bytes.ascii("Request upload-pack for '");
@@ -99,9 +99,7 @@ public final class GitDaemonLogReader implements LogReader {
         as++;
         ae--;
       }
-      if (clients.size() >= MAX_PIDS) {
-        clients.clear();
-      }
+      SessionCap.makeRoom(clients, MAX_PIDS, newest, Session::time);
       clients.put(key, new Session(java.util.Arrays.copyOfRange(b, as, ae), lineOffset, t));
       return rec.nonRequest();
     }

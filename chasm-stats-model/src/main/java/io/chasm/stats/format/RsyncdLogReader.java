@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class RsyncdLogReader implements LogReader {
   public static final String DEFAULT_FORMAT = "%o %h [%a] %m (%u) %f %l";
-  private static final int MAX_SESSIONS = 65_536;
+  static final int MAX_SESSIONS = 65_536;
   private static final byte[] CONNECT = Bytes.ascii("connect from ");
   private static final byte[] RSYNC_ON = Bytes.ascii("rsync on ");
   private static final byte[] RSYNC_TO = Bytes.ascii("rsync to ");
@@ -183,9 +183,7 @@ public final class RsyncdLogReader implements LogReader {
       s = null;
     }
     if (s == null && create) {
-      if (sessions.size() >= MAX_SESSIONS) {
-        sessions.clear(); // a daemon that never logs session ends must not grow us without bound
-      }
+      SessionCap.makeRoom(sessions, MAX_SESSIONS, Math.max(newest, t), x -> x.time);
       s = new Session();
       s.offset = lineOffset;
       s.time = t;
