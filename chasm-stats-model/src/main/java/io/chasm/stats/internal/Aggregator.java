@@ -336,7 +336,7 @@ public final class Aggregator {
       rowIndex.clear();
     }
     rows = 0;
-    coupons.clear(Integer.MAX_VALUE); // a few MiB at most: kept, not regrown every step
+    coupons.clear();
     Arrays.fill(artRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);

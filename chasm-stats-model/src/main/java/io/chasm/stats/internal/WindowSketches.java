@@ -90,6 +90,6 @@ final class WindowSketches {
     } else {
       index.clear();
     }
-    coupons.clear(Integer.MAX_VALUE);
+    coupons.clear();
   }
 }

@@ -36,16 +36,8 @@ public final class LongList {
     return values;
   }
 
-  /** Keeps the first {@code n} values (after a caller compacted them in {@link #array()}). */
-  public void truncate(int n) {
-    size = Math.min(size, n);
-  }
-
-  /** Empties it; {@code releaseAbove} drops the array when it grew past that many values. */
-  public void clear(int releaseAbove) {
+  /** Empties it, keeping its array (a step's pairs are a few MiB at most, not regrown every step). */
+  public void clear() {
     size = 0;
-    if (values.length > releaseAbove) {
-      values = new long[INITIAL];
-    }
   }
 }

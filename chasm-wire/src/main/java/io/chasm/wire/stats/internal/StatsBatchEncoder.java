@@ -8,9 +8,7 @@ import io.chasm.stats.RunTotals;
 import io.chasm.stats.StatsDelta;
 import io.chasm.wire.proto.stats.Granularity;
 import io.chasm.wire.proto.stats.StatsBatch;
-import io.chasm.stats.UniqueSketches;
 import java.util.List;
-import org.apache.datasketches.hll.HllSketch;
 
 /**
  * The protobuf {@link StatsBatch} of (a part of) a {@link StatsDelta}. Kept out of the public
@@ -57,7 +55,7 @@ public final class StatsBatchEncoder {
           .setDownloads(r.downloads())
           .setBytes(r.bytes())
           .setBotRequests(r.botRequests());
-      byte[] sketch = sketchBytes(r);
+      byte[] sketch = r.uniqueSketch();
       if (sketch != null) {
         rb.setUniqueSketch(ByteString.copyFrom(sketch));
       }
@@ -70,16 +68,6 @@ public final class StatsBatchEncoder {
     addTail(b, delta, part, parts, createdUnix);
     b.setBatchId(ByteString.copyFrom(BatchIds.batchId(mirrorId, coverage, periods, part, parts)));
     return b.build();
-  }
-
-  /** The row's unique-downloader sketch as serialised in a batch, or null when it has none. */
-  static byte[] sketchBytes(io.chasm.stats.StatsRow r) {
-    return r.uniqueSketch();
-  }
-
-  /** The compact bytes of {@code s} as an HLL_4 sketch (see {@link UniqueSketches#hll4Bytes}). */
-  public static byte[] hll4Bytes(HllSketch s) {
-    return UniqueSketches.hll4Bytes(s);
   }
 
   /** The protobuf number of a granularity. */

@@ -1,4 +1,4 @@
-package io.chasm.wire.stats.internal;
+package io.chasm.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class SketchBytesPropertiesTest {
       s.update(rnd.nextLong());
     }
     byte[] expected = s.copyAs(TgtHllType.HLL_4).toCompactByteArray();
-    assertThat(StatsBatchEncoder.hll4Bytes(s)).isEqualTo(expected);
-    assertThat(HllSketch.heapify(StatsBatchEncoder.hll4Bytes(s)).getTgtHllType()).isEqualTo(TgtHllType.HLL_4);
+    assertThat(UniqueSketches.hll4Bytes(s)).isEqualTo(expected);
+    assertThat(HllSketch.heapify(UniqueSketches.hll4Bytes(s)).getTgtHllType()).isEqualTo(TgtHllType.HLL_4);
   }
 }
