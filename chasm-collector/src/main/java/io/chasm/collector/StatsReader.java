@@ -95,7 +95,16 @@ public final class StatsReader {
     HOUR,
     DAY,
     WEEK,
-    MONTH
+    MONTH;
+
+    /** The bars the pages draw for a range: hourly for a day, daily up to three months, then weekly, then monthly. */
+    public static Interval forRange(Range range) {
+      long days = java.time.temporal.ChronoUnit.DAYS.between(range.from(), range.to());
+      if (days <= 2) {
+        return HOUR;
+      }
+      return days <= 92 ? DAY : days <= 731 ? WEEK : MONTH;
+    }
   }
 
   /** Dimensions a view can be broken down by. */

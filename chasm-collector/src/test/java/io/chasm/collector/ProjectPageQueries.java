@@ -4,7 +4,6 @@ import io.chasm.collector.StatsReader.By;
 import io.chasm.collector.StatsReader.Interval;
 import io.chasm.collector.StatsReader.Range;
 import java.sql.SQLException;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,8 +41,7 @@ final class ProjectPageQueries {
     t[2] = System.nanoTime();
     r.totals(project, Optional.empty(), range);
     t[3] = System.nanoTime();
-    long days = ChronoUnit.DAYS.between(range.from(), range.to());
-    r.series(project, Optional.empty(), days <= 92 ? Interval.DAY : days <= 731 ? Interval.WEEK : Interval.MONTH, range);
+    r.series(project, Optional.empty(), Interval.forRange(range), range);
     t[4] = System.nanoTime();
     r.breakdown(project, Optional.empty(), By.TYPE, range);
     t[5] = System.nanoTime();

@@ -18,7 +18,6 @@ import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -92,7 +91,7 @@ public final class PageRoutes {
       Pages.error(ctx, 404, "No project " + project);
       return;
     }
-    Interval interval = interval(range);
+    Interval interval = Interval.forRange(range);
     Map<String, Object> m = new HashMap<>();
     m.put("project", project);
     m.put("period", period);
@@ -125,7 +124,7 @@ public final class PageRoutes {
     m.put("path", path);
     m.put("period", period);
     m.put("totals", r.totals(project, a, range));
-    m.put("chart", BarChart.downloads("downloads-chart", r.series(project, a, interval(range), range)));
+    m.put("chart", BarChart.downloads("downloads-chart", r.series(project, a, Interval.forRange(range), range)));
     m.put("byMirror", r.breakdown(project, a, By.MIRROR, range));
     m.put("byProtocol", r.breakdown(project, a, By.PROTOCOL, range));
     m.put("threshold", r.privacyThreshold());
@@ -152,7 +151,7 @@ public final class PageRoutes {
     m.put("value", value);
     m.put("period", period);
     m.put("totals", slice.map(Slice::totals).orElseGet(() -> nothing(r, range)));
-    m.put("chart", BarChart.downloads("downloads-chart", r.sliceSeries(project, by, value, interval(range), range)));
+    m.put("chart", BarChart.downloads("downloads-chart", r.sliceSeries(project, by, value, Interval.forRange(range), range)));
     m.put("threshold", r.privacyThreshold());
     Pages.render(ctx, 200, "slice.jte", m);
   }
@@ -171,7 +170,7 @@ public final class PageRoutes {
     Mirror mirror = found.get();
     String period = periodParam(ctx);
     Range range = Ranges.parse(null, null, period, r);
-    List<Point> series = r.mirrorSeries(mirror.name(), interval(range), range);
+    List<Point> series = r.mirrorSeries(mirror.name(), Interval.forRange(range), range);
     Map<String, Object> m = new HashMap<>();
     m.put("mirror", mirror);
     m.put("period", period);
@@ -210,14 +209,5 @@ public final class PageRoutes {
       throw new IllegalArgumentException("period must be day, week, month, year or all");
     }
     return p;
-  }
-
-  /** Hourly bars for a day, daily up to three months, then weekly, then monthly. */
-  private static Interval interval(Range range) {
-    long days = ChronoUnit.DAYS.between(range.from(), range.to());
-    if (days <= 2) {
-      return Interval.HOUR;
-    }
-    return days <= 92 ? Interval.DAY : days <= 731 ? Interval.WEEK : Interval.MONTH;
   }
 }
