@@ -65,6 +65,12 @@ public final class StringSort {
       if (pivot < 0) {
         return; // the middle part is equal strings that end here
       }
+      if (lt == lo && gt == hi - 1) {
+        // Every string had the pivot char: skip the rest of their common prefix in one pass over
+        // them, not one pass per char (a pass costs a cache miss or two per string).
+        d = commonPrefix(a, lo, hi, s, d + 1);
+        continue;
+      }
       lo = lt;
       hi = gt + 1;
       d++;
@@ -79,6 +85,21 @@ public final class StringSort {
       }
       a[j + 1] = v;
     }
+  }
+
+  // The length of the prefix that s[a[lo .. hi)] share, given that they share their first d chars.
+  private static int commonPrefix(int[] a, int lo, int hi, String[] s, int d) {
+    String first = s[a[lo]];
+    int end = first.length();
+    for (int i = lo + 1; i < hi && end > d; i++) {
+      String x = s[a[i]];
+      int k = d, e = Math.min(end, x.length());
+      while (k < e && x.charAt(k) == first.charAt(k)) {
+        k++;
+      }
+      end = k;
+    }
+    return Math.max(d, end);
   }
 
   private static void byComparison(int[] a, int lo, int hi, String[] s) {
