@@ -50,10 +50,11 @@ public final class Aggregator {
   private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
-  // With hour rows: the last row of (artifact id << 2 | protocol) as hour << 32 | 1 + row, 0 =
-  // none. A worker reads its lines in time order, so this is nearly always the line's row: one
-  // read instead of a probe of the row map's keys and values (w7-B).
+  // With hour rows: the row of the latest hour of (artifact id << 2 | protocol) in this step, as
+  // hour << 32 | 1 + row, 0 = none. A worker reads its lines in time order, so a line's row is
+  // either this one or a new one: one read instead of a probe of the row map (w7-B).
   private long[] lastRow = new long[1024];
+  private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
   private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
   private int[] rowArt = new int[256];
@@ -236,17 +237,26 @@ public final class Aggregator {
       lastRow = Arrays.copyOf(lastRow, Math.max(k + 1, lastRow.length * 2));
     }
     long last = lastRow[k];
-    if (last != 0 && last >> 32 == hour) {
-      return (int) last - 1;
-    }
     long key = (hour << 34) ^ ((long) art << 2) ^ proto;
+    if ((int) hour == hour && last != UNKNOWN) {
+      // lastRow holds the row of the latest hour this step has seen of k: a later hour cannot
+      // have a row yet (most lines of a step start a row: no probe for them), an earlier one may.
+      if (last == 0 || last >> 32 < hour) {
+        int i = newRow(hour, art, proto);
+        rowIndex.put(key, i);
+        lastRow[k] = hour << 32 | (i + 1);
+        return i;
+      }
+      if (last >> 32 == hour) {
+        return (int) last - 1;
+      }
+    } else {
+      lastRow[k] = UNKNOWN; // an hour out of int range: k's rows only through the map this step
+    }
     int i = rowIndex.get(key);
     if (i < 0) {
       i = newRow(hour, art, proto);
       rowIndex.put(key, i);
-    }
-    if ((int) hour == hour) {
-      lastRow[k] = hour << 32 | (i + 1);
     }
     return i;
   }

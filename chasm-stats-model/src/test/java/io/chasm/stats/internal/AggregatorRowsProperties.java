@@ -19,8 +19,8 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * A worker's HOUR rows hold exactly each (hour, artifact)'s downloads, bytes and bot requests,
- * whatever the order of the lines' hours (a worker remembers each artifact's last row, w7-B) and
- * wherever a step ends.
+ * whatever the order of the lines' hours (a worker remembers each artifact's row of its latest
+ * hour and makes a row without a probe for a later hour, w7-B) and wherever a step ends.
  */
 class AggregatorRowsProperties {
   private static final long T0 = 1732406400L; // 2024-11-24 00:00 UTC
