@@ -34,7 +34,10 @@ class RowOrderPropertiesTest {
       String protocol = PROTOCOLS[rnd.nextInt(PROTOCOLS.length)];
       String type = TYPES[rnd.nextInt(TYPES.length)];
       // Shared prefixes and non-ASCII names, so ranks come from String order, not length.
-      String artifact = "/pool/" + (rnd.nextInt(artifacts) * 7919 % 10007) + (rnd.nextInt(9) == 0 ? "/ä" : "/a");
+      // Also one artifact the prefix of another, and UTF-16 code unit order against code points.
+      String artifact = "/pool/" + (rnd.nextInt(artifacts) * 7919 % 10007)
+          + (rnd.nextInt(9) == 0 ? "/ä" : rnd.nextInt(9) == 0 ? "" : rnd.nextInt(9) == 0 ? "/\ud83d\ude00"
+              : rnd.nextInt(9) == 0 ? "/\uffff" : "/a");
       StatsRow r = new StatsRow(period, g, "p" + rnd.nextInt(3), artifact, type, protocol);
       rows.putIfAbsent(new StatsRow.Key(period, g, protocol, type, artifact), r);
       delta.row(period, g, r.project, artifact, type, protocol);

@@ -35,6 +35,18 @@ class WindowProperties {
         d.get(IsoFields.WEEK_BASED_YEAR), d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
   }
 
+  // Labels are written by hand (w7-B): the same text as String.format, also for years with fewer
+  // or more than four digits and before year 0.
+  @Property(tries = 3000)
+  void labelsAreTheFormattedDates(@ForAll @LongRange(min = -1_500_000, max = 3_300_000) long day) {
+    LocalDate d = LocalDate.ofEpochDay(day);
+    assertThat(Window.DAY.label(Window.DAY.indexOfDay(day))).isEqualTo(d.toString());
+    assertThat(Window.WEEK.label(Window.WEEK.indexOfDay(day))).isEqualTo(String.format("%04d-W%02d",
+        d.get(IsoFields.WEEK_BASED_YEAR), d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
+    assertThat(Window.MONTH.label(Window.MONTH.indexOfDay(day)))
+        .isEqualTo(String.format("%04d-%02d", d.getYear(), d.getMonthValue()));
+  }
+
   @Test
   void tckVectors() throws Exception {
     String json = Files.readString(Path.of("..", "tck", "vectors", "stats-windows.json"));

@@ -50,14 +50,19 @@ public final class Aggregator {
   private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
+  // With hour rows: the row of the latest hour of (artifact id << 2 | protocol) in this step, as
+  // hour << 32 | 1 + row, 0 = none. A worker reads its lines in time order, so a line's row is
+  // either this one or a new one: one read instead of a probe of the row map (w7-B).
+  private long[] lastRow = new long[1024];
+  private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
   private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
-  private long[] rowHour = new long[256];
   private int[] rowArt = new int[256];
   private byte[] rowProto = new byte[256];
-  private long[] downloads = new long[256];
-  private long[] bytes = new long[256];
-  private long[] botReq = new long[256];
+  // Per row, side by side: downloads, bytes, bot requests, hour (one cache line per line counted,
+  // not one per counter).
+  private static final int DOWNLOADS = 0, BYTES = 1, BOTS = 2, HOUR = 3, STRIDE = 4;
+  private long[] counts = new long[256 * STRIDE];
   // The step's downloaders: packed (row, HLL coupon of the day's hash); objects per row were most
   // of a step's live set (w5-A2).
   private final LongList coupons = new LongList();
@@ -151,11 +156,11 @@ public final class Aggregator {
       maxHour = hour;
     }
     if (http && bots.isBot(b, r.agentStart, r.agentEnd)) {
-      botReq[row]++;
+      counts[row * STRIDE + BOTS]++;
       totals.botRequests++;
       return null;
     }
-    bytes[row] += r.bytes;
+    counts[row * STRIDE + BYTES] += r.bytes;
     if (http && r.status == 206) {
       if (clients(day, r) && hashes.day != 0) {
         ranges.add(day, art, proto.ordinal(), hashes.day, hashes.week, hashes.month, r.bytes,
@@ -166,7 +171,7 @@ public final class Aggregator {
     if (!download) {
       return null;
     }
-    downloads[row]++;
+    counts[row * STRIDE + DOWNLOADS]++;
     if (http) {
       ranges.full(day, art, proto.ordinal(), r.bytes);
     }
@@ -227,7 +232,27 @@ public final class Aggregator {
       artRow[k] = i + 1;
       return i;
     }
+    int k = (art << 2) | proto;
+    if (k >= lastRow.length) {
+      lastRow = Arrays.copyOf(lastRow, Math.max(k + 1, lastRow.length * 2));
+    }
+    long last = lastRow[k];
     long key = (hour << 34) ^ ((long) art << 2) ^ proto;
+    if ((int) hour == hour && last != UNKNOWN) {
+      // lastRow holds the row of the latest hour this step has seen of k: a later hour cannot
+      // have a row yet (most lines of a step start a row: no probe for them), an earlier one may.
+      if (last == 0 || last >> 32 < hour) {
+        int i = newRow(hour, art, proto);
+        rowIndex.put(key, i);
+        lastRow[k] = hour << 32 | (i + 1);
+        return i;
+      }
+      if (last >> 32 == hour) {
+        return (int) last - 1;
+      }
+    } else {
+      lastRow[k] = UNKNOWN; // an hour out of int range: k's rows only through the map this step
+    }
     int i = rowIndex.get(key);
     if (i < 0) {
       i = newRow(hour, art, proto);
@@ -238,16 +263,13 @@ public final class Aggregator {
 
   private int newRow(long hour, int art, int proto) {
     int i = rows++;
-    if (i == rowHour.length) {
+    if (i == rowArt.length) {
       int n = i * 2;
-      rowHour = Arrays.copyOf(rowHour, n);
       rowArt = Arrays.copyOf(rowArt, n);
       rowProto = Arrays.copyOf(rowProto, n);
-      downloads = Arrays.copyOf(downloads, n);
-      bytes = Arrays.copyOf(bytes, n);
-      botReq = Arrays.copyOf(botReq, n);
+      counts = Arrays.copyOf(counts, n * STRIDE);
     }
-    rowHour[i] = hour;
+    counts[i * STRIDE + HOUR] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
     return i;
@@ -277,17 +299,20 @@ public final class Aggregator {
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
+      int at = i * STRIDE;
+      long hour = counts[at + HOUR], downloads = counts[at + DOWNLOADS], bytes = counts[at + BYTES];
+      long bots = counts[at + BOTS];
       if (keepHours) {
         // By index into the delta's columns: no row object, key or map node per row.
-        hourRow[i] = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project,
+        hourRow[i] = delta.rowIndex(hour * 3600, StatsRow.Granularity.HOUR, c.id, c.project,
             c.path, c.type, labels[proto]);
-        delta.add(hourRow[i], downloads[i], bytes[i], botReq[i]);
-        dayRow[i] = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+        delta.add(hourRow[i], downloads, bytes, bots);
+        dayRow[i] = delta.rowIndex(Math.floorDiv(hour, 24L) * 86400, StatsRow.Granularity.DAY,
             c.id, c.project, c.path, c.type, labels[proto]);
-        delta.add(dayRow[i], downloads[i], bytes[i], botReq[i]);
+        delta.add(dayRow[i], downloads, bytes, bots);
       }
       if (report != null) {
-        report.add(c, proto, downloads[i], bytes[i], botReq[i]);
+        report.add(c, proto, downloads, bytes, bots);
       }
     }
     long[] cp = coupons.array();
@@ -317,27 +342,23 @@ public final class Aggregator {
   }
 
   private void clearRows() {
-    boolean shrink = hourRows && rowHour.length > SHRINK_ABOVE;
+    boolean shrink = hourRows && rowArt.length > SHRINK_ABOVE;
     if (shrink) {
       // Released, not kept at their high-water size, when the step's delta keeps rows: its end
       // (delta, sketches, batches) is the run's peak live set, and these are not needed there
       // (w5-A). A report-only scan has no such peak, so it keeps them and makes no garbage.
-      rowHour = new long[256];
       rowArt = new int[256];
       rowProto = new byte[256];
-      downloads = new long[256];
-      bytes = new long[256];
-      botReq = new long[256];
+      counts = new long[256 * STRIDE];
       rowIndex = new LongIntMap();
     } else {
-      Arrays.fill(downloads, 0);
-      Arrays.fill(bytes, 0);
-      Arrays.fill(botReq, 0);
+      Arrays.fill(counts, 0);
       rowIndex.clear();
     }
     rows = 0;
     coupons.clear();
     Arrays.fill(artRow, 0);
+    Arrays.fill(lastRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);
   }

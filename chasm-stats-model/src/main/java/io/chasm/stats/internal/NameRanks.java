@@ -1,5 +1,6 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.internal.collect.StringSort;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -11,7 +12,8 @@ import java.util.function.Function;
 /**
  * The artifacts of a set of records ranked by name ({@link String#compareTo} order, equal names
  * equal ranks), computed once per distinct artifact: sorting hundreds of thousands of open ranges
- * then compares ints instead of paths with long common prefixes.
+ * then compares ints instead of paths with long common prefixes. The names themselves are sorted
+ * by {@link StringSort}, which reads a shared prefix once per name.
  */
 final class NameRanks {
   private final int[] rank;
@@ -36,11 +38,18 @@ final class NameRanks {
         throw new IllegalArgumentException("artifacts of two catalogs: " + a.name);
       }
     }
-    distinct.sort((x, y) -> x.name.compareTo(y.name));
+    String[] names = new String[distinct.size()];
+    int[] order = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = distinct.get(i).name;
+      order[i] = i;
+    }
+    StringSort.sort(order, 0, order.length, names);
     int[] rank = new int[max + 1];
     int k = -1;
     String prev = null;
-    for (ArtifactCatalog.Artifact a : distinct) {
+    for (int i : order) {
+      ArtifactCatalog.Artifact a = distinct.get(i);
       if (!a.name.equals(prev)) {
         k++;
         prev = a.name;
