@@ -110,6 +110,22 @@ public final class StatsDelta {
     }
   }
 
+  /**
+   * Adds the downloaders {@code pairs[0 .. n)}, each a row index of this delta and an HLL coupon
+   * packed by {@code UniqueSketches.pair}, taking the array as it is (no copy): the caller must
+   * not use it again. With {@code alsoDay} every pair's row must be an HOUR row whose DAY row
+   * exists (see {@link #rowIndex}), and the pair counts for both, as {@link #addUniqueCoupon} on
+   * each would; the DAY row's copy is made only when the rows are read. A worker hands a step's
+   * downloaders over this way: a copy of them was the largest item of the step end's peak
+   * (w7-A).
+   *
+   * @throws IllegalArgumentException when the rows are read, for a pair taken with {@code alsoDay}
+   *     whose row is not an HOUR row with a DAY row
+   */
+  public void takeUniqueCoupons(long[] pairs, int n, boolean alsoDay) {
+    rows.takeCoupons(pairs, n, alsoDay);
+  }
+
   DeltaRows columns() {
     return rows;
   }

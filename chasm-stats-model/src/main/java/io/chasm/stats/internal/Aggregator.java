@@ -272,8 +272,9 @@ public final class Aggregator {
     for (int p = 0; p < labels.length; p++) {
       labels[p] = PROTOCOLS[p].label();
     }
-    // A row's downloaders go to its HOUR and DAY rows (a DAY row is the set of its own coupons).
-    int[] hourRow = new int[rows], dayRow = new int[rows];
+    // A row's downloaders go to its HOUR row, and through it to its DAY row (a DAY row is the set
+    // of its own coupons).
+    int[] hourRow = new int[rows];
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
@@ -282,19 +283,24 @@ public final class Aggregator {
         hourRow[i] = delta.rowIndex(rowHour[i] * 3600, StatsRow.Granularity.HOUR, c.id, c.project,
             c.path, c.type, labels[proto]);
         delta.add(hourRow[i], downloads[i], bytes[i], botReq[i]);
-        dayRow[i] = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
+        int dayRow = delta.rowIndex(Math.floorDiv(rowHour[i], 24L) * 86400, StatsRow.Granularity.DAY,
             c.id, c.project, c.path, c.type, labels[proto]);
-        delta.add(dayRow[i], downloads[i], bytes[i], botReq[i]);
+        delta.add(dayRow, downloads[i], bytes[i], botReq[i]);
       }
       if (report != null) {
         report.add(c, proto, downloads[i], bytes[i], botReq[i]);
       }
     }
-    long[] cp = coupons.array();
-    for (int j = 0, n = coupons.size(); j < n; j++) {
-      int r = CouponImages.row(cp[j]);
-      delta.addUniqueCoupon(hourRow[r], (int) cp[j]);
-      delta.addUniqueCoupon(dayRow[r], (int) cp[j]);
+    if (keepHours && coupons.size() > 0) {
+      // Renumbered to the delta's HOUR rows in place and handed over whole; the delta derives
+      // the DAY rows' coupons when it groups them (a copy of each, twice, was the step end's
+      // largest item, w7-A).
+      int n = coupons.size();
+      long[] cp = coupons.detach();
+      for (int j = 0; j < n; j++) {
+        cp[j] = CouponImages.pack(hourRow[CouponImages.row(cp[j])], (int) cp[j]);
+      }
+      delta.takeUniqueCoupons(cp, n, true);
     }
     if (!downloaders.isEmpty()) {
       downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);

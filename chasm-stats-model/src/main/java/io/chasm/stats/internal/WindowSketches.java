@@ -62,10 +62,16 @@ final class WindowSketches {
       target[i] = start < 0 ? -1 : delta.rowIndex(start, w.granularity(), c.id, c.project, c.path,
           c.type, PROTOCOLS[proto[i]].label());
     }
-    long[] c = coupons.array();
-    for (int j = 0, n = coupons.size(); j < n; j++) {
-      delta.addUniqueCoupon(target[CouponImages.row(c[j])], (int) c[j]);
+    // Renumbered to the delta's rows in place (those before 1970 dropped) and handed over whole.
+    int n = coupons.size(), w = 0;
+    long[] c = coupons.detach();
+    for (int j = 0; j < n; j++) {
+      int t = target[CouponImages.row(c[j])];
+      if (t >= 0) {
+        c[w++] = CouponImages.pack(t, (int) c[j]);
+      }
     }
+    delta.takeUniqueCoupons(c, w, false);
   }
 
   /** The WEEK or MONTH row of an artifact; none before 1970 (a negative period_start is refused). */
