@@ -1,7 +1,7 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.LongIntMap;
-import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.LogRecord;
@@ -60,7 +60,7 @@ public final class Aggregator {
   private long[] botReq = new long[256];
   // The step's downloaders: packed (row, HLL coupon of the day's hash); objects per row were most
   // of a step's live set (w5-A2).
-  private final LongList coupons = new LongList();
+  private final LongChunks coupons = new LongChunks();
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   private final RangeBuffer ranges = new RangeBuffer();
@@ -295,12 +295,12 @@ public final class Aggregator {
       // Renumbered to the delta's HOUR rows in place and handed over whole; the delta derives
       // the DAY rows' coupons when it groups them (a copy of each, twice, was the step end's
       // largest item, w7-A).
-      int n = coupons.size();
-      long[] cp = coupons.detach();
-      for (int j = 0; j < n; j++) {
-        cp[j] = CouponImages.pack(hourRow[CouponImages.row(cp[j])], (int) cp[j]);
-      }
-      delta.takeUniqueCoupons(cp, n, true);
+      coupons.take((cp, n) -> {
+        for (int j = 0; j < n; j++) {
+          cp[j] = CouponImages.pack(hourRow[CouponImages.row(cp[j])], (int) cp[j]);
+        }
+        delta.takeUniqueCoupons(cp, n, true);
+      });
     }
     if (!downloaders.isEmpty()) {
       downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);
@@ -342,7 +342,7 @@ public final class Aggregator {
       rowIndex.clear();
     }
     rows = 0;
-    coupons.clear();
+    coupons.take((c, n) -> { });
     Arrays.fill(artRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);

@@ -36,17 +36,6 @@ public final class LongList {
     return values;
   }
 
-  /**
-   * Gives the backing array away (valid from 0 to the size it had) and starts again empty with a
-   * small one, so that the receiver owns the values without a copy.
-   */
-  public long[] detach() {
-    long[] v = values;
-    values = new long[INITIAL];
-    size = 0;
-    return v;
-  }
-
   /** Empties it, keeping its array (a step's pairs are a few MiB at most, not regrown every step). */
   public void clear() {
     size = 0;
