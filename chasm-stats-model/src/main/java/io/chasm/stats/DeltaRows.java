@@ -55,6 +55,8 @@ final class DeltaRows {
   private final List<Integer> takenSize = new ArrayList<>();
   private final List<Boolean> takenHours = new ArrayList<>();
   private volatile int[] couponEnd;
+  // Figures set without a sketch (setEstimate), -1 where none; null until the first.
+  private long[] estimate;
 
   int size() {
     return size;
@@ -131,6 +133,11 @@ final class DeltaRows {
       bots = Arrays.copyOf(bots, n);
       single = Arrays.copyOf(single, n);
       union = Arrays.copyOf(union, n);
+      if (estimate != null) {
+        int was = estimate.length;
+        estimate = Arrays.copyOf(estimate, n);
+        Arrays.fill(estimate, was, n, -1);
+      }
     }
     period[i] = periodStart;
     granularity[i] = (byte) g.ordinal();
@@ -347,7 +354,25 @@ final class DeltaRows {
     return single[i];
   }
 
+  void setEstimate(int i, long e) {
+    if (e < 0) {
+      throw new IllegalArgumentException("estimate " + e);
+    }
+    if (estimate == null) {
+      estimate = new long[period.length];
+      Arrays.fill(estimate, -1);
+    }
+    estimate[i] = e;
+  }
+
+  boolean hasEstimate(int i) {
+    return estimate != null && estimate[i] >= 0;
+  }
+
   long uniqueEstimate(int i) {
+    if (hasEstimate(i)) {
+      return estimate[i];
+    }
     HllSketch s = uniques(i);
     return s == null ? 0 : Math.round(s.getCompositeEstimate());
   }

@@ -126,6 +126,22 @@ public final class StatsDelta {
     rows.takeCoupons(pairs, n, alsoDay);
   }
 
+  /**
+   * Gives row {@code i} (-1 is ignored) a unique-downloader figure without a sketch: {@link
+   * #uniqueEstimate(int)} then returns it, and no sketch of the row is read. For a report whose
+   * window closed, so that only its figure is kept (w7-A); a batch never carries such a row.
+   */
+  public void setUniqueEstimate(int i, long estimate) {
+    if (i >= 0) {
+      rows.setEstimate(i, estimate);
+    }
+  }
+
+  /** Row i's estimated unique downloaders, rounded; 0 when none. */
+  public long uniqueEstimate(int i) {
+    return rows.uniqueEstimate(i);
+  }
+
   DeltaRows columns() {
     return rows;
   }
@@ -282,7 +298,11 @@ public final class StatsDelta {
       int m = rowIndex(r.periodStart(i), r.granularity(i), -1, r.project(i), r.artifact(i),
           r.type(i), r.protocol(i));
       add(m, r.downloads(i), r.bytes(i), r.botRequests(i));
-      addUniques(m, r.uniques(i));
+      if (r.hasEstimate(i)) {
+        setUniqueEstimate(m, r.uniqueEstimate(i));
+      } else {
+        addUniques(m, r.uniques(i));
+      }
     }
     for (CountmeRow c : o.countme.values()) {
       countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);

@@ -206,6 +206,7 @@ public final class LogScanner {
         state.maxEpoch = maxEpoch;
         secrets.closeBefore(closing);
         state.closedBefore = secrets.closedBefore();
+        report.closeBefore(state.closedBefore);
         state.secrets.clear();
         state.secrets.putAll(secrets.open());
         if (opt.stateDir != null) {
