@@ -83,6 +83,9 @@ case "${1:-}" in
     # by side: 468-522 -> 393-418 MiB peak RSS for 1.07-1.12x the CPU-s; docs/stats-agent.md). Two
     # malloc arenas: 0-19 MiB less (within the spread), no cost seen.
     case "${JAVA_OPTS:-}" in *HeapFreeRatio*) ;; *) tune+=(-XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=30) ;; esac
+    # No -Xmx: the live set reaches 244 MiB on 3 GB of one month's log with 55,600 artifacts (the
+    # report's month sketches fill), -Xmx256m fails that run, and a real catalogue can be larger
+    # (w7-A). An operator who wants a bound sets it in JAVA_OPTS (docs/stats-agent.md, w7-A).
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     tune+=(-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000
       -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000) ;;

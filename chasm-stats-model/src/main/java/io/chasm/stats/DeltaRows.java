@@ -46,10 +46,17 @@ final class DeltaRows {
   // second one arrives. Source sketches are never modified.
   private HllSketch[] single = new HllSketch[0];
   private Union[] union = new Union[0];
-  // Downloaders as packed (row, coupon) pairs (CouponImages), from every worker: sorted and made
-  // distinct once (seal) before the rows are read; couponEnd[i] is where row i's coupons end.
+  // Downloaders as packed (row, coupon) pairs (CouponImages): those added one by one, and the
+  // arrays the step's workers handed over whole (taken, not copied: a copy doubled them at the
+  // step end, the run's peak). Sorted and made distinct once (seal) before the rows are read;
+  // couponEnd[i] is where row i's coupons end.
   private LongList coupons = new LongList();
+  private final List<long[]> taken = new ArrayList<>();
+  private final List<Integer> takenSize = new ArrayList<>();
+  private final List<Boolean> takenHours = new ArrayList<>();
   private volatile int[] couponEnd;
+  // Figures set without a sketch (setEstimate), -1 where none; null until the first.
+  private long[] estimate;
 
   int size() {
     return size;
@@ -126,6 +133,11 @@ final class DeltaRows {
       bots = Arrays.copyOf(bots, n);
       single = Arrays.copyOf(single, n);
       union = Arrays.copyOf(union, n);
+      if (estimate != null) {
+        int was = estimate.length;
+        estimate = Arrays.copyOf(estimate, n);
+        Arrays.fill(estimate, was, n, -1);
+      }
     }
     period[i] = periodStart;
     granularity[i] = (byte) g.ordinal();
@@ -161,6 +173,21 @@ final class DeltaRows {
     unseal();
   }
 
+  /**
+   * Takes {@code pairs[0 .. n)} (packed rows of this delta and coupons) as they are; the caller
+   * must not touch the array again. With {@code alsoDay}, each pair of an HOUR row also counts for
+   * the DAY row of that hour (which must exist by then), as if added to both.
+   */
+  void takeCoupons(long[] pairs, int n, boolean alsoDay) {
+    if (n == 0) {
+      return;
+    }
+    unseal();
+    taken.add(pairs);
+    takenSize.add(n);
+    takenHours.add(alsoDay);
+  }
+
   // A plain read first: a volatile write per coupon would cost more than the append.
   private void unseal() {
     if (couponEnd != null) {
@@ -176,14 +203,47 @@ final class DeltaRows {
         end = couponEnd;
         if (end == null) {
           end = new int[size];
-          long[] grouped = CouponImages.groupByRow(coupons.array(), coupons.size(), size, end);
+          int parts = taken.size() + 1;
+          long[][] arrays = new long[parts][];
+          int[] sizes = new int[parts];
+          boolean[] alsoDay = new boolean[parts];
+          arrays[0] = coupons.array();
+          sizes[0] = coupons.size();
+          for (int k = 1; k < parts; k++) {
+            arrays[k] = taken.get(k - 1);
+            sizes[k] = takenSize.get(k - 1);
+            alsoDay[k] = takenHours.get(k - 1);
+          }
+          long[] grouped = CouponImages.groupByRow(arrays, sizes, alsoDay,
+              takenHours.contains(true) ? dayRows() : null, size, end);
           // The grouped pairs replace the raw ones (which are dropped); later ones are appended.
+          taken.clear();
+          takenSize.clear();
+          takenHours.clear();
           coupons = LongList.wrap(grouped, size == 0 ? 0 : end[size - 1]);
           couponEnd = end;
         }
       }
     }
     return end;
+  }
+
+  // For each HOUR row, the DAY row of its day, protocol and artifact; -1 for other rows and for
+  // an HOUR row without one (groupByRow refuses such a row's pairs in an array taken with alsoDay).
+  private int[] dayRows() {
+    int[] day = new int[size];
+    int hour = StatsRow.Granularity.HOUR.ordinal();
+    for (int i = 0; i < size; i++) {
+      day[i] = -1;
+      if (granularity[i] == hour) {
+        int p = periodIndex.get(Math.floorDiv(period[i], 86400L) * 86400L);
+        int d = p < 0 ? -1 : index.get((long) p << 41
+            | (long) StatsRow.Granularity.DAY.ordinal() << 39 | (long) protocol[i] << 32
+            | (slot[i] & 0xffffffffL));
+        day[i] = d;
+      }
+    }
+    return day;
   }
 
   /** Row i's downloaders as a compact HLL_4 image (SPEC §11.6), or null when nobody was counted. */
@@ -294,7 +354,25 @@ final class DeltaRows {
     return single[i];
   }
 
+  void setEstimate(int i, long e) {
+    if (e < 0) {
+      throw new IllegalArgumentException("estimate " + e);
+    }
+    if (estimate == null) {
+      estimate = new long[period.length];
+      Arrays.fill(estimate, -1);
+    }
+    estimate[i] = e;
+  }
+
+  boolean hasEstimate(int i) {
+    return estimate != null && estimate[i] >= 0;
+  }
+
   long uniqueEstimate(int i) {
+    if (hasEstimate(i)) {
+      return estimate[i];
+    }
     HllSketch s = uniques(i);
     return s == null ? 0 : Math.round(s.getCompositeEstimate());
   }

@@ -110,6 +110,38 @@ public final class StatsDelta {
     }
   }
 
+  /**
+   * Adds the downloaders {@code pairs[0 .. n)}, each a row index of this delta and an HLL coupon
+   * packed by {@code UniqueSketches.pair}, taking the array as it is (no copy): the caller must
+   * not use it again. With {@code alsoDay} every pair's row must be an HOUR row whose DAY row
+   * exists (see {@link #rowIndex}), and the pair counts for both, as {@link #addUniqueCoupon} on
+   * each would; the DAY row's copy is made only when the rows are read. A worker hands a step's
+   * downloaders over this way: a copy of them was the largest item of the step end's peak
+   * (w7-A).
+   *
+   * @throws IllegalArgumentException when the rows are read, for a pair taken with {@code alsoDay}
+   *     whose row is not an HOUR row with a DAY row
+   */
+  public void takeUniqueCoupons(long[] pairs, int n, boolean alsoDay) {
+    rows.takeCoupons(pairs, n, alsoDay);
+  }
+
+  /**
+   * Gives row {@code i} (-1 is ignored) a unique-downloader figure without a sketch: {@link
+   * #uniqueEstimate(int)} then returns it, and no sketch of the row is read. For a report whose
+   * window closed, so that only its figure is kept (w7-A); a batch never carries such a row.
+   */
+  public void setUniqueEstimate(int i, long estimate) {
+    if (i >= 0) {
+      rows.setEstimate(i, estimate);
+    }
+  }
+
+  /** Row i's estimated unique downloaders, rounded; 0 when none. */
+  public long uniqueEstimate(int i) {
+    return rows.uniqueEstimate(i);
+  }
+
   DeltaRows columns() {
     return rows;
   }
@@ -266,7 +298,11 @@ public final class StatsDelta {
       int m = rowIndex(r.periodStart(i), r.granularity(i), -1, r.project(i), r.artifact(i),
           r.type(i), r.protocol(i));
       add(m, r.downloads(i), r.bytes(i), r.botRequests(i));
-      addUniques(m, r.uniques(i));
+      if (r.hasEstimate(i)) {
+        setUniqueEstimate(m, r.uniqueEstimate(i));
+      } else {
+        addUniques(m, r.uniques(i));
+      }
     }
     for (CountmeRow c : o.countme.values()) {
       countme(c.weekStart, c.project, c.ageBucket, c.label).add(c.systems);

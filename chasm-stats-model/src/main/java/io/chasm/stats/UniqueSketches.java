@@ -21,6 +21,14 @@ public final class UniqueSketches {
     return CouponImages.coupon(clientHash);
   }
 
+  /** A row index (from 0) and a coupon packed as {@link StatsDelta#takeUniqueCoupons} takes them. */
+  public static long pair(int row, int coupon) {
+    if (row < 0) {
+      throw new IllegalArgumentException("row " + row);
+    }
+    return CouponImages.pack(row, coupon);
+  }
+
   /**
    * The compact bytes of {@code s} as an HLL_4 sketch (half the bytes of HLL_8). A sketch still in
    * its list or set mode (most rows: a few downloaders) serialises its coupons whatever its target

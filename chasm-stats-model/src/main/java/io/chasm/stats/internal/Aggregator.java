@@ -1,7 +1,7 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.LongIntMap;
-import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.LogRecord;
@@ -65,7 +65,7 @@ public final class Aggregator {
   private long[] counts = new long[256 * STRIDE];
   // The step's downloaders: packed (row, HLL coupon of the day's hash); objects per row were most
   // of a step's live set (w5-A2).
-  private final LongList coupons = new LongList();
+  private final LongChunks coupons = new LongChunks();
   // (project, artifact, type) per artifact id, from the shared catalog.
   private ArtifactCatalog.Artifact[] cls = new ArtifactCatalog.Artifact[256];
   private final RangeBuffer ranges = new RangeBuffer();
@@ -294,8 +294,9 @@ public final class Aggregator {
     for (int p = 0; p < labels.length; p++) {
       labels[p] = PROTOCOLS[p].label();
     }
-    // A row's downloaders go to its HOUR and DAY rows (a DAY row is the set of its own coupons).
-    int[] hourRow = new int[rows], dayRow = new int[rows];
+    // A row's downloaders go to its HOUR row, and through it to its DAY row (a DAY row is the set
+    // of its own coupons).
+    int[] hourRow = new int[rows];
     for (int i = 0; i < rows; i++) {
       ArtifactCatalog.Artifact c = classify(rowArt[i]);
       int proto = rowProto[i];
@@ -307,19 +308,24 @@ public final class Aggregator {
         hourRow[i] = delta.rowIndex(hour * 3600, StatsRow.Granularity.HOUR, c.id, c.project,
             c.path, c.type, labels[proto]);
         delta.add(hourRow[i], downloads, bytes, bots);
-        dayRow[i] = delta.rowIndex(Math.floorDiv(hour, 24L) * 86400, StatsRow.Granularity.DAY,
+        int dayRow = delta.rowIndex(Math.floorDiv(hour, 24L) * 86400, StatsRow.Granularity.DAY,
             c.id, c.project, c.path, c.type, labels[proto]);
-        delta.add(dayRow[i], downloads, bytes, bots);
+        delta.add(dayRow, downloads, bytes, bots);
       }
       if (report != null) {
         report.add(c, proto, downloads, bytes, bots);
       }
     }
-    long[] cp = coupons.array();
-    for (int j = 0, n = coupons.size(); j < n; j++) {
-      int r = CouponImages.row(cp[j]);
-      delta.addUniqueCoupon(hourRow[r], (int) cp[j]);
-      delta.addUniqueCoupon(dayRow[r], (int) cp[j]);
+    if (keepHours && coupons.size() > 0) {
+      // Renumbered to the delta's HOUR rows in place and handed over whole; the delta derives
+      // the DAY rows' coupons when it groups them (a copy of each, twice, was the step end's
+      // largest item, w7-A).
+      coupons.take((cp, n) -> {
+        for (int j = 0; j < n; j++) {
+          cp[j] = CouponImages.pack(hourRow[CouponImages.row(cp[j])], (int) cp[j]);
+        }
+        delta.takeUniqueCoupons(cp, n, true);
+      });
     }
     if (!downloaders.isEmpty()) {
       downloaders.drainInto(report, rows, rowArt, rowProto, this::classify);
@@ -356,7 +362,7 @@ public final class Aggregator {
       rowIndex.clear();
     }
     rows = 0;
-    coupons.clear();
+    coupons.take((c, n) -> { });
     Arrays.fill(artRow, 0);
     Arrays.fill(lastRow, 0);
     downloaders.clear(hourRows);

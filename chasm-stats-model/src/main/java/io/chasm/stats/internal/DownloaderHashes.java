@@ -18,10 +18,13 @@ final class DownloaderHashes {
   private long[] monthHash = new long[1024];
   private int[] groupStart = new int[1];
   private int[] order = new int[0];
+  // The previous step's count and an eighth: the first growth goes there, later ones by half, so
+  // the columns are not up to half empty at the step end as after doubling (w7-A).
+  private int hint;
 
   void add(int r, long d, long dh, long wh, long mh) {
     if (count == row.length) {
-      int n = count * 2;
+      int n = Math.max(hint, count + (count >> 1));
       row = Arrays.copyOf(row, n);
       day = Arrays.copyOf(day, n);
       dayHash = Arrays.copyOf(dayHash, n);
@@ -52,7 +55,7 @@ final class DownloaderHashes {
       start[r + 1] += start[r];
     }
     if (order.length < count) {
-      order = new int[row.length];
+      order = new int[count];
     }
     for (int i = 0; i < count; i++) {
       order[start[row[i]]++] = i;
@@ -74,6 +77,7 @@ final class DownloaderHashes {
 
   /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
   void clear(boolean release) {
+    hint = count + (count >> 3);
     count = 0;
     if (release && row.length > Aggregator.SHRINK_ABOVE) {
       row = new int[1024];

@@ -153,6 +153,8 @@ public final class StateFile {
     return Window.values()[ordinal];
   }
 
+  private static final int WRITE_SLICE = 256 << 10;
+
   /** Writes the parts, in order, to a sibling temporary file, fsyncs, renames over {@code file}, fsyncs the dir. */
   public static void writeAtomically(Path file, byte[]... parts) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
@@ -161,9 +163,14 @@ public final class StateFile {
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       for (byte[] bytes : parts) {
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
-        while (bb.hasRemaining()) {
-          ch.write(bb);
+        // A slice at a time: the JDK writes a heap buffer through a temporary direct buffer of its
+        // size and keeps that per thread, so the tens of MiB of open ranges stayed allocated
+        // outside the heap for the rest of the run (w7-A: NMT "Other", 19 MiB on a 300 MB log).
+        for (int at = 0; at < bytes.length; at += WRITE_SLICE) {
+          java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes, at, Math.min(WRITE_SLICE, bytes.length - at));
+          while (bb.hasRemaining()) {
+            ch.write(bb);
+          }
         }
       }
       ch.force(true);

@@ -32,7 +32,12 @@ public final class SummaryRows {
   // as a boxed HashMap lookup per download was 3% of the samples (JFR, w5-A).
   private final LongIntMap artMonth = new LongIntMap();
   private long[] artMonthKey = new long[1024];
+  // A month's sketch until the month closes, then only its estimate: nothing can be added to a
+  // closed month (its secret is gone), and keeping every month's sketches made the report grow
+  // with the months a run covers (w7-A: up to 2.1 KB per artifact and month).
   private HllSketch[] artMonthSketch = new HllSketch[1024];
+  private long[] artMonthEstimate = new long[1024];
+  private long monthsClosedBefore = Long.MIN_VALUE;
   private int artMonths;
   private long lastArtMonthKey = Long.MIN_VALUE;
   private HllSketch lastArtMonth;
@@ -107,12 +112,36 @@ public final class SummaryRows {
       if (j == artMonthKey.length) {
         artMonthKey = Arrays.copyOf(artMonthKey, j * 2);
         artMonthSketch = Arrays.copyOf(artMonthSketch, j * 2);
+        artMonthEstimate = Arrays.copyOf(artMonthEstimate, j * 2);
       }
       artMonthKey[j] = k;
       artMonthSketch[j] = new HllSketch(StatsRow.LG_K, TgtHllType.HLL_4);
       artMonth.put(k, j);
     }
+    if (artMonthSketch[j] == null) {
+      throw new IllegalStateException("a download added to closed month " + (k & 0xffff));
+    }
     return artMonthSketch[j];
+  }
+
+  /**
+   * Keeps only the estimate of every artifact's month that ended before {@code day} (an epoch day):
+   * called once the scan's secrets of those months are gone, so nothing more can be added to them.
+   */
+  public void closeBefore(long day) {
+    if (day <= monthsClosedBefore) {
+      return;
+    }
+    monthsClosedBefore = day;
+    for (int j = 0; j < artMonths; j++) {
+      HllSketch s = artMonthSketch[j];
+      if (s != null && Window.MONTH.lastDay(artMonthKey[j] & 0xffff) < day) {
+        artMonthEstimate[j] = Math.round(s.getCompositeEstimate());
+        artMonthSketch[j] = null;
+      }
+    }
+    lastArtMonthKey = Long.MIN_VALUE;
+    lastArtMonth = null;
   }
 
   private void window(Window w, long index, long hash) {
@@ -142,13 +171,19 @@ public final class SummaryRows {
       int i = (int) (artMonthKey[j] >>> 16);
       ArtifactCatalog.Artifact a = art[i];
       long m = artMonthKey[j] & 0xffff;
-      summary.row(Window.MONTH.start(m), StatsRow.Granularity.MONTH, a.project, a.path, a.type,
-          PROTOCOL[i % PROTOCOLS].label()).addUniques(artMonthSketch[j]);
+      int r = summary.rowIndex(Window.MONTH.start(m), StatsRow.Granularity.MONTH, -1, a.project,
+          a.path, a.type, PROTOCOL[i % PROTOCOLS].label());
+      if (artMonthSketch[j] != null) {
+        summary.addUniques(r, artMonthSketch[j]);
+      } else {
+        summary.setUniqueEstimate(r, artMonthEstimate[j]);
+      }
     }
     artMonth.clear();
     artMonths = 0;
     artMonthSketch = new HllSketch[1];
     artMonthKey = new long[1];
+    artMonthEstimate = new long[1];
     Arrays.fill(art, null);
     for (Window w : Window.values()) {
       windows[w.ordinal()].forEach((index, s) ->

@@ -1,7 +1,7 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.LongIntMap;
-import io.chasm.stats.internal.collect.LongList;
+import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.LogRecord;
 import io.chasm.stats.StatsDelta;
@@ -24,7 +24,7 @@ final class WindowSketches {
   private long[] window = new long[64];
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
-  private final LongList coupons = new LongList();
+  private final LongChunks coupons = new LongChunks();
 
   /** Adds a client hash (non-zero) to the sketch of the week ({@code month} false) or month. */
   void add(boolean month, long windowIndex, int a, int p, long clientHash) {
@@ -62,10 +62,17 @@ final class WindowSketches {
       target[i] = start < 0 ? -1 : delta.rowIndex(start, w.granularity(), c.id, c.project, c.path,
           c.type, PROTOCOLS[proto[i]].label());
     }
-    long[] c = coupons.array();
-    for (int j = 0, n = coupons.size(); j < n; j++) {
-      delta.addUniqueCoupon(target[CouponImages.row(c[j])], (int) c[j]);
-    }
+    // Renumbered to the delta's rows in place (those before 1970 dropped) and handed over whole.
+    coupons.take((c, n) -> {
+      int w = 0;
+      for (int j = 0; j < n; j++) {
+        int t = target[CouponImages.row(c[j])];
+        if (t >= 0) {
+          c[w++] = CouponImages.pack(t, (int) c[j]);
+        }
+      }
+      delta.takeUniqueCoupons(c, w, false);
+    });
   }
 
   /** The WEEK or MONTH row of an artifact; none before 1970 (a negative period_start is refused). */
@@ -90,6 +97,6 @@ final class WindowSketches {
     } else {
       index.clear();
     }
-    coupons.clear();
+    coupons.take((c, n) -> { });
   }
 }

@@ -152,6 +152,9 @@ public final class LogScanner {
     SummaryRows report = new SummaryRows(res.summary, res.uniques);
     RangeTracker tracker = new RangeTracker(); // open ranges of open days, across steps and runs
     tracker.load(state.carry, catalog);
+    // The tracker holds the open ranges now; the record (tens of MiB on a busy day) is made again
+    // before each commit, so keeping it too would only add its size to every step's peak.
+    state.carry = new byte[0];
     for (int i = 0; i < Math.max(1, opt.threads); i++) {
       aggs.add(new Worker(new Aggregator(opt.rules, secrets, catalog, report, sink != null)));
     }
@@ -196,9 +199,14 @@ public final class LogScanner {
           sink.accept(delta);
           res.batches++;
         }
+        summarise(delta, res.summary);
+        // Dead from here: the range record below and the next step's reading would otherwise run
+        // with the spooled step's rows and coupons still reachable from this frame's local slot.
+        delta = null;
         state.maxEpoch = maxEpoch;
         secrets.closeBefore(closing);
         state.closedBefore = secrets.closedBefore();
+        report.closeBefore(state.closedBefore);
         state.secrets.clear();
         state.secrets.putAll(secrets.open());
         if (opt.stateDir != null) {
@@ -207,7 +215,8 @@ public final class LogScanner {
           state.carry = tracker.save();
         }
         checkpoints.commit(state);
-        summarise(delta, res.summary);
+        // Written: kept no longer than the step that made it (see the load above).
+        state.carry = new byte[0];
       }
       report.finish();
     } finally {

@@ -53,17 +53,48 @@ public final class CouponImages {
    * @return the grouped coupons (a new array; row r's are at [end[r-1], end[r]), end[-1] = 0)
    */
   public static long[] groupByRow(long[] packed, int n, int rows, int[] end) {
+    return groupByRow(new long[][] {packed}, new int[] {n}, new boolean[1], null, rows, end);
+  }
+
+  /**
+   * Like {@link #groupByRow(long[], int, int, int[])} over several arrays of pairs, read in
+   * place: a step's workers hand their arrays over instead of copying them into one. A pair of an
+   * array whose {@code alsoTo} flag is set also counts for row {@code also[row]} when that is not
+   * -1 (an HOUR row's coupons are its DAY row's too: kept once, not twice, until grouped).
+   *
+   * @throws IllegalArgumentException if a pair of such an array has a row whose {@code also} is -1
+   */
+  public static long[] groupByRow(long[][] parts, int[] sizes, boolean[] alsoTo, int[] also,
+      int rows, int[] end) {
     int[] start = new int[rows + 1];
-    for (int i = 0; i < n; i++) {
-      start[row(packed[i]) + 1]++;
+    for (int k = 0; k < parts.length; k++) {
+      long[] p = parts[k];
+      for (int i = 0, m = sizes[k]; i < m; i++) {
+        int r = row(p[i]);
+        start[r + 1]++;
+        if (alsoTo[k]) {
+          if (also[r] < 0) {
+            throw new IllegalArgumentException("row " + r + " has no row to also count for");
+          }
+          start[also[r] + 1]++;
+        }
+      }
     }
     for (int r = 0; r < rows; r++) {
       start[r + 1] += start[r];
     }
-    long[] out = new long[n];
+    long[] out = new long[start[rows]];
     int[] at = java.util.Arrays.copyOf(start, rows);
-    for (int i = 0; i < n; i++) {
-      out[at[row(packed[i])]++] = packed[i];
+    for (int k = 0; k < parts.length; k++) {
+      long[] p = parts[k];
+      for (int i = 0, m = sizes[k]; i < m; i++) {
+        int r = row(p[i]);
+        out[at[r]++] = p[i];
+        if (alsoTo[k]) {
+          int d = also[r];
+          out[at[d]++] = pack(d, (int) p[i]);
+        }
+      }
     }
     int w = 0;
     for (int r = 0; r < rows; r++) {

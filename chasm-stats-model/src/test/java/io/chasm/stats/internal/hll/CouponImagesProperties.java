@@ -1,13 +1,17 @@
 package io.chasm.stats.internal.hll;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -125,6 +129,51 @@ class CouponImagesProperties {
         assertThat(CouponImages.row(grouped[i])).isEqualTo(r);
       }
     }
+  }
+
+  // The hand-over's form (w7-A): arrays read in place, pairs of some also counted for another
+  // row, must group exactly as one array holding every pair and its copy.
+  @Property(tries = 200)
+  void groupByRowOfParts_isTheGroupingOfAllPairsAndTheirCopies(
+      @ForAll @IntRange(min = 0, max = 4) int partCount, @ForAll @IntRange(min = 2, max = 60) int rows,
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    Random rnd = new Random(seed);
+    int[] also = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      also[r] = r < rows / 2 ? rows / 2 + rnd.nextInt(rows - rows / 2) : -1; // first half "HOUR"
+    }
+    long[][] parts = new long[partCount][];
+    int[] sizes = new int[partCount];
+    boolean[] alsoTo = new boolean[partCount];
+    List<Long> all = new ArrayList<>();
+    for (int k = 0; k < partCount; k++) {
+      alsoTo[k] = rnd.nextBoolean();
+      sizes[k] = rnd.nextInt(2000);
+      parts[k] = new long[sizes[k] + rnd.nextInt(3)];
+      for (int i = 0; i < parts[k].length; i++) {
+        int r = alsoTo[k] ? rnd.nextInt(rows / 2) : rnd.nextInt(rows);
+        parts[k][i] = CouponImages.pack(r, CouponImages.coupon(rnd.nextInt(300)));
+        if (i < sizes[k]) {
+          all.add(parts[k][i]);
+          if (alsoTo[k]) {
+            all.add(CouponImages.pack(also[r], (int) parts[k][i]));
+          }
+        }
+      }
+    }
+    long[] one = all.stream().mapToLong(Long::longValue).toArray();
+    int[] endOne = new int[rows], endParts = new int[rows];
+    long[] expected = CouponImages.groupByRow(one, one.length, rows, endOne);
+    long[] got = CouponImages.groupByRow(parts, sizes, alsoTo, also, rows, endParts);
+    assertThat(endParts).isEqualTo(endOne);
+    assertThat(Arrays.copyOf(got, endParts[rows - 1])).isEqualTo(Arrays.copyOf(expected, endOne[rows - 1]));
+  }
+
+  @Example
+  void groupByRowOfParts_refusesAPairWithNoRowToAlsoCountFor() {
+    long[][] parts = {{CouponImages.pack(1, CouponImages.coupon(7))}};
+    assertThatThrownBy(() -> CouponImages.groupByRow(parts, new int[] {1}, new boolean[] {true},
+        new int[] {0, -1}, 2, new int[2])).isInstanceOf(IllegalArgumentException.class);
   }
 
   // Values with duplicates (drawn from a pool about as large as the count).
