@@ -178,7 +178,7 @@ public final class RollupWriter {
     Map<MirrorKey, HllSketch> unions = new HashMap<>();
     sums.forEach((k, s) -> {
       if (k.protocol.equals(ALL) && !k.type.equals(ALL)) {
-        HllSketch u = Sketches.unite(s.sketches);
+        HllSketch u = Sketches.uniteForMore(s.sketches);
         unions.put(k, u);
         if (u != null) {
           sums.get(k.allOf()).sketches.add(u);
@@ -187,7 +187,7 @@ public final class RollupWriter {
     });
     sums.forEach((k, s) -> {
       if (!unions.containsKey(k)) {
-        unions.put(k, Sketches.unite(s.sketches));
+        unions.put(k, Sketches.uniteForMore(s.sketches));
       }
     });
     List<MirrorKey> unknown = new ArrayList<>(sums.size());
@@ -206,7 +206,9 @@ public final class RollupWriter {
     sums.forEach((k, s) -> {
       HllSketch mine = unions.get(k);
       HllSketch before = Sketches.parsed(old.get(k));
-      HllSketch merged = before == null ? mine : mine == null ? before : Sketches.unite(List.of(before, mine));
+      // Unions here stay HLL_8 until this one conversion to what is stored (Sketches.asStored).
+      HllSketch merged = Sketches.asStored(
+          before == null ? mine : mine == null ? before : Sketches.uniteForMore(List.of(before, mine)));
       stored.put(k, Sketches.bytes(merged));
       s.total = Sketches.estimate(merged);
       s.uniq = s.total - Sketches.estimate(before);
