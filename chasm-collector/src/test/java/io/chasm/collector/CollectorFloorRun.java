@@ -94,6 +94,16 @@ final class CollectorFloorRun {
         // would stay sequential scans.
         s.execute("SET plan_cache_mode = force_custom_plan");
       }
+      if (Boolean.getBoolean("scale.floorInline")) {
+        // Sketches of up to a page's row kept inline and uncompressed (w7-C): an HLL_4 union of
+        // lgK 12 is ~2.1 KB, over the 2 KB at which PostgreSQL compresses or moves a value out.
+        try (Statement s = c.createStatement()) {
+          for (String t : List.of("roll_mirror", "window_sketches", "stats")) {
+            s.execute("ALTER TABLE " + t + " SET (toast_tuple_target = 8160)");
+          }
+        }
+        report.add("floor: sketch tables with toast_tuple_target = 8160 (-Dscale.floorInline=true)");
+      }
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
           "SELECT kind, MAX(period_start) FROM roll_mirror GROUP BY kind")) {
         while (rs.next()) {
