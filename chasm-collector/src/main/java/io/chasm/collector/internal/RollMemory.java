@@ -38,8 +38,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Memory is bounded: per table and kind at most {@link #KEPT} windows' filters (the newest),
  * {@link #WIDE_BITS} bits for the per-artifact tables and {@link #NARROW_BITS} for {@code
- * roll_mirror}: about 7 MiB per shard; and three longs per mirror the shard has seen. A filter that
- * fills up answers "maybe" more often (more probes), never wrongly "absent".
+ * roll_mirror}: at most 9.3 MiB per shard (nine wide and nine narrow filters), and three longs per
+ * mirror the shard has seen. A filter that fills up answers "maybe" more often (more probes), never
+ * wrongly "absent". Rows' period starts are aligned to their window ({@link BatchIngester} rejects
+ * others), so a DAY row's start is its day's.
  */
 final class RollMemory {
   /** The tables whose stored rows a roll reads before it writes them. */
