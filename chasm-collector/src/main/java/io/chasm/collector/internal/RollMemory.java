@@ -149,6 +149,11 @@ final class RollMemory {
     }
     TreeMap<Long, long[]> kept = filters.computeIfAbsent(slot, s -> new TreeMap<>());
     long[] bits = kept.get(start);
+    if (bits == null && kept.size() >= KEPT && start < kept.firstKey()) {
+      // A late batch for a window older than all kept: no filter made only to be dropped.
+      dropped.merge(slot, start, Math::max);
+      return;
+    }
     if (bits == null) {
       bits = new long[(table == Table.ROLL_MIRROR ? narrowBits : wideBits) / 64];
       kept.put(start, bits);
