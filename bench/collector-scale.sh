@@ -14,6 +14,8 @@
 # --floor N (with --mirrors, --prefill-days) instead measures the storage floor: N batches of the
 # same shape written by plain SQL on one connection, no collector JVM work (CollectorFloorRun),
 # in rolls of --floor-roll batches (default 500); batches per CPU-second and each statement's share.
+# --floor-memory: the floor of a writer that remembers what it wrote (w7-C), probing only the keys
+# it cannot know absent. --floor-inline: sketches kept inline, uncompressed (toast_tuple_target).
 # --keep DIR keeps the server's files in DIR; a later run with the same DIR starts that server
 # again, skips the prefill and POSTs --days more days on top (the full size without its 4-10
 # minutes of prefill, for runs side by side). Delete DIR when done (about 7 GB at full size).
@@ -25,7 +27,7 @@
 # Figures go to stdout (and docs/benchmarks.md by hand); the machine's load is printed beside them.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0 prefill=0 floor=0 roll=500 keep=""
+mirrors=1000 days=365 submitters=8 producers=2 samples=40 profile=0 prefill=0 floor=0 roll=500 keep="" floormem=false floorinline=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --mirrors) mirrors="$2"; shift 2 ;;
@@ -38,6 +40,8 @@ while [ $# -gt 0 ]; do
     --floor) floor="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
     --floor-roll) roll="$2"; shift 2 ;;
+    --floor-memory) floormem=true; shift ;;
+    --floor-inline) floorinline=true; shift ;;
     *) echo "collector-scale: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -94,7 +98,7 @@ rm -f chasm-collector/target/surefire-reports/*CollectorScaleBench* chasm-collec
 if [ "$floor" -gt 0 ]; then
   ./mvnw -B -q -o -pl chasm-collector -am test -Dtest=CollectorFloorBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dscale.jdbc="$jdbc" -Dscale.mirrors="$mirrors" -Dscale.prefillDays="$prefill" -Dscale.floor="$floor" \
-    -Dscale.floorRoll="$roll" >"$out" 2>&1 || { tail -40 "$out" >&2; echo "collector-scale: the floor run failed" >&2; exit 1; }
+    -Dscale.floorRoll="$roll" -Dscale.floorMemory="$floormem" -Dscale.floorInline="$floorinline" >"$out" 2>&1 || { tail -40 "$out" >&2; echo "collector-scale: the floor run failed" >&2; exit 1; }
   grep -h "collector-scale:" chasm-collector/target/surefire-reports/*CollectorFloorBench-output.txt
   echo "collector-scale: load after: $(cut -d' ' -f1-3 /proc/loadavg); run time ${SECONDS} s"
   exit 0

@@ -46,6 +46,14 @@ final class CollectorFloorRun {
       "insert artifacts (catalogue)", "delete pending_rolls + commit"};
 
   private final List<String> report;
+  /**
+   * Design (a) of w7-C: the writer remembers the keys it wrote and, per kind, the newest window
+   * stored before it started (here one figure for all mirrors: the prefill writes them alike), so
+   * a key of a newer window that it never wrote is known absent and is not probed.
+   */
+  private final boolean memory = Boolean.getBoolean("scale.floorMemory");
+  private final Set<List<Object>> written = new java.util.HashSet<>();
+  private final long[] newestStored = new long[Windows.MONTH + 1];
   private final long[] nanos = new long[PHASES.length];
   private final long[] rows = new long[PHASES.length];
 
@@ -86,6 +94,22 @@ final class CollectorFloorRun {
         // would stay sequential scans.
         s.execute("SET plan_cache_mode = force_custom_plan");
       }
+      if (Boolean.getBoolean("scale.floorInline")) {
+        // Sketches of up to a page's row kept inline and uncompressed (w7-C): an HLL_4 union of
+        // lgK 12 is ~2.1 KB, over the 2 KB at which PostgreSQL compresses or moves a value out.
+        try (Statement s = c.createStatement()) {
+          for (String t : List.of("roll_mirror", "window_sketches", "stats")) {
+            s.execute("ALTER TABLE " + t + " SET (toast_tuple_target = 8160)");
+          }
+        }
+        report.add("floor: sketch tables with toast_tuple_target = 8160 (-Dscale.floorInline=true)");
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT kind, MAX(period_start) FROM roll_mirror GROUP BY kind")) {
+        while (rs.next()) {
+          newestStored[rs.getInt(1)] = rs.getLong(2);
+        }
+      }
       c.commit();
       var threads = java.lang.management.ManagementFactory.getThreadMXBean();
       double pg0 = procCpu(pid);
@@ -107,6 +131,8 @@ final class CollectorFloorRun {
               + " batch, binding and COPY text): %.0f batches per CPU-second of both, %.0f per CPU-second of PostgreSQL",
           all.size(), group, rollBatches, wall, pg, pg * 1000 / all.size(), jvm, jvm * 1000 / all.size(),
           all.size() / (pg + jvm), all.size() / pg));
+      report.add("floor: probes " + (memory ? "only for keys not known absent (-Dscale.floorMemory=true, design (a))"
+          : "for every key (as main's roller)"));
       for (int i = 0; i < PHASES.length; i++) {
         report.add(String.format(Locale.ROOT, "floor:   %-44s %7.3f ms per batch (wall), %6.1f rows per batch",
             PHASES[i], nanos[i] / 1e6 / all.size(), (double) rows[i] / all.size()));
@@ -193,14 +219,21 @@ final class CollectorFloorRun {
               .append(HexFormat.of().formatHex(r.getUniqueSketch().toByteArray())).append('\n');
         }
       }
-      probe(c, 2, "stats", b.mirrorId, day);
-      probe(c, 3, "window_sketches", b.mirrorId, windows);
+      probe(c, 2, "stats", b.mirrorId, unknown(b.mirrorId, day));
+      probe(c, 3, "window_sketches", b.mirrorId, unknown(b.mirrorId, windows));
       t = System.nanoTime();
-      try (PreparedStatement ps = c.prepareStatement(values("SELECT sketch FROM roll_mirror WHERE mirror_id = ? AND"
-          + " (kind, period_start, project, type, protocol) IN (VALUES ", 5, mirrorKeys.size()) + ")")) {
+      List<Key> probed = new ArrayList<>();
+      for (Key k : mirrorKeys) {
+        if (!memory || k.start <= newestStored[k.kind] || !written.add(List.of(b.mirrorId, k))) {
+          probed.add(k);
+        }
+      }
+      if (!probed.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement(values("SELECT sketch FROM roll_mirror WHERE mirror_id = ? AND"
+          + " (kind, period_start, project, type, protocol) IN (VALUES ", 5, probed.size()) + ")")) {
         int i = 1;
         ps.setLong(i++, b.mirrorId);
-        for (Key k : mirrorKeys) {
+        for (Key k : probed) {
           ps.setInt(i++, k.kind);
           ps.setLong(i++, k.start);
           ps.setString(i++, k.project);
@@ -208,8 +241,9 @@ final class CollectorFloorRun {
           ps.setString(i++, k.protocol);
         }
         drain(ps);
+        }
       }
-      add(4, t, mirrorKeys.size());
+      add(4, t, probed.size());
       t = System.nanoTime();
       try (PreparedStatement ps = c.prepareStatement(values("INSERT INTO window_sketches (project, artifact, granularity,"
           + " period_start, type, protocol, mirror_id, sketch) VALUES ", 8, windows.size())
@@ -289,7 +323,25 @@ final class CollectorFloorRun {
     add(11, t, roll.size());
   }
 
+  /** The rows whose stored sketch must be read: all, or with the memory those not known absent. */
+  private List<StatsRow> unknown(long mirrorId, List<StatsRow> rows) {
+    if (!memory) {
+      return rows;
+    }
+    List<StatsRow> out = new ArrayList<>();
+    for (StatsRow r : rows) {
+      if (r.getPeriodStart() <= newestStored[r.getGranularityValue()] || !written.add(List.of(mirrorId, r.getGranularityValue(),
+          r.getProject(), r.getPeriodStart(), r.getArtifact(), r.getType(), r.getProtocol()))) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
   private void probe(Connection c, int phase, String table, long mirrorId, List<StatsRow> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
     long t = System.nanoTime();
     try (PreparedStatement ps = c.prepareStatement(values("SELECT sketch FROM " + table + " WHERE mirror_id = ? AND"
         + " (granularity, project, period_start, artifact, type, protocol) IN (VALUES ", 6, keys.size()) + ")")) {

@@ -65,6 +65,46 @@ class CsvAndSketchPropertiesTest {
     assertThat(Sketches.estimate(u1)).isCloseTo(Sketches.estimate(u2), org.assertj.core.data.Offset.offset(Math.max(2L, width)));
   }
 
+  /**
+   * roll_mirror's unions kept HLL_8 between steps and converted once (w7-C) store the bytes, and
+   * give the estimate, that converting at every step did: type unions, their "all" union, each
+   * merged with a stored sketch, at any mix of sizes (list, set and HLL modes) and lgKs.
+   */
+  @Property(tries = 150)
+  void unionsConvertedOnce_storeTheSameBytes(
+      @ForAll @Size(min = 1, max = 5) List<@IntRange(min = 0, max = 3000) Integer> sizes,
+      @ForAll @IntRange(min = 0, max = 5000) int storedSize, @ForAll @IntRange(min = 10, max = 13) int lgK) {
+    List<HllSketch> parts = new ArrayList<>();
+    int next = 0;
+    for (int n : sizes) {
+      HllSketch s = new HllSketch(n % 2 == 0 ? 12 : lgK);
+      for (int i = 0; i < n; i++) {
+        s.update("u" + (next + i));
+      }
+      next += n / 3;
+      parts.add(HllSketch.heapify(s.toCompactByteArray()));
+    }
+    HllSketch stored = null;
+    if (storedSize > 0) {
+      HllSketch s = new HllSketch(12);
+      for (int i = 0; i < storedSize; i++) {
+        s.update("s" + i);
+      }
+      stored = HllSketch.heapify(s.toCompactByteArray());
+    }
+    List<HllSketch> half = parts.subList(0, (parts.size() + 1) / 2);
+    // Before: HLL_4 at every step.
+    HllSketch typeUnion4 = Sketches.unite(half);
+    HllSketch all4 = Sketches.unite(typeUnion4 == null ? parts : List.of(typeUnion4, Sketches.unite(parts)));
+    HllSketch merged4 = stored == null ? all4 : Sketches.unite(List.of(stored, all4));
+    // After: HLL_8 until stored.
+    HllSketch typeUnion8 = Sketches.uniteForMore(half);
+    HllSketch all8 = Sketches.uniteForMore(List.of(typeUnion8, Sketches.uniteForMore(parts)));
+    HllSketch merged8 = Sketches.asStored(stored == null ? all8 : Sketches.uniteForMore(List.of(stored, all8)));
+    assertThat(Sketches.bytes(merged8)).isEqualTo(Sketches.bytes(merged4));
+    assertThat(Sketches.estimate(merged8)).isEqualTo(Sketches.estimate(merged4));
+  }
+
   private static String parseOne(String s) {
     if (!s.startsWith("\"")) {
       assertThat(s).doesNotContain(",", "\"", "\n", "\r");

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,8 @@ public final class Roller implements AutoCloseable {
   private final int shards;
   private final List<Shard> parts = new ArrayList<>();
   private final AtomicLong acknowledged = new AtomicLong();
+  /** Rolls this process committed, per roll_state row: what each shard's {@link RollMemory} checks against. */
+  private final AtomicLongArray ownRolls;
   /** Batches this process acknowledged and has not folded yet. */
   private final AtomicLong pending = new AtomicLong();
   /** When the last roll committed (epoch millis; 0: none yet). */
@@ -80,6 +83,7 @@ public final class Roller implements AutoCloseable {
     this.db = db;
     this.intervalMillis = intervalMillis;
     this.shards = shards;
+    this.ownRolls = new AtomicLongArray(shards + 1);
     for (int i = 0; i < shards; i++) {
       parts.add(new Shard(i));
     }
@@ -166,10 +170,13 @@ public final class Roller implements AutoCloseable {
     final ReentrantLock rolling = new ReentrantLock();
     /** Every pending row of this shard up to here is folded. */
     final AtomicLong rolled = new AtomicLong();
+    /** Which rows this shard's mirrors certainly lack; used and changed only under {@link #rolling}. */
+    final RollMemory memory;
     Thread thread;
 
     Shard(int index) {
       this.index = index;
+      this.memory = new RollMemory(ownRolls, index + 1);
     }
 
     void loop() {
@@ -202,6 +209,7 @@ public final class Roller implements AutoCloseable {
       try {
         long target = acknowledged.get();
         Folded f = db.inTransaction(this::fold);
+        ownRolls.incrementAndGet(index + 1);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
         pending.addAndGet(-f.batches);
@@ -229,6 +237,7 @@ public final class Roller implements AutoCloseable {
         ps.setInt(2, index + 1);
         ps.executeUpdate();
       }
+      memory.check(c);
       String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
       List<Pending> pending = new ArrayList<>();
       boolean full;
@@ -286,9 +295,9 @@ public final class Roller implements AutoCloseable {
           continue;
         }
         List<RollupWriter.Merged> merged = new ArrayList<>(rows.size());
-        StatsRows.merge(c, rows, e.getKey())
+        StatsRows.merge(c, rows, e.getKey(), memory)
             .forEach((k, grown) -> merged.add(new RollupWriter.Merged(k, rows.get(k), grown)));
-        deltas.add(RollupWriter.applyMirror(c, e.getKey(), merged));
+        deltas.add(RollupWriter.applyMirror(c, e.getKey(), merged, memory));
         all.addAll(merged);
       }
       for (MirrorCountme cm : countme) {

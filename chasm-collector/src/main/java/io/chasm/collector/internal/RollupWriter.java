@@ -75,6 +75,10 @@ public final class RollupWriter {
       return type.equals(ALL) && protocol.equals(ALL);
     }
 
+    long hash() {
+      return RollMemory.hash(kind, start, project, type, protocol);
+    }
+
     /** The "all types, all protocols" key of the same window and project. */
     MirrorKey allOf() {
       return new MirrorKey(kind, start, project, ALL, ALL);
@@ -142,6 +146,12 @@ public final class RollupWriter {
    * #applyShared}.
    */
   public static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows) throws SQLException {
+    return applyMirror(c, mirrorId, rows, null);
+  }
+
+  /** As {@link #applyMirror(Connection, long, List)}, probing only the rows {@code memory} (if any) cannot rule out. */
+  static ProjectDelta applyMirror(Connection c, long mirrorId, List<Merged> rows, RollMemory memory)
+      throws SQLException {
     // Summed in a hash map (a batch adds to each key dozens of times). A row's sketch goes into its
     // type's and its protocol's union; the "all" union is built from the type unions after, which
     // is the same set of clients for a third less union work.
@@ -168,7 +178,7 @@ public final class RollupWriter {
     Map<MirrorKey, HllSketch> unions = new HashMap<>();
     sums.forEach((k, s) -> {
       if (k.protocol.equals(ALL) && !k.type.equals(ALL)) {
-        HllSketch u = Sketches.unite(s.sketches);
+        HllSketch u = Sketches.uniteForMore(s.sketches);
         unions.put(k, u);
         if (u != null) {
           sums.get(k.allOf()).sketches.add(u);
@@ -177,20 +187,28 @@ public final class RollupWriter {
     });
     sums.forEach((k, s) -> {
       if (!unions.containsKey(k)) {
-        unions.put(k, Sketches.unite(s.sketches));
+        unions.put(k, Sketches.uniteForMore(s.sketches));
       }
     });
+    List<MirrorKey> unknown = new ArrayList<>(sums.size());
+    for (MirrorKey k : sums.keySet()) {
+      if (memory == null || !memory.knownAbsent(c, RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash())) {
+        unknown.add(k);
+      }
+    }
     Map<MirrorKey, byte[]> old = new HashMap<>();
     MultiRow.selectIn(c, "SELECT kind, period_start, project, type, protocol, sketch FROM roll_mirror"
         + " WHERE mirror_id = ? AND (kind, period_start, project, type, protocol) IN", mirrorId, 5,
-        List.copyOf(sums.keySet()), (ps, i, k) -> k.bind(ps, i),
+        unknown, (ps, i, k) -> k.bind(ps, i),
         rs -> old.put(new MirrorKey(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)),
             rs.getBytes(6)));
     Map<MirrorKey, byte[]> stored = new HashMap<>();
     sums.forEach((k, s) -> {
       HllSketch mine = unions.get(k);
       HllSketch before = Sketches.parsed(old.get(k));
-      HllSketch merged = before == null ? mine : mine == null ? before : Sketches.unite(List.of(before, mine));
+      // Unions here stay HLL_8 until this one conversion to what is stored (Sketches.asStored).
+      HllSketch merged = Sketches.asStored(
+          before == null ? mine : mine == null ? before : Sketches.uniteForMore(List.of(before, mine)));
       stored.put(k, Sketches.bytes(merged));
       s.total = Sketches.estimate(merged);
       s.uniq = s.total - Sketches.estimate(before);
@@ -203,6 +221,11 @@ public final class RollupWriter {
       ps.setLong(i++, e.getValue().total);
       return i;
     });
+    if (memory != null) {
+      for (MirrorKey k : sums.keySet()) {
+        memory.wrote(RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash());
+      }
+    }
     return delta;
   }
 

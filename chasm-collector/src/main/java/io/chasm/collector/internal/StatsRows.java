@@ -30,6 +30,10 @@ public final class StatsRows {
       return i;
     }
 
+    long hash() {
+      return RollMemory.hash(granularity, periodStart, project, artifact, type, protocol);
+    }
+
     @Override
     public int compareTo(RowKey o) {
       int c = Integer.compare(granularity, o.granularity);
@@ -106,25 +110,43 @@ public final class StatsRows {
    * @return for each row of {@code rows}, by how much the stored row's rounded unique estimate grew
    */
   public static Map<RowKey, Long> merge(Connection c, Map<RowKey, Agg> rows, long mirrorId) throws SQLException {
+    return merge(c, rows, mirrorId, null);
+  }
+
+  /** As {@link #merge(Connection, Map, long)}, probing only the rows {@code memory} (if any) cannot rule out. */
+  static Map<RowKey, Long> merge(Connection c, Map<RowKey, Agg> rows, long mirrorId, RollMemory memory)
+      throws SQLException {
     Map<RowKey, Agg> counted = new HashMap<>();
     Map<RowKey, Agg> windowed = new HashMap<>();
     rows.forEach((k, a) -> (k.granularity() >= Windows.WEEK ? windowed : counted).put(k, a));
     Map<RowKey, Long> grown = new HashMap<>();
-    merge(c, STATS, counted, mirrorId, grown);
-    merge(c, WINDOW_SKETCHES, windowed, mirrorId, grown);
+    merge(c, STATS, counted, mirrorId, grown, memory);
+    merge(c, WINDOW_SKETCHES, windowed, mirrorId, grown, memory);
     return grown;
   }
 
   private static void merge(Connection c, MultiRow.Upsert table, Map<RowKey, Agg> rows, long mirrorId,
-      Map<RowKey, Long> grown) throws SQLException {
+      Map<RowKey, Long> grown, RollMemory memory) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
     boolean counters = table == STATS;
+    RollMemory.Table which = counters ? RollMemory.Table.STATS : RollMemory.Table.WINDOW_SKETCHES;
+    List<RowKey> unknown = new ArrayList<>(rows.size());
+    long[] hashes = new long[rows.size()];
+    List<RowKey> keys = List.copyOf(rows.keySet());
+    for (int n = 0; n < keys.size(); n++) {
+      RowKey k = keys.get(n);
+      hashes[n] = memory == null ? 0 : k.hash();
+      if (memory == null
+          || !memory.knownAbsent(c, which, mirrorId, k.granularity(), k.periodStart(), hashes[n])) {
+        unknown.add(k);
+      }
+    }
     Map<RowKey, byte[]> old = new HashMap<>();
     MultiRow.selectIn(c, "SELECT granularity, project, period_start, artifact, type, protocol, sketch FROM "
         + table.table() + " WHERE mirror_id = ? AND (granularity, project, period_start, artifact, type, protocol) IN",
-        mirrorId, 6, List.copyOf(rows.keySet()), (ps, i, k) -> k.bind(ps, i),
+        mirrorId, 6, unknown, (ps, i, k) -> k.bind(ps, i),
         rs -> old.put(new RowKey(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
             rs.getString(6)), rs.getBytes(7)));
     Map<RowKey, byte[]> sketches = new HashMap<>();
@@ -147,6 +169,12 @@ public final class StatsRows {
       ps.setBytes(i++, sketches.get(e.getKey()));
       return i;
     });
+    if (memory != null) {
+      for (int n = 0; n < keys.size(); n++) {
+        RowKey k = keys.get(n);
+        memory.wrote(which, mirrorId, k.granularity(), k.periodStart(), hashes[n]);
+      }
+    }
   }
 
   private static final List<String> KEY =
