@@ -5,9 +5,13 @@ import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import io.chasm.stats.Window;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 
 /**
@@ -18,7 +22,7 @@ import java.util.Arrays;
  * the work was cut into steps: open entries and full sizes outlive a step ({@link #save}, kept in
  * the state file with the checkpoints) until their day closes.
  */
-public final class RangeTracker {
+public final class RangeTracker implements StateFile.Carry {
   /** Tracked (client, artifact, day) triples; further ranges count bytes only. */
   public static final int MAX_ENTRIES = 1 << 20;
   private static final int PROTOCOLS = 4;
@@ -125,13 +129,14 @@ public final class RangeTracker {
   /**
    * The open entries and full sizes, for the state file: keyed client hashes (never addresses)
    * of days whose secrets the state holds anyway, and artifact names. Sorted, so the same state
-   * is the same bytes.
+   * is the same bytes. Written straight into the state file ({@link StateFile.Carry}): the record
+   * of a day's open ranges is tens of MB and is written at every step, so building it as one
+   * array first was the largest single allocation of a step end (68 MB on 3 GB of log, w7-A).
    */
-  public synchronized byte[] save() {
+  @Override
+  public synchronized long size() {
     open.settle();
     fulls.settle();
-    // The layout of DataOutputStream (big-endian, names as writeUTF), sized exactly up front: the
-    // record of a day's open ranges is tens of MB and is written at every step.
     long size = 12;
     for (int s = 0; s < open.size(); s++) {
       size += utf(open.art[s]).length + 1 + 48;
@@ -139,25 +144,67 @@ public final class RangeTracker {
     for (int s = 0; s < fulls.size(); s++) {
       size += utf(fulls.art[s]).length + 1 + 16;
     }
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("open-range record over 2 GB");
-    }
-    ByteBuffer out = ByteBuffer.allocate((int) size);
+    return size;
+  }
+
+  /**
+   * Writes what {@link #size} measured, in the layout of DataOutputStream (big-endian, names as
+   * writeUTF), through one 256 KiB buffer.
+   */
+  @Override
+  public synchronized void writeTo(WritableByteChannel ch) throws IOException {
+    open.settle();
+    fulls.settle();
+    ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER);
     out.putInt(CARRY_VERSION);
     out.putInt(open.size());
     for (int s = 0; s < open.size(); s++) {
-      out.put(utf(open.art[s]));
+      byte[] name = utf(open.art[s]);
+      room(out, ch, name.length + 1 + 48);
+      out.put(name);
       out.put(open.proto[s]);
       out.putLong(open.day[s]).putLong(open.client[s]).putLong(open.week[s]).putLong(open.month[s]);
       out.putLong(open.amount[s]).putLong(open.ts[s]);
     }
+    room(out, ch, 4);
     out.putInt(fulls.size());
     for (int s = 0; s < fulls.size(); s++) {
-      out.put(utf(fulls.art[s]));
+      byte[] name = utf(fulls.art[s]);
+      room(out, ch, name.length + 1 + 16);
+      out.put(name);
       out.put(fulls.proto[s]);
       out.putLong(fulls.day[s]).putLong(fulls.amount[s]);
     }
-    return out.array();
+    drain(out, ch);
+  }
+
+  // A name is at most 65,537 bytes as writeUTF (ArtifactPaths.MAX_PATH is far below), so an
+  // entry always fits in an emptied buffer.
+  private static final int WRITE_BUFFER = 256 << 10;
+
+  private static void room(ByteBuffer out, WritableByteChannel ch, int need) throws IOException {
+    if (out.remaining() < need) {
+      drain(out, ch);
+    }
+  }
+
+  private static void drain(ByteBuffer out, WritableByteChannel ch) throws IOException {
+    out.flip();
+    while (out.hasRemaining()) {
+      ch.write(out);
+    }
+    out.clear();
+  }
+
+  /** The record as one array (tests and benchmarks; a scan streams it with {@link #writeTo}). */
+  public synchronized byte[] save() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(size(), Integer.MAX_VALUE - 16));
+    try {
+      writeTo(Channels.newChannel(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array never fails
+    }
+    return bytes.toByteArray();
   }
 
   private byte[] utf(ArtifactCatalog.Artifact a) {

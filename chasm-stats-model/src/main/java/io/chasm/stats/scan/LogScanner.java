@@ -212,11 +212,11 @@ public final class LogScanner {
         if (opt.stateDir != null) {
           // Without a state directory nothing is written: encoding the open ranges at every step
           // was a fifth of a report-only scan's CPU (JFR, w4-A).
-          state.carry = tracker.save();
+          // Streamed into the state file from the tracker's columns, never copied as one array.
+          state.carryWriter = tracker;
         }
         checkpoints.commit(state);
-        // Written: kept no longer than the step that made it (see the load above).
-        state.carry = new byte[0];
+        state.carryWriter = null;
       }
       report.finish();
     } finally {
