@@ -51,9 +51,10 @@ final class DeltaRows {
   // step end, the run's peak). Sorted and made distinct once (seal) before the rows are read;
   // couponEnd[i] is where row i's coupons end.
   private LongList coupons = new LongList();
-  private final List<long[]> taken = new ArrayList<>();
-  private final List<Integer> takenSize = new ArrayList<>();
-  private final List<Boolean> takenHours = new ArrayList<>();
+  private final List<Taken> taken = new ArrayList<>();
+
+  /** A worker's pairs, {@code pairs[0 .. n)}; with {@code alsoDay} an HOUR row's also count for its DAY row. */
+  private record Taken(long[] pairs, int n, boolean alsoDay) {}
   private volatile int[] couponEnd;
   // Figures set without a sketch (setEstimate), -1 where none; null until the first.
   private long[] estimate;
@@ -75,13 +76,18 @@ final class DeltaRows {
       periodIndex.put(periodStart, p);
     }
     int pr = protocol(protocolName);
-    long key = (long) p << 41 | (long) g.ordinal() << 39 | (long) pr << 32 | (s & 0xffffffffL);
+    long key = key(p, g.ordinal(), pr, s);
     int i = index.get(key);
     if (i < 0) {
       i = add(periodStart, g, pr, s, project);
       index.put(key, i);
     }
     return i;
+  }
+
+  // A row's key in the index: (period index, granularity, protocol, artifact slot).
+  private static long key(int period, int granularity, int protocol, int slot) {
+    return (long) period << 41 | (long) granularity << 39 | (long) protocol << 32 | (slot & 0xffffffffL);
   }
 
   private int slot(int artifactId, String artifact, String type) {
@@ -183,9 +189,7 @@ final class DeltaRows {
       return;
     }
     unseal();
-    taken.add(pairs);
-    takenSize.add(n);
-    takenHours.add(alsoDay);
+    taken.add(new Taken(pairs, n, alsoDay));
   }
 
   // A plain read first: a volatile write per coupon would cost more than the append.
@@ -209,17 +213,18 @@ final class DeltaRows {
           boolean[] alsoDay = new boolean[parts];
           arrays[0] = coupons.array();
           sizes[0] = coupons.size();
+          boolean anyAlsoDay = false;
           for (int k = 1; k < parts; k++) {
-            arrays[k] = taken.get(k - 1);
-            sizes[k] = takenSize.get(k - 1);
-            alsoDay[k] = takenHours.get(k - 1);
+            Taken t = taken.get(k - 1);
+            arrays[k] = t.pairs();
+            sizes[k] = t.n();
+            alsoDay[k] = t.alsoDay();
+            anyAlsoDay |= t.alsoDay();
           }
           long[] grouped = CouponImages.groupByRow(arrays, sizes, alsoDay,
-              takenHours.contains(true) ? dayRows() : null, size, end);
+              anyAlsoDay ? dayRows() : null, size, end);
           // The grouped pairs replace the raw ones (which are dropped); later ones are appended.
           taken.clear();
-          takenSize.clear();
-          takenHours.clear();
           coupons = LongList.wrap(grouped, size == 0 ? 0 : end[size - 1]);
           couponEnd = end;
         }
@@ -237,10 +242,7 @@ final class DeltaRows {
       day[i] = -1;
       if (granularity[i] == hour) {
         int p = periodIndex.get(Math.floorDiv(period[i], 86400L) * 86400L);
-        int d = p < 0 ? -1 : index.get((long) p << 41
-            | (long) StatsRow.Granularity.DAY.ordinal() << 39 | (long) protocol[i] << 32
-            | (slot[i] & 0xffffffffL));
-        day[i] = d;
+        day[i] = p < 0 ? -1 : index.get(key(p, StatsRow.Granularity.DAY.ordinal(), protocol[i], slot[i]));
       }
     }
     return day;

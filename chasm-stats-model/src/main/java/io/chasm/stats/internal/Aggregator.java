@@ -362,7 +362,7 @@ public final class Aggregator {
       rowIndex.clear();
     }
     rows = 0;
-    coupons.take((c, n) -> { });
+    coupons.clear();
     Arrays.fill(artRow, 0);
     Arrays.fill(lastRow, 0);
     downloaders.clear(hourRows);

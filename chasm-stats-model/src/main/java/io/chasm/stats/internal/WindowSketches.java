@@ -97,6 +97,6 @@ final class WindowSketches {
     } else {
       index.clear();
     }
-    coupons.take((c, n) -> { });
+    coupons.clear();
   }
 }

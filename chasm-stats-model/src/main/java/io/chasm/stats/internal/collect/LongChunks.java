@@ -47,6 +47,11 @@ public final class LongChunks {
     if (lastSize > 0) {
       sink.accept(last, lastSize);
     }
+    clear();
+  }
+
+  /** Drops every value and starts again empty. */
+  public void clear() {
     full.clear();
     last = new long[256];
     lastSize = 0;
