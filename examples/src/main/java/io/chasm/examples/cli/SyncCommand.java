@@ -80,6 +80,16 @@ public final class SyncCommand implements Callable<Integer> {
       description = "also use loopback and private addresses that a peer at a public address lists")
   boolean allowPrivatePeers;
 
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+      description = "when every upstream is busy (UNAVAILABLE), failing (INTERNAL) or unreachable, try again up to N times;"
+          + " each attempt resumes from what the last one verified; 0 to fail at once; default ${DEFAULT-VALUE}")
+  int retries;
+
+  @Option(names = "--retry-wait", paramLabel = "DURATION", defaultValue = "10s", converter = StateOptions.DurationConverter.class,
+      description = "the longest first wait before a retry (e.g. 10s, 2m); doubled after each failure up to 5 minutes, each wait"
+          + " drawn at random below it so that mirrors refused together do not return together; default ${DEFAULT-VALUE}")
+  Duration retryWait;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -100,6 +110,9 @@ public final class SyncCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--max-peers must be 0 or more, not " + maxPeers);
     }
     b.peers(maxPeers, allowPrivatePeers);
+    if (retries < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--retries must be 0 or more, not " + retries);
+    }
     try {
       b.chunkCompression(SyncOptions.ChunkCompression.valueOf(compress.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {
@@ -113,7 +126,8 @@ public final class SyncCommand implements Callable<Integer> {
     SyncResult r;
     try {
       SyncEngine engine = new SyncEngine(b.build());
-      r = ProgressLine.whileRunning(progress::line, Duration.ofSeconds(1), engine::sync);
+      r = SyncRetries.run(() -> ProgressLine.whileRunning(progress::line, Duration.ofSeconds(1), engine::sync),
+          SyncRetries.backoff(retryWait, retries), Thread::sleep, System.err::println);
     } catch (io.chasm.wire.PeerErrorException e) {
       // The upstream refused or failed (UNAVAILABLE, INTERNAL...): not a verification failure.
       Commands.printError("chasm", e);
