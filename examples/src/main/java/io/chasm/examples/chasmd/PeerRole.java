@@ -12,6 +12,7 @@ import io.chasm.wire.peer.PeerServer;
 import io.chasm.wire.RepositoryBackend;
 import io.chasm.wire.serve.OracleBackend;
 import java.io.Closeable;
+import io.chasm.examples.config.AdmissionSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ final class PeerRole implements Closeable {
 
   private static PeerRole start(DaemonConfig c, RepositoryBackend backend, ClientBackend relay, NodeMetrics metrics)
       throws IOException, ChasmException {
-    PeerServer.Builder b = PeerServer.builder(backend).agent("chasmd-peer");
+    PeerServer.Builder b = AdmissionSettings.apply(PeerServer.builder(backend).agent("chasmd-peer"), c.settings());
     if (metrics != null) {
       b.decorateBackend(metrics.countServed());
     }

@@ -1,37 +1,37 @@
 package io.chasm.examples.cli;
 
-import io.chasm.wire.ServerLimits;
-import io.chasm.wire.WireLimits;
-import io.chasm.wire.peer.PeerServer;
+import io.chasm.examples.config.AdmissionSettings;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The admission limits of a serving command (docs/admission.md): how a server stays usable under a flood of sockets. */
+/**
+ * The admission flags of a serving command (docs/admission.md): each overrides its config key
+ * ({@link AdmissionSettings}); the defaults are the keys'.
+ */
 public final class AdmissionOptions {
-  private static final ServerLimits DEFAULTS = ServerLimits.defaults();
-
   @Option(names = "--max-connections", paramLabel = "N",
-      description = "connections served at once; when full, the idlest is evicted for a newcomer (default: ${DEFAULT-VALUE})")
-  int maxConnections = WireLimits.defaults().maxConnections();
+      description = "connections served at once; when full, the idlest is evicted for a newcomer (key: peer.max-connections; default 256)")
+  Integer maxConnections;
 
   @Option(names = "--max-per-address", paramLabel = "N",
-      description = "network connections from one remote address; more are refused (default: ${DEFAULT-VALUE})")
-  int maxPerAddress = DEFAULTS.maxPerAddress();
+      description = "network connections from one remote address; more are refused (key: peer.max-per-address; default 8)")
+  Integer maxPerAddress;
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = StateOptions.DurationConverter.class,
-      description = "close a connection that has not finished the handshake by then (default: 10s)")
-  Duration handshakeTimeout = DEFAULTS.handshakeTimeout();
+      description = "close a connection that has not finished the handshake by then (key: peer.handshake-timeout; default 10s)")
+  Duration handshakeTimeout;
 
   @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = StateOptions.DurationConverter.class,
-      description = "close a connection with no request and no subscription for that long (default: 5m)")
-  Duration idleTimeout = DEFAULTS.idleTimeout();
+      description = "close a connection with no request and no subscription for that long (key: peer.idle-timeout; default 5m)")
+  Duration idleTimeout;
 
   @Option(names = "--min-receive-rate", paramLabel = "BYTES/S",
-      description = "drop a peer whose frame trickles in slower than this, after a 10 s grace (default: ${DEFAULT-VALUE})")
-  int minReceiveRate = DEFAULTS.minReceiveRate();
+      description = "drop a peer whose frame trickles in slower than this, after a 10 s grace (key: peer.min-receive-rate; default 1024)")
+  Integer minReceiveRate;
 
   /**
-   * Checks the values before anything is opened.
+   * Checks the flags given before anything is opened (the file's keys are checked when it loads).
    *
    * @throws IllegalArgumentException naming the flag, one line
    */
@@ -41,16 +41,23 @@ public final class AdmissionOptions {
     atLeastOne("--min-receive-rate", minReceiveRate);
   }
 
-  /** Applies the options to a server being built. */
-  public PeerServer.Builder apply(PeerServer.Builder b) {
-    check();
-    return b.limits(WireLimits.defaults().withMaxConnections(maxConnections))
-        .serverLimits(DEFAULTS.withHandshakeTimeout(handshakeTimeout).withIdleTimeout(idleTimeout)
-            .withMaxPerAddress(maxPerAddress).withMinReceiveRate(minReceiveRate, DEFAULTS.frameGrace()));
+  /** The flags given, as the config keys they override. */
+  void putOverrides(Map<String, String> o) {
+    putIf(o, AdmissionSettings.MAX_CONNECTIONS, maxConnections);
+    putIf(o, AdmissionSettings.MAX_PER_ADDRESS, maxPerAddress);
+    putIf(o, AdmissionSettings.HANDSHAKE_TIMEOUT, handshakeTimeout == null ? null : handshakeTimeout.toMillis() + "ms");
+    putIf(o, AdmissionSettings.IDLE_TIMEOUT, idleTimeout == null ? null : idleTimeout.toMillis() + "ms");
+    putIf(o, AdmissionSettings.MIN_RECEIVE_RATE, minReceiveRate);
   }
 
-  private static void atLeastOne(String flag, int value) {
-    if (value < 1) {
+  private static void putIf(Map<String, String> o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value.toString());
+    }
+  }
+
+  private static void atLeastOne(String flag, Integer value) {
+    if (value != null && value < 1) {
       throw new IllegalArgumentException(flag + " must be at least 1, got " + value);
     }
   }

@@ -68,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path stateDir = s.isSet("state") ? io.chasm.hashtree.index.StateLocation.resolve(tree, Path.of(s.get("state"))) : state.stateFor(tree);
     TreeServer server = TreeServer.start(tree, stateDir, endpoints,
         b -> {
-          PeerServer.Builder a = admission.apply(b);
+          PeerServer.Builder a = io.chasm.examples.config.AdmissionSettings.apply(b, s);
           if (!advertised.isEmpty()) {
             a.advertise(advertised);
           }
@@ -127,6 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (metrics != null) {
       o.put("metrics.listen", metrics);
     }
+    admission.putOverrides(o);
     return o;
   }
 }

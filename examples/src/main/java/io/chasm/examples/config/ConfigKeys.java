@@ -40,6 +40,11 @@ public final class ConfigKeys {
     key("peer.listen", "tcp://0.0.0.0:7420", URIS, "chasmd's peer listeners (`tcp://host:port`, `unix:///path`)");
     key("peer.identity", "", PATH, "node private key file proved in the handshake; empty: anonymous");
     key("peer.allow", "", PATHS, "public key files of the only downstreams served; empty: anyone may read");
+    key("peer.max-connections", "256", atLeast(1), "connections served at once; when full, one is evicted for a newcomer, the idlest of the address holding most (docs/admission.md)");
+    key("peer.max-per-address", "8", atLeast(1), "network connections from one remote address; more are refused at once (this host's 127.0.0.1 and ::1 and Unix sockets are exempt)");
+    key("peer.handshake-timeout", "10s", DURATION, "close a connection that has not finished the handshake this long after its connect");
+    key("peer.idle-timeout", "5m", DURATION, "close a connection with no request in flight and no subscription for this long");
+    key("peer.min-receive-rate", "1024", atLeast(1), "bytes/s: drop a peer whose frame trickles in slower than this, after a 10 s grace (slowloris)");
 
     key("fetcher.upstream", "", URIS, "upstreams to follow; chunks are spread over all that hold the snapshot");
     key("fetcher.trust", "", PATHS, "the origin's public key file(s); required by the fetcher");
@@ -72,7 +77,7 @@ public final class ConfigKeys {
     s.put("", "the node (chasmd; `tree` and `state` also `chasm serve`)");
     s.put("log", "chasmd");
     s.put("oracle", "chasmd's oracle role");
-    s.put("peer", "chasmd's peer role");
+    s.put("peer", "chasmd's peer role; the five admission keys also `chasm serve`, whose flags override them");
     s.put("fetcher", "chasmd's fetcher role");
     s.put("serve", "`chasm serve`");
     s.put("collector", "`chasm collector serve`");
