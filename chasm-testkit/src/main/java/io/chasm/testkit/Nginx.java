@@ -43,6 +43,18 @@ public final class Nginx implements AutoCloseable {
 
   /** Starts nginx serving each of {@code roots} (in that order) on its own port; waits until every port answers. */
   public static Nginx start(Path work, List<Path> roots) throws IOException, InterruptedException {
+    return start(work, roots, null);
+  }
+
+  /**
+   * {@link #start(Path, List)} over HTTPS with {@code tls}'s certificate: the roots' URLs are
+   * {@code https://127.0.0.1:PORT/mirror/}.
+   */
+  public static Nginx startTls(Path work, List<Path> roots, TlsFiles tls) throws IOException, InterruptedException {
+    return start(work, roots, java.util.Objects.requireNonNull(tls, "tls"));
+  }
+
+  private static Nginx start(Path work, List<Path> roots, TlsFiles tls) throws IOException, InterruptedException {
     Path bin = binary();
     if (bin == null) {
       throw new IOException("nginx is not installed (apt-get install nginx-light)");
@@ -65,7 +77,11 @@ public final class Nginx implements AutoCloseable {
     }
     c.append("  log_format chasm '$status $request_method $uri \"$http_range\" $body_bytes_sent';\n");
     for (int i = 0; i < roots.size(); i++) {
-      c.append("  server {\n    listen 127.0.0.1:").append(ports.get(i)).append(";\n");
+      c.append("  server {\n    listen 127.0.0.1:").append(ports.get(i)).append(tls == null ? ";\n" : " ssl;\n");
+      if (tls != null) {
+        c.append("    ssl_certificate ").append(tls.certificatePem().toAbsolutePath()).append(";\n");
+        c.append("    ssl_certificate_key ").append(tls.privateKeyPem().toAbsolutePath()).append(";\n");
+      }
       c.append("    access_log ").append(w.resolve("access-" + i + ".log")).append(" chasm;\n");
       c.append("    location /mirror/ { alias ").append(roots.get(i).toAbsolutePath().normalize()).append("/; }\n  }\n");
     }
@@ -76,7 +92,7 @@ public final class Nginx implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(w.resolve("stdout.log").toFile()).start();
     List<URI> uris = new ArrayList<>();
     for (int port : ports) {
-      uris.add(URI.create("http://127.0.0.1:" + port + "/mirror/"));
+      uris.add(URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/mirror/"));
     }
     Nginx n = new Nginx(p, w, uris);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -92,7 +108,7 @@ public final class Nginx implements AutoCloseable {
     return n;
   }
 
-  /** The root URL of the {@code i}-th directory's mirror ({@code http://127.0.0.1:PORT/mirror/}). */
+  /** The root URL of the {@code i}-th directory's mirror ({@code http://127.0.0.1:PORT/mirror/}, or https). */
   public URI uri(int i) {
     return uris.get(i);
   }

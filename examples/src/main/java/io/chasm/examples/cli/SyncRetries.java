@@ -4,6 +4,8 @@ import io.chasm.api.TransportException;
 import io.chasm.api.retry.Backoff;
 import io.chasm.wire.ErrorCode;
 import io.chasm.wire.PeerErrorException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -32,12 +34,25 @@ final class SyncRetries {
     return Backoff.exponential(first, MAX_WAIT).withFullJitter().withMaxAttempts(retries + 1);
   }
 
-  /** Whether waiting could change the outcome: the upstreams said so, or could not be reached. */
+  /**
+   * Whether waiting could change the outcome: the upstreams said so, or could not be reached. A
+   * certificate that does not verify (untrusted, expired, another host's) will not verify later,
+   * nor will a malformed address become one.
+   */
   static boolean retryable(Exception e) {
     if (e instanceof PeerErrorException p) {
       return p.code() == ErrorCode.UNAVAILABLE || p.code() == ErrorCode.INTERNAL;
     }
-    return e instanceof TransportException;
+    return e instanceof TransportException && !permanentCause(e);
+  }
+
+  private static boolean permanentCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException || t instanceof CertPathValidatorException || t instanceof IllegalArgumentException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

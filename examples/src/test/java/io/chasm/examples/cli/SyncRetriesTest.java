@@ -56,7 +56,10 @@ class SyncRetriesTest {
   @Test
   void failedChecksAndLocalErrors_areNeverRetried() {
     for (Exception e : List.of(new VerificationException("chunk does not match its id"),
-        new PeerErrorException(ErrorCode.NOT_FOUND, "no such repository"), new IOException("No space left on device"))) {
+        new PeerErrorException(ErrorCode.NOT_FOUND, "no such repository"), new IOException("No space left on device"),
+        new TransportException("https://m/: PKIX path building failed", new javax.net.ssl.SSLHandshakeException("PKIX path")
+            .initCause(new java.security.cert.CertificateException("unable to find valid certification path"))),
+        new TransportException("not an http(s) URL with a host: http:///x/", new IllegalArgumentException("no host")))) {
       AtomicInteger calls = new AtomicInteger();
       assertThatThrownBy(() -> run(() -> {
         calls.incrementAndGet();

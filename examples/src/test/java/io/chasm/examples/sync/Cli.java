@@ -19,8 +19,14 @@ final class Cli {
   record Result(int exit, String out, String err) {}
 
   static ProcessBuilder command(Path logDir, String... args) {
+    return command(List.of(), args);
+  }
+
+  /** {@link #command(Path, String...)} with {@code jvmOptions} (system properties, e.g. a trust store). */
+  static ProcessBuilder command(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-Xshare:auto");
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-cp");
@@ -32,9 +38,14 @@ final class Cli {
 
   /** Runs to completion (killed after {@code timeout}: then the exit code is -1). */
   static Result run(Path work, Duration timeout, String... args) throws IOException, InterruptedException {
+    return run(work, timeout, List.of(), args);
+  }
+
+  /** {@link #run(Path, Duration, String...)} with {@code jvmOptions}. */
+  static Result run(Path work, Duration timeout, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    Process p = command(work, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = command(jvmOptions, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     int exit;
     if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       exit = p.exitValue();

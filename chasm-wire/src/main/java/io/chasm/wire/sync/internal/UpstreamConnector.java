@@ -48,7 +48,7 @@ public final class UpstreamConnector {
           try {
             ok.add(Upstream.web(HttpMirror.open(uris.get(i), stall), ticker));
           } catch (IllegalArgumentException e) {
-            first = first == null ? new TransportException(e.getMessage()) : first;
+            first = first == null ? new TransportException(e.getMessage(), e) : first;
             onBan.accept(uris.get(i), e.getMessage());
           }
           continue;
