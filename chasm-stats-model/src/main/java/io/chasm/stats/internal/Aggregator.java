@@ -50,10 +50,14 @@ public final class Aggregator {
   private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
-  // With hour rows: the row of the latest hour of (artifact id << 2 | protocol) in this step, as
-  // hour << 32 | 1 + row, 0 = none. A worker reads its lines in time order, so a line's row is
-  // either this one or a new one: one read instead of a probe of the row map (w7-B).
-  private long[] lastRow = new long[1024];
+  // With hour rows, per (artifact id << 2 | protocol) side by side: the row of the latest hour in
+  // this step and the row of the latest hour before it, each as hour << 32 | 1 + row, 0 = none. A
+  // worker reads its lines in time order, so a line's row is one of these or a new one: one read
+  // instead of a probe of the row map (w7-B), and no map at all unless a line comes from further
+  // back (w8-A).
+  private long[] lastRow = new long[2048];
+  // Whether rowIndex holds every row of the step (built on the first line that needs it).
+  private boolean mapped;
   private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
   private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
@@ -91,6 +95,16 @@ public final class Aggregator {
 
   public RunTotals totals() {
     return totals;
+  }
+
+  // For the properties: a row made twice for one key would be merged again in the delta, so
+  // only these counts show it.
+  int rowsMade() {
+    return rows;
+  }
+
+  int windowRowsMade() {
+    return windowSketches.rows();
   }
 
   /**
@@ -184,13 +198,8 @@ public final class Aggregator {
     if (report != null && (c | wh | mh) != 0) {
       downloaders.add(row, day, c, wh, mh);
     }
-    if (hourRows) {
-      if (wh != 0) {
-        windowSketches.add(false, weekIndex, art, proto.ordinal(), wh);
-      }
-      if (mh != 0) {
-        windowSketches.add(true, monthIndex, art, proto.ordinal(), mh);
-      }
+    if (hourRows && (wh | mh) != 0) {
+      windowSketches.add(art, proto.ordinal(), weekIndex, wh, monthIndex, mh);
     }
     if (c != 0 && hourRows) {
       coupons.add(CouponImages.pack(row, CouponImages.coupon(c)));
@@ -232,33 +241,58 @@ public final class Aggregator {
       artRow[k] = i + 1;
       return i;
     }
-    int k = (art << 2) | proto;
+    int k = ((art << 2) | proto) << 1;
     if (k >= lastRow.length) {
-      lastRow = Arrays.copyOf(lastRow, Math.max(k + 1, lastRow.length * 2));
+      lastRow = Arrays.copyOf(lastRow, Math.max(k + 2, lastRow.length * 2));
     }
     long last = lastRow[k];
-    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
     if ((int) hour == hour && last != UNKNOWN) {
-      // lastRow holds the row of the latest hour this step has seen of k: a later hour cannot
-      // have a row yet (most lines of a step start a row: no probe for them), an earlier one may.
+      // lastRow holds the row of the latest hour this step has seen of (art, proto) and, beside
+      // it, the row of the latest hour before that one: a line's hour has a row only if it is one
+      // of these two or older than both (then only is the map needed).
+      if (last != 0 && last >> 32 == hour) {
+        return (int) last - 1;
+      }
       if (last == 0 || last >> 32 < hour) {
         int i = newRow(hour, art, proto);
-        rowIndex.put(key, i);
+        lastRow[k + 1] = last;
         lastRow[k] = hour << 32 | (i + 1);
         return i;
       }
-      if (last >> 32 == hour) {
-        return (int) last - 1;
+      long prev = lastRow[k + 1];
+      if (prev != 0 && prev >> 32 == hour) {
+        return (int) prev - 1;
+      }
+      if (prev == 0 || prev >> 32 < hour) {
+        int i = newRow(hour, art, proto);
+        lastRow[k + 1] = hour << 32 | (i + 1);
+        return i;
       }
     } else {
-      lastRow[k] = UNKNOWN; // an hour out of int range: k's rows only through the map this step
+      lastRow[k] = UNKNOWN; // an hour out of int range: (art, proto)'s rows only through the map
     }
+    if (!mapped) {
+      mapRows();
+    }
+    long key = rowKey(hour, art, proto);
     int i = rowIndex.get(key);
-    if (i < 0) {
-      i = newRow(hour, art, proto);
-      rowIndex.put(key, i);
+    return i >= 0 ? i : newRow(hour, art, proto);
+  }
+
+  // The worker's row key; it keeps 30 bits of the hour, see docs/stats-agent.md "w7-B".
+  private static long rowKey(long hour, int art, int proto) {
+    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
+    return key == Long.MIN_VALUE ? -1 : key; // the map's empty marker; -1 is no row's key
+  }
+
+  // Builds the row map from the rows made so far; from now on to the step's end every new row
+  // goes into it too. Most steps never need it: the lines of a worker's part come in time order
+  // but for a few that straddle an hour's end (w8-A).
+  private void mapRows() {
+    for (int i = 0; i < rows; i++) {
+      rowIndex.put(rowKey(counts[i * STRIDE + HOUR], rowArt[i], rowProto[i]), i);
     }
-    return i;
+    mapped = true;
   }
 
   private int newRow(long hour, int art, int proto) {
@@ -272,6 +306,9 @@ public final class Aggregator {
     counts[i * STRIDE + HOUR] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
+    if (mapped) {
+      rowIndex.put(rowKey(hour, art, proto), i);
+    }
     return i;
   }
 
@@ -356,10 +393,16 @@ public final class Aggregator {
       rowArt = new int[256];
       rowProto = new byte[256];
       counts = new long[256 * STRIDE];
-      rowIndex = new LongIntMap();
     } else {
       Arrays.fill(counts, 0);
-      rowIndex.clear();
+    }
+    if (mapped) {
+      if (shrink) {
+        rowIndex = new LongIntMap();
+      } else {
+        rowIndex.clear();
+      }
+      mapped = false;
     }
     rows = 0;
     coupons.clear();

@@ -25,30 +25,81 @@ final class WindowSketches {
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
   private final LongChunks coupons = new LongChunks();
+  // Per (artifact << 2 | protocol), side by side: the row of the latest week and of the latest
+  // month this step, as window << 32 | 1 + row, 0 = none (two probes of the map per download
+  // before, w8-A).
+  private long[] latest = new long[2048];
+  private static final long UNKNOWN = Long.MIN_VALUE; // window << 32 | 1 + row is never this
 
-  /** Adds a client hash (non-zero) to the sketch of the week ({@code month} false) or month. */
-  void add(boolean month, long windowIndex, int a, int p, long clientHash) {
-    long key = (windowIndex << 35) ^ ((long) a << 3) ^ (month ? 4 : 0) ^ p;
-    if (key == Long.MIN_VALUE) {
-      key = -1; // the map's empty marker; window index -2^28 is never seen
+  /**
+   * Adds a download's week hash to the sketch of its week and its month hash to its month's; a
+   * hash of 0 (the window has closed) adds nothing.
+   */
+  void add(int a, int p, long weekIndex, long weekHash, long monthIndex, long monthHash) {
+    int k = ((a << 2) | p) << 1;
+    if (k >= latest.length) {
+      latest = Arrays.copyOf(latest, Math.max(k + 2, latest.length * 2));
     }
-    int i = index.get(key);
-    if (i < 0) {
-      i = count++;
-      if (i == kind.length) {
-        int n = i * 2;
-        kind = Arrays.copyOf(kind, n);
-        window = Arrays.copyOf(window, n);
-        art = Arrays.copyOf(art, n);
-        proto = Arrays.copyOf(proto, n);
+    if (weekHash != 0) {
+      coupons.add(CouponImages.pack(row(k, false, weekIndex, a, p), CouponImages.coupon(weekHash)));
+    }
+    if (monthHash != 0) {
+      coupons.add(CouponImages.pack(row(k + 1, true, monthIndex, a, p),
+          CouponImages.coupon(monthHash)));
+    }
+  }
+
+  // The row of (window, a, p); latest[slot] is the row of the latest window of its kind that this
+  // step has seen for (a, p). A window changes once a week or month, so nearly every download is
+  // that one read; a later window makes its row without a probe (none can exist yet), only an
+  // earlier one probes the map (lines of two weeks interleave around midnight).
+  private int row(int slot, boolean month, long windowIndex, int a, int p) {
+    long last = latest[slot];
+    if ((int) windowIndex == windowIndex && last != UNKNOWN) {
+      if (last != 0 && last >> 32 == windowIndex) {
+        return (int) last - 1;
       }
-      kind[i] = (byte) (month ? 1 : 0);
-      window[i] = windowIndex;
-      art[i] = a;
-      proto[i] = (byte) p;
-      index.put(key, i);
+      if (last == 0 || last >> 32 < windowIndex) {
+        int i = newRow(month, windowIndex, a, p);
+        latest[slot] = windowIndex << 32 | (i + 1);
+        return i;
+      }
+    } else {
+      latest[slot] = UNKNOWN; // a window out of int range: this slot's rows only through the map
     }
-    coupons.add(CouponImages.pack(i, CouponImages.coupon(clientHash)));
+    long key = key(month, windowIndex, a, p);
+    int i = index.get(key);
+    return i >= 0 ? i : newRow(month, windowIndex, a, p);
+  }
+
+  private static long key(boolean month, long windowIndex, int a, int p) {
+    long key = (windowIndex << 35) ^ ((long) a << 3) ^ (month ? 4 : 0) ^ p;
+    // Long.MIN_VALUE is the map's empty marker; window index -2^28 is never seen
+    return key == Long.MIN_VALUE ? -1 : key;
+  }
+
+  private int newRow(boolean month, long windowIndex, int a, int p) {
+    int i = count++;
+    if (i == kind.length) {
+      int n = i * 2;
+      kind = Arrays.copyOf(kind, n);
+      window = Arrays.copyOf(window, n);
+      art = Arrays.copyOf(art, n);
+      proto = Arrays.copyOf(proto, n);
+    }
+    kind[i] = (byte) (month ? 1 : 0);
+    window[i] = windowIndex;
+    art[i] = a;
+    proto[i] = (byte) p;
+    // Every row is in the map (rows are few: one per artifact, protocol and window), so a probe
+    // for an earlier window finds it.
+    index.put(key(month, windowIndex, a, p), i);
+    return i;
+  }
+
+  /** The rows made this step (one per window, artifact and protocol). */
+  int rows() {
+    return count;
   }
 
   /** Adds the downloaders to the delta's WEEK and MONTH rows (counters stay 0). */
@@ -97,6 +148,7 @@ final class WindowSketches {
     } else {
       index.clear();
     }
+    Arrays.fill(latest, 0); // bounded by the worker's artifacts, like Aggregator's lastRow
     coupons.clear();
   }
 }

@@ -19,8 +19,9 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * A worker's HOUR rows hold exactly each (hour, artifact)'s downloads, bytes and bot requests,
- * whatever the order of the lines' hours (a worker remembers each artifact's row of its latest
- * hour and makes a row without a probe for a later hour, w7-B) and wherever a step ends.
+ * whatever the order of the lines' hours (a worker remembers each artifact's rows of its latest
+ * two hours and makes a row without a probe for a later hour, w7-B, or for one between them,
+ * w8-A) and wherever a step ends; it makes one row per (hour, artifact) and step, never two.
  */
 class AggregatorRowsProperties {
   private static final long T0 = 1732406400L; // 2024-11-24 00:00 UTC
@@ -40,8 +41,11 @@ class AggregatorRowsProperties {
     Map<String, long[]> got = new HashMap<>();
     int drainAt = rnd.nextInt(lines + 1);
     long hour = 0;
+    java.util.Set<String> stepRows = new java.util.HashSet<>();
     for (int i = 0; i < lines; i++) {
       if (i == drainAt) {
+        assertThat(agg.rowsMade()).isEqualTo(stepRows.size());
+        stepRows.clear();
         drain(agg, got);
       }
       // Mostly forward in time, sometimes back to an earlier hour (lines of two hours interleave).
@@ -63,6 +67,7 @@ class AggregatorRowsProperties {
       if (status == 404) {
         continue;
       }
+      stepRows.add(Math.floorDiv(t, 3600) + " " + path);
       long[] e = expected.computeIfAbsent(Math.floorDiv(t, 3600) * 3600 + " " + path, k -> new long[3]);
       if (bot) {
         e[2]++;
@@ -71,6 +76,7 @@ class AggregatorRowsProperties {
         e[0] += status == 200 ? 1 : 0;
       }
     }
+    assertThat(agg.rowsMade()).isEqualTo(stepRows.size());
     drain(agg, got);
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
