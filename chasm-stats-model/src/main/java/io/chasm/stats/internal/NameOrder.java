@@ -17,8 +17,10 @@ import java.util.Arrays;
 final class NameOrder {
   private ArtifactCatalog.Artifact[] byId = new ArtifactCatalog.Artifact[0];
   private int[] rank = new int[0];
-  // The ranked artifacts in name order.
+  // The ranked artifacts in name order; same[i]: sorted[i]'s name is sorted[i - 1]'s (two
+  // catalogs' artifacts), so the renumbering compares no names.
   private ArtifactCatalog.Artifact[] sorted = new ArtifactCatalog.Artifact[0];
+  private boolean[] same = new boolean[0];
   private int count;
 
   /** Ranks the artifacts of {@code art[from, to)} not ranked yet; other ranks may change. */
@@ -57,27 +59,30 @@ final class NameOrder {
     }
     StringSort.sort(order, 0, m, names);
     ArtifactCatalog.Artifact[] merged = new ArtifactCatalog.Artifact[count + m];
+    boolean[] mergedSame = new boolean[count + m];
     int k = 0, from = 0;
     for (int i = 0; i < m; i++) {
       ArtifactCatalog.Artifact a = fresh[order[i]];
       int at = upperBound(a.name, from); // after equal names: the merge stays in name order
       System.arraycopy(sorted, from, merged, k, at - from);
+      System.arraycopy(same, from, mergedSame, k, at - from);
       k += at - from;
+      // The next one's name is greater (upper bound), so only this one's flag can be true.
+      mergedSame[k] = k > 0 && merged[k - 1].name.equals(a.name);
       merged[k++] = a;
       from = at;
     }
     System.arraycopy(sorted, from, merged, k, count - from);
+    System.arraycopy(same, from, mergedSame, k, count - from);
     sorted = merged;
+    same = mergedSame;
     count += m;
     int r = -1;
-    String prev = null;
     for (int i = 0; i < count; i++) {
-      ArtifactCatalog.Artifact a = sorted[i];
-      if (prev == null || !a.name.equals(prev)) {
+      if (!same[i]) {
         r++;
-        prev = a.name;
       }
-      rank[a.id] = r;
+      rank[sorted[i].id] = r;
     }
   }
 

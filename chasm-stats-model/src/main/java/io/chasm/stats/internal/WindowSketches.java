@@ -19,6 +19,8 @@ import java.util.function.IntFunction;
 final class WindowSketches {
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
   private LongIntMap index = new LongIntMap();
+  // Whether index holds every row of the step (built when a line first needs it).
+  private boolean mapped;
   private int count;
   private byte[] kind = new byte[64];
   private long[] window = new long[64];
@@ -52,7 +54,9 @@ final class WindowSketches {
   // The row of (window, a, p); latest[slot] is the row of the latest window of its kind that this
   // step has seen for (a, p). A window changes once a week or month, so nearly every download is
   // that one read; a later window makes its row without a probe (none can exist yet), only an
-  // earlier one probes the map (lines of two weeks interleave around midnight).
+  // earlier one needs the map (lines of two weeks interleave around midnight), which is then
+  // built from the rows. Most artifacts have a download or two per step and worker, so about
+  // every other download makes a row: putting each in the map was most of the cost (JFR, w8-A).
   private int row(int slot, boolean month, long windowIndex, int a, int p) {
     long last = latest[slot];
     if ((int) windowIndex == windowIndex && last != UNKNOWN) {
@@ -67,8 +71,13 @@ final class WindowSketches {
     } else {
       latest[slot] = UNKNOWN; // a window out of int range: this slot's rows only through the map
     }
-    long key = key(month, windowIndex, a, p);
-    int i = index.get(key);
+    if (!mapped) {
+      for (int i = 0; i < count; i++) {
+        index.put(key(kind[i] == 1, window[i], art[i], proto[i]), i);
+      }
+      mapped = true;
+    }
+    int i = index.get(key(month, windowIndex, a, p));
     return i >= 0 ? i : newRow(month, windowIndex, a, p);
   }
 
@@ -91,9 +100,9 @@ final class WindowSketches {
     window[i] = windowIndex;
     art[i] = a;
     proto[i] = (byte) p;
-    // Every row is in the map (rows are few: one per artifact, protocol and window), so a probe
-    // for an earlier window finds it.
-    index.put(key(month, windowIndex, a, p), i);
+    if (mapped) {
+      index.put(key(month, windowIndex, a, p), i);
+    }
     return i;
   }
 
@@ -139,14 +148,20 @@ final class WindowSketches {
   /** Empties it; {@code release} also drops arrays grown past {@link Aggregator#SHRINK_ABOVE}. */
   void clear(boolean release) {
     count = 0;
-    if (release && kind.length > Aggregator.SHRINK_ABOVE) {
+    boolean shrink = release && kind.length > Aggregator.SHRINK_ABOVE;
+    if (shrink) {
       kind = new byte[64];
       window = new long[64];
       art = new int[64];
       proto = new byte[64];
-      index = new LongIntMap();
-    } else {
-      index.clear();
+    }
+    if (mapped) {
+      if (shrink) {
+        index = new LongIntMap();
+      } else {
+        index.clear();
+      }
+      mapped = false;
     }
     Arrays.fill(latest, 0); // bounded by the worker's artifacts, like Aggregator's lastRow
     coupons.clear();
