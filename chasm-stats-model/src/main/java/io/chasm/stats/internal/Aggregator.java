@@ -1,6 +1,5 @@
 package io.chasm.stats.internal;
 
-import io.chasm.stats.internal.collect.LongIntMap;
 import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.ClassificationRules;
@@ -47,18 +46,31 @@ public final class Aggregator {
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
-  private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
-  // With hour rows, per (artifact id << 2 | protocol) side by side: the row of the latest hour in
-  // this step and the row of the latest hour before it, each as hour << 32 | 1 + row, 0 = none. A
-  // worker reads its lines in time order, so a line's row is one of these or a new one: one read
-  // instead of a probe of the row map (w7-B), and no map at all unless a line comes from further
-  // back (w8-A).
-  private long[] lastRow = new long[2048];
-  // Whether rowIndex holds every row of the step (built on the first line that needs it).
-  private boolean mapped;
-  private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
+  // With hour rows: which row is (hour, artifact, protocol)'s.
+  private final HourRowIndex hourIndex = new HourRowIndex();
+  private final HourRowIndex.Rows rowKeys = new HourRowIndex.Rows() {
+    @Override
+    public int count() {
+      return rows;
+    }
+
+    @Override
+    public long hour(int row) {
+      return counts[row * STRIDE + HOUR];
+    }
+
+    @Override
+    public int art(int row) {
+      return rowArt[row];
+    }
+
+    @Override
+    public int proto(int row) {
+      return rowProto[row];
+    }
+  };
   private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
   private int[] rowArt = new int[256];
@@ -241,58 +253,12 @@ public final class Aggregator {
       artRow[k] = i + 1;
       return i;
     }
-    int k = ((art << 2) | proto) << 1;
-    if (k >= lastRow.length) {
-      lastRow = Arrays.copyOf(lastRow, Math.max(k + 2, lastRow.length * 2));
+    int i = hourIndex.find(hour, art, proto, rowKeys);
+    if (i < 0) {
+      i = newRow(hour, art, proto);
+      hourIndex.made(i);
     }
-    long last = lastRow[k];
-    if ((int) hour == hour && last != UNKNOWN) {
-      // lastRow holds the row of the latest hour this step has seen of (art, proto) and, beside
-      // it, the row of the latest hour before that one: a line's hour has a row only if it is one
-      // of these two or older than both (then only is the map needed).
-      if (last != 0 && last >> 32 == hour) {
-        return (int) last - 1;
-      }
-      if (last == 0 || last >> 32 < hour) {
-        int i = newRow(hour, art, proto);
-        lastRow[k + 1] = last;
-        lastRow[k] = hour << 32 | (i + 1);
-        return i;
-      }
-      long prev = lastRow[k + 1];
-      if (prev != 0 && prev >> 32 == hour) {
-        return (int) prev - 1;
-      }
-      if (prev == 0 || prev >> 32 < hour) {
-        int i = newRow(hour, art, proto);
-        lastRow[k + 1] = hour << 32 | (i + 1);
-        return i;
-      }
-    } else {
-      lastRow[k] = UNKNOWN; // an hour out of int range: (art, proto)'s rows only through the map
-    }
-    if (!mapped) {
-      mapRows();
-    }
-    long key = rowKey(hour, art, proto);
-    int i = rowIndex.get(key);
-    return i >= 0 ? i : newRow(hour, art, proto);
-  }
-
-  // The worker's row key; it keeps 30 bits of the hour, see docs/stats-agent.md "w7-B".
-  private static long rowKey(long hour, int art, int proto) {
-    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
-    return key == Long.MIN_VALUE ? -1 : key; // the map's empty marker; -1 is no row's key
-  }
-
-  // Builds the row map from the rows made so far; from now on to the step's end every new row
-  // goes into it too. Most steps never need it: the lines of a worker's part come in time order
-  // but for a few that straddle an hour's end (w8-A).
-  private void mapRows() {
-    for (int i = 0; i < rows; i++) {
-      rowIndex.put(rowKey(counts[i * STRIDE + HOUR], rowArt[i], rowProto[i]), i);
-    }
-    mapped = true;
+    return i;
   }
 
   private int newRow(long hour, int art, int proto) {
@@ -306,9 +272,6 @@ public final class Aggregator {
     counts[i * STRIDE + HOUR] = hour;
     rowArt[i] = art;
     rowProto[i] = (byte) proto;
-    if (mapped) {
-      rowIndex.put(rowKey(hour, art, proto), i);
-    }
     return i;
   }
 
@@ -396,18 +359,10 @@ public final class Aggregator {
     } else {
       Arrays.fill(counts, 0);
     }
-    if (mapped) {
-      if (shrink) {
-        rowIndex = new LongIntMap();
-      } else {
-        rowIndex.clear();
-      }
-      mapped = false;
-    }
+    hourIndex.clear(shrink);
     rows = 0;
     coupons.clear();
     Arrays.fill(artRow, 0);
-    Arrays.fill(lastRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);
   }
