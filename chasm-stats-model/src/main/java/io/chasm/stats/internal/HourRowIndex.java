@@ -24,43 +24,48 @@ final class HourRowIndex {
     int proto(int row);
   }
 
-  private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
-  // Per (artifact << 2 | protocol) side by side: latest and previous hour's row, each as
-  // hour << 32 | 1 + row, 0 = none.
-  private long[] last = new long[2048];
+  private static final long UNKNOWN = Long.MIN_VALUE; // never a record (1 + row is not 0)
+  // Per artifact side by side: the latest and the previous hour's row, each as
+  // hour << 32 | protocol << 30 | 1 + row, 0 = none. By artifact, not (artifact, protocol): a
+  // quarter of the memory, and an artifact is nearly always seen with one protocol (a line of
+  // another one than the record's goes through the map).
+  private long[] last = new long[1024];
   private LongIntMap map = new LongIntMap();
   private boolean mapped; // map holds every row of the step
   // What find left for made: the slot, the hour and key, and which record the new row goes to.
   private int slot;
   private long hour, key;
-  private int goesTo;
+  private int proto, goesTo;
   private static final int NONE = 0, LATEST = 1, PREVIOUS = 2;
 
   /** The row of (hour, art, proto), or -1: none yet. */
   int find(long hour, int art, int proto, Rows rows) {
-    int k = ((art << 2) | proto) << 1;
+    int k = art << 1;
     if (k >= last.length) {
       last = Arrays.copyOf(last, Math.max(k + 2, last.length * 2));
     }
     this.slot = k;
     this.hour = hour;
+    this.proto = proto;
     long l = last[k];
-    if ((int) hour == hour && l != UNKNOWN) {
+    if ((int) hour == hour && l != UNKNOWN && (l == 0 || protocol(l) == proto)) {
       if (l != 0 && l >> 32 == hour) {
-        return (int) l - 1;
+        return row(l);
       }
       if (l == 0 || l >> 32 < hour) {
         return none(LATEST, art, proto);
       }
       long p = last[k + 1];
       if (p != 0 && p >> 32 == hour) {
-        return (int) p - 1;
+        return row(p);
       }
       if (p == 0 || p >> 32 < hour) {
         return none(PREVIOUS, art, proto);
       }
     } else {
-      last[k] = UNKNOWN; // an hour out of int range: (art, proto)'s rows only through the map
+      // An hour out of int range, or a second protocol: the artifact's rows only through the map
+      // for the rest of the step.
+      last[k] = UNKNOWN;
     }
     if (!mapped) {
       for (int i = 0, n = rows.count(); i < n; i++) {
@@ -82,7 +87,11 @@ final class HourRowIndex {
 
   /** Records {@code row}, made for the key that {@link #find} last answered -1 for. */
   void made(int row) {
-    long record = hour << 32 | (row + 1);
+    long record = hour << 32 | (long) proto << 30 | (row + 1);
+    if (row + 1 >= 1 << 30) {
+      goesTo = NONE; // no room in a record (a billion rows): through the map
+      last[slot] = UNKNOWN;
+    }
     if (goesTo == LATEST) {
       last[slot + 1] = last[slot];
       last[slot] = record;
@@ -92,6 +101,14 @@ final class HourRowIndex {
     if (mapped) {
       map.put(key, row);
     }
+  }
+
+  private static int protocol(long record) {
+    return (int) (record >>> 30) & 3;
+  }
+
+  private static int row(long record) {
+    return (int) (record & ((1 << 30) - 1)) - 1;
   }
 
   // The worker's row key; it keeps 30 bits of the hour, see docs/stats-agent.md "w7-B".

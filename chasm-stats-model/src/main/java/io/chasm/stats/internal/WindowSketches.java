@@ -27,18 +27,20 @@ final class WindowSketches {
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
   private final LongChunks coupons = new LongChunks();
-  // Per (artifact << 2 | protocol), side by side: the row of the latest week and of the latest
-  // month this step, as window << 32 | 1 + row, 0 = none (two probes of the map per download
-  // before, w8-A).
-  private long[] latest = new long[2048];
-  private static final long UNKNOWN = Long.MIN_VALUE; // window << 32 | 1 + row is never this
+  // Per artifact, side by side: the row of the latest week and of the latest month this step, as
+  // window << 32 | protocol << 30 | 1 + row, 0 = none (two probes of the map per download before,
+  // w8-A). By artifact, not (artifact, protocol): a quarter of the memory, and an artifact is
+  // nearly always seen with one protocol (a download of another one goes through the map).
+  private long[] latest = new long[1024];
+  private static final long UNKNOWN = Long.MIN_VALUE; // never a record (1 + row is not 0)
+  private static final int ROW = (1 << 30) - 1; // a record's 1 + row
 
   /**
    * Adds a download's week hash to the sketch of its week and its month hash to its month's; a
    * hash of 0 (the window has closed) adds nothing.
    */
   void add(int a, int p, long weekIndex, long weekHash, long monthIndex, long monthHash) {
-    int k = ((a << 2) | p) << 1;
+    int k = a << 1;
     if (k >= latest.length) {
       latest = Arrays.copyOf(latest, Math.max(k + 2, latest.length * 2));
     }
@@ -59,17 +61,21 @@ final class WindowSketches {
   // every other download makes a row: putting each in the map was most of the cost (JFR, w8-A).
   private int row(int slot, boolean month, long windowIndex, int a, int p) {
     long last = latest[slot];
-    if ((int) windowIndex == windowIndex && last != UNKNOWN) {
+    if ((int) windowIndex == windowIndex && last != UNKNOWN
+        && (last == 0 || ((int) (last >>> 30) & 3) == p)) {
       if (last != 0 && last >> 32 == windowIndex) {
-        return (int) last - 1;
+        return (int) (last & ROW) - 1;
       }
       if (last == 0 || last >> 32 < windowIndex) {
         int i = newRow(month, windowIndex, a, p);
-        latest[slot] = windowIndex << 32 | (i + 1);
+        // A record holds rows below 2^30 - 1; past that (a billion rows) only the map.
+        latest[slot] = i + 1 < ROW ? windowIndex << 32 | (long) p << 30 | (i + 1) : UNKNOWN;
         return i;
       }
     } else {
-      latest[slot] = UNKNOWN; // a window out of int range: this slot's rows only through the map
+      // A window out of int range, or a second protocol: this slot's rows only through the map
+      // for the rest of the step.
+      latest[slot] = UNKNOWN;
     }
     if (!mapped) {
       for (int i = 0; i < count; i++) {

@@ -30,8 +30,8 @@ import net.jqwik.api.constraints.LongRange;
 /**
  * A worker's WEEK and MONTH rows: one per (window, artifact) and step, each with exactly the
  * distinct clients of its window, whatever the order of the lines' days (a worker remembers each
- * artifact's row of its latest week and month and probes its map only for an earlier window,
- * w8-A) and wherever a step ends.
+ * artifact's row of its latest week and month and probes its map only for an earlier window or
+ * a second protocol, w8-A) and wherever a step ends.
  */
 class WindowSketchesProperties {
   private static final long T0 = 1732406400L; // 2024-11-24 00:00 UTC, a Sunday
@@ -42,6 +42,7 @@ class WindowSketchesProperties {
   void oneRowPerWindowWithItsClients(@ForAll @IntRange(min = 0, max = 1500) int lines,
       @ForAll @IntRange(min = 1, max = 12) int artifacts, @ForAll @IntRange(min = 1, max = 80) int days,
       @ForAll @IntRange(min = 0, max = 100) int backInTimePercent,
+      @ForAll @IntRange(min = 0, max = 30) int ftpPercent,
       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
     Random rnd = new Random(seed);
     PeriodSecrets secrets = new PeriodSecrets(0);
@@ -68,12 +69,18 @@ class WindowSketchesProperties {
           + " HTTP/1.1\" 200 " + (1 + rnd.nextInt(1000)) + " \"-\" \"curl/8\"";
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
       assertThat(reader.parse(b, 0, b.length, rec)).isEqualTo(LogRecord.Kind.REQUEST);
+      if (rnd.nextInt(100) < ftpPercent) { // the same artifact over FTP now and then
+        rec.protocol = LogRecord.Protocol.FTP;
+        rec.complete = true;
+        rec.outgoing = true;
+      }
       assertThat(agg.accept(rec)).isNull();
+      String proto = " " + rec.protocol.label();
       LocalDate d = z.toLocalDate();
       long week = d.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toEpochDay() * 86400;
       long month = d.withDayOfMonth(1).toEpochDay() * 86400;
-      expected.computeIfAbsent("WEEK " + week + " " + path, k -> new HashSet<>()).add(client);
-      expected.computeIfAbsent("MONTH " + month + " " + path, k -> new HashSet<>()).add(client);
+      expected.computeIfAbsent("WEEK " + week + " " + path + proto, k -> new HashSet<>()).add(client);
+      expected.computeIfAbsent("MONTH " + month + " " + path + proto, k -> new HashSet<>()).add(client);
     }
     check(agg, expected);
   }
@@ -88,7 +95,8 @@ class WindowSketchesProperties {
     for (int i = 0; i < delta.size(); i++) {
       StatsRow.Granularity g = delta.granularity(i);
       if (g == StatsRow.Granularity.WEEK || g == StatsRow.Granularity.MONTH) {
-        got.put(g + " " + delta.periodStart(i) + " " + delta.artifact(i), delta.uniqueEstimate(i));
+        got.put(g + " " + delta.periodStart(i) + " " + delta.artifact(i) + " " + delta.protocol(i),
+            delta.uniqueEstimate(i));
       }
     }
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
