@@ -54,7 +54,7 @@ final class WindowSketches {
   }
 
   // The row of (window, a, p); latest[slot] is the row of the latest window of its kind that this
-  // step has seen for (a, p). A window changes once a week or month, so nearly every download is
+  // step has seen for artifact a (with its protocol). A window changes once a week or month, so nearly every download is
   // that one read; a later window makes its row without a probe (none can exist yet), only an
   // earlier one needs the map (lines of two weeks interleave around midnight), which is then
   // built from the rows. Most artifacts have a download or two per step and worker, so about
