@@ -29,6 +29,8 @@ final class DeltaRows {
   // Artifact slots: by (type, artifact), and by the caller's dense artifact id (catalog id) + 1.
   private final Map<List<String>, Integer> slotOf = new HashMap<>();
   private int[] slotOfId = new int[0];
+  // The dense id a slot was first given with, -1 if none (for run-wide per-artifact caches).
+  private int[] slotId = new int[0];
   private final List<String> slotArtifact = new ArrayList<>();
   private final List<String> slotType = new ArrayList<>();
   private final List<String> protocols = new ArrayList<>();
@@ -100,12 +102,19 @@ final class DeltaRows {
       slotOf.put(List.of(type, artifact), s);
       slotArtifact.add(artifact);
       slotType.add(type);
+      if (s == slotId.length) {
+        slotId = Arrays.copyOf(slotId, Math.max(16, s * 2));
+      }
+      slotId[s] = artifactId;
     }
     if (artifactId >= 0) {
       if (artifactId >= slotOfId.length) {
         slotOfId = Arrays.copyOf(slotOfId, Math.max(artifactId + 1, slotOfId.length * 2));
       }
       slotOfId[artifactId] = s + 1;
+      if (slotId[s] < 0) {
+        slotId[s] = artifactId;
+      }
     }
     return s;
   }
@@ -312,6 +321,10 @@ final class DeltaRows {
 
   int slots() {
     return slotArtifact.size();
+  }
+
+  int slotArtifactId(int slot) {
+    return slotId[slot];
   }
 
   String slotArtifact(int s) {

@@ -188,6 +188,15 @@ public final class StatsDelta {
     return rows.slot(i);
   }
 
+  /**
+   * The dense artifact id that {@link #rowIndex} was given for row i's artifact slot, or -1: lets
+   * an encoder keep per-artifact work (UTF-8) for a whole run rather than one delta. Check the
+   * artifact's name too, since ids are only unique within the caller's run.
+   */
+  public int artifactId(int i) {
+    return rows.slotArtifactId(rows.slot(i));
+  }
+
   /** Number of artifact slots (see {@link #artifactSlot}). */
   public int slotCount() {
     return rows.slots();

@@ -1,6 +1,5 @@
 package io.chasm.stats.internal;
 
-import io.chasm.stats.internal.collect.LongIntMap;
 import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.ClassificationRules;
@@ -47,14 +46,31 @@ public final class Aggregator {
   private long maxHour = Long.MIN_VALUE;
   private final RunTotals totals = new RunTotals();
   private final ArtifactTable arts = new ArtifactTable();
-  private LongIntMap rowIndex = new LongIntMap();
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
-  // With hour rows: the row of the latest hour of (artifact id << 2 | protocol) in this step, as
-  // hour << 32 | 1 + row, 0 = none. A worker reads its lines in time order, so a line's row is
-  // either this one or a new one: one read instead of a probe of the row map (w7-B).
-  private long[] lastRow = new long[1024];
-  private static final long UNKNOWN = Long.MIN_VALUE; // hour << 32 | 1 + row is never this
+  // With hour rows: which row is (hour, artifact, protocol)'s.
+  private final HourRowIndex hourIndex = new HourRowIndex();
+  private final HourRowIndex.Rows rowKeys = new HourRowIndex.Rows() {
+    @Override
+    public int count() {
+      return rows;
+    }
+
+    @Override
+    public long hour(int row) {
+      return counts[row * STRIDE + HOUR];
+    }
+
+    @Override
+    public int art(int row) {
+      return rowArt[row];
+    }
+
+    @Override
+    public int proto(int row) {
+      return rowProto[row];
+    }
+  };
   private final byte[] scratch = new byte[ArtifactPaths.MAX_PATH + 2];
   private int rows;
   private int[] rowArt = new int[256];
@@ -91,6 +107,16 @@ public final class Aggregator {
 
   public RunTotals totals() {
     return totals;
+  }
+
+  // For the properties: a row made twice for one key would be merged again in the delta, so
+  // only these counts show it.
+  int rowsMade() {
+    return rows;
+  }
+
+  int windowRowsMade() {
+    return windowSketches.rows();
   }
 
   /**
@@ -184,13 +210,8 @@ public final class Aggregator {
     if (report != null && (c | wh | mh) != 0) {
       downloaders.add(row, day, c, wh, mh);
     }
-    if (hourRows) {
-      if (wh != 0) {
-        windowSketches.add(false, weekIndex, art, proto.ordinal(), wh);
-      }
-      if (mh != 0) {
-        windowSketches.add(true, monthIndex, art, proto.ordinal(), mh);
-      }
+    if (hourRows && (wh | mh) != 0) {
+      windowSketches.add(art, proto.ordinal(), weekIndex, wh, monthIndex, mh);
     }
     if (c != 0 && hourRows) {
       coupons.add(CouponImages.pack(row, CouponImages.coupon(c)));
@@ -232,31 +253,10 @@ public final class Aggregator {
       artRow[k] = i + 1;
       return i;
     }
-    int k = (art << 2) | proto;
-    if (k >= lastRow.length) {
-      lastRow = Arrays.copyOf(lastRow, Math.max(k + 1, lastRow.length * 2));
-    }
-    long last = lastRow[k];
-    long key = (hour << 34) ^ ((long) art << 2) ^ proto;
-    if ((int) hour == hour && last != UNKNOWN) {
-      // lastRow holds the row of the latest hour this step has seen of k: a later hour cannot
-      // have a row yet (most lines of a step start a row: no probe for them), an earlier one may.
-      if (last == 0 || last >> 32 < hour) {
-        int i = newRow(hour, art, proto);
-        rowIndex.put(key, i);
-        lastRow[k] = hour << 32 | (i + 1);
-        return i;
-      }
-      if (last >> 32 == hour) {
-        return (int) last - 1;
-      }
-    } else {
-      lastRow[k] = UNKNOWN; // an hour out of int range: k's rows only through the map this step
-    }
-    int i = rowIndex.get(key);
+    int i = hourIndex.find(hour, art, proto, rowKeys);
     if (i < 0) {
       i = newRow(hour, art, proto);
-      rowIndex.put(key, i);
+      hourIndex.made(i);
     }
     return i;
   }
@@ -356,15 +356,13 @@ public final class Aggregator {
       rowArt = new int[256];
       rowProto = new byte[256];
       counts = new long[256 * STRIDE];
-      rowIndex = new LongIntMap();
     } else {
       Arrays.fill(counts, 0);
-      rowIndex.clear();
     }
+    hourIndex.clear(shrink);
     rows = 0;
     coupons.clear();
     Arrays.fill(artRow, 0);
-    Arrays.fill(lastRow, 0);
     downloaders.clear(hourRows);
     windowSketches.clear(hourRows);
   }

@@ -7,13 +7,15 @@ import java.util.Arrays;
  * (day, client, path id, protocol), kept in (day, artifact name, protocol, client) order.
  *
  * <p>Why columns: an object, a key record and a map node per open range were about 110 bytes
- * each, and a busy mirror has hundreds of thousands open (two days of 206s); here it is 53 in
+ * each, and a busy mirror has hundreds of thousands open (two days of 206s); here it is 57 in
  * the columns plus 8-16 in the table (an int slot, at most half full), before the columns' spare
  * capacity (they double as they grow). Why kept in order: the record is written
  * at every step, and sorting every open range again each time was most of {@code save} (JFR,
  * w4-A). Slots {@code [0, sorted)} are in order; later ones were added since and are sorted and
  * merged in by {@link #settle}, so a step costs a sort of what it added plus one linear merge.
- * Because day leads the order, the ranges of closed days are always a prefix.
+ * Names are compared by their run-wide ranks ({@link NameOrder}, by catalog id, kept in a column
+ * of their own so that neither the sort nor the merge reads an artifact object). Because day
+ * leads the order, the ranges of closed days are always a prefix.
  */
 final class RangeColumns {
   private static final int PROTOCOLS = 4;
@@ -25,9 +27,17 @@ final class RangeColumns {
   long[] amount = new long[16];
   long[] ts = new long[16];
   ArtifactCatalog.Artifact[] art = new ArtifactCatalog.Artifact[16];
+  /** {@code art[s].id}. */
+  int[] id = new int[16];
   byte[] proto = new byte[16];
+  private final NameOrder names;
   // Open addressing, slot + 1 (0: empty), at most half full.
   private int[] table = new int[32];
+
+  /** @param names the ranks of names, shared with the tracker's other columns */
+  RangeColumns(NameOrder names) {
+    this.names = names;
+  }
 
   int size() {
     return n;
@@ -61,6 +71,7 @@ final class RangeColumns {
     amount[s] = 0;
     ts[s] = 0;
     art[s] = a;
+    id[s] = a.id;
     proto[s] = (byte) p;
     if (n * 2 > table.length) {
       reindex(table.length * 2);
@@ -75,6 +86,7 @@ final class RangeColumns {
     if (sorted == n) {
       return;
     }
+    names.addAll(art, sorted, n);
     int[] fresh = sortedTail();
     int[] order = new int[n];
     int i = 0, j = 0, k = 0;
@@ -125,6 +137,7 @@ final class RangeColumns {
     System.arraycopy(ts, k, ts, 0, m);
     System.arraycopy(art, k, art, 0, m);
     Arrays.fill(art, m, n, null);
+    System.arraycopy(id, k, id, 0, m);
     System.arraycopy(proto, k, proto, 0, m);
     n = m;
     sorted = m;
@@ -136,12 +149,13 @@ final class RangeColumns {
   }
 
   // (day, name, protocol, client); the client as a signed long, as the record always had it.
+  // Both slots' names are ranked (settle ranks the new ones first).
   private int compare(int a, int b) {
     if (day[a] != day[b]) {
       return Long.compare(day[a], day[b]);
     }
-    if (art[a] != art[b]) {
-      int c = art[a].name.compareTo(art[b].name);
+    if (id[a] != id[b]) {
+      int c = Integer.compare(names.rank(id[a]), names.rank(id[b]));
       if (c != 0) {
         return c;
       }
@@ -152,12 +166,11 @@ final class RangeColumns {
     return Long.compare(client[a], client[b]);
   }
 
-  // The slots added since the last settle, in order: names ranked once (NameRanks) and (day,
-  // rank, protocol) packed into a long sorted with the slot below it; only equal keys (one day,
-  // artifact and protocol: a few clients) are then ordered by client.
+  // The slots added since the last settle, in order: (day, name rank, protocol) packed into a
+  // long sorted with the slot below it; only equal keys (one day, artifact and protocol: a few
+  // clients) are then ordered by client.
   private int[] sortedTail() {
     int m = n - sorted;
-    NameRanks ranks = NameRanks.of(Arrays.asList(art).subList(sorted, n), a -> a);
     long minDay = Long.MAX_VALUE, maxDay = Long.MIN_VALUE;
     for (int s = sorted; s < n; s++) {
       minDay = Math.min(minDay, day[s]);
@@ -180,7 +193,7 @@ final class RangeColumns {
     long[] keys = new long[m];
     for (int i = 0; i < m; i++) {
       int s = sorted + i;
-      long key = (day[s] - minDay) << 34 | (long) ranks.rank(art[s]) << 2 | proto[s];
+      long key = (day[s] - minDay) << 34 | (long) names.rank(id[s]) << 2 | proto[s];
       keys[i] = key << ib | i;
     }
     Arrays.sort(keys);
@@ -217,6 +230,7 @@ final class RangeColumns {
       }
       long d = day[i], c = client[i], w = week[i], m = month[i], a = amount[i], t = ts[i];
       ArtifactCatalog.Artifact r = art[i];
+      int x = id[i];
       byte p = proto[i];
       int j = i;
       while (order[j] != i) {
@@ -231,6 +245,7 @@ final class RangeColumns {
       amount[j] = a;
       ts[j] = t;
       art[j] = r;
+      id[j] = x;
       proto[j] = p;
       done.set(j);
     }
@@ -244,6 +259,7 @@ final class RangeColumns {
     amount[to] = amount[from];
     ts[to] = ts[from];
     art[to] = art[from];
+    id[to] = id[from];
     proto[to] = proto[from];
   }
 
@@ -255,6 +271,7 @@ final class RangeColumns {
     amount = Arrays.copyOf(amount, cap);
     ts = Arrays.copyOf(ts, cap);
     art = Arrays.copyOf(art, cap);
+    id = Arrays.copyOf(id, cap);
     proto = Arrays.copyOf(proto, cap);
   }
 

@@ -29,17 +29,22 @@ public final class RangeTracker implements StateFile.Carry {
   private static final int CARRY_VERSION = 1;
   private static final LogRecord.Protocol[] PROTOCOL = LogRecord.Protocol.values();
 
-  private final RangeColumns open = new RangeColumns();
+  private final NameOrder names = new NameOrder();
+  private final RangeColumns open = new RangeColumns(names);
   // Keyed as the ranges with client 0; amount is the size.
-  private final RangeColumns fulls = new RangeColumns();
-  // writeUTF bytes of artifact names by catalog id, filled as names first go into a record.
+  private final RangeColumns fulls = new RangeColumns(names);
+  // writeUTF bytes of artifact names by catalog id, filled as an artifact's first range arrives.
   private byte[][] utfById = new byte[0][];
+  // The writeUTF bytes of the names of all open ranges and of all full sizes: the record's size
+  // without a look-up per range at every step (w8-A).
+  private long openNameBytes, fullNameBytes;
 
   /** Notes the largest complete (200) response of an artifact on a day. */
   public synchronized void fullSize(ArtifactCatalog.Artifact art, int protocol, long day, long size) {
     int s = fulls.find(day, 0, art, protocol);
     if (s < 0) {
       s = fulls.add(day, 0, art, protocol, 0, 0);
+      fullNameBytes += utf(art).length;
     }
     fulls.amount[s] = Math.max(fulls.amount[s], size);
   }
@@ -52,6 +57,7 @@ public final class RangeTracker implements StateFile.Carry {
         return;
       }
       s = open.add(day, client, art, protocol, weekClient, monthClient);
+      openNameBytes += utf(art).length;
     }
     open.amount[s] += bytes;
     open.ts[s] = Math.max(open.ts[s], ts);
@@ -71,7 +77,9 @@ public final class RangeTracker implements StateFile.Carry {
     }
     if (fulls.anyBefore(closedBefore)) {
       fulls.settle();
-      fulls.dropFirst(fulls.countBefore(closedBefore));
+      int k = fulls.countBefore(closedBefore);
+      fullNameBytes -= nameBytes(fulls, k);
+      fulls.dropFirst(k);
     }
   }
 
@@ -88,6 +96,7 @@ public final class RangeTracker implements StateFile.Carry {
       count(open.art[s], open.proto[s], open.day[s], open.client[s], open.week[s], open.month[s],
           open.ts[s], delta, report);
     }
+    openNameBytes -= nameBytes(open, k);
     open.dropFirst(k);
   }
 
@@ -135,16 +144,16 @@ public final class RangeTracker implements StateFile.Carry {
    */
   @Override
   public synchronized long size() {
-    open.settle();
-    fulls.settle();
-    long size = 12;
-    for (int s = 0; s < open.size(); s++) {
-      size += utf(open.art[s]).length + 1 + 48;
+    return 12 + openNameBytes + (1 + 48L) * open.size() + fullNameBytes + (1 + 16L) * fulls.size();
+  }
+
+  // The writeUTF bytes of the names of c's first k slots.
+  private long nameBytes(RangeColumns c, int k) {
+    long n = 0;
+    for (int s = 0; s < k; s++) {
+      n += utfById[c.id[s]].length;
     }
-    for (int s = 0; s < fulls.size(); s++) {
-      size += utf(fulls.art[s]).length + 1 + 16;
-    }
-    return size;
+    return n;
   }
 
   /**
@@ -159,7 +168,7 @@ public final class RangeTracker implements StateFile.Carry {
     out.putInt(CARRY_VERSION);
     out.putInt(open.size());
     for (int s = 0; s < open.size(); s++) {
-      byte[] name = utf(open.art[s]);
+      byte[] name = utfById[open.id[s]];
       room(out, ch, name.length + 1 + 48);
       out.put(name);
       out.put(open.proto[s]);
@@ -169,7 +178,7 @@ public final class RangeTracker implements StateFile.Carry {
     room(out, ch, 4);
     out.putInt(fulls.size());
     for (int s = 0; s < fulls.size(); s++) {
-      byte[] name = utf(fulls.art[s]);
+      byte[] name = utfById[fulls.id[s]];
       room(out, ch, name.length + 1 + 16);
       out.put(name);
       out.put(fulls.proto[s]);
@@ -213,10 +222,50 @@ public final class RangeTracker implements StateFile.Carry {
     }
     byte[] u = utfById[a.id];
     if (u == null) {
-      u = NameRanks.writeUtf(a.name);
+      u = writeUtf(a.name);
       utfById[a.id] = u;
     }
     return u;
+  }
+
+  /**
+   * {@code name} as {@link java.io.DataOutputStream#writeUTF} writes it (length prefix included: modified
+   * UTF-8, U+0000 as two bytes, a supplementary character as its two surrogates of three bytes
+   * each), encoded here without the two streams and their buffers (once per artifact and run, but
+   * 1.6% of a {@code --state} scan's samples that way, JFR, w8-A).
+   *
+   * @throws IllegalArgumentException over 65,535 bytes (writeUTF refuses those too)
+   */
+  static byte[] writeUtf(String name) {
+    int n = name.length();
+    int len = n;
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c >= 0x80 || c == 0) {
+        len += c >= 0x800 ? 2 : 1;
+      }
+    }
+    if (len > 0xffff) {
+      throw new IllegalArgumentException("name over 65535 bytes as modified UTF-8");
+    }
+    byte[] out = new byte[len + 2];
+    out[0] = (byte) (len >>> 8);
+    out[1] = (byte) len;
+    int k = 2;
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (c < 0x80 && c != 0) {
+        out[k++] = (byte) c;
+      } else if (c < 0x800) {
+        out[k++] = (byte) (0xc0 | c >> 6);
+        out[k++] = (byte) (0x80 | c & 0x3f);
+      } else {
+        out[k++] = (byte) (0xe0 | c >> 12);
+        out[k++] = (byte) (0x80 | c >> 6 & 0x3f);
+        out[k++] = (byte) (0x80 | c & 0x3f);
+      }
+    }
+    return out;
   }
 
   /** Restores what {@link #save} wrote (nothing for an empty array). */

@@ -19,8 +19,10 @@ import net.jqwik.api.constraints.LongRange;
 
 /**
  * A worker's HOUR rows hold exactly each (hour, artifact)'s downloads, bytes and bot requests,
- * whatever the order of the lines' hours (a worker remembers each artifact's row of its latest
- * hour and makes a row without a probe for a later hour, w7-B) and wherever a step ends.
+ * whatever the order of the lines' hours (a worker remembers each artifact's rows of its latest
+ * two hours and makes a row without a probe for a later hour, w7-B, or for one between them,
+ * w8-A) and wherever a step ends; it makes one row per (hour, artifact, protocol) and step, never
+ * two, also when an artifact comes with two protocols (the remembered rows are per artifact).
  */
 class AggregatorRowsProperties {
   private static final long T0 = 1732406400L; // 2024-11-24 00:00 UTC
@@ -29,6 +31,7 @@ class AggregatorRowsProperties {
   void hourRowsCountEachHourAndArtifact(@ForAll @IntRange(min = 0, max = 2000) int lines,
       @ForAll @IntRange(min = 1, max = 40) int artifacts, @ForAll @IntRange(min = 1, max = 30) int hours,
       @ForAll @IntRange(min = 0, max = 100) int backInTimePercent,
+      @ForAll @IntRange(min = 0, max = 30) int ftpPercent,
       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
     Random rnd = new Random(seed);
     PeriodSecrets secrets = new PeriodSecrets(0);
@@ -40,8 +43,11 @@ class AggregatorRowsProperties {
     Map<String, long[]> got = new HashMap<>();
     int drainAt = rnd.nextInt(lines + 1);
     long hour = 0;
+    java.util.Set<String> stepRows = new java.util.HashSet<>();
     for (int i = 0; i < lines; i++) {
       if (i == drainAt) {
+        assertThat(agg.rowsMade()).isEqualTo(stepRows.size());
+        stepRows.clear();
         drain(agg, got);
       }
       // Mostly forward in time, sometimes back to an earlier hour (lines of two hours interleave).
@@ -59,18 +65,30 @@ class AggregatorRowsProperties {
           path, status, size, bot ? "Googlebot/2.1" : "curl/8");
       byte[] b = line.getBytes(StandardCharsets.UTF_8);
       assertThat(reader.parse(b, 0, b.length, rec)).isEqualTo(LogRecord.Kind.REQUEST);
+      // The same artifact over FTP now and then (as a scan of an access log and an xferlog
+      // sees it): FTP has no status rule, bots or ranges; a complete transfer is a download.
+      boolean ftp = rnd.nextInt(100) < ftpPercent;
+      if (ftp) {
+        rec.protocol = LogRecord.Protocol.FTP;
+        rec.complete = status == 200;
+        rec.outgoing = true;
+      }
       assertThat(agg.accept(rec)).isNull();
-      if (status == 404) {
+      if (status == 404 && !ftp) {
         continue;
       }
-      long[] e = expected.computeIfAbsent(Math.floorDiv(t, 3600) * 3600 + " " + path, k -> new long[3]);
-      if (bot) {
+      String proto = rec.protocol.label();
+      stepRows.add(Math.floorDiv(t, 3600) + " " + path + " " + proto);
+      long[] e = expected.computeIfAbsent(Math.floorDiv(t, 3600) * 3600 + " " + path + " " + proto,
+          k -> new long[3]);
+      if (bot && !ftp) {
         e[2]++;
       } else {
         e[1] += size;
         e[0] += status == 200 ? 1 : 0;
       }
     }
+    assertThat(agg.rowsMade()).isEqualTo(stepRows.size());
     drain(agg, got);
     assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
     for (Map.Entry<String, long[]> e : expected.entrySet()) {
@@ -83,7 +101,8 @@ class AggregatorRowsProperties {
     agg.drainInto(delta, new RangeTracker());
     for (StatsRow r : delta.rows()) {
       if (r.granularity == StatsRow.Granularity.HOUR) {
-        long[] c = into.computeIfAbsent(r.periodStart + " " + r.artifact, k -> new long[3]);
+        long[] c = into.computeIfAbsent(r.periodStart + " " + r.artifact + " " + r.protocol,
+            k -> new long[3]);
         c[0] += r.downloads();
         c[1] += r.bytes();
         c[2] += r.botRequests();

@@ -249,10 +249,10 @@ final class LegacyRangeTracker {
     // record of a day's open ranges is tens of MB and is written at every step.
     long size = 12;
     for (Entry e : es) {
-      size += NameRanks.writeUtf(e.art.name).length + 1 + 48;
+      size += RangeTracker.writeUtf(e.art.name).length + 1 + 48;
     }
     for (Full f : fs) {
-      size += NameRanks.writeUtf(f.art.name).length + 1 + 16;
+      size += RangeTracker.writeUtf(f.art.name).length + 1 + 16;
     }
     if (size > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("open-range record over 2 GB");
@@ -261,14 +261,14 @@ final class LegacyRangeTracker {
     out.putInt(CARRY_VERSION);
     out.putInt(es.size());
     for (Entry e : es) {
-      out.put(NameRanks.writeUtf(e.art.name));
+      out.put(RangeTracker.writeUtf(e.art.name));
       out.put((byte) e.protocol);
       out.putLong(e.day).putLong(e.client).putLong(e.weekClient).putLong(e.monthClient);
       out.putLong(e.bytes).putLong(e.lastTs);
     }
     out.putInt(fs.size());
     for (Full f : fs) {
-      out.put(NameRanks.writeUtf(f.art.name));
+      out.put(RangeTracker.writeUtf(f.art.name));
       out.put((byte) f.protocol);
       out.putLong(f.day).putLong(f.size);
     }

@@ -3,6 +3,7 @@ package io.chasm.wire.stats;
 import io.chasm.stats.Coverage;
 import io.chasm.stats.StatsDelta;
 import io.chasm.wire.proto.stats.StatsBatch;
+import io.chasm.wire.stats.internal.ArtifactUtf8;
 import io.chasm.wire.stats.internal.BatchIds;
 import io.chasm.wire.stats.internal.PartEncoder;
 import io.chasm.wire.stats.internal.StatsBatchEncoder;
@@ -73,8 +74,14 @@ public final class StatsBatches {
    */
   public static void forEach(String mirrorId, StatsDelta delta, int maxRows, long createdUnix,
       BatchConsumer sink) throws IOException {
+    forEach(mirrorId, delta, maxRows, createdUnix, null, sink);
+  }
+
+  // With a spool's run-wide artifact names (null: none).
+  static void forEach(String mirrorId, StatsDelta delta, int maxRows, long createdUnix,
+      ArtifactUtf8 names, BatchConsumer sink) throws IOException {
     // Parts are encoded on all cores, handed over here in order (PartEncoder).
-    PartEncoder.encode(mirrorId, delta, delta.order(), maxRows, createdUnix,
+    PartEncoder.encode(mirrorId, delta, delta.order(), maxRows, createdUnix, names,
         p -> sink.accept(new EncodedBatch(p.id(), p.bytes(), p.rows(), p.part(), p.parts())));
   }
 

@@ -2,6 +2,7 @@ package io.chasm.wire.stats;
 
 import io.chasm.stats.scan.LogScanner;
 import io.chasm.stats.StatsDelta;
+import io.chasm.wire.stats.internal.ArtifactUtf8;
 import io.chasm.wire.stats.internal.StatsBatchEncoder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -25,6 +26,8 @@ public final class StatsSpool implements LogScanner.BatchSink {
   public static final String SUFFIX = DirectoryOutbox.SUFFIX;
   private final Path dir;
   private final String mirrorId;
+  // The artifacts' UTF-8 for the spool's life: each step's batches carry nearly all of them again.
+  private final ArtifactUtf8 names = new ArtifactUtf8();
 
   public StatsSpool(Path dir, String mirrorId) {
     this.dir = dir;
@@ -39,7 +42,7 @@ public final class StatsSpool implements LogScanner.BatchSink {
   public void accept(StatsDelta delta) throws IOException {
     // A redone step carries its first creation time, so its batches are the same bytes.
     long created = delta.createdUnix() > 0 ? delta.createdUnix() : System.currentTimeMillis() / 1000;
-    StatsBatches.forEach(mirrorId, delta, StatsBatches.MAX_ROWS, created, this::write);
+    StatsBatches.forEach(mirrorId, delta, StatsBatches.MAX_ROWS, created, names, this::write);
   }
 
   /** Spools one batch unless its id is already there; returns its file. */

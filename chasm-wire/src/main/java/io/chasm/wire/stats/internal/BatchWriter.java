@@ -38,14 +38,21 @@ public final class BatchWriter {
   private final byte[][] protocolUtf8 = new byte[128][];
   private String lastProject;
   private byte[] lastProjectUtf8;
+  private final ArtifactUtf8 names;
 
   public BatchWriter(String mirrorId, StatsDelta delta, long createdUnix) {
+    this(mirrorId, delta, createdUnix, null);
+  }
+
+  /** @param names the run's artifact names as UTF-8, or null to encode them for this writer */
+  public BatchWriter(String mirrorId, StatsDelta delta, long createdUnix, ArtifactUtf8 names) {
     if (mirrorId == null || mirrorId.isEmpty()) {
       throw new IllegalArgumentException("mirror id must not be empty");
     }
     this.mirrorId = mirrorId;
     this.delta = delta;
     this.createdUnix = createdUnix;
+    this.names = names;
     this.coverage = delta.coverage();
     this.artifactUtf8 = new byte[delta.slotCount()][];
     this.typeUtf8 = new byte[delta.slotCount()][];
@@ -68,7 +75,8 @@ public final class BatchWriter {
       sketches[i] = delta.uniqueSketch(r);
       int slot = delta.artifactSlot(r);
       if (artifactUtf8[slot] == null) {
-        artifactUtf8[slot] = delta.artifact(r).getBytes(StandardCharsets.UTF_8);
+        artifactUtf8[slot] = names != null ? names.of(delta.artifactId(r), delta.artifact(r))
+            : delta.artifact(r).getBytes(StandardCharsets.UTF_8);
         typeUtf8[slot] = utf8(delta.type(r));
       }
       int pr = delta.protocolId(r);

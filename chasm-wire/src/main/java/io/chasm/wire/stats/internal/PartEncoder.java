@@ -38,9 +38,15 @@ public final class PartEncoder {
   /** Encodes {@code order} in parts of {@code maxRows} rows (at least one part). */
   public static void encode(String mirrorId, StatsDelta delta, int[] order, int maxRows,
       long createdUnix, PartSink sink) throws IOException {
+    encode(mirrorId, delta, order, maxRows, createdUnix, null, sink);
+  }
+
+  /** As above, with the run's artifact names as UTF-8 (null: each writer encodes its own). */
+  public static void encode(String mirrorId, StatsDelta delta, int[] order, int maxRows,
+      long createdUnix, ArtifactUtf8 names, PartSink sink) throws IOException {
     int parts = Math.max(1, (order.length + maxRows - 1) / maxRows);
     if (parts == 1 || THREADS == 1) {
-      BatchWriter w = new BatchWriter(mirrorId, delta, createdUnix);
+      BatchWriter w = new BatchWriter(mirrorId, delta, createdUnix, names);
       for (int k = 0; k < parts; k++) {
         sink.accept(w.write(order, k * maxRows, Math.min(order.length, (k + 1) * maxRows), k, parts));
       }
@@ -57,7 +63,7 @@ public final class PartEncoder {
     CompletableFuture<?>[] running = new CompletableFuture[tasks];
     for (int t = 0; t < tasks; t++) {
       running[t] = CompletableFuture.runAsync(() -> {
-        BatchWriter w = new BatchWriter(mirrorId, delta, createdUnix);
+        BatchWriter w = new BatchWriter(mirrorId, delta, createdUnix, names);
         while (true) {
           window.acquireUninterruptibly();
           int k = next.getAndIncrement();

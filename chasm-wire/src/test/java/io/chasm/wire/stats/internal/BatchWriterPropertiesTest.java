@@ -46,6 +46,39 @@ class BatchWriterPropertiesTest {
     }
   }
 
+  /**
+   * Steps of one run share the artifacts' UTF-8 by id ({@link ArtifactUtf8}); the bytes stay the
+   * builder's when an id comes back with another name (another run's catalog) or as another
+   * String instance, and when rows carry no id.
+   */
+  @Property(tries = 200)
+  void runWideNamesGiveTheBuildersBytes(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int steps,
+      @ForAll @IntRange(min = 0, max = 40) int rows) {
+    Random rnd = new Random(seed);
+    ArtifactUtf8 names = new ArtifactUtf8();
+    String[] byId = new String[8];
+    for (int step = 0; step < steps; step++) {
+      for (int id = 0; id < byId.length; id++) {
+        if (byId[id] == null || rnd.nextInt(4) == 0) { // a new catalog: another name, or a copy
+          byId[id] = rnd.nextBoolean() ? new String(pick(rnd) + "/" + id) : "/n/" + rnd.nextInt(3) + "é";
+        }
+      }
+      StatsDelta d = new StatsDelta();
+      for (int i = 0; i < rows; i++) {
+        int id = rnd.nextInt(byId.length + 1) - 1; // -1: no id
+        String artifact = id < 0 ? pick(rnd) + i : byId[id];
+        int r = d.rowIndex(3600L * rnd.nextInt(3), StatsRow.Granularity.values()[rnd.nextInt(4)], id,
+            pick(rnd), artifact, id < 0 ? "t" + i : "deb", pick(rnd));
+        d.add(r, 1 + rnd.nextInt(5), rnd.nextInt(1000), 0);
+      }
+      List<StatsRow> sorted = d.rows();
+      int[] order = d.order();
+      StatsBatch expected = StatsBatchEncoder.encode("m", d, sorted, 0, 1, 5);
+      BatchWriter.Part got = new BatchWriter("m", d, 5, names).write(order, 0, order.length, 0, 1);
+      assertThat(got.bytes()).isEqualTo(expected.toByteArray());
+    }
+  }
+
   private static StatsDelta randomDelta(Random rnd, int rows) {
     StatsDelta d = new StatsDelta();
     for (int i = 0, n = rnd.nextInt(3); i < n; i++) {

@@ -1,9 +1,6 @@
 package io.chasm.stats.internal;
 
 import io.chasm.stats.internal.collect.StringSort;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,7 +10,9 @@ import java.util.function.Function;
  * The artifacts of a set of records ranked by name ({@link String#compareTo} order, equal names
  * equal ranks), computed once per distinct artifact: sorting hundreds of thousands of open ranges
  * then compares ints instead of paths with long common prefixes. The names themselves are sorted
- * by {@link StringSort}, which reads a shared prefix once per name.
+ * by {@link StringSort}, which reads a shared prefix once per name. What RangeColumns ranked a
+ * step's new ranges with until w8-A (now the run-wide {@code NameOrder}); kept for the
+ * {@link LegacyRangeTracker} that the tracker's properties compare with.
  */
 final class NameRanks {
   private final int[] rank;
@@ -57,17 +56,6 @@ final class NameRanks {
       rank[a.id] = k;
     }
     return new NameRanks(rank);
-  }
-
-  /** {@code name} as {@link DataOutputStream#writeUTF} writes it (length prefix included). */
-  static byte[] writeUtf(String name) {
-    ByteArrayOutputStream bo = new ByteArrayOutputStream(name.length() + 2);
-    try (DataOutputStream out = new DataOutputStream(bo)) {
-      out.writeUTF(name);
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // in memory; names are at most 4 KiB
-    }
-    return bo.toByteArray();
   }
 
   int rank(ArtifactCatalog.Artifact a) {
