@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * The keyed hashes of one worker's downloaders in a step, by row, for the scan's report: for each
- * download its day and its day's, week's and month's hashes (each window has its own
+ * The keyed hashes of one worker's downloaders in a step, by row, for a report-only scan's report
+ * (the agent proper's report reads the step's coupons from its delta instead, SummaryRows.feed):
+ * for each download its day and its day's, week's and month's hashes (each window has its own
  * secret). They go to the report grouped by row (a stable counting sort), so the report gets each
  * artifact's hashes together.
  */

@@ -17,8 +17,8 @@ import java.util.Arrays;
  * meaningful within one window (each has its own secret), so none spans the whole run. The sets
  * are {@link CouponSets}: a small one is its coupons, a large one 4-bit registers (about 2 KB), so
  * memory grows with distinct artifacts and open months, not with log size. Indexed by catalog id:
- * a step hands its rows over with array lookups. Downloaders arrive per download ({@link
- * #addClient}) or as a row's month coupons ({@link #addMonthCoupons}). {@link
+ * a step hands its rows over with array lookups. Downloaders arrive from a step's delta ({@link
+ * #feed}, the agent proper) or per download ({@link #addClient}, a report-only scan). {@link
  * #finish} turns the entries into the summary's period-0 DAY rows (counts) and MONTH rows (unique
  * figures), and the window figures. Used from the draining thread only.
  */
@@ -133,6 +133,74 @@ public final class SummaryRows {
     if (hash != 0) {
       sets.add(window(w, index), CouponImages.coupon(hash));
     }
+  }
+
+  /**
+   * Adds a step's downloaders from the delta its batch is made of (one that keeps hours): the
+   * coupons of its DAY rows to their days' sets, of its WEEK rows to their weeks', of its MONTH
+   * rows to their artifacts' month sets and their months'. These are the coupons of the same
+   * keyed hashes {@link #addClient} takes, already grouped by row and distinct, so the report keeps
+   * nothing per download (w8-B: DownloaderHashes' 36 bytes per download and worker) and merges
+   * once per artifact and step. Windows that begin before 1970 have no WEEK or MONTH rows (a
+   * batch cannot carry them), so they have no figure either.
+   */
+  public void feed(StatsDelta delta) {
+    if (!delta.keepsHours()) {
+      throw new IllegalArgumentException("a delta without hour rows carries no downloaders");
+    }
+    java.util.Map<String, ArtifactCatalog.Artifact> byName = null;
+    for (int i = 0, n = delta.size(); i < n; i++) {
+      StatsRow.Granularity g = delta.granularity(i);
+      if (g == StatsRow.Granularity.HOUR) {
+        continue;
+      }
+      long day = Math.floorDiv(delta.periodStart(i), 86400L);
+      if (g == StatsRow.Granularity.DAY) {
+        delta.uniqueCoupons(i, (p, from, to) -> addWindowCoupons(Window.DAY, day, p, from, to));
+      } else if (g == StatsRow.Granularity.WEEK) {
+        long week = Window.WEEK.indexOfDay(day);
+        delta.uniqueCoupons(i, (p, from, to) -> addWindowCoupons(Window.WEEK, week, p, from, to));
+      } else if (g == StatsRow.Granularity.MONTH) {
+        int proto = protocol(delta.protocol(i));
+        int id = delta.artifactId(i);
+        ArtifactCatalog.Artifact a = id >= 0 && id * PROTOCOLS + proto < art.length
+            ? art[id * PROTOCOLS + proto] : null;
+        if (a == null) {
+          // A row made without the catalog id (a ranged download decided at its day's close):
+          // its artifact by name, among those the report has counted.
+          if (byName == null) {
+            byName = byName();
+          }
+          a = byName.get(delta.type(i) + '\0' + delta.artifact(i));
+          if (a == null) {
+            throw new IllegalStateException("downloaders of an artifact the report never counted: "
+                + delta.artifact(i));
+          }
+        }
+        ArtifactCatalog.Artifact artifact = a;
+        long month = Window.MONTH.indexOfDay(day);
+        delta.uniqueCoupons(i, (p, from, to) -> addMonthCoupons(artifact, proto, month, p, from, to));
+      }
+    }
+  }
+
+  private java.util.Map<String, ArtifactCatalog.Artifact> byName() {
+    java.util.Map<String, ArtifactCatalog.Artifact> m = new java.util.HashMap<>();
+    for (ArtifactCatalog.Artifact a : art) {
+      if (a != null) {
+        m.put(a.type + '\0' + a.path, a);
+      }
+    }
+    return m;
+  }
+
+  private static int protocol(String label) {
+    for (LogRecord.Protocol p : PROTOCOL) {
+      if (p.label().equals(label)) {
+        return p.ordinal();
+      }
+    }
+    throw new IllegalArgumentException("unknown protocol " + label);
   }
 
   private int artMonth(long k) {
