@@ -5,7 +5,8 @@
 #   bench/stats-before-after.sh BEFORE AFTER LOG FORMAT [ROUNDS] [state|plain]
 #
 # BEFORE and AFTER are directories holding a build's chasm-examples.jar and its lib/ (copy
-# examples/target/chasm-examples.jar and examples/target/lib before changing the code). Each round
+# examples/target/chasm-examples.jar and examples/target/lib before changing the code), and
+# optionally its packaging/src/main/sh/chasm-jvm.sh, whose flags that side then runs with. Each round
 # runs `chasm stats scan --format FORMAT --json --test-seed 7 [--state DIR] LOG` with both (order
 # swapped every round) under the launcher's JVM flags (packaging/src/main/sh/chasm-jvm.sh, without
 # class-data sharing), then mawk summing bytes per path on the same file when MAWK holds its
@@ -48,8 +49,10 @@ PY
 }
 
 one() { # one SIDE ROUND
-  local side=$1 r=$2 dir st load e u s m
+  local side=$1 r=$2 dir st load e u s m jvm
   dir=$([ "$side" = before ] && echo "$before" || echo "$after")
+  jvm="$root/packaging/src/main/sh/chasm-jvm.sh"
+  [ -f "$dir/chasm-jvm.sh" ] && jvm="$dir/chasm-jvm.sh" # that build's own launcher flags
   st="$out/st-$side"
   rm -rf "$st"
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -57,7 +60,7 @@ one() { # one SIDE ROUND
   [ "$mode" = state ] && args+=(--state "$st")
   /usr/bin/time -f "%e %U %S %M" -o "$out/t" bash -c '
     chasm_java=java chasm_cp="$1/chasm-examples.jar" chasm_cache="" chasm_stamp=""; shift 2
-    . "$0" "$@"' "$root/packaging/src/main/sh/chasm-jvm.sh" "$dir" -- "${args[@]}" "$log" \
+    . "$0" "$@"' "$jvm" "$dir" -- "${args[@]}" "$log" \
     > "$out/json-$side" 2> "$out/err-$side" || { echo "$side failed:"; tail -3 "$out/err-$side"; exit 1; }
   read -r e u s m < "$out/t"
   printf "round %d %-6s wall %6.2f s  cpu %6.2f s (user %6.2f, sys %5.2f)  %6.1f MB per cpu-s  peak rss %4d MiB  load %s\n" \

@@ -83,9 +83,10 @@ case "${1:-}" in
     # by side: 468-522 -> 393-418 MiB peak RSS for 1.07-1.12x the CPU-s; docs/stats-agent.md). Two
     # malloc arenas: 0-19 MiB less (within the spread), no cost seen.
     case "${JAVA_OPTS:-}" in *HeapFreeRatio*) ;; *) tune+=(-XX:MinHeapFreeRatio=15 -XX:MaxHeapFreeRatio=30) ;; esac
-    # No -Xmx: the live set reaches 244 MiB on 3 GB of one month's log with 55,600 artifacts (the
-    # report's month sketches fill), -Xmx256m fails that run, and a real catalogue can be larger
-    # (w7-A). An operator who wants a bound sets it in JAVA_OPTS (docs/stats-agent.md, w7-A).
+    # No -Xmx: the live set reaches 214 MiB on 3 GB of one month's log with 55,600 artifacts (the
+    # open 206 ranges grow) and 396 MiB on 1 GB with 222,000 paths, so a bound low enough to
+    # keep the RSS near 300 MB fails such runs, and one with headroom caps nothing (w8-B). An
+    # operator who wants a bound sets it in JAVA_OPTS (docs/stats-agent.md, w7-A and w8-B).
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     tune+=(-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000
       -XX:Tier4CompileThreshold=120000 -XX:Tier4BackEdgeThreshold=400000) ;;

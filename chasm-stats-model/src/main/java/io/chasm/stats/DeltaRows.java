@@ -29,8 +29,8 @@ final class DeltaRows {
   // Artifact slots: by (type, artifact), and by the caller's dense artifact id (catalog id) + 1.
   private final Map<List<String>, Integer> slotOf = new HashMap<>();
   private int[] slotOfId = new int[0];
-  // The dense id a slot was first given with, -1 if none (for run-wide per-artifact caches).
-  private int[] slotId = new int[0];
+  // The reverse: per slot, the dense id last given for it, -1 when none was.
+  private int[] idOfSlot = new int[0];
   private final List<String> slotArtifact = new ArrayList<>();
   private final List<String> slotType = new ArrayList<>();
   private final List<String> protocols = new ArrayList<>();
@@ -102,19 +102,18 @@ final class DeltaRows {
       slotOf.put(List.of(type, artifact), s);
       slotArtifact.add(artifact);
       slotType.add(type);
-      if (s == slotId.length) {
-        slotId = Arrays.copyOf(slotId, Math.max(16, s * 2));
+      if (s == idOfSlot.length) {
+        int was = idOfSlot.length;
+        idOfSlot = Arrays.copyOf(idOfSlot, Math.max(16, was * 2));
+        Arrays.fill(idOfSlot, was, idOfSlot.length, -1);
       }
-      slotId[s] = artifactId;
     }
     if (artifactId >= 0) {
       if (artifactId >= slotOfId.length) {
         slotOfId = Arrays.copyOf(slotOfId, Math.max(artifactId + 1, slotOfId.length * 2));
       }
       slotOfId[artifactId] = s + 1;
-      if (slotId[s] < 0) {
-        slotId[s] = artifactId;
-      }
+      idOfSlot[s] = artifactId;
     }
     return s;
   }
@@ -315,16 +314,25 @@ final class DeltaRows {
     return slot[i];
   }
 
+  int artifactId(int i) {
+    return idOfSlot[slot[i]];
+  }
+
+  /** Hands row i's coupons (none: no call) to {@code run}, read in place. */
+  void coupons(int i, StatsDelta.CouponRun run) {
+    int[] end = sealed();
+    int from = i == 0 ? 0 : end[i - 1];
+    if (end[i] > from) {
+      run.accept(coupons.array(), from, end[i]);
+    }
+  }
+
   int protocolId(int i) {
     return protocol[i];
   }
 
   int slots() {
     return slotArtifact.size();
-  }
-
-  int slotArtifactId(int slot) {
-    return slotId[slot];
   }
 
   String slotArtifact(int s) {

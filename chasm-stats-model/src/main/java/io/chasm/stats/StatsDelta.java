@@ -189,12 +189,31 @@ public final class StatsDelta {
   }
 
   /**
-   * The dense artifact id that {@link #rowIndex} was given for row i's artifact slot, or -1: lets
-   * an encoder keep per-artifact work (UTF-8) for a whole run rather than one delta. Check the
-   * artifact's name too, since ids are only unique within the caller's run.
+   * The dense id a caller gave row i's artifact (the {@code artifactId} of {@link #rowIndex}, the
+   * latest given for its slot), or -1 when none was: lets a reader keep per-artifact work for a
+   * whole run rather than one delta (an encoder's UTF-8, the report's sets). Ids are only unique
+   * within the caller's run, so a run-wide cache checks the artifact's name too.
    */
   public int artifactId(int i) {
-    return rows.slotArtifactId(rows.slot(i));
+    return rows.artifactId(i);
+  }
+
+  /** Receives the HLL coupons of one row: the low 32 bits of {@code pairs[from .. to)}. */
+  @FunctionalInterface
+  public interface CouponRun {
+    void accept(long[] pairs, int from, int to);
+  }
+
+  /**
+   * Hands row i's downloaders to {@code run} as the HLL coupons the delta holds for it ({@link
+   * #addUniqueCoupon}, {@link #takeUniqueCoupons}, and for a DAY row its HOUR rows'), sorted as
+   * unsigned ints and distinct, in place: {@code run} must not change the array or keep it. Not
+   * called when the row has none. Sketches given by {@link #addUniques} are not among them. A
+   * scan's report reads a step's rows this way, the coupons its batch carries, instead of keeping
+   * each download's keyed hashes (w8-B).
+   */
+  public void uniqueCoupons(int i, CouponRun run) {
+    rows.coupons(i, run);
   }
 
   /** Number of artifact slots (see {@link #artifactSlot}). */

@@ -207,7 +207,8 @@ public final class Aggregator {
       wh = hashes.week;
       mh = hashes.month;
     }
-    if (report != null && (c | wh | mh) != 0) {
+    if (report != null && !hourRows && (c | wh | mh) != 0) {
+      // With hour rows the report reads the step's coupons from the delta (SummaryRows.feed).
       downloaders.add(row, day, c, wh, mh);
     }
     if (hourRows && (wh | mh) != 0) {

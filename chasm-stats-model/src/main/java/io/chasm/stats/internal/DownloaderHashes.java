@@ -1,13 +1,16 @@
 package io.chasm.stats.internal;
 
+import io.chasm.stats.Window;
+import io.chasm.stats.internal.hll.CouponImages;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * The keyed hashes of one worker's downloaders in a step, by row, for the scan's report: for each
- * download its day and its day's, week's and month's hashes (each window has its own secret).
- * They go to the report grouped by row (a stable counting sort), so the report gets each
- * artifact's hashes together and in the order they were read.
+ * The keyed hashes of one worker's downloaders in a step, by row, for a report-only scan's report
+ * (the agent proper's report reads the step's coupons from its delta instead, SummaryRows.feed):
+ * for each download its day and its day's, week's and month's hashes (each window has its own
+ * secret). They go to the report grouped by row (a stable counting sort), so the report gets each
+ * artifact's hashes together.
  */
 final class DownloaderHashes {
   private int count;
@@ -18,6 +21,7 @@ final class DownloaderHashes {
   private long[] monthHash = new long[1024];
   private int[] groupStart = new int[1];
   private int[] order = new int[0];
+  private long[] scratch = new long[0];
   // The previous step's count and an eighth: the first growth goes there, later ones by half, so
   // the columns are not up to half empty at the step end as after doubling (w7-A).
   private int hint;
@@ -65,13 +69,54 @@ final class DownloaderHashes {
     for (int r = 0; r < rows; r++) {
       int to = start[r];
       if (to > from) {
-        ArtifactCatalog.Artifact c = classify.apply(rowArt[r]);
-        for (int j = from; j < to; j++) {
-          int i = order[j];
-          report.addClient(c, rowProto[r], day[i], dayHash[i], weekHash[i], monthHash[i]);
-        }
+        monthCoupons(report, classify.apply(rowArt[r]), rowProto[r], from, to);
       }
       from = to;
+    }
+  }
+
+  // One row's downloads (order[from .. to)): the day's and week's hashes to the windows' sets one
+  // by one, the month's as (month, coupon) sorted and distinct, so that the artifact's month set
+  // takes each month's in one merge instead of one insertion per coupon.
+  private void monthCoupons(SummaryRows report, ArtifactCatalog.Artifact c, int proto, int from,
+      int to) {
+    if (scratch.length < to - from) {
+      scratch = new long[Math.max(to - from, scratch.length * 2)];
+    }
+    int k = 0;
+    long monthOf = Long.MIN_VALUE, month = 0;
+    for (int j = from; j < to; j++) {
+      int i = order[j];
+      long d = day[i];
+      report.addWindowHash(Window.DAY, d, dayHash[i]);
+      report.addWindowHash(Window.WEEK, Window.WEEK.indexOfDay(d), weekHash[i]);
+      if (monthHash[i] == 0) {
+        continue;
+      }
+      if (d != monthOf) {
+        month = Window.MONTH.indexOfDay(d);
+        monthOf = d;
+      }
+      if (month < 0) {
+        report.addWindowHash(Window.MONTH, month, monthHash[i]); // no artifact month before 1970
+      } else {
+        scratch[k++] = month << 32 | (CouponImages.coupon(monthHash[i]) & 0xffffffffL);
+      }
+    }
+    Arrays.sort(scratch, 0, k);
+    int w = 0;
+    for (int i = 0; i < k; i++) {
+      if (i == 0 || scratch[i] != scratch[i - 1]) {
+        scratch[w++] = scratch[i];
+      }
+    }
+    for (int i = 0; i < w; ) {
+      int e = i + 1;
+      while (e < w && scratch[e] >>> 32 == scratch[i] >>> 32) {
+        e++;
+      }
+      report.addMonthCoupons(c, proto, scratch[i] >>> 32, scratch, i, e);
+      i = e;
     }
   }
 
@@ -87,6 +132,7 @@ final class DownloaderHashes {
       monthHash = new long[1024];
       groupStart = new int[1];
       order = new int[0];
+      scratch = new long[0];
     }
   }
 }

@@ -131,7 +131,9 @@ public final class RangeTracker implements StateFile.Carry {
     }
     if (report != null) {
       report.add(art, proto, 1, 0, 0);
-      report.addClient(art, proto, day, client, weekClient, monthClient);
+      if (!delta.keepsHours()) { // else the report reads the delta's rows (SummaryRows.feed)
+        report.addClient(art, proto, day, client, weekClient, monthClient);
+      }
     }
   }
 

@@ -79,7 +79,8 @@ public final class LogScanner {
   public static final class Result {
     /**
      * One DAY row per artifact (period 0, without uniques) over everything read, one MONTH row
-     * per artifact and month with its unique downloaders, countme rows and totals.
+     * per artifact and month with its unique downloaders (the figure, {@code uniqueEstimate}; no
+     * sketch), countme rows and totals.
      */
     public final StatsDelta summary = new StatsDelta();
     /** One line per file that could not be read or recognised. */
@@ -147,8 +148,8 @@ public final class LogScanner {
     });
     List<Worker> aggs = new ArrayList<>();
     ArtifactCatalog catalog = new ArtifactCatalog(opt.rules);
-    // The report (one compact sketch per artifact) gets every step's rows and downloaders; the
-    // step deltas get rows only when a sink takes them (see runStep).
+    // The report (one unique-downloader set per artifact and open month) gets every step's rows
+    // and downloaders; the step deltas get rows only when a sink takes them (see runStep).
     SummaryRows report = new SummaryRows(res.summary, res.uniques);
     RangeTracker tracker = new RangeTracker(); // open ranges of open days, across steps and runs
     tracker.load(state.carry, catalog);
@@ -198,6 +199,10 @@ public final class LogScanner {
         if (!delta.coverage().isEmpty() && sink != null) {
           sink.accept(delta);
           res.batches++;
+        }
+        if (delta.keepsHours()) {
+          // The report's downloaders are the batch's coupons, grouped by row once for both.
+          report.feed(delta);
         }
         summarise(delta, res.summary);
         // Dead from here: the range record below and the next step's reading would otherwise run

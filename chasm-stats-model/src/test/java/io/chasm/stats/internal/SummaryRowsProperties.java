@@ -7,6 +7,7 @@ import io.chasm.stats.ClassificationRules;
 import io.chasm.stats.StatsDelta;
 import io.chasm.stats.StatsRow;
 import io.chasm.stats.Window;
+import io.chasm.stats.internal.hll.CouponImages;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Random;
@@ -51,6 +52,55 @@ class SummaryRowsProperties {
     all.finish();
     closing.finish();
     assertThat(figures(closed)).isEqualTo(figures(kept)).isNotEmpty();
+  }
+
+  // The --state path (w8-B): the same downloads as a step delta's DAY, WEEK and MONTH rows' coupons
+  // give the figures of the downloads added one by one, rows made with or without catalog ids.
+  @Property(tries = 40)
+  void fedFromADelta_isTheDownloadsOneByOne(@ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 3000) int downloads, @ForAll boolean withIds) {
+    Random rnd = new Random(seed);
+    ArtifactCatalog catalog = new ArtifactCatalog(ClassificationRules.defaults());
+    StatsDelta oneSummary = new StatsDelta(), fedSummary = new StatsDelta();
+    java.util.List<io.chasm.stats.WindowUniques> oneWindows = new ArrayList<>(), fedWindows = new ArrayList<>();
+    SummaryRows one = new SummaryRows(oneSummary, oneWindows);
+    SummaryRows fed = new SummaryRows(fedSummary, fedWindows);
+    StatsDelta step = new StatsDelta(true);
+    for (int i = 0; i < downloads; i++) {
+      ArtifactCatalog.Artifact a = catalog.classify("/pool/f" + rnd.nextInt(30) + ".deb");
+      int proto = rnd.nextInt(2);
+      long day = NOV_1_2024 + rnd.nextInt(45); // into December
+      long week = Window.WEEK.indexOfDay(day), month = Window.MONTH.indexOfDay(day);
+      long client = rnd.nextInt(a.id % 3 == 0 ? 3000 : 30) + 1;
+      long dh = client * 7 + day, wh = client * 13 + week, mh = client * 31 + month;
+      one.add(a, proto, 1, 10, 0);
+      one.addClient(a, proto, day, dh, wh, mh);
+      fed.add(a, proto, 1, 10, 0);
+      String p = io.chasm.stats.LogRecord.Protocol.values()[proto].label();
+      int id = withIds ? a.id : -1;
+      step.addUniqueCoupon(step.rowIndex(day * 86400, StatsRow.Granularity.DAY, id, a.project,
+          a.path, a.type, p), CouponImages.coupon(dh));
+      step.addUniqueCoupon(step.rowIndex(Window.WEEK.start(week), StatsRow.Granularity.WEEK, id,
+          a.project, a.path, a.type, p), CouponImages.coupon(wh));
+      step.addUniqueCoupon(step.rowIndex(Window.MONTH.start(month), StatsRow.Granularity.MONTH, id,
+          a.project, a.path, a.type, p), CouponImages.coupon(mh));
+    }
+    fed.feed(step);
+    one.finish();
+    fed.finish();
+    assertThat(figures(fedSummary)).isEqualTo(figures(oneSummary)).isNotEmpty();
+    assertThat(fedWindows).isEqualTo(oneWindows).isNotEmpty();
+  }
+
+  @Example
+  void aDeltaRowOfAnArtifactTheReportNeverCounted_isRefused() {
+    StatsDelta step = new StatsDelta(true);
+    step.addUniqueCoupon(step.rowIndex(Window.MONTH.start(Window.MONTH.indexOfDay(NOV_1_2024)),
+        StatsRow.Granularity.MONTH, -1, "debian", "/pool/a.deb", "package", "http"),
+        CouponImages.coupon(5));
+    SummaryRows r = new SummaryRows(new StatsDelta(), new ArrayList<>());
+    assertThatThrownBy(() -> r.feed(step)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> r.feed(new StatsDelta(false))).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example

@@ -17,9 +17,9 @@ public final class CouponImages {
   /** log2 of the sketches' k (SPEC §11.6: the reference agent uses 12). */
   public static final int LG_K = 12;
   private static final long UPDATE_SEED = 9001L; // DataSketches' DEFAULT_UPDATE_SEED
-  private static final int KEY_BITS = 26;
+  static final int KEY_BITS = 26;
   private static final int LIST_LIMIT = 8; // a full list (lgArr 3) becomes a set
-  private static final int SET_LIMIT = 3 * (1 << (LG_K - 3)) / 4; // a fuller set becomes HLL
+  static final int SET_LIMIT = 3 * (1 << (LG_K - 3)) / 4; // a fuller set becomes HLL
   private static final int SERIAL_VERSION = 1;
   private static final int FAMILY = 7;
   private static final int COMPACT = 8, OUT_OF_ORDER = 16;
@@ -153,6 +153,26 @@ public final class CouponImages {
     return b;
   }
 
+  /** The sketch of {@link #image}'s image (null when there are no coupons). */
+  public static HllSketch sketch(long[] packed, int from, int to) {
+    byte[] b = image(packed, from, to);
+    return b == null ? null : HllSketch.heapify(b);
+  }
+
+  /**
+   * The HLL-mode sketch whose registers are {@code registers} (one per slot, 0-63), as a union's
+   * result (out of order: its estimate is the composite one).
+   */
+  public static HllSketch sketchOfRegisters(byte[] registers) {
+    int k = 1 << LG_K;
+    if (registers.length != k) {
+      throw new IllegalArgumentException(registers.length + " registers, not " + k);
+    }
+    byte[] b = new byte[HLL_START + k];
+    System.arraycopy(registers, 0, b, HLL_START, k);
+    return HllSketch.heapify(hll8Preamble(b));
+  }
+
   // An HLL_8 image: one register byte per slot holding the largest coupon value seen there.
   private static byte[] hll8(long[] packed, int from, int to) {
     int k = 1 << LG_K;
@@ -165,6 +185,12 @@ public final class CouponImages {
         b[HLL_START + slot] = (byte) v;
       }
     }
+    return hll8Preamble(b);
+  }
+
+  // Fills the preamble of an HLL_8 image whose registers are in place.
+  private static byte[] hll8Preamble(byte[] b) {
+    int k = 1 << LG_K;
     // Summed in slot order as DataSketches' Union rebuilds them (the HLL_4 copy recomputes them).
     double kxq0 = k, kxq1 = 0;
     int zeros = 0;
