@@ -278,7 +278,7 @@ public final class Roller implements AutoCloseable {
             rows.computeIfAbsent(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(),
                 r.getArtifact(), r.getType(), r.getProtocol()), k -> new Agg())
                 .add(r.getDownloads(), r.getBytes(), r.getBotRequests(),
-                    Sketches.parsed(r.getUniqueSketch().toByteArray()));
+                    Sketch.of(r.getUniqueSketch().toByteArray()));
           }
         }
         for (CountmeRow cm : b.getCountmeList()) {

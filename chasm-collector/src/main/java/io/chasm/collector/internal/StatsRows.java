@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
 
 /**
  * The raw aggregate table {@code stats}: one row per mirror and (granularity, project, period,
@@ -54,19 +54,19 @@ public final class StatsRows {
     private long downloads;
     private long bytes;
     private long bots;
-    private final List<HllSketch> sketches = new ArrayList<>(1);
-    private HllSketch united;
+    private final List<Sketch> sketches = new ArrayList<>(1);
+    private Sketch united;
     private boolean unitedDone;
 
     public Agg() {}
 
     /** A row as stored (sketch bytes null or empty: none). */
     public Agg(long downloads, long bytes, long bots, byte[] sketch) {
-      add(downloads, bytes, bots, Sketches.parsed(sketch));
+      add(downloads, bytes, bots, Sketch.of(sketch));
     }
 
     /** Adds counters and a parsed sketch (null: none). */
-    public Agg add(long downloads, long bytes, long bots, HllSketch sketch) {
+    public Agg add(long downloads, long bytes, long bots, Sketch sketch) {
       this.downloads += downloads;
       this.bytes += bytes;
       this.bots += bots;
@@ -90,9 +90,9 @@ public final class StatsRows {
     }
 
     /** The union of the sketches added (null for none). */
-    public HllSketch sketch() {
+    public Sketch sketch() {
       if (!unitedDone) {
-        united = Sketches.unite(sketches);
+        united = Sketch.unite(sketches, TgtHllType.HLL_4);
         unitedDone = true;
       }
       return united;
@@ -151,11 +151,11 @@ public final class StatsRows {
             rs.getString(6)), rs.getBytes(7)));
     Map<RowKey, byte[]> sketches = new HashMap<>();
     rows.forEach((k, a) -> {
-      HllSketch mine = a.sketch();
-      HllSketch before = Sketches.parsed(old.get(k));
-      HllSketch merged = before == null ? mine : mine == null ? before : Sketches.unite(List.of(before, mine));
-      sketches.put(k, Sketches.bytes(merged));
-      grown.put(k, Sketches.estimate(merged) - Sketches.estimate(before));
+      Sketch mine = a.sketch();
+      Sketch before = Sketch.of(old.get(k));
+      Sketch merged = before == null ? mine : mine == null ? before : Sketch.unite(List.of(before, mine), TgtHllType.HLL_4);
+      sketches.put(k, Sketch.bytes(merged));
+      grown.put(k, Sketch.estimate(merged) - Sketch.estimate(before));
     });
     MultiRow.upsert(c, table, rows, (ps, i, e) -> {
       Agg a = e.getValue();
