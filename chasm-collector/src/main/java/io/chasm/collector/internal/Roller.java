@@ -208,7 +208,14 @@ public final class Roller implements AutoCloseable {
       rolling.lock();
       try {
         long target = acknowledged.get();
-        Folded f = db.inTransaction(this::fold);
+        Folded f;
+        try {
+          f = db.inTransaction(this::fold);
+        } catch (SQLException | RuntimeException e) {
+          memory.unions().failed();
+          throw e;
+        }
+        memory.unions().committed();
         ownRolls.incrementAndGet(index + 1);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
@@ -238,6 +245,7 @@ public final class Roller implements AutoCloseable {
         ps.executeUpdate();
       }
       memory.check(c);
+      memory.unions().begin();
       String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
       List<Pending> pending = new ArrayList<>();
       boolean full;

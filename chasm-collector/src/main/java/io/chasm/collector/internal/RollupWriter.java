@@ -191,8 +191,17 @@ public final class RollupWriter {
       }
     });
     List<MirrorKey> unknown = new ArrayList<>(sums.size());
+    StoredUnions kept = memory == null ? null : memory.unions();
+    Map<MirrorKey, Sketch> known = new HashMap<>();
     for (MirrorKey k : sums.keySet()) {
-      if (memory == null || !memory.knownAbsent(c, RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash())) {
+      // A row this shard wrote last is neither probed nor parsed (unless it is written back
+      // unchanged: then its stored image, as parsed, is what goes back).
+      Sketch hit = kept == null || unions.get(k) == null ? null
+          : kept.get(new StoredUnions.Key(RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k));
+      if (hit != null) {
+        known.put(k, hit);
+      } else if (memory == null
+          || !memory.knownAbsent(c, RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash())) {
         unknown.add(k);
       }
     }
@@ -205,11 +214,16 @@ public final class RollupWriter {
     Map<MirrorKey, byte[]> stored = new HashMap<>();
     sums.forEach((k, s) -> {
       Sketch mine = unions.get(k);
-      Sketch before = Sketch.of(old.get(k));
+      Sketch before = known.containsKey(k) ? known.get(k) : Sketch.of(old.get(k));
       // Unions here stay HLL_8 until this one conversion to what is stored (Sketch.asStored).
       Sketch merged = before == null ? mine : mine == null ? before : Sketch.unite(List.of(before, mine), TgtHllType.HLL_8);
       merged = merged == null ? null : merged.asStored();
-      stored.put(k, Sketch.bytes(merged));
+      byte[] image = Sketch.bytes(merged);
+      stored.put(k, image);
+      if (kept != null) {
+        kept.wrote(new StoredUnions.Key(RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k),
+            merged, image);
+      }
       s.total = Sketch.estimate(merged);
       s.uniq = s.total - Sketch.estimate(before);
     });

@@ -69,6 +69,27 @@ public final class Sketch {
     return hll.getTgtHllType() == TgtHllType.HLL_4 ? this : new Sketch(null, hll.copyAs(TgtHllType.HLL_4));
   }
 
+  /**
+   * Whether a later roll may use this sketch in place of parsing {@code written}, its own image as
+   * stored: yes where parsing the image gives one that unites and estimates the same (an HLL image
+   * without HLL_4's exception table); no for a LIST or SET (a parse may lay its coupons out anew)
+   * and an HLL_4 with exceptions (whose table a parse may rebuild in another order).
+   */
+  boolean reusableFor(byte[] written) {
+    // The image's mode bits (DataSketches keeps the mode package-private): 2 is HLL.
+    return hll != null && written.length > 7 && (written[7] & 3) == 2
+        && (hll.getTgtHllType() != TgtHllType.HLL_4 || written.length == 40 + (1 << (lgK() - 1)));
+  }
+
+  /** Bytes this sketch holds on the heap, roughly (a bound for {@link StoredUnions}). */
+  long footprint() {
+    if (coupons != null) {
+      return 64 + 4L * coupons.arr.length;
+    }
+    int k = 1 << hll.getLgConfigK();
+    return 128 + (hll.getTgtHllType() == TgtHllType.HLL_4 ? k / 2 + 64 : k);
+  }
+
   private boolean isEmpty() {
     return coupons != null ? coupons.count == 0 : hll.isEmpty();
   }

@@ -135,10 +135,18 @@ public final class StatsRows {
     List<RowKey> unknown = new ArrayList<>(rows.size());
     long[] hashes = new long[rows.size()];
     List<RowKey> keys = List.copyOf(rows.keySet());
+    // window_sketches rows this shard wrote last are neither probed nor parsed (stats rows are
+    // mostly new days, known absent).
+    StoredUnions kept = memory == null || counters ? null : memory.unions();
+    Map<RowKey, Sketch> known = new HashMap<>();
     for (int n = 0; n < keys.size(); n++) {
       RowKey k = keys.get(n);
       hashes[n] = memory == null ? 0 : k.hash();
-      if (memory == null
+      Sketch hit = kept == null || rows.get(k).sketch() == null ? null
+          : kept.get(new StoredUnions.Key(which, mirrorId, k.granularity(), k.periodStart(), k));
+      if (hit != null) {
+        known.put(k, hit);
+      } else if (memory == null
           || !memory.knownAbsent(c, which, mirrorId, k.granularity(), k.periodStart(), hashes[n])) {
         unknown.add(k);
       }
@@ -152,10 +160,15 @@ public final class StatsRows {
     Map<RowKey, byte[]> sketches = new HashMap<>();
     rows.forEach((k, a) -> {
       Sketch mine = a.sketch();
-      Sketch before = Sketch.of(old.get(k));
+      Sketch before = known.containsKey(k) ? known.get(k) : Sketch.of(old.get(k));
       Sketch merged = before == null ? mine : mine == null ? before : Sketch.unite(List.of(before, mine), TgtHllType.HLL_4);
-      sketches.put(k, Sketch.bytes(merged));
+      byte[] image = Sketch.bytes(merged);
+      sketches.put(k, image);
       grown.put(k, Sketch.estimate(merged) - Sketch.estimate(before));
+      if (kept != null) {
+        kept.wrote(new StoredUnions.Key(which, mirrorId, k.granularity(), k.periodStart(), k),
+            merged, image);
+      }
     });
     MultiRow.upsert(c, table, rows, (ps, i, e) -> {
       Agg a = e.getValue();

@@ -69,6 +69,34 @@ class SketchUnionProperties {
     same(myAll.asStored(), Sketches.asStored(theirAll));
   }
 
+  /**
+   * A stored union kept parsed by the roller's memory ({@link StoredUnions}) where {@link
+   * Sketch#reusableFor} says so is, united with any later sketch and estimated, its image parsed.
+   */
+  @Property(tries = 200)
+  void aReusableSketchIsItsImageParsed(@ForAll @IntRange(min = 1, max = 40) int parts,
+      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    long[] pool = pool(rnd);
+    List<byte[]> images = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      images.add(rnd.nextInt(5) == 0 ? image(rnd, pool) : small(rnd, pool));
+    }
+    Sketch stored = Sketch.unite(mineOf(images), rnd.nextBoolean() ? TgtHllType.HLL_8 : TgtHllType.HLL_4).asStored();
+    byte[] image = stored.bytes();
+    Sketch kept = stored.reusableFor(image) ? stored : Sketch.of(image);
+    Sketch parsed = Sketch.of(image);
+    assertThat(kept.estimate()).isEqualTo(parsed.estimate());
+    assertThat(kept.bytes()).isEqualTo(parsed.bytes());
+    byte[] later = rnd.nextBoolean() ? small(rnd, pool) : image(rnd, pool);
+    for (TgtHllType t : new TgtHllType[] {TgtHllType.HLL_4, TgtHllType.HLL_8}) {
+      Sketch a = Sketch.unite(List.of(kept, Sketch.of(later)), t).asStored();
+      Sketch b = Sketch.unite(List.of(parsed, Sketch.of(later)), t).asStored();
+      assertThat(a.bytes()).isEqualTo(b.bytes());
+      assertThat(a.estimate()).isEqualTo(b.estimate());
+    }
+  }
+
   @Property(tries = 500)
   void parseIsHeapify(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
