@@ -385,6 +385,8 @@ public final class Roller implements AutoCloseable {
           return;
         }
       }
+      LOG.info("roller shard {}: {} stored rows answered from memory, {} kept, {} resets", s.index,
+          s.memory.unions().hits(), s.memory.unions().size(), s.memory.resets());
     }
   }
 }
