@@ -66,6 +66,7 @@ class RollCacheDifferentialTest {
     f.toFile().deleteOnExit();
     String url = "jdbc:sqlite:" + f;
     String was = System.setProperty("chasm.collector.roll-cache-bytes", Long.toString(budget));
+    String windows = System.setProperty("chasm.collector.window-cache-bytes", Long.toString(budget));
     // Only rollAll rolls (the same groups of batches in both runs), never the background timer.
     String interval = System.setProperty(CollectorStore.ROLL_INTERVAL_PROPERTY, "3600000");
     try (CollectorStore store = CollectorStore.open(url, 0, 4, 1)) {
@@ -83,6 +84,11 @@ class RollCacheDifferentialTest {
         System.clearProperty(CollectorStore.ROLL_INTERVAL_PROPERTY);
       } else {
         System.setProperty(CollectorStore.ROLL_INTERVAL_PROPERTY, interval);
+      }
+      if (windows == null) {
+        System.clearProperty("chasm.collector.window-cache-bytes");
+      } else {
+        System.setProperty("chasm.collector.window-cache-bytes", windows);
       }
       if (was == null) {
         System.clearProperty("chasm.collector.roll-cache-bytes");

@@ -65,8 +65,8 @@ final class RollMemory {
   private final Map<Integer, TreeMap<Long, long[]>> filters = new HashMap<>();
   private final Map<Integer, Long> dropped = new HashMap<>();
   /** The stored unions this shard wrote: trusted exactly as long as the rest of this memory. */
-  private final StoredUnions unions =
-      new StoredUnions(Long.getLong(StoredUnions.BUDGET_PROPERTY, StoredUnions.DEFAULT_BUDGET));
+  private final StoredUnions unions = new StoredUnions(Long.getLong(StoredUnions.BUDGET_PROPERTY,
+      StoredUnions.DEFAULT_BUDGET), Long.getLong(StoredUnions.WINDOW_BUDGET_PROPERTY, 0));
   private long resets;
 
   /**

@@ -191,7 +191,7 @@ public final class RollupWriter {
       }
     });
     List<MirrorKey> unknown = new ArrayList<>(sums.size());
-    StoredUnions kept = memory == null ? null : memory.unions();
+    StoredUnions kept = memory == null || !memory.unions().keeps(RollMemory.Table.ROLL_MIRROR) ? null : memory.unions();
     Map<MirrorKey, Sketch> known = new HashMap<>();
     for (MirrorKey k : sums.keySet()) {
       // A row this shard wrote last is neither probed nor parsed (unless it is written back

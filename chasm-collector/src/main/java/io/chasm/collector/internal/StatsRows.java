@@ -137,7 +137,7 @@ public final class StatsRows {
     List<RowKey> keys = List.copyOf(rows.keySet());
     // window_sketches rows this shard wrote last are neither probed nor parsed (stats rows are
     // mostly new days, known absent).
-    StoredUnions kept = memory == null || counters ? null : memory.unions();
+    StoredUnions kept = memory == null || counters || !memory.unions().keeps(which) ? null : memory.unions();
     Map<RowKey, Sketch> known = new HashMap<>();
     for (int n = 0; n < keys.size(); n++) {
       RowKey k = keys.get(n);

@@ -20,19 +20,26 @@ import java.util.TreeMap;
  * for a row is {@link Sketch#reusable}: the sketch written, or its image parsed again where the
  * two could differ.
  *
- * <p>Bounded: per table at most {@code budget} bytes (estimated), and per table and window kind the
+ * <p>Bounded: per table at most its budget in bytes (estimated), and per table and window kind the
  * {@link RollMemory#KEPT} newest window starts (older windows' entries go when a newer one comes).
  * A write that does not fit is not kept, and removes the row's older entry: a cyclic pass over more
  * mirrors than fit keeps the ones kept first rather than replacing each before its next use.
  */
 final class StoredUnions {
-  /** Default budget per shard and table, bytes: about 20,000 mirror unions of lgK 12. */
+  /** Default budget of roll_mirror's sketches per shard, bytes: about 20,000 mirror unions of lgK 12. */
   static final long DEFAULT_BUDGET = 48L << 20;
-  /** System property: the budget per shard and table, bytes (0: keep nothing, probe as before w8-C). */
+  /** System property: that budget (0: keep none, probe as before w8-C). */
   static final String BUDGET_PROPERTY = "chasm.collector.roll-cache-bytes";
+  /**
+   * System property: the budget of window_sketches' sketches per shard, bytes; default 0 (none):
+   * with one batch per mirror and day and 100 of 10,000 artifacts per batch, few rows come back
+   * within their week or month, and keeping 200 per batch cost the JVM more than the probes it saved
+   * (docs/benchmarks.md, "w8-C").
+   */
+  static final String WINDOW_BUDGET_PROPERTY = "chasm.collector.window-cache-bytes";
 
   private final long budget;
-  /** Per row, the sketch written ({@link Sketch#reusableFor} its image) or else its image, parsed when used. */
+  private final long windowBudget;
   private final Map<Key, Object> entries = new HashMap<>();
   private final Map<Integer, Long> used = new HashMap<>();
   /** Per table and kind (the slot), the keys of each kept window start. */
@@ -48,8 +55,19 @@ final class StoredUnions {
     }
   }
 
-  StoredUnions(long budget) {
+  /** Keeps up to {@code budget} bytes of roll_mirror's sketches and {@code windowBudget} of window_sketches'. */
+  StoredUnions(long budget, long windowBudget) {
     this.budget = budget;
+    this.windowBudget = windowBudget;
+  }
+
+  /** Whether rows of {@code table} are kept at all (if not, a roll need not note them). */
+  boolean keeps(RollMemory.Table table) {
+    return budgetOf(table) > 0;
+  }
+
+  private long budgetOf(RollMemory.Table table) {
+    return table == RollMemory.Table.ROLL_MIRROR ? budget : table == RollMemory.Table.WINDOW_SKETCHES ? windowBudget : 0;
   }
 
   /** The row's sketch as the last committed roll of this shard wrote it, or null (probe it). */
@@ -99,7 +117,7 @@ final class StoredUnions {
       }
       long size = footprint(s);
       long now = used.getOrDefault(k.table().ordinal(), 0L);
-      if (now + size > budget) {
+      if (now + size > budgetOf(k.table())) {
         continue;
       }
       used.put(k.table().ordinal(), now + size);

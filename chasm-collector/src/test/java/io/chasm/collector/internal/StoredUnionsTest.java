@@ -27,7 +27,7 @@ class StoredUnionsTest {
 
   @Test
   void keepsOnlyWhatACommittedRollWrote() {
-    StoredUnions u = new StoredUnions(1 << 20);
+    StoredUnions u = new StoredUnions(1 << 20, 0);
     u.begin();
     write(u, key(Windows.DAY, DAY, "a"), image(30));
     assertThat(u.get(key(Windows.DAY, DAY, "a"))).as("not before the commit").isNull();
@@ -50,7 +50,7 @@ class StoredUnionsTest {
   @Test
   void aWriteThatDoesNotFitRemovesTheOlderEntry() {
     byte[] big = image(3000); // HLL, about 2 KB
-    StoredUnions u = new StoredUnions(3000);
+    StoredUnions u = new StoredUnions(3000, 0);
     u.begin();
     write(u, key(Windows.WEEK, 0, "a"), big);
     u.committed();
@@ -73,7 +73,7 @@ class StoredUnionsTest {
 
   @Test
   void keepsTheNewestWindowsOnly() {
-    StoredUnions u = new StoredUnions(1 << 20);
+    StoredUnions u = new StoredUnions(1 << 20, 0);
     for (int d = 0; d < RollMemory.KEPT + 2; d++) {
       u.begin();
       write(u, key(Windows.DAY, d * DAY, "a"), image(10));
