@@ -27,6 +27,8 @@ final class Coupons {
   private static final int MODE_LIST = 0, MODE_SET = 1;
   /** Rounded estimates by coupon count (a coupon sketch's estimate depends on its count alone). */
   private static final AtomicLongArray ROUNDED = new AtomicLongArray(1025);
+  /** The same unrounded, as double bits (0: not computed yet; no estimate of a count above 0 is 0). */
+  private static final AtomicLongArray EXACT = new AtomicLongArray(1025);
 
   final int lgK;
   final TgtHllType type;
@@ -173,7 +175,7 @@ final class Coupons {
   }
 
   // AbstractCoupons.find: open addressing with a stride from the coupon's upper key bits.
-  private static int find(int[] array, int lgArrInts, int coupon) {
+  static int find(int[] array, int lgArrInts, int coupon) {
     int mask = array.length - 1;
     int probe = coupon & mask;
     int loop = probe;
@@ -226,12 +228,6 @@ final class Coupons {
     return b;
   }
 
-  /** A compact LIST image of {@code n} (1 to 7) coupons, to feed them to a union in this order. */
-  static byte[] listOf(int lgK, int[] coupons, int n) {
-    Coupons c = new Coupons(lgK, TgtHllType.HLL_8, true, 3, n, coupons);
-    return c.compact();
-  }
-
   private void preamble(byte[] b, boolean compact) {
     b[0] = (byte) (list ? LIST_PREINTS : SET_PREINTS);
     b[1] = SERIAL_VERSION;
@@ -261,14 +257,30 @@ final class Coupons {
     return estimateOf(n);
   }
 
-  private static long estimateOf(int n) {
+  /** DataSketches' estimate of a coupon sketch of {@code n} coupons, unrounded (a union's HIP start at promotion). */
+  static double estimateDouble(int n) {
+    if (n < EXACT.length()) {
+      long bits = EXACT.get(n);
+      if (bits == 0) {
+        bits = Double.doubleToRawLongBits(computeEstimate(n));
+        EXACT.set(n, bits);
+      }
+      return Double.longBitsToDouble(bits);
+    }
+    return computeEstimate(n);
+  }
+
+  private static double computeEstimate(int n) {
     // An updatable SET image of that count (its array's content does not enter the estimate).
     int lg = LG_INIT_SET;
     while (4 * n > 3 * (1 << lg)) {
       lg++;
     }
-    Coupons c = new Coupons(Sketches.MAX_LG_K, TgtHllType.HLL_4, false, lg, n, new int[1 << lg]);
-    return Math.round(c.toHll().getEstimate());
+    return new Coupons(Sketches.MAX_LG_K, TgtHllType.HLL_4, false, lg, n, new int[1 << lg]).toHll().getEstimate();
+  }
+
+  private static long estimateOf(int n) {
+    return Math.round(estimateDouble(n));
   }
 
   private static int intAt(byte[] b, int at) {

@@ -13,8 +13,6 @@ import org.apache.datasketches.hll.Union;
  * union reaches HLL mode.
  */
 public final class Sketch {
-  private static final int MAX_LIST_FEED = Coupons.LIST_SIZE - 1;
-
   private final Coupons coupons;
   private final HllSketch hll;
 
@@ -124,8 +122,10 @@ public final class Sketch {
       // A gadget of lgK below 8 goes from LIST straight to HLL: not worth copying.
       return finish(new Union(lgK), parts, 0, type);
     }
-    // The union's gadget while it is a LIST or SET (Union's own starts as an empty LIST, HLL_8).
+    // The union's gadget while it is a LIST or SET (Union's own starts as an empty LIST, HLL_8),
+    // then, once coupons alone make it HLL, as DataSketches' HLL_8 array updated in order.
     Coupons g = Coupons.emptyList(lgK, TgtHllType.HLL_8);
+    Hll8Gadget h = null;
     for (int i = 0; i < parts.size(); i++) {
       Sketch s = parts.get(i);
       if (s.isEmpty()) {
@@ -133,10 +133,10 @@ public final class Sketch {
       }
       if (s.coupons == null) {
         // An HLL-mode source: DataSketches from here, on a union holding what the gadget holds.
-        return finish(gadget(g), parts, i, type);
+        return finish(h != null ? Union.heapify(h.image()) : gadget(g), parts, i, type);
       }
       Coupons c = s.coupons;
-      if (!c.list && g.count == 0 && c.lgK == lgK) {
+      if (h == null && !c.list && g.count == 0 && c.lgK == lgK) {
         g = c.copyAs(TgtHllType.HLL_8); // Union copies a SET into an empty gadget of its lgK
         continue;
       }
@@ -144,17 +144,19 @@ public final class Sketch {
       int n = c.list ? c.count : a.length;
       for (int j = 0; j < n; j++) {
         int x = a[j];
-        if (x != 0 && !g.update(x)) {
-          // x makes the gadget HLL: DataSketches does that, and the rest, from this state.
-          Union u = gadget(g);
-          if (j == 0) {
-            u.update(c.toHll());
-          } else {
-            feed(u, lgK, a, j, n);
-          }
-          return finish(u, parts, i + 1, type);
+        if (x == 0) {
+          continue;
+        }
+        if (h != null) {
+          h.update(x);
+        } else if (!g.update(x)) {
+          h = new Hll8Gadget(g, x); // x makes the gadget HLL
         }
       }
+    }
+    if (h != null) {
+      HllSketch r = HllSketch.heapify(h.image());
+      return new Sketch(null, type == TgtHllType.HLL_8 ? r : r.copyAs(type));
     }
     return new Sketch(g.as(type), null);
   }
@@ -162,24 +164,6 @@ public final class Sketch {
   /** A union whose gadget is {@code g} (Union.heapify copies a SET image's array, replays a LIST's coupons in order). */
   private static Union gadget(Coupons g) {
     return g.count == 0 ? new Union(g.lgK) : Union.heapify(g.updatable());
-  }
-
-  /** Coupons {@code a[from .. n)} (zeros skipped) into {@code u} in that order, as LIST images of up to seven. */
-  private static void feed(Union u, int lgK, int[] a, int from, int n) {
-    int[] chunk = new int[MAX_LIST_FEED];
-    int k = 0;
-    for (int j = from; j < n; j++) {
-      if (a[j] != 0) {
-        chunk[k++] = a[j];
-        if (k == MAX_LIST_FEED) {
-          u.update(HllSketch.heapify(Coupons.listOf(lgK, chunk, k)));
-          k = 0;
-        }
-      }
-    }
-    if (k > 0) {
-      u.update(HllSketch.heapify(Coupons.listOf(lgK, java.util.Arrays.copyOf(chunk, k), k)));
-    }
   }
 
   private static Sketch finish(Union u, List<Sketch> parts, int from, TgtHllType type) {
