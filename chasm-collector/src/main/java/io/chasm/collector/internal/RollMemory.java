@@ -101,8 +101,8 @@ final class RollMemory {
       }
     }
     if (!now.equals(foreign)) {
-      // Another process rolled (or this one's other shard committed between our read and its
-      // count: rare, and forgetting is always safe).
+      // Another process rolled. (Not this one's other shard between its commit and its count:
+      // Roller holds one lock over both and over this check. Forgetting is always safe.)
       forget();
       foreign = now;
     }
