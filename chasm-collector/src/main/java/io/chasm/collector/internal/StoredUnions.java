@@ -29,7 +29,7 @@ final class StoredUnions {
   /**
    * Default budget of roll_mirror's sketches per shard, bytes: 0, none kept. Measured with 48 MiB
    * (about 20,000 mirror unions of lgK 12) at 30 days: PostgreSQL's CPU per batch did not move and
-   * the JVM's rose 7-10% (docs/benchmarks.md, "w8-C"), so it is there to be turned on and measured
+   * the JVM's rose 3-15% (docs/benchmarks.md, "w8-C"), so it is there to be turned on and measured
    * where batches come back to the same rows more often (agents sending several batches a day).
    */
   static final long DEFAULT_BUDGET = 0;
