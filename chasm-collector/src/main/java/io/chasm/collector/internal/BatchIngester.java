@@ -165,7 +165,7 @@ public final class BatchIngester {
       }
       if (!r.getUniqueSketch().isEmpty()) {
         try {
-          Sketches.parse(r.getUniqueSketch().toByteArray());
+          Sketch.checked(r.getUniqueSketch().toByteArray());
         } catch (IllegalArgumentException e) {
           throw malformed("row unique_sketch: " + e.getMessage());
         }
