@@ -29,7 +29,7 @@ final class DeltaRows {
   // Artifact slots: by (type, artifact), and by the caller's dense artifact id (catalog id) + 1.
   private final Map<List<String>, Integer> slotOf = new HashMap<>();
   private int[] slotOfId = new int[0];
-  // The reverse: per slot, the dense id last given for it, -1 when none was.
+  // The reverse: per slot, the dense id last given for it + 1, 0 when none was.
   private int[] idOfSlot = new int[0];
   private final List<String> slotArtifact = new ArrayList<>();
   private final List<String> slotType = new ArrayList<>();
@@ -103,9 +103,7 @@ final class DeltaRows {
       slotArtifact.add(artifact);
       slotType.add(type);
       if (s == idOfSlot.length) {
-        int was = idOfSlot.length;
-        idOfSlot = Arrays.copyOf(idOfSlot, Math.max(16, was * 2));
-        Arrays.fill(idOfSlot, was, idOfSlot.length, -1);
+        idOfSlot = Arrays.copyOf(idOfSlot, Math.max(16, s * 2));
       }
     }
     if (artifactId >= 0) {
@@ -113,7 +111,7 @@ final class DeltaRows {
         slotOfId = Arrays.copyOf(slotOfId, Math.max(artifactId + 1, slotOfId.length * 2));
       }
       slotOfId[artifactId] = s + 1;
-      idOfSlot[s] = artifactId;
+      idOfSlot[s] = artifactId + 1;
     }
     return s;
   }
@@ -315,7 +313,7 @@ final class DeltaRows {
   }
 
   int artifactId(int i) {
-    return idOfSlot[slot[i]];
+    return idOfSlot[slot[i]] - 1;
   }
 
   /** Hands row i's coupons (none: no call) to {@code run}, read in place. */
