@@ -165,7 +165,7 @@ public final class BatchIngester {
       }
       if (!r.getUniqueSketch().isEmpty()) {
         try {
-          Sketch.checked(r.getUniqueSketch().toByteArray());
+          Sketches.parse(r.getUniqueSketch().toByteArray());
         } catch (IllegalArgumentException e) {
           throw malformed("row unique_sketch: " + e.getMessage());
         }

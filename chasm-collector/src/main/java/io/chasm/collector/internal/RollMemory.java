@@ -64,9 +64,6 @@ final class RollMemory {
   private final Map<Long, long[]> watermarks = new HashMap<>();
   private final Map<Integer, TreeMap<Long, long[]>> filters = new HashMap<>();
   private final Map<Integer, Long> dropped = new HashMap<>();
-  /** The stored unions this shard wrote: trusted exactly as long as the rest of this memory. */
-  private final StoredUnions unions = new StoredUnions(Long.getLong(StoredUnions.BUDGET_PROPERTY,
-      StoredUnions.DEFAULT_BUDGET), Long.getLong(StoredUnions.WINDOW_BUDGET_PROPERTY, 0));
   private long resets;
 
   /**
@@ -101,8 +98,8 @@ final class RollMemory {
       }
     }
     if (!now.equals(foreign)) {
-      // Another process rolled. (Not this one's other shard between its commit and its count:
-      // Roller holds one lock over both and over this check. Forgetting is always safe.)
+      // Another process rolled (or this one's other shard committed between our read and its
+      // count: rare, and forgetting is always safe).
       forget();
       foreign = now;
     }
@@ -113,13 +110,7 @@ final class RollMemory {
     return resets;
   }
 
-  /** The sketches this shard last wrote into its mirrors' open windows (cleared with the rest). */
-  StoredUnions unions() {
-    return unions;
-  }
-
   private void forget() {
-    unions.forget();
     watermarks.clear();
     filters.clear();
     dropped.clear();

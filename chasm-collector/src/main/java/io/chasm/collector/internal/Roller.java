@@ -65,13 +65,6 @@ public final class Roller implements AutoCloseable {
   private final AtomicLong acknowledged = new AtomicLong();
   /** Rolls this process committed, per roll_state row: what each shard's {@link RollMemory} checks against. */
   private final AtomicLongArray ownRolls;
-  /**
-   * Held by a shard from the end of its roll's work until its commit is counted in {@link
-   * #ownRolls}, and by a shard while its {@link RollMemory} compares roll_state with {@link
-   * #ownRolls}: so that check never sees another shard's committed roll not yet counted as this
-   * process's, which made it forget everything (eight times in 1,000 rolls, w8-C).
-   */
-  private final ReentrantLock counting = new ReentrantLock();
   /** Batches this process acknowledged and has not folded yet. */
   private final AtomicLong pending = new AtomicLong();
   /** When the last roll committed (epoch millis; 0: none yet). */
@@ -215,26 +208,8 @@ public final class Roller implements AutoCloseable {
       rolling.lock();
       try {
         long target = acknowledged.get();
-        Folded f;
-        try {
-          f = db.inTransaction(c -> {
-            if (counting.isHeldByCurrentThread()) {
-              counting.unlock(); // an earlier attempt's commit failed: not held while this one waits on locks
-            }
-            Folded done = fold(c);
-            counting.lock(); // released once the commit is counted, below
-            return done;
-          });
-          memory.unions().committed();
-          ownRolls.incrementAndGet(index + 1);
-        } catch (SQLException | RuntimeException e) {
-          memory.unions().failed();
-          throw e;
-        } finally {
-          if (counting.isHeldByCurrentThread()) {
-            counting.unlock();
-          }
-        }
+        Folded f = db.inTransaction(this::fold);
+        ownRolls.incrementAndGet(index + 1);
         // Only after the commit: until then the roll may still be retried or fail.
         rolled.accumulateAndGet(f.batches == 0 ? target : f.lastSeq, Math::max);
         pending.addAndGet(-f.batches);
@@ -262,13 +237,7 @@ public final class Roller implements AutoCloseable {
         ps.setInt(2, index + 1);
         ps.executeUpdate();
       }
-      counting.lock();
-      try {
-        memory.check(c);
-      } finally {
-        counting.unlock();
-      }
-      memory.unions().begin();
+      memory.check(c);
       String mine = shards == 1 ? "" : "mirror_id % " + shards + " = " + index;
       List<Pending> pending = new ArrayList<>();
       boolean full;
@@ -309,7 +278,7 @@ public final class Roller implements AutoCloseable {
             rows.computeIfAbsent(new RowKey(r.getGranularityValue(), r.getProject(), r.getPeriodStart(),
                 r.getArtifact(), r.getType(), r.getProtocol()), k -> new Agg())
                 .add(r.getDownloads(), r.getBytes(), r.getBotRequests(),
-                    Sketch.of(r.getUniqueSketch().toByteArray()));
+                    Sketches.parsed(r.getUniqueSketch().toByteArray()));
           }
         }
         for (CountmeRow cm : b.getCountmeList()) {
@@ -332,7 +301,7 @@ public final class Roller implements AutoCloseable {
         all.addAll(merged);
       }
       for (MirrorCountme cm : countme) {
-        CountmeRows.add(c, cm.row, cm.mirrorId);
+        mergeCountme(c, cm.row, cm.mirrorId);
       }
       if (shards > 1) {
         // The shared rollups: one shard at a time, to the commit.
@@ -376,6 +345,21 @@ public final class Roller implements AutoCloseable {
     return mirrorProject == null || mirrorProject.equals(project);
   }
 
+  private static void mergeCountme(Connection c, CountmeRow cm, long mirrorId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO countme (project, week_start, age_bucket, label, mirror_id, systems) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (project, week_start, age_bucket, label, mirror_id)"
+            + " DO UPDATE SET systems = countme.systems + excluded.systems")) {
+      ps.setString(1, cm.getProject());
+      ps.setLong(2, cm.getWeekStart());
+      ps.setInt(3, cm.getAgeBucket());
+      ps.setString(4, cm.getLabel());
+      ps.setLong(5, mirrorId);
+      ps.setLong(6, cm.getSystems());
+      ps.executeUpdate();
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -393,8 +377,6 @@ public final class Roller implements AutoCloseable {
           return;
         }
       }
-      LOG.info("roller shard {}: {} stored rows answered from memory, {} kept, {} resets", s.index,
-          s.memory.unions().hits(), s.memory.unions().size(), s.memory.resets());
     }
   }
 }

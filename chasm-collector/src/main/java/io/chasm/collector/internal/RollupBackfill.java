@@ -73,7 +73,7 @@ public final class RollupBackfill {
     }
     // Each stored row counts as if its batch had just created it.
     List<RollupWriter.Merged> merged = new ArrayList<>();
-    rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketch.estimate(a.sketch()))));
+    rows.forEach((k, a) -> merged.add(new RollupWriter.Merged(k, a, Sketches.estimate(a.sketch()))));
     RollupWriter.applyShared(c, merged, List.of(RollupWriter.applyMirror(c, mirror, merged)));
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * Keeps the rollup tables in step with {@code stats}, in the transaction that merged the rows:
@@ -92,7 +92,7 @@ public final class RollupWriter {
     long uniq;
     /** roll_mirror only: the stored row's estimate after the merge. */
     long total;
-    final List<Sketch> sketches = new ArrayList<>();
+    final List<HllSketch> sketches = new ArrayList<>();
 
     void add(Agg a) {
       downloads += a.downloads();
@@ -158,7 +158,7 @@ public final class RollupWriter {
     Map<MirrorKey, Sum> sums = new HashMap<>();
     for (Merged m : rows) {
       RowKey k = m.key();
-      Sketch sketch = m.added().sketch();
+      HllSketch sketch = m.added().sketch();
       windows(k, (kind, start, counters, withSketch) -> {
         for (MirrorKey mk : mirrorKeys(kind, start, k)) {
           Sum s = sums.computeIfAbsent(mk, x -> new Sum());
@@ -175,10 +175,10 @@ public final class RollupWriter {
     if (sums.isEmpty()) {
       return delta;
     }
-    Map<MirrorKey, Sketch> unions = new HashMap<>();
+    Map<MirrorKey, HllSketch> unions = new HashMap<>();
     sums.forEach((k, s) -> {
       if (k.protocol.equals(ALL) && !k.type.equals(ALL)) {
-        Sketch u = Sketch.unite(s.sketches, TgtHllType.HLL_8);
+        HllSketch u = Sketches.uniteForMore(s.sketches);
         unions.put(k, u);
         if (u != null) {
           sums.get(k.allOf()).sketches.add(u);
@@ -187,21 +187,12 @@ public final class RollupWriter {
     });
     sums.forEach((k, s) -> {
       if (!unions.containsKey(k)) {
-        unions.put(k, Sketch.unite(s.sketches, TgtHllType.HLL_8));
+        unions.put(k, Sketches.uniteForMore(s.sketches));
       }
     });
     List<MirrorKey> unknown = new ArrayList<>(sums.size());
-    StoredUnions kept = memory == null || !memory.unions().keeps(RollMemory.Table.ROLL_MIRROR) ? null : memory.unions();
-    Map<MirrorKey, Sketch> known = new HashMap<>();
     for (MirrorKey k : sums.keySet()) {
-      // A row this shard wrote last is neither probed nor parsed (unless it is written back
-      // unchanged: then its stored image, as parsed, is what goes back).
-      Sketch hit = kept == null || unions.get(k) == null ? null
-          : kept.get(new StoredUnions.Key(RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k));
-      if (hit != null) {
-        known.put(k, hit);
-      } else if (memory == null
-          || !memory.knownAbsent(c, RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash())) {
+      if (memory == null || !memory.knownAbsent(c, RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k.hash())) {
         unknown.add(k);
       }
     }
@@ -213,19 +204,14 @@ public final class RollupWriter {
             rs.getBytes(6)));
     Map<MirrorKey, byte[]> stored = new HashMap<>();
     sums.forEach((k, s) -> {
-      Sketch mine = unions.get(k);
-      Sketch before = known.containsKey(k) ? known.get(k) : Sketch.of(old.get(k));
-      // Unions here stay HLL_8 until this one conversion to what is stored (Sketch.asStored).
-      Sketch merged = before == null ? mine : mine == null ? before : Sketch.unite(List.of(before, mine), TgtHllType.HLL_8);
-      merged = merged == null ? null : merged.asStored();
-      byte[] image = Sketch.bytes(merged);
-      stored.put(k, image);
-      if (kept != null) {
-        kept.wrote(new StoredUnions.Key(RollMemory.Table.ROLL_MIRROR, mirrorId, k.kind, k.start, k),
-            merged, image);
-      }
-      s.total = Sketch.estimate(merged);
-      s.uniq = s.total - Sketch.estimate(before);
+      HllSketch mine = unions.get(k);
+      HllSketch before = Sketches.parsed(old.get(k));
+      // Unions here stay HLL_8 until this one conversion to what is stored (Sketches.asStored).
+      HllSketch merged = Sketches.asStored(
+          before == null ? mine : mine == null ? before : Sketches.uniteForMore(List.of(before, mine)));
+      stored.put(k, Sketches.bytes(merged));
+      s.total = Sketches.estimate(merged);
+      s.uniq = s.total - Sketches.estimate(before);
     });
     MultiRow.upsert(c, ROLL_MIRROR, sums, (ps, i, e) -> {
       i = e.getKey().bind(ps, i);

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.HllSketch;
 
 /**
  * The raw aggregate table {@code stats}: one row per mirror and (granularity, project, period,
@@ -54,19 +54,19 @@ public final class StatsRows {
     private long downloads;
     private long bytes;
     private long bots;
-    private final List<Sketch> sketches = new ArrayList<>(1);
-    private Sketch united;
+    private final List<HllSketch> sketches = new ArrayList<>(1);
+    private HllSketch united;
     private boolean unitedDone;
 
     public Agg() {}
 
     /** A row as stored (sketch bytes null or empty: none). */
     public Agg(long downloads, long bytes, long bots, byte[] sketch) {
-      add(downloads, bytes, bots, Sketch.of(sketch));
+      add(downloads, bytes, bots, Sketches.parsed(sketch));
     }
 
     /** Adds counters and a parsed sketch (null: none). */
-    public Agg add(long downloads, long bytes, long bots, Sketch sketch) {
+    public Agg add(long downloads, long bytes, long bots, HllSketch sketch) {
       this.downloads += downloads;
       this.bytes += bytes;
       this.bots += bots;
@@ -90,9 +90,9 @@ public final class StatsRows {
     }
 
     /** The union of the sketches added (null for none). */
-    public Sketch sketch() {
+    public HllSketch sketch() {
       if (!unitedDone) {
-        united = Sketch.unite(sketches, TgtHllType.HLL_4);
+        united = Sketches.unite(sketches);
         unitedDone = true;
       }
       return united;
@@ -135,18 +135,10 @@ public final class StatsRows {
     List<RowKey> unknown = new ArrayList<>(rows.size());
     long[] hashes = new long[rows.size()];
     List<RowKey> keys = List.copyOf(rows.keySet());
-    // window_sketches rows this shard wrote last are neither probed nor parsed (stats rows are
-    // mostly new days, known absent).
-    StoredUnions kept = memory == null || counters || !memory.unions().keeps(which) ? null : memory.unions();
-    Map<RowKey, Sketch> known = new HashMap<>();
     for (int n = 0; n < keys.size(); n++) {
       RowKey k = keys.get(n);
       hashes[n] = memory == null ? 0 : k.hash();
-      Sketch hit = kept == null || rows.get(k).sketch() == null ? null
-          : kept.get(new StoredUnions.Key(which, mirrorId, k.granularity(), k.periodStart(), k));
-      if (hit != null) {
-        known.put(k, hit);
-      } else if (memory == null
+      if (memory == null
           || !memory.knownAbsent(c, which, mirrorId, k.granularity(), k.periodStart(), hashes[n])) {
         unknown.add(k);
       }
@@ -159,16 +151,11 @@ public final class StatsRows {
             rs.getString(6)), rs.getBytes(7)));
     Map<RowKey, byte[]> sketches = new HashMap<>();
     rows.forEach((k, a) -> {
-      Sketch mine = a.sketch();
-      Sketch before = known.containsKey(k) ? known.get(k) : Sketch.of(old.get(k));
-      Sketch merged = before == null ? mine : mine == null ? before : Sketch.unite(List.of(before, mine), TgtHllType.HLL_4);
-      byte[] image = Sketch.bytes(merged);
-      sketches.put(k, image);
-      grown.put(k, Sketch.estimate(merged) - Sketch.estimate(before));
-      if (kept != null) {
-        kept.wrote(new StoredUnions.Key(which, mirrorId, k.granularity(), k.periodStart(), k),
-            merged, image);
-      }
+      HllSketch mine = a.sketch();
+      HllSketch before = Sketches.parsed(old.get(k));
+      HllSketch merged = before == null ? mine : mine == null ? before : Sketches.unite(List.of(before, mine));
+      sketches.put(k, Sketches.bytes(merged));
+      grown.put(k, Sketches.estimate(merged) - Sketches.estimate(before));
     });
     MultiRow.upsert(c, table, rows, (ps, i, e) -> {
       Agg a = e.getValue();
