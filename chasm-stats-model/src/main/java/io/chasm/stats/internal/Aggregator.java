@@ -49,15 +49,15 @@ public final class Aggregator {
   // Without hour rows: 1 + row of (artifact id << 2 | protocol), 0 = none.
   private int[] artRow = new int[1024];
   // With hour rows: which row is (hour, artifact, protocol)'s.
-  private final HourRowIndex hourIndex = new HourRowIndex();
-  private final HourRowIndex.Rows rowKeys = new HourRowIndex.Rows() {
+  private final LatestRowIndex hourIndex = new LatestRowIndex();
+  private final LatestRowIndex.Rows rowKeys = new LatestRowIndex.Rows() {
     @Override
     public int count() {
       return rows;
     }
 
     @Override
-    public long hour(int row) {
+    public long period(int row) {
       return counts[row * STRIDE + HOUR];
     }
 

@@ -1,6 +1,5 @@
 package io.chasm.stats.internal;
 
-import io.chasm.stats.internal.collect.LongIntMap;
 import io.chasm.stats.internal.collect.LongChunks;
 import io.chasm.stats.internal.hll.CouponImages;
 import io.chasm.stats.LogRecord;
@@ -18,79 +17,57 @@ import java.util.function.IntFunction;
  */
 final class WindowSketches {
   private static final LogRecord.Protocol[] PROTOCOLS = LogRecord.Protocol.values();
-  private LongIntMap index = new LongIntMap();
-  // Whether index holds every row of the step (built when a line first needs it).
-  private boolean mapped;
   private int count;
   private byte[] kind = new byte[64];
   private long[] window = new long[64];
   private int[] art = new int[64];
   private byte[] proto = new byte[64];
   private final LongChunks coupons = new LongChunks();
-  // Per artifact, side by side: the row of the latest week and of the latest month this step, as
-  // window << 32 | protocol << 30 | 1 + row, 0 = none (two probes of the map per download before,
-  // w8-A). By artifact, not (artifact, protocol): a quarter of the memory, and an artifact is
-  // nearly always seen with one protocol (a download of another one goes through the map).
-  private long[] latest = new long[1024];
-  private static final long UNKNOWN = Long.MIN_VALUE; // never a record (1 + row is not 0)
-  private static final int ROW = (1 << 30) - 1; // a record's 1 + row
+  // Which row is (window, artifact, protocol)'s: the artifact's latest week and month rows in one
+  // read (two probes of a map per download before, w8-A), artifact number a * 2 + kind.
+  private final LatestRowIndex index = new LatestRowIndex();
+  private final LatestRowIndex.Rows rowKeys = new LatestRowIndex.Rows() {
+    @Override
+    public int count() {
+      return count;
+    }
+
+    @Override
+    public long period(int row) {
+      return window[row];
+    }
+
+    @Override
+    public int art(int row) {
+      return art[row] << 1 | kind[row];
+    }
+
+    @Override
+    public int proto(int row) {
+      return proto[row];
+    }
+  };
 
   /**
    * Adds a download's week hash to the sketch of its week and its month hash to its month's; a
    * hash of 0 (the window has closed) adds nothing.
    */
   void add(int a, int p, long weekIndex, long weekHash, long monthIndex, long monthHash) {
-    int k = a << 1;
-    if (k >= latest.length) {
-      latest = Arrays.copyOf(latest, Math.max(k + 2, latest.length * 2));
-    }
     if (weekHash != 0) {
-      coupons.add(CouponImages.pack(row(k, false, weekIndex, a, p), CouponImages.coupon(weekHash)));
+      coupons.add(CouponImages.pack(row(false, weekIndex, a, p), CouponImages.coupon(weekHash)));
     }
     if (monthHash != 0) {
-      coupons.add(CouponImages.pack(row(k + 1, true, monthIndex, a, p),
-          CouponImages.coupon(monthHash)));
+      coupons.add(CouponImages.pack(row(true, monthIndex, a, p), CouponImages.coupon(monthHash)));
     }
   }
 
-  // The row of (window, a, p); latest[slot] is the row of the latest window of its kind that this
-  // step has seen for artifact a (with its protocol). A window changes once a week or month, so nearly every download is
-  // that one read; a later window makes its row without a probe (none can exist yet), only an
-  // earlier one needs the map (lines of two weeks interleave around midnight), which is then
-  // built from the rows. Most artifacts have a download or two per step and worker, so about
-  // every other download makes a row: putting each in the map was most of the cost (JFR, w8-A).
-  private int row(int slot, boolean month, long windowIndex, int a, int p) {
-    long last = latest[slot];
-    if ((int) windowIndex == windowIndex && last != UNKNOWN
-        && (last == 0 || ((int) (last >>> 30) & 3) == p)) {
-      if (last != 0 && last >> 32 == windowIndex) {
-        return (int) (last & ROW) - 1;
-      }
-      if (last == 0 || last >> 32 < windowIndex) {
-        int i = newRow(month, windowIndex, a, p);
-        // A record holds rows below 2^30 - 1; past that (a billion rows) only the map.
-        latest[slot] = i + 1 < ROW ? windowIndex << 32 | (long) p << 30 | (i + 1) : UNKNOWN;
-        return i;
-      }
-    } else {
-      // A window out of int range, or a second protocol: this slot's rows only through the map
-      // for the rest of the step.
-      latest[slot] = UNKNOWN;
+  private int row(boolean month, long windowIndex, int a, int p) {
+    int i = index.find(windowIndex, a << 1 | (month ? 1 : 0), p, rowKeys);
+    if (i < 0) {
+      i = newRow(month, windowIndex, a, p);
+      index.made(i);
     }
-    if (!mapped) {
-      for (int i = 0; i < count; i++) {
-        index.put(key(kind[i] == 1, window[i], art[i], proto[i]), i);
-      }
-      mapped = true;
-    }
-    int i = index.get(key(month, windowIndex, a, p));
-    return i >= 0 ? i : newRow(month, windowIndex, a, p);
-  }
-
-  private static long key(boolean month, long windowIndex, int a, int p) {
-    long key = (windowIndex << 35) ^ ((long) a << 3) ^ (month ? 4 : 0) ^ p;
-    // Long.MIN_VALUE is the map's empty marker; window index -2^28 is never seen
-    return key == Long.MIN_VALUE ? -1 : key;
+    return i;
   }
 
   private int newRow(boolean month, long windowIndex, int a, int p) {
@@ -106,9 +83,6 @@ final class WindowSketches {
     window[i] = windowIndex;
     art[i] = a;
     proto[i] = (byte) p;
-    if (mapped) {
-      index.put(key(month, windowIndex, a, p), i);
-    }
     return i;
   }
 
@@ -161,15 +135,7 @@ final class WindowSketches {
       art = new int[64];
       proto = new byte[64];
     }
-    if (mapped) {
-      if (shrink) {
-        index = new LongIntMap();
-      } else {
-        index.clear();
-      }
-      mapped = false;
-    }
-    Arrays.fill(latest, 0); // bounded by the worker's artifacts, like Aggregator's lastRow
+    index.clear(shrink);
     coupons.clear();
   }
 }
